@@ -1,0 +1,93 @@
+"""A labelled form control with its hint and error, as the GOV.UK pattern has it.
+
+The control is described by its hint and, when there is one, its error message
+(``aria-describedby``), and says ``aria-invalid`` while it has an error.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+from cloudlink_app.domain.i18n import t
+
+# Typing is sent to the server after this pause (and always when the field is left).
+DEBOUNCE_MS = 250
+
+
+def _described_by(field_id, has_error, hint: bool):
+    hint_id = f"{field_id}-hint"
+    error_id = f"{field_id}-error"
+    if hint:
+        return rx.cond(has_error, f"{hint_id} {error_id}", hint_id)
+    return rx.cond(has_error, error_id, "")
+
+
+def field_group(field_id, label, control, *, errors: Var, hint: str | None = None):
+    """Label, optional hint, error message (when there is one) and the control."""
+    has_error = errors.contains(field_id)
+    return rx.el.div(
+        rx.el.label(label, html_for=field_id, class_name="label"),
+        rx.el.p(hint, id=f"{field_id}-hint", class_name="hint") if hint else rx.fragment(),
+        rx.cond(
+            has_error,
+            rx.el.p(
+                rx.el.span(t("title.error_prefix"), class_name="visually-hidden"),
+                errors[field_id].to(str),
+                id=f"{field_id}-error",
+                class_name="error-message",
+            ),
+        ),
+        control,
+        class_name=rx.cond(has_error, "form-group form-group--error", "form-group"),
+    )
+
+
+def control_props(field_id, *, errors: Var, on_blur, hint: bool = False) -> dict:
+    """The id and ARIA properties every control of a field group carries."""
+    has_error = errors.contains(field_id)
+    return {
+        "id": field_id,
+        "aria_invalid": rx.cond(has_error, "true", "false"),
+        "aria_describedby": _described_by(field_id, has_error, hint),
+        "on_blur": on_blur,
+    }
+
+
+def text_input(field_id, value, on_change, *, errors: Var, on_blur, max_length: int,
+               hint: bool = False, autocomplete: str = "off", input_type: str = "text",
+               width: str = "input--full", spellcheck: bool = True):
+    """A text input that sends what is typed after a short pause."""
+    return rx.debounce_input(
+        rx.el.input(
+            value=value,
+            on_change=on_change,
+            type=input_type,
+            max_length=max_length,
+            auto_complete=autocomplete,
+            spell_check=spellcheck,
+            class_name=f"input {width}",
+            **control_props(field_id, errors=errors, on_blur=on_blur, hint=hint),
+        ),
+        debounce_timeout=DEBOUNCE_MS,
+    )
+
+
+def select_input(field_id, value, on_change, options, *, errors: Var, on_blur,
+                 hint: bool = False):
+    """A native select (labelled, keyboard-friendly) with a "Choose" first option.
+
+    ``options`` is a list of (value, label) pairs, or a Var of [value, label] lists.
+    """
+    if isinstance(options, Var):
+        items = rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0]))
+    else:
+        items = [rx.el.option(label, value=key) for key, label in options]
+    return rx.el.select(
+        rx.el.option(t("choose"), value=""),
+        items,
+        value=value,
+        on_change=on_change,
+        class_name="select",
+        **control_props(field_id, errors=errors, on_blur=on_blur, hint=hint),
+    )

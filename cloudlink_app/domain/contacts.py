@@ -1,0 +1,133 @@
+"""Admin and support contact rules, and the one normal form of an email address.
+
+Addresses are checked with email-validator without a DNS look-up, stored in its
+normalised form and compared in that form. Messages number rows by their 1-based
+position in the list, as the page labels them ("Admin contact 2: First name").
+"""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+from cloudlink_app.domain import forms
+from cloudlink_app.domain.limits import (
+    EMAIL_MAX,
+    NAME_MAX,
+    Problem,
+    ProblemError,
+    Problems,
+    choice_problem,
+    problems_found,
+    render,
+    text_problem,
+    too_many_rows,
+)
+
+
+class EmailError(ProblemError):
+    """A value that is not an email address; ``key`` is the message key saying why."""
+
+
+def normalize_email(value: str) -> str:
+    """The stored form of a typed email address (internationalised ones included).
+    Raises EmailError when it is not an address."""
+    text = value.strip()
+    if not text:
+        raise EmailError("email.required")
+    # Checked first so that a huge paste is refused before the parser sees it.
+    if len(text) > EMAIL_MAX:
+        raise EmailError("email.too_long", max=EMAIL_MAX)
+    try:
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        # The library's explanation is technical; the SPEC's message says what to do.
+        raise EmailError("email.format") from None
+    return result.normalized
+
+
+def admin_contact_problems(rows: list[forms.AdminContactRow]) -> Problems:
+    """Problems of the admin contact rows, keyed by field id, in page order."""
+    if not rows:
+        return {forms.ADMIN_CONTACTS: Problem("admin_contacts.required")}
+    if too_many := too_many_rows(rows, "admin_contacts"):
+        return {forms.ADMIN_CONTACTS: too_many}
+    problems: Problems = {}
+    first_with: dict[str, int] = {}
+    for n, row in enumerate(rows, start=1):
+        checks = {
+            forms.admin_field(row.id, "first_name"): text_problem(
+                row.first_name, NAME_MAX, "admin.first_name", n=n
+            ),
+            forms.admin_field(row.id, "last_name"): text_problem(
+                row.last_name, NAME_MAX, "admin.last_name", n=n
+            ),
+            forms.admin_field(row.id, "email"): _email_problem(
+                row.email, "admin.email", n, first_with
+            ),
+        }
+        problems.update(problems_found(checks))
+    return problems
+
+
+def support_contact_problems(rows: list[forms.SupportContactRow]) -> Problems:
+    """Problems of the support contact rows, keyed by field id, in page order, then
+    one problem per missing required role."""
+    if too_many := too_many_rows(rows, "support_contacts"):
+        return {forms.SUPPORT_CONTACTS: too_many}
+    problems: Problems = {}
+    first_with: dict[str, int] = {}
+    for n, row in enumerate(rows, start=1):
+        checks = {
+            forms.support_field(row.id, "role"): choice_problem(
+                row.role, forms.ROLES, "support.role", n=n
+            ),
+            forms.support_field(row.id, "name"): text_problem(
+                row.name, NAME_MAX, "support.name", n=n
+            ),
+            forms.support_field(row.id, "email"): _email_problem(
+                row.email, "support.email", n, first_with
+            ),
+        }
+        problems.update(problems_found(checks))
+    # A row with a role but other problems still counts: its own errors say what to fix.
+    roles = {row.role for row in rows}
+    if forms.ROLE_MAINTAINER not in roles:
+        problems[forms.SUPPORT_MISSING_MAINTAINER] = Problem(
+            "support_contacts.missing_maintainer"
+        )
+    if forms.ROLE_ONSITE_ADMIN not in roles:
+        problems[forms.SUPPORT_MISSING_ONSITE_ADMIN] = Problem(
+            "support_contacts.missing_onsite_admin"
+        )
+    return problems
+
+
+def validate_admin_contacts(
+    rows: list[forms.AdminContactRow], lang: str = "en"
+) -> dict[str, str]:
+    """Messages for the admin contacts that break a rule, by field id."""
+    return render(admin_contact_problems(rows), lang)
+
+
+def validate_support_contacts(
+    rows: list[forms.SupportContactRow], lang: str = "en"
+) -> dict[str, str]:
+    """Messages for the support contacts that break a rule, by field id."""
+    return render(support_contact_problems(rows), lang)
+
+
+def _email_problem(
+    value: str, prefix: str, n: int, first_with: dict[str, int]
+) -> Problem | None:
+    # first_with maps each normalised address to the first row that has it.
+    problem = text_problem(value, EMAIL_MAX, prefix, n=n)
+    if problem is not None:
+        return problem
+    try:
+        normal = normalize_email(value)
+    except EmailError as error:
+        return error.problem
+    first = first_with.setdefault(normal, n)
+    if first != n:
+        return Problem(f"{prefix}.duplicate", {"n": n, "first": first})
+    return None

@@ -1,0 +1,112 @@
+"""Hard limits of the Customer step, and how a rule reports a problem against them.
+
+Rules first report a Problem (a message key and its parameters) and only then turn it
+into text, so that "Save and return" can keep just the problems that stop a draft from
+being stored (see Problem.is_hard_limit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Mapping, Sized
+
+from cloudlink_app.domain.i18n import t
+
+NAME_MAX = 100
+ADDRESS_MAX = 200
+CITY_MAX = 100
+STATE_MAX = 100
+POSTAL_CODE_MAX = 20
+DOMAIN_MAX = 253  # RFC 1035, without the trailing dot
+EMAIL_MAX = 254  # RFC 5321 path limit minus the angle brackets
+MAX_ROWS = 500  # rows in any one list of the step
+
+# Problems with these message keys would break storage or the page, so even a draft
+# that is saved half-way must not have them.
+_HARD_LIMIT_SUFFIXES = (".too_long", ".too_many", ".unknown", ".unstorable")
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field: a key of messages.CATALOG and its parameters."""
+
+    key: str
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def is_hard_limit(self) -> bool:
+        """Whether even a draft may not be stored with this problem."""
+        return self.key.endswith(_HARD_LIMIT_SUFFIXES)
+
+
+Problems = dict[str, Problem]
+
+
+class ProblemError(ValueError):
+    """Raised by a normalising function when the value has a problem; ``key`` and
+    ``params`` are its message key and parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    @property
+    def problem(self) -> Problem:
+        """The problem, as rules report it."""
+        return Problem(self.key, self.params)
+
+
+def text_problem(
+    value: str, maximum: int, prefix: str, *, required: bool = True, **params: object
+) -> Problem | None:
+    """Check a typed text: present when required, at most ``maximum`` characters after
+    trimming, and storable. Keys are ``{prefix}.required`` and ``{prefix}.too_long``."""
+    text = value.strip()
+    if not text:
+        return Problem(f"{prefix}.required", params) if required else None
+    if len(text) > maximum:
+        return Problem(f"{prefix}.too_long", {**params, "max": maximum})
+    if not _storable(value):
+        return Problem("text.unstorable", params)
+    return None
+
+
+def choice_problem(
+    value: str, allowed: Collection[str], prefix: str, **params: object
+) -> Problem | None:
+    """Check a value chosen from a list: ``{prefix}.required`` when none was chosen,
+    ``{prefix}.unknown`` when it is not one of ``allowed`` (only crafted input)."""
+    if value in allowed:
+        return None
+    key = f"{prefix}.unknown" if value.strip() else f"{prefix}.required"
+    return Problem(key, params)
+
+
+def too_many_rows(rows: Sized, prefix: str) -> Problem | None:
+    """Check a list's length against MAX_ROWS; the key is ``{prefix}.too_many``."""
+    if len(rows) > MAX_ROWS:
+        return Problem(f"{prefix}.too_many", {"max": MAX_ROWS})
+    return None
+
+
+def _storable(value: str) -> bool:
+    # PostgreSQL rejects NUL in text, and a lone surrogate (which a browser can send as
+    # JSON) has no UTF-8 form; both can only come from pasted or crafted input.
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def problems_found(checks: Mapping[str, Problem | None]) -> Problems:
+    """Keep the checks that found a problem, in their order, keyed by field id."""
+    return {field: problem for field, problem in checks.items() if problem is not None}
+
+
+def render(problems: Mapping[str, Problem], lang: str) -> dict[str, str]:
+    """Turn problems into the messages shown beside their fields, in ``lang``."""
+    return {field: t(p.key, lang, **p.params) for field, p in problems.items()}

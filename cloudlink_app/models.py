@@ -1,0 +1,110 @@
+"""SQLModel tables: partners, users, customers and the customer's lists.
+
+Every customer belongs to one partner; services scope every query by it. The
+customer's ``version`` is the optimistic lock: a save names the version it started
+from and fails when someone else saved in between.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import sqlalchemy as sa
+from reflex.model import ModelRegistry
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime.datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Partner(SQLModel, table=True):
+    """A reseller organisation whose users onboard customers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+
+
+class AppUser(SQLModel, table=True):
+    """A person who signs in: a partner user, or an account admin of one customer."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    display_name: str = Field(max_length=200)
+    role: str = Field(max_length=20)  # "partner" or "account_admin"
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+
+
+class Customer(SQLModel, table=True):
+    """A business customer being onboarded, with the Customer step's scalar fields."""
+
+    __table_args__ = (sa.Index("ix_customer_partner_updated", "partner_id", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: str = Field(max_length=16, unique=True)
+    partner_id: int = Field(foreign_key="partner.id")
+    name: str = Field(max_length=100, index=True)
+    country: str = Field(default="", max_length=2)
+    street_address: str = Field(default="", max_length=200)
+    address_line2: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=100)
+    state_province: str = Field(default="", max_length=100)
+    postal_code: str = Field(default="", max_length=20)
+    business_type: str = Field(default="", max_length=40)
+    default_language: str = Field(default="", max_length=10)
+    # Comma-separated step keys completed so far, e.g. "customer,gateway".
+    completed_steps: str = Field(default="", max_length=200)
+    onboarded: bool = False
+    created_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    updated_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    version: int = 1
+
+
+class EmailDomain(SQLModel, table=True):
+    """An email domain of a customer. ``normalized`` (A-label) claims it: unique."""
+
+    __tablename__ = "email_domain"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    position: int
+    domain: str = Field(max_length=253)  # as typed (a draft may hold anything)
+    normalized: str | None = Field(default=None, max_length=253, unique=True)
+
+
+class AdminContact(SQLModel, table=True):
+    """An administrator of the customer's CloudLink account."""
+
+    __tablename__ = "admin_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    position: int
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    email: str = Field(max_length=254)
+
+
+class SupportContact(SQLModel, table=True):
+    """A Maintainer, Onsite Admin or Other contact who receives problem reports."""
+
+    __tablename__ = "support_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    position: int
+    role: str = Field(max_length=20)
+    name: str = Field(max_length=100)
+    email: str = Field(max_length=254)
+
+
+# Reflex's migrations read the tables from its registry; they all share one metadata.
+ModelRegistry.register(SQLModel)

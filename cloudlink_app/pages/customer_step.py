@@ -1,0 +1,277 @@
+"""The Customer step: details, email domains, admin and support contacts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.components.error_summary import error_summary
+from cloudlink_app.components.form_field import field_group, select_input, text_input
+from cloudlink_app.components.layout import numbered, page
+from cloudlink_app.components.step_nav import step_nav
+from cloudlink_app.domain import choices, forms, wizard_path
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.state.customer_step import MAX_LENGTH, CustomerStepState as S
+
+ERRORS = S.errors
+
+
+def _text(field_id, label, value, on_change, **kwargs):
+    hint = kwargs.pop("hint", None)
+    return field_group(
+        field_id, label,
+        text_input(field_id, value, on_change, errors=ERRORS,
+                   on_blur=S.leave_field(field_id), hint=bool(hint), **kwargs),
+        errors=ERRORS, hint=hint,
+    )
+
+
+def _select(field_id, label, value, on_change, options, hint=None):
+    return field_group(
+        field_id, label,
+        select_input(field_id, value, on_change, options, errors=ERRORS,
+                     on_blur=S.leave_field(field_id), hint=bool(hint)),
+        errors=ERRORS, hint=hint,
+    )
+
+
+def _optional(required, key: str):
+    return rx.cond(required, t(f"label.{key}"), t(f"label.{key}_optional"))
+
+
+def customer_details():
+    """Name, address, business type and default language."""
+    return rx.el.fieldset(
+        rx.el.legend(t("customer.details"), class_name="legend"),
+        _text(forms.CUSTOMER_NAME, t("label.customer_name"), S.customer_name,
+              S.set_customer_name, max_length=MAX_LENGTH[forms.CUSTOMER_NAME],
+              autocomplete="organization"),
+        _select(forms.COUNTRY, t("label.country"), S.country, S.set_country,
+                choices.countries()),
+        _text(forms.STREET_ADDRESS, t("label.street_address"), S.street_address,
+              S.set_street_address, max_length=MAX_LENGTH[forms.STREET_ADDRESS],
+              autocomplete="address-line1"),
+        _text(forms.ADDRESS_LINE2, t("label.address_line2"), S.address_line2,
+              S.set_address_line2, max_length=MAX_LENGTH[forms.ADDRESS_LINE2],
+              autocomplete="address-line2"),
+        _text(forms.CITY, _optional(S.city_required, "city"), S.city, S.set_city,
+              max_length=MAX_LENGTH[forms.CITY], autocomplete="address-level2",
+              width="input--half"),
+        rx.cond(
+            S.state_options.length() > 0,
+            _select(forms.STATE_PROVINCE, _optional(S.state_required, "state_province"),
+                    S.state_province, S.set_state_province, S.state_options),
+            _text(forms.STATE_PROVINCE, _optional(S.state_required, "state_province"),
+                  S.state_province, S.set_state_province,
+                  max_length=MAX_LENGTH[forms.STATE_PROVINCE],
+                  autocomplete="address-level1", width="input--half"),
+        ),
+        _text(forms.POSTAL_CODE, _optional(S.postal_code_required, "postal_code"),
+              S.postal_code, S.set_postal_code, max_length=MAX_LENGTH[forms.POSTAL_CODE],
+              autocomplete="postal-code", width="input--quarter", spellcheck=False),
+        _select(forms.BUSINESS_TYPE, t("label.business_type"), S.business_type,
+                S.set_business_type, choices.business_type_options("en"),
+                hint=t("hint.business_type")),
+        _select(forms.DEFAULT_LANGUAGE, t("label.default_language"), S.default_language,
+                S.set_default_language, choices.language_options("en"),
+                hint=t("hint.default_language")),
+        class_name="fieldset",
+    )
+
+
+def _remove_button(key: str, n, on_click):
+    # Visible "Remove"; the accessible name says which row: "Remove admin contact 2".
+    return rx.el.button(
+        t("button.remove"),
+        aria_label=numbered(key, n),
+        type="button",
+        on_click=on_click,
+        class_name="button button--secondary button--small",
+    )
+
+
+def email_domains():
+    """Zero or more email domains."""
+
+    def row(item, index):
+        n = index + 1
+        field_id = "email_domain-" + item.id.to_string()
+        return rx.el.div(
+            field_group(
+                field_id, numbered("domains.label", n),
+                text_input(field_id, item.value,
+                           lambda v: S.set_email_domain(item.id, v), errors=ERRORS,
+                           on_blur=S.leave_field(field_id),
+                           max_length=MAX_LENGTH["domain"], spellcheck=False,
+                           width="input--half"),
+                errors=ERRORS,
+            ),
+            _remove_button("domains.remove", n, S.remove_email_domain(item.id)),
+            class_name="row row--inline",
+        )
+
+    return rx.el.fieldset(
+        rx.el.legend(t("domains.heading"), class_name="legend"),
+        rx.el.p(t("domains.hint"), class_name="hint"),
+        rx.foreach(S.email_domains, row),
+        rx.el.button(t("domains.add"), type="button", on_click=S.add_email_domain,
+                     class_name="button button--secondary"),
+        class_name="fieldset",
+    )
+
+
+def _group_error(key: str):
+    return rx.cond(
+        ERRORS.contains(key),
+        rx.el.p(
+            rx.el.span(t("title.error_prefix"), class_name="visually-hidden"),
+            ERRORS[key].to(str),
+            id=f"{key}-error",
+            class_name="error-message",
+        ),
+    )
+
+
+def admin_contacts():
+    """At least one admin contact; as many as needed."""
+
+    def row(item, index):
+        n = index + 1
+        fid = "admin-" + item.id.to_string()
+        return rx.el.fieldset(
+            rx.el.legend(numbered("admins.legend", n), class_name="legend legend--small"),
+            _text(fid + "-first_name", numbered("admins.first_name", n), item.first_name,
+                  lambda v: S.set_admin_first_name(item.id, v),
+                  max_length=MAX_LENGTH["name"], autocomplete="off", width="input--half"),
+            _text(fid + "-last_name", numbered("admins.last_name", n), item.last_name,
+                  lambda v: S.set_admin_last_name(item.id, v),
+                  max_length=MAX_LENGTH["name"], autocomplete="off", width="input--half"),
+            _text(fid + "-email", numbered("admins.email", n), item.email,
+                  lambda v: S.set_admin_email(item.id, v), max_length=MAX_LENGTH["email"],
+                  input_type="email", autocomplete="off", spellcheck=False),
+            rx.cond(
+                S.admin_contacts.length() > 1,
+                _remove_button("admins.remove", n, S.remove_admin_contact(item.id)),
+            ),
+            class_name="fieldset row",
+        )
+
+    return rx.el.fieldset(
+        rx.el.legend(t("admins.heading"), class_name="legend"),
+        rx.el.p(t("admins.hint"), class_name="hint"),
+        _group_error(forms.ADMIN_CONTACTS),
+        rx.foreach(S.admin_contacts, row),
+        rx.el.button(t("admins.add"), type="button", on_click=S.add_admin_contact,
+                     class_name="button button--secondary"),
+        id=forms.ADMIN_CONTACTS,
+        tab_index=-1,
+        class_name="fieldset",
+    )
+
+
+def support_contacts():
+    """Support contacts with their roles; at least one Maintainer and Onsite Admin."""
+    roles = [(role, t(f"role.{role}")) for role in forms.ROLES]
+
+    def row(item, index):
+        n = index + 1
+        fid = "support-" + item.id.to_string()
+        return rx.el.fieldset(
+            rx.el.legend(numbered("support.legend", n), class_name="legend legend--small"),
+            field_group(
+                fid + "-role", numbered("support.role", n),
+                select_input(fid + "-role", item.role,
+                             lambda v: S.set_support_role(item.id, v), roles,
+                             errors=ERRORS, on_blur=S.leave_field(fid + "-role")),
+                errors=ERRORS,
+            ),
+            _text(fid + "-name", numbered("support.name", n), item.name,
+                  lambda v: S.set_support_name(item.id, v),
+                  max_length=MAX_LENGTH["name"], autocomplete="off", width="input--half"),
+            _text(fid + "-email", numbered("support.email", n), item.email,
+                  lambda v: S.set_support_email(item.id, v),
+                  max_length=MAX_LENGTH["email"], input_type="email",
+                  autocomplete="off", spellcheck=False),
+            _remove_button("support.remove", n, S.remove_support_contact(item.id)),
+            class_name="fieldset row",
+        )
+
+    return rx.el.fieldset(
+        rx.el.legend(t("support.heading"), class_name="legend"),
+        rx.el.p(t("support.hint"), class_name="hint"),
+        _group_error(forms.SUPPORT_MISSING_MAINTAINER),
+        _group_error(forms.SUPPORT_MISSING_ONSITE_ADMIN),
+        rx.foreach(S.support_contacts, row),
+        rx.el.button(t("support.add"), type="button", on_click=S.add_support_contact,
+                     class_name="button button--secondary"),
+        id=forms.SUPPORT_CONTACTS,
+        tab_index=-1,
+        class_name="fieldset",
+    )
+
+
+def cancel_dialog():
+    """Asked when Cancel would drop unsaved changes."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("cancel.title")),
+            rx.alert_dialog.description(t("cancel.body")),
+            rx.el.div(
+                rx.alert_dialog.cancel(
+                    rx.el.button(t("cancel.keep"), type="button",
+                                 on_click=S.keep_editing, class_name="button"),
+                ),
+                rx.alert_dialog.action(
+                    rx.el.button(t("cancel.confirm"), type="button",
+                                 on_click=S.discard_changes,
+                                 class_name="button button--warning"),
+                ),
+                class_name="button-group",
+            ),
+        ),
+        open=S.confirm_cancel_open,
+    )
+
+
+def buttons():
+    """Next, Save and return (partners only) and Cancel."""
+    return rx.el.div(
+        rx.el.button(t("button.next"), type="submit", disabled=S.saving,
+                     class_name="button"),
+        rx.cond(
+            S.is_partner,
+            rx.el.button(t("button.save_and_return"), type="button",
+                         on_click=S.save_and_return, class_name="button button--secondary"),
+        ),
+        rx.el.button(t("button.cancel"), type="button", on_click=S.cancel,
+                     class_name="button button--link"),
+        class_name="button-group",
+    )
+
+
+def customer_step():
+    """The whole Customer step page."""
+    return page(
+        step_nav(wizard_path.CUSTOMER),
+        error_summary(S.error_summary),
+        rx.el.h1(t("customer.heading"), class_name="heading-xl"),
+        rx.cond(
+            S.saved_account_id != "",
+            rx.el.dl(
+                rx.el.dt(t("customer.account_id")),
+                rx.el.dd(S.saved_account_id, class_name="account-id"),
+                class_name="summary-list",
+            ),
+        ),
+        rx.el.p(t("customer.intro"), class_name="body"),
+        rx.el.form(
+            customer_details(),
+            email_domains(),
+            admin_contacts(),
+            support_contacts(),
+            buttons(),
+            on_submit=S.next_step,
+            prevent_default=True,
+            no_validate=True,
+        ),
+        cancel_dialog(),
+    )

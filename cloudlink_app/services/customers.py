@@ -1,0 +1,343 @@
+"""Customers on the database, always scoped by the caller's partner.
+
+A customer that is not the partner's is reported exactly like one that does not
+exist, so ids from the browser can never reach another partner's data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cloudlink_app.domain import contacts, domains, forms, wizard_path
+from cloudlink_app.domain.address import normalise_postal_code
+from cloudlink_app.models import (
+    AdminContact,
+    Customer,
+    EmailDomain,
+    SupportContact,
+    utc_now,
+)
+
+
+class CustomerNotFound(Exception):
+    """No such customer for this partner (missing, or another partner's)."""
+
+
+class VersionConflict(Exception):
+    """Someone else saved the customer since this user loaded it."""
+
+
+class DomainClaimed(Exception):
+    """An email domain was claimed by another account while saving."""
+
+    def __init__(self, field_ids: list[str]):
+        super().__init__(field_ids)
+        self.field_ids = field_ids
+
+
+@dataclasses.dataclass
+class CustomerRecord:
+    """A customer as the wizard needs it."""
+
+    account_id: str
+    version: int
+    completed: set[str]
+    form: forms.CustomerForm
+    updated_at: datetime.datetime
+
+
+@dataclasses.dataclass
+class CustomerListRow:
+    """One line of the Partner dashboard."""
+
+    account_id: str
+    name: str
+    completed: set[str]
+    onboarded: bool
+    updated_at: datetime.datetime
+
+
+def _owned_customer(session: Session, partner_id: int, account_id: str) -> Customer:
+    customer = session.exec(
+        select(Customer).where(
+            Customer.account_id == account_id, Customer.partner_id == partner_id
+        )
+    ).first()
+    if customer is None:
+        raise CustomerNotFound(account_id)
+    return customer
+
+
+def domain_claimed_elsewhere(
+    session: Session, normalized: str, customer_id: int | None
+) -> bool:
+    """Whether another customer account has claimed this (normalised) domain."""
+    query = select(EmailDomain.id).where(EmailDomain.normalized == normalized)
+    if customer_id is not None:
+        query = query.where(EmailDomain.customer_id != customer_id)
+    return session.exec(query.limit(1)).first() is not None
+
+
+def customer_id_of(session: Session, partner_id: int, account_id: str) -> int | None:
+    """The database id of a partner's customer, or None when there is none."""
+    if not account_id:
+        return None
+    try:
+        return _owned_customer(session, partner_id, account_id).id
+    except CustomerNotFound:
+        return None
+
+
+def load_customer(session: Session, partner_id: int, account_id: str) -> CustomerRecord:
+    """The customer with its lists, as stored; raises CustomerNotFound."""
+    customer = _owned_customer(session, partner_id, account_id)
+
+    def rows(model):
+        return session.exec(
+            select(model).where(model.customer_id == customer.id).order_by(model.position)
+        ).all()
+
+    form = forms.CustomerForm(
+        customer_name=customer.name,
+        country=customer.country,
+        street_address=customer.street_address,
+        address_line2=customer.address_line2,
+        city=customer.city,
+        state_province=customer.state_province,
+        postal_code=customer.postal_code,
+        business_type=customer.business_type,
+        default_language=customer.default_language,
+    )
+    next_id = 1
+    for row in rows(EmailDomain):
+        form.email_domains.append(forms.DomainRow(id=next_id, value=row.domain))
+        next_id += 1
+    for row in rows(AdminContact):
+        form.admin_contacts.append(
+            forms.AdminContactRow(next_id, row.first_name, row.last_name, row.email)
+        )
+        next_id += 1
+    for row in rows(SupportContact):
+        form.support_contacts.append(
+            forms.SupportContactRow(next_id, row.role, row.name, row.email)
+        )
+        next_id += 1
+    return CustomerRecord(
+        account_id=customer.account_id,
+        version=customer.version,
+        completed=wizard_path.parse_completed(customer.completed_steps),
+        form=form,
+        updated_at=customer.updated_at,
+    )
+
+
+def _normal_email(value: str) -> str:
+    try:
+        return contacts.normalize_email(value)
+    except contacts.EmailError:
+        return value.strip()
+
+
+def _domain_rows(session: Session, customer_id: int | None, form: forms.CustomerForm):
+    """(as shown, claim) per domain; claim is None where it cannot be claimed.
+
+    A draft keeps every domain as typed but only claims one that is valid, not a
+    public provider's, not repeated in the list and not already claimed elsewhere.
+    """
+    seen: set[str] = set()
+    result = []
+    for row in form.email_domains:
+        normal = _try_normalize_domain(row.value)
+        if normal is None:
+            result.append((row.value.strip(), None))
+            continue
+        claim = normal
+        if (
+            normal in seen
+            or domains.is_public_email_domain(normal)
+            or domain_claimed_elsewhere(session, normal, customer_id)
+        ):
+            claim = None
+        seen.add(normal)
+        result.append((domains.display_domain(normal), claim))
+    return result
+
+
+def save_customer(
+    session: Session,
+    *,
+    partner_id: int,
+    account_id: str | None,
+    expected_version: int | None,
+    form: forms.CustomerForm,
+    complete: bool,
+) -> CustomerRecord:
+    """Insert or update the customer and its lists in one transaction.
+
+    ``complete`` (Next) stores normal forms and marks the Customer step complete; the
+    form must have passed validation. Otherwise (Save and return) it stores the draft
+    as typed. Raises CustomerNotFound, VersionConflict or DomainClaimed.
+    """
+    if account_id:
+        customer = _owned_customer(session, partner_id, account_id)
+        if customer.version != expected_version:
+            raise VersionConflict(account_id)
+        completed = wizard_path.parse_completed(customer.completed_steps)
+    else:
+        customer = None
+        completed = set()
+    if complete:
+        completed.add(wizard_path.CUSTOMER)
+    postal = form.postal_code.strip()
+    values = {
+        "name": form.customer_name.strip(),
+        "country": form.country,
+        "street_address": form.street_address.strip(),
+        "address_line2": form.address_line2.strip(),
+        "city": form.city.strip(),
+        "state_province": form.state_province.strip(),
+        "postal_code": normalise_postal_code(form.country, postal) if complete else postal,
+        "business_type": form.business_type,
+        "default_language": form.default_language,
+        "completed_steps": wizard_path.format_completed(completed),
+        "updated_at": utc_now(),
+    }
+    try:
+        if customer is None:
+            customer = Customer(
+                account_id=_new_account_id(session), partner_id=partner_id, **values
+            )
+            session.add(customer)
+            session.flush()
+        else:
+            # Optimistic lock: the row changes only if nobody saved in between.
+            updated = session.execute(
+                sa.update(Customer)
+                .where(
+                    col(Customer.id) == customer.id,
+                    col(Customer.version) == customer.version,
+                )
+                .values(version=customer.version + 1, **values)
+                .execution_options(synchronize_session=False)
+            )
+            if updated.rowcount != 1:
+                raise VersionConflict(account_id)
+            for model in (EmailDomain, AdminContact, SupportContact):
+                session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
+        _add_rows(session, customer.id, form)
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        # Another account claimed a domain between the check and the insert.
+        existing_id = customer.id if account_id else None
+        claimed = [
+            forms.domain_field(row.id)
+            for row in form.email_domains
+            if (normal := _try_normalize_domain(row.value))
+            and domain_claimed_elsewhere(session, normal, existing_id)
+        ]
+        if claimed:
+            raise DomainClaimed(claimed) from error
+        raise
+    return load_customer(session, partner_id, customer.account_id)
+
+
+def _try_normalize_domain(value: str) -> str | None:
+    try:
+        return domains.normalize_domain(value)
+    except domains.DomainError:
+        return None
+
+
+def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> None:
+    for position, (shown, claim) in enumerate(_domain_rows(session, customer_id, form)):
+        session.add(
+            EmailDomain(
+                customer_id=customer_id, position=position, domain=shown, normalized=claim
+            )
+        )
+    for position, row in enumerate(form.admin_contacts):
+        session.add(
+            AdminContact(
+                customer_id=customer_id,
+                position=position,
+                first_name=row.first_name.strip(),
+                last_name=row.last_name.strip(),
+                email=_normal_email(row.email),
+            )
+        )
+    for position, row in enumerate(form.support_contacts):
+        session.add(
+            SupportContact(
+                customer_id=customer_id,
+                position=position,
+                role=row.role,
+                name=row.name.strip(),
+                email=_normal_email(row.email),
+            )
+        )
+
+
+def _new_account_id(session: Session) -> str:
+    for _ in range(20):
+        candidate = wizard_path.generate_account_id()
+        exists = session.exec(
+            select(Customer.id).where(Customer.account_id == candidate)
+        ).first()
+        if exists is None:
+            return candidate
+    raise RuntimeError("could not find a free account ID")
+
+
+def list_customers(
+    session: Session, partner_id: int, search: str = "", page: int = 1, page_size: int = 25
+) -> tuple[list[CustomerListRow], int]:
+    """A page of the partner's customers, newest first, and how many match in all."""
+    query = select(Customer).where(Customer.partner_id == partner_id)
+    term = search.strip().lower()
+    if term:
+        like = f"%{_escape_like(term)}%"
+        domain_match = (
+            select(EmailDomain.id)
+            .where(
+                EmailDomain.customer_id == Customer.id,
+                sa.or_(
+                    sa.func.lower(EmailDomain.domain).like(like, escape="\\"),
+                    col(EmailDomain.normalized).like(like, escape="\\"),
+                ),
+            )
+            .exists()
+        )
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Customer.name).like(like, escape="\\"),
+                sa.func.lower(Customer.account_id).like(like, escape="\\"),
+                domain_match,
+            )
+        )
+    total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    page = max(1, page)
+    customers = session.exec(
+        query.order_by(col(Customer.updated_at).desc(), col(Customer.id).desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return [
+        CustomerListRow(
+            account_id=c.account_id,
+            name=c.name,
+            completed=wizard_path.parse_completed(c.completed_steps),
+            onboarded=c.onboarded,
+            updated_at=c.updated_at,
+        )
+        for c in customers
+    ], total
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,18 @@
+"""Sessions on the configured database (REFLEX_DB_URL, SQLite file by default)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from reflex.model import get_engine
+from sqlmodel import Session
+
+
+def get_session() -> Session:
+    """A new session on the app's database; use it as a context manager."""
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def is_sqlite(session: Session) -> bool:
+    """Whether the session talks to SQLite (for dialect-specific details)."""
+    bind = session.get_bind()
+    return isinstance(bind, sa.engine.Engine) and bind.dialect.name == "sqlite"

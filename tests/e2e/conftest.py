@@ -1,0 +1,87 @@
+"""The real app (production build) in Debian's Chromium, driven by Playwright.
+
+One app and one browser serve the whole browser suite; each test gets a fresh
+browser context (so a fresh Reflex session) and a clean set of customers.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from reflex.testing import AppHarnessProd
+
+from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
+from cloudlink_app.services import users
+from cloudlink_app.services.database import get_session
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+expect.set_options(timeout=10_000)
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(scope="session")
+def app_harness():
+    """The app built for production and served on free ports, on a fresh database."""
+    import reflex.model
+
+    reflex.model.migrate()
+    with get_session() as session:
+        users.ensure_demo_partner(session)
+    with AppHarnessProd.create(root=ROOT, app_name="cloudlink_app") as harness:
+        assert harness.frontend_url
+        yield harness
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    """Debian's Chromium, headless."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def clean_customers(app_harness):
+    """No customers at the start of the test."""
+    with get_session() as session:
+        for model in (EmailDomain, AdminContact, SupportContact, Customer):
+            session.execute(sa.delete(model))
+        session.commit()
+
+
+@pytest.fixture
+def page(app_harness, browser, clean_customers) -> Page:
+    """A new tab in a new browser context, at the app's base URL."""
+    context = browser.new_context(base_url=app_harness.frontend_url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def fail_on_backend_error():
+    """A browser test fails when the backend logged an error during it."""
+    collector = _ErrorCollector()
+    logger = logging.getLogger("cloudlink_app")
+    logger.addHandler(collector)
+    yield
+    logger.removeHandler(collector)
+    assert not collector.records, [r.getMessage() for r in collector.records]
