@@ -78,7 +78,7 @@ def test_country_must_be_an_iso_code(country):
 
 
 def test_unknown_country_checks_only_street_and_lengths():
-    assert _errors(country="", city="", postal="anything")  == {
+    assert _errors(country="", city="", postal="anything") == {
         "country": "Select the country"
     }
 

@@ -1,0 +1,26 @@
+"""A partner creates a customer, goes on to Gateway, and finds it on the dashboard."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import field, fill_valid_customer, open_new_customer
+
+
+def test_next_opens_gateway_and_dashboard_lists_customer(page: Page):
+    open_new_customer(page)
+    fill_valid_customer(page, name="Bakkerij Jansen", domain="bakkerij-jansen.nl")
+    page.get_by_role("button", name="Next").click()
+
+    expect(page).to_have_url(re.compile(r"/customers/[2-9A-Z]{4}-[2-9A-Z]{4}/gateway$"))
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    account_id = page.url.rsplit("/", 2)[-2]
+
+    page.get_by_role("button", name="Back").click()
+    expect(field(page, "Customer name")).to_have_value("Bakkerij Jansen")
+    expect(page.get_by_text(account_id)).to_be_visible()
+
+    page.goto("/")
+    row = page.get_by_role("row", name=re.compile("Bakkerij Jansen"))
+    expect(row).to_contain_text(account_id)
+    expect(row).to_contain_text("Next: Gateway")
