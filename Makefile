@@ -16,7 +16,8 @@ run: setup migrate demo-data ## Set up, migrate, load demo data and serve on :30
 	$(BIN)/reflex run --env dev --frontend-port 3000 --backend-port 8000
 
 test: setup-test ## Set up everything, then the unit and browser tests
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest tests/unit tests/production
+	@# Playwright's event loop clashes with pytest-asyncio: browser tests run on their own.
 	$(BIN)/python -m pytest tests/e2e
 
 setup: $(VENV)/.installed $(BUN)

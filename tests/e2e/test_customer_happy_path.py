@@ -3,6 +3,10 @@
 import re
 
 from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from cloudlink_app.models import Customer
+from cloudlink_app.services.database import get_session
 
 from tests.e2e.helpers import field, fill_valid_customer, open_new_customer
 
@@ -24,3 +28,13 @@ def test_next_opens_gateway_and_dashboard_lists_customer(page: Page):
     row = page.get_by_role("row", name=re.compile("Bakkerij Jansen"))
     expect(row).to_contain_text(account_id)
     expect(row).to_contain_text("Next: Gateway")
+
+
+def test_next_pressed_twice_quickly_creates_one_customer(page: Page):
+    open_new_customer(page)
+    fill_valid_customer(page, name="Dubbelklik BV")
+    page.get_by_role("button", name="Next").dblclick()
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    with get_session() as session:
+        names = session.exec(select(Customer.name)).all()
+    assert names == ["Dubbelklik BV"]
