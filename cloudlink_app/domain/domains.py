@@ -67,7 +67,7 @@ def display_domain(normal: str) -> str:
     """The Unicode form of a stored domain, for showing (the input if undecodable)."""
     try:
         return idna.decode(normal)
-    except (idna.IDNAError, UnicodeError):
+    except UnicodeError:  # idna.IDNAError included
         return normal
 
 

@@ -112,7 +112,9 @@ def test_the_ascii_form_counts_for_the_length():
 # Public email providers
 
 
-@pytest.mark.parametrize("domain", ["gmail.com", "outlook.com", "hotmail.com", "yahoo.com"])
+@pytest.mark.parametrize(
+    "domain", ["gmail.com", "outlook.com", "hotmail.com", "yahoo.com"]
+)
 def test_public_email_providers(domain):
     assert is_public_email_domain(domain)
 

@@ -52,6 +52,10 @@ def test_every_choice_has_a_label():
     assert LABEL_KEYS <= set(CATALOG["en"])
 
 
+def _domain_rows(*values):
+    return [DomainRow(i, value) for i, value in enumerate(values)]
+
+
 def _broken_forms():
     many = range(MAX_ROWS + 1)
     yield CustomerForm(country="NL")
@@ -65,7 +69,7 @@ def _broken_forms():
         postal_code="1" * 21,
         business_type="?",
         default_language="?",
-        email_domains=[DomainRow(1), DomainRow(2, "x"), DomainRow(3, "d" * 254)],
+        email_domains=_domain_rows("", "x", "d" * 254),
         admin_contacts=[AdminContactRow(1, "f" * 101, "l" * 101, "e" * 255)],
         support_contacts=[SupportContactRow(1, "?", "n" * 101, "e" * 255)],
     )
@@ -74,14 +78,17 @@ def _broken_forms():
         country="US",
         state_province="XX",
         postal_code="1",
-        email_domains=[DomainRow(1, "gmail.com"), DomainRow(2, "a.nl"), DomainRow(3, "a.nl")],
+        email_domains=_domain_rows("gmail.com", "a.nl", "a.nl"),
         admin_contacts=[AdminContactRow(i, email="a@a.nl") for i in range(2)],
         support_contacts=[SupportContactRow(i, email="a@") for i in range(2)],
     )
     yield CustomerForm(
         country="CR",
         admin_contacts=[AdminContactRow(1)],
-        support_contacts=[SupportContactRow(i, email="c@c.nl" if i else "") for i in range(3)],
+        support_contacts=[
+            SupportContactRow(i, email=email)
+            for i, email in enumerate(["", "c@c.nl", "c@c.nl"])
+        ],
     )
     yield CustomerForm(
         email_domains=[DomainRow(i) for i in many],

@@ -111,7 +111,7 @@ def test_the_same_address_twice_is_an_error_on_the_later_row():
 
 
 def test_at_most_500_rows():
-    rows = [MAINTAINER, ONSITE_ADMIN] + [_row(index) for index in range(3, MAX_ROWS + 2)]
+    rows = [MAINTAINER, ONSITE_ADMIN] + [_row(i) for i in range(3, MAX_ROWS + 2)]
     assert validate_support_contacts(rows) == {
         "support_contacts": "Remove support contacts until there are 500 or fewer"
     }

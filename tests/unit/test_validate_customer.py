@@ -106,7 +106,9 @@ def test_domain_ownership_is_asked_with_the_normal_form():
         form, is_claimed_elsewhere=lambda normal: normal == "xn--bcher-kva.example"
     )
     assert errors == {
-        "email_domain-4": "This email domain is already used by another customer account"
+        "email_domain-4": (
+            "This email domain is already used by another customer account"
+        )
     }
 
 

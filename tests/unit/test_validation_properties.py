@@ -57,7 +57,11 @@ FORMS = st.builds(
     email_domains=_rows(st.builds(forms.DomainRow, id=ROW_ID, value=TEXT)),
     admin_contacts=_rows(
         st.builds(
-            forms.AdminContactRow, id=ROW_ID, first_name=TEXT, last_name=TEXT, email=TEXT
+            forms.AdminContactRow,
+            id=ROW_ID,
+            first_name=TEXT,
+            last_name=TEXT,
+            email=TEXT,
         )
     ),
     support_contacts=_rows(
