@@ -1,0 +1,159 @@
+"""Benchmark 2: the Partner dashboard query (services.customers.list_customers).
+
+Two temporary SQLite databases, made from the models' metadata (the same tables and
+indexes as the migration): 1,000 customers for the partner plus 1,000 for another
+partner, and 10,000 plus 10,000, one email domain each. Each query runs on a new
+Session, as the dashboard opens one per load. The baseline is the cheapest query,
+``SELECT count(*) FROM customer``, on the same database and the same way.
+
+After the timings it prints SQLite's EXPLAIN QUERY PLAN of the statements that
+list_customers sends, and the time of each statement on its own, at 10,000.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bench import _fixtures
+from bench._timing import heading, interleaved, ms, ratio, table
+from cloudlink_app.services import customers
+
+SIZES = (1_000, 10_000)
+PAGE_SIZE = 25  # state.dashboard.PAGE_SIZE
+DEEP_PAGE = 200
+REPETITIONS = {1_000: 200, 10_000: 100}
+NAME_SEARCH = "Hoogendijk"
+BASELINE_SQL = "SELECT count(*) FROM customer"
+
+
+def _queries(seeded: list[dict], domains: list[dict], partner_id: int) -> dict[str, dict]:
+    """The dashboard queries to time, as list_customers arguments."""
+    mine = [c for c in seeded if c["partner_id"] == partner_id]
+    target = mine[len(mine) // 3]  # somewhere in the middle, not on the first page
+    last_page = -(-len(mine) // PAGE_SIZE)
+    deep = min(DEEP_PAGE, last_page)
+    domain = next(d["domain"] for d in domains if d["customer_id"] == target["id"])
+    return {
+        "first page": {"search": "", "page": 1},
+        f"page {DEEP_PAGE}" if deep == DEEP_PAGE else f"page {deep} (last)":
+            {"search": "", "page": deep},
+        f"search name '{NAME_SEARCH}'": {"search": NAME_SEARCH, "page": 1},
+        "search account ID": {"search": target["account_id"], "page": 1},
+        "search domain": {"search": domain, "page": 1},
+    }
+
+
+def _list_call(engine: sa.Engine, partner_id: int, args: dict):
+    def call():
+        with _fixtures.session(engine) as s:
+            return customers.list_customers(
+                s, partner_id, args["search"], args["page"], PAGE_SIZE
+            )
+
+    return call
+
+
+def _baseline_call(engine: sa.Engine):
+    def call():
+        with _fixtures.session(engine) as s:
+            return s.execute(sa.text(BASELINE_SQL)).scalar_one()
+
+    return call
+
+
+def _plan(engine: sa.Engine, statement: str, parameters: tuple) -> list[str]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters
+        ).all()
+    depth = {0: 0}
+    lines = []
+    for node_id, parent, _, detail in rows:
+        depth[node_id] = depth.get(parent, 0) + 1
+        lines.append("  " * depth[node_id] + detail)
+    return lines
+
+
+def _statement_call(engine: sa.Engine, statement: str, parameters: tuple):
+    def call():
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(statement, parameters).all()
+
+    return call
+
+
+def run(quick: bool = False) -> dict:
+    """Measure and print; return the figures (for the README)."""
+    print(heading("2. Partner dashboard (services.customers.list_customers)"))
+    figures: dict = {"sizes": {}}
+    with _fixtures.TempDatabases() as databases:
+        for size in SIZES:
+            engine = databases.engine(f"dashboard-{size}.db")
+            partner_id, other_id = _fixtures.add_partners(engine)
+            seeded, domains = _fixtures.seed_customers(engine, [partner_id, other_id], size)
+            queries = _queries(seeded, domains, partner_id)
+            calls = {name: _list_call(engine, partner_id, args)
+                     for name, args in queries.items()}
+            calls["baseline: " + BASELINE_SQL] = _baseline_call(engine)
+            repetitions = max(5, REPETITIONS[size] // (5 if quick else 1))
+            samples = interleaved(calls, repetitions)
+            results = {}
+            for name, call in calls.items():
+                found = call()
+                matches, shown = (found[1], len(found[0])) if isinstance(found, tuple) else (
+                    found, 1)
+                results[name] = {"samples": samples[name], "matches": matches,
+                                 "rows": shown, "reps": repetitions}
+            figures["sizes"][size] = results
+            if size == max(SIZES):
+                figures["plans"] = _explain(engine, partner_id, queries)
+        _print(figures)
+    return figures
+
+
+def _explain(engine: sa.Engine, partner_id: int, queries: dict) -> list[dict]:
+    """Plan and time of each statement list_customers sends, per query."""
+    explained = []
+    for name, args in queries.items():
+        for statement, parameters in _fixtures.sent_statements(
+            engine, _list_call(engine, partner_id, args)
+        ):
+            kind = "count" if statement.lstrip().upper().startswith("SELECT COUNT") else "page"
+            timing = interleaved(
+                {"s": _statement_call(engine, statement, parameters)}, 10, warmup=1
+            )["s"]
+            explained.append({"query": name, "kind": kind, "sql": statement,
+                              "parameters": parameters,
+                              "plan": _plan(engine, statement, parameters),
+                              "median": timing.median})
+    return explained
+
+
+def _print(figures: dict) -> None:
+    small, large = (figures["sizes"][size] for size in SIZES)
+    base_small = next(r for n, r in small.items() if n.startswith("baseline"))
+    base_large = next(r for n, r in large.items() if n.startswith("baseline"))
+    rows = []
+    for (name_s, r_s), (name_l, r_l) in zip(small.items(), large.items()):
+        label = name_l if name_s == name_l else f"{name_l} / 1k: {name_s}"
+        s, l = r_s["samples"], r_l["samples"]
+        rows.append([
+            label,
+            r_s["matches"], ms(s.median), ratio(s.median, base_small["samples"].median),
+            r_l["matches"], ms(l.median), ms(l.p95),
+            ratio(l.median, base_large["samples"].median),
+            ratio(l.median, s.median),
+        ])
+    print(f"{PAGE_SIZE} rows a page; each query on a new Session; medians of "
+          f"{base_small['reps']} (1k) and {base_large['reps']} (10k) runs, interleaved.")
+    print(table(
+        ["query", "1k: matches", "median ms", "vs base", "10k: matches", "median ms",
+         "p95 ms", "vs base", "10k / 1k"],
+        rows,
+    ))
+    print("\nWhere the time goes at 10k: each statement list_customers sends, "
+          "timed alone (median of 10), and its EXPLAIN QUERY PLAN")
+    for item in figures["plans"]:
+        print(f"\n- {item['query']} / {item['kind']}: {ms(item['median'])} ms")
+        for line in item["plan"]:
+            print(f"  {line}")
