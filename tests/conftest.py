@@ -6,7 +6,7 @@ from pathlib import Path
 
 # Before anything imports rxconfig: the tests never touch the developer's database.
 _TMP = Path(tempfile.mkdtemp(prefix="cloudlink-tests-"))
-os.environ.setdefault("REFLEX_DB_URL", f"sqlite:///{_TMP / 'test.db'}")
+os.environ["REFLEX_DB_URL"] = f"sqlite:///{_TMP / 'test.db'}"
 os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
 # The bun that `make setup` installs (Reflex would otherwise try to download one).
 _BUN = Path(__file__).resolve().parents[1] / ".tools/bun/node_modules/bun/bin/bun.exe"

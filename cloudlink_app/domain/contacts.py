@@ -7,6 +7,8 @@ position in the list, as the page labels them ("Admin contact 2: First name").
 
 from __future__ import annotations
 
+import functools
+
 from email_validator import EmailNotValidError, validate_email
 
 from cloudlink_app.domain import forms
@@ -37,12 +39,21 @@ def normalize_email(value: str) -> str:
     # Checked first so that a huge paste is refused before the parser sees it.
     if len(text) > EMAIL_MAX:
         raise EmailError("email.too_long", max=EMAIL_MAX)
-    try:
-        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError:
+    normalized = _parse_email(text)
+    if normalized is None:
         # The library's explanation is technical; the SPEC's message says what to do.
-        raise EmailError("email.format") from None
-    return result.normalized
+        raise EmailError("email.format")
+    return normalized
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_email(text: str) -> str | None:
+    # The live check re-validates the whole form on every change; most addresses in
+    # it did not change, and parsing them is most of the cost (bench/validation.py).
+    try:
+        return validate_email(text, check_deliverability=False, allow_smtputf8=True).normalized
+    except EmailNotValidError:
+        return None
 
 
 def admin_contact_problems(rows: list[forms.AdminContactRow]) -> Problems:

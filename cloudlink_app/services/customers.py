@@ -244,6 +244,9 @@ def save_customer(
         if claimed:
             raise DomainClaimed(claimed) from error
         raise
+    # The UPDATE above bypassed the identity map: without this, the record returned
+    # would carry the customer as it was before the save (its old version above all).
+    session.expire_all()
     return load_customer(session, partner_id, customer.account_id)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlalchemy as sa
 from reflex.model import get_engine
 from sqlmodel import Session
@@ -16,3 +18,13 @@ def is_sqlite(session: Session) -> bool:
     """Whether the session talks to SQLite (for dialect-specific details)."""
     bind = session.get_bind()
     return isinstance(bind, sa.engine.Engine) and bind.dialect.name == "sqlite"
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _unicode_lower(dbapi_connection, _record) -> None:
+    # SQLite's lower() folds A-Z only; search must find "Ärzte" by "ärzte" as
+    # PostgreSQL does.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(
+            "lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True
+        )

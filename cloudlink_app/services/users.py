@@ -34,6 +34,14 @@ class CurrentUser:
         """Partner users see the dashboard and may Save and return."""
         return self.role == PARTNER_ROLE
 
+    def may_edit(self, customer_id: int | None) -> bool:
+        """Partner users edit their partner's customers (and create new ones: None);
+        an account admin only their own customer. The partner scope itself is applied
+        by the services' queries."""
+        if self.is_partner:
+            return True
+        return customer_id is not None and customer_id == self.customer_id
+
 
 def find_user(session: Session, email: str) -> CurrentUser | None:
     """The user with this email address, or None."""

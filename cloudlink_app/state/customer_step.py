@@ -80,6 +80,8 @@ class CustomerStepState(SessionState):
     _touched: list[str] = []
     _submitted: bool = False
     _next_row_id: int = 1
+    # Set when a save met someone else's newer save: a reload then reads it.
+    _stale: bool = False
 
     # ----- derived data for the page -------------------------------------------------
 
@@ -183,13 +185,14 @@ class CustomerStepState(SessionState):
             return self._refuse("notice.not_signed_in")
         if not wizard_path.is_account_id(account_id):
             return rx.redirect(routes.DASHBOARD)
-        if self.loaded == account_id and self.dirty:
+        if self.loaded == account_id and self.dirty and not self._stale:
             return self._set_title()
         with get_session() as session:
-            try:
-                record = customers.load_customer(session, user.partner_id, account_id)
-            except customers.CustomerNotFound:
+            customer_id = customers.customer_id_of(session, user.partner_id, account_id)
+            if customer_id is None or not user.may_edit(customer_id):
                 return rx.redirect(routes.DASHBOARD)
+            record = customers.load_customer(session, user.partner_id, account_id)
+        self._stale = False
         self._show_form(account_id, record.form, record.version)
         return self._set_title()
 
@@ -369,7 +372,7 @@ class CustomerStepState(SessionState):
             return self._refuse("notice.keep_one_admin")
         setattr(self, rows_name, rows[:index] + rows[index + 1:])
         self.dirty = True
-        self._touched = [f for f in self._touched if f in self._field_ids()]
+        self.notice = ""
         self._revalidate()
         return None
 
@@ -380,6 +383,7 @@ class CustomerStepState(SessionState):
             row = DomainRow(id=self._new_row_id())
             self.email_domains = [*self.email_domains, row]
             self.dirty = True
+            self.notice = ""
             return _focus(forms.domain_field(row.id))
         return None
 
@@ -401,6 +405,7 @@ class CustomerStepState(SessionState):
             row = AdminContactRow(id=self._new_row_id())
             self.admin_contacts = [*self.admin_contacts, row]
             self.dirty = True
+            self.notice = ""
             return _focus(forms.admin_field(row.id, "first_name"))
         return None
 
@@ -434,6 +439,7 @@ class CustomerStepState(SessionState):
             row = SupportContactRow(id=self._new_row_id())
             self.support_contacts = [*self.support_contacts, row]
             self.dirty = True
+            self.notice = ""
             return _focus(forms.support_field(row.id, "role"))
         return None
 
@@ -468,6 +474,12 @@ class CustomerStepState(SessionState):
     def _save(self, user: users.CurrentUser, complete: bool):
         """Save; on a problem show it and return the events, else return None."""
         with get_session() as session:
+            customer_id = customers.customer_id_of(
+                session, user.partner_id, self.saved_account_id
+            )
+            if not user.may_edit(customer_id) or (self.saved_account_id and customer_id is None):
+                self._refuse("notice.customer_not_found")
+                return [_focus("notice")]
             try:
                 record = customers.save_customer(
                     session,
@@ -478,6 +490,8 @@ class CustomerStepState(SessionState):
                     complete=complete,
                 )
             except customers.VersionConflict:
+                # The next load of this customer must read the other user's save.
+                self._stale = True
                 self._refuse("notice.version_conflict")
                 return [_focus("notice")]
             except customers.CustomerNotFound:

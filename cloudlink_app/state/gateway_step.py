@@ -28,10 +28,10 @@ class GatewayStepState(SessionState):
         if not wizard_path.is_account_id(account_id):
             return rx.redirect(routes.DASHBOARD)
         with get_session() as session:
-            try:
-                record = customers.load_customer(session, user.partner_id, account_id)
-            except customers.CustomerNotFound:
+            customer_id = customers.customer_id_of(session, user.partner_id, account_id)
+            if customer_id is None or not user.may_edit(customer_id):
                 return rx.redirect(routes.DASHBOARD)
+            record = customers.load_customer(session, user.partner_id, account_id)
         self.customer_url = routes.step_url(account_id, wizard_path.CUSTOMER)
         if not wizard_path.can_open_step(wizard_path.GATEWAY, record.completed):
             return rx.redirect(self.customer_url)

@@ -1,0 +1,323 @@
+"""Send events to the app's states the way Reflex does for a browser, and look at
+what changed.
+
+A `Tab` is one browser tab: a real root `reflex.state.State` with all its substates.
+`Tab.send` looks the handler up by its event name in Reflex's registry (as the event
+processor does, so only real event handlers can be reached), then runs it through
+`reflex_base.event.processor.base_state_processor.process_event`: the payload is
+transformed by the handler's type hints exactly as for a browser event, the handler
+runs, and the delta and frontend events it produces are collected.
+
+Not a test module: test modules import the fixtures and helpers from here.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import uuid
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import sqlalchemy as sa
+from reflex.istate.manager.memory import StateManagerMemory
+from reflex.model import get_engine
+from reflex.state import State
+from reflex_base.event import Event
+from reflex_base.event.context import EventContext
+from reflex_base.event.processor.base_state_processor import process_event
+from reflex_base.registry import RegistrationContext
+from sqlmodel import Session, SQLModel
+
+# Registers the pages, their states and the route argument `account_id`.
+import cloudlink_app.cloudlink_app  # noqa: F401
+from cloudlink_app import routes
+from cloudlink_app.domain import forms
+from cloudlink_app.models import AppUser, Partner
+from cloudlink_app.services import customers, users
+from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.customer_step import CustomerStepState
+
+# Vars a handler does not own: the notice (the one thing a refusal changes) and what
+# Reflex itself keeps about the route and hydration.
+_NOT_COMPARED = frozenset({"notice", "router_data", "is_hydrated", "_reflex_internal_links"})
+_VAR_SUFFIX = "_rx_state_"
+
+
+@dataclasses.dataclass
+class Sent:
+    """What one event produced: the deltas sent to the browser and its events."""
+
+    deltas: list[dict[str, dict[str, Any]]]
+    frontend_events: list[Event]
+    queued_events: list[Event]
+
+    @property
+    def changed(self) -> set[str]:
+        """Names of the vars the browser was sent, over all states."""
+        return {
+            name.removesuffix(_VAR_SUFFIX)
+            for delta in self.deltas
+            for values in delta.values()
+            for name in values
+        }
+
+    @property
+    def redirects(self) -> list[str]:
+        """Paths the browser was sent to."""
+        return [
+            event.payload["path"]
+            for event in self.frontend_events
+            if event.name == "_redirect"
+        ]
+
+
+class Tab:
+    """One browser tab: its own client token and state tree."""
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.root = State(_reflex_internal_init=True)
+        # The event context needs a state manager; process_event itself never uses it.
+        self._manager = StateManagerMemory()
+
+    def state(self, state_cls: type[State]) -> Any:
+        """The tab's instance of a state class."""
+        return self.root.get_substate(state_cls.get_full_name().split(".")[1:])
+
+    def open_route(self, route: str, **params: str) -> None:
+        """Set the page the tab is on, as the event processor does from router data."""
+        router_data = {
+            "pathname": route,
+            "query": params,
+            "token": self.token,
+            "asPath": route,
+        }
+        self.root.router_data = self.root._update_router_vars(
+            router_data, self.root.router_data
+        )
+        self.root._clean()
+
+    async def send(self, state_cls: type[State], handler_name: str, **payload: Any) -> Sent:
+        """Process the event `handler_name` of `state_cls` with `payload`, as sent by
+        a browser. Raises KeyError when no such event handler is registered."""
+        event_name = f"{state_cls.get_full_name()}.{handler_name}"
+        registered = RegistrationContext.get().event_handlers[event_name]
+        sent = Sent([], [], [])
+
+        async def emit_delta(token: str, delta) -> None:
+            sent.deltas.append(copy.deepcopy(dict(delta)))
+
+        async def emit_event(token: str, *events: Event) -> None:
+            sent.frontend_events.extend(events)
+
+        async def enqueue(token: str, *events: Event) -> None:
+            sent.queued_events.extend(events)
+
+        context = EventContext(
+            token=self.token,
+            state_manager=self._manager,
+            enqueue_impl=enqueue,
+            emit_delta_impl=emit_delta,
+            emit_event_impl=emit_event,
+            router_data=self.root.router_data,
+        )
+        with context:
+            await process_event(
+                handler=registered.handler,
+                payload=payload,
+                state=self.state(registered.states[0]),
+                root_state=self.root,
+            )
+        return sent
+
+    async def customer(self, handler_name: str, **payload: Any) -> Sent:
+        """Send an event to the Customer step's state."""
+        return await self.send(CustomerStepState, handler_name, **payload)
+
+    @property
+    def customer_step(self) -> CustomerStepState:
+        """The tab's Customer step state."""
+        return self.state(CustomerStepState)
+
+    @property
+    def notice(self) -> str:
+        """The notice the tab shows."""
+        return self.state(SessionState).notice
+
+    def sign_in_as(self, email: str) -> None:
+        """Make `email` the signed-in user (a backend var: never set by the browser)."""
+        self.state(SessionState)._user_email = email
+
+    def snapshot(self, state_cls: type[State]) -> dict[str, Any]:
+        """Every var (backend ones too) of the state, except the notice and routing."""
+        state = self.state(state_cls)
+        return {
+            name: copy.deepcopy(state.get_value(name))
+            for name in state_cls.get_fields()
+            if name not in _NOT_COMPARED and not name.startswith("rx_router")
+        }
+
+
+def database_rows(engine: sa.engine.Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that nothing was written."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(row) for row in connection.execute(sa.select(table))), key=repr
+            )
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+def count(engine: sa.engine.Engine, model: type[SQLModel]) -> int:
+    """How many rows a table has."""
+    with Session(engine) as session:
+        return session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
+
+
+def add_partner(engine: sa.engine.Engine, name: str) -> int:
+    """Create a partner organisation; returns its id."""
+    with Session(engine) as session:
+        partner = Partner(name=name)
+        session.add(partner)
+        session.commit()
+        return partner.id
+
+
+def add_user(
+    engine: sa.engine.Engine,
+    email: str,
+    role: str,
+    partner_id: int,
+    customer_id: int | None = None,
+) -> None:
+    """Create a user who can sign in."""
+    with Session(engine) as session:
+        session.add(
+            AppUser(
+                email=email,
+                display_name=email.split("@")[0],
+                role=role,
+                partner_id=partner_id,
+                customer_id=customer_id,
+            )
+        )
+        session.commit()
+
+
+def demo_partner_id(engine: sa.engine.Engine) -> int:
+    """The id of the demo partner the app runs as."""
+    with Session(engine) as session:
+        return users.ensure_demo_partner(session)
+
+
+def save(
+    engine: sa.engine.Engine,
+    partner_id: int,
+    form: forms.CustomerForm,
+    *,
+    complete: bool = True,
+    account_id: str | None = None,
+    expected_version: int | None = None,
+) -> customers.CustomerRecord:
+    """Save a customer through the service, as the state does."""
+    with Session(engine, expire_on_commit=False) as session:
+        return customers.save_customer(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=expected_version,
+            form=form,
+            complete=complete,
+        )
+
+
+def valid_form(name: str = "Acme Trading BV", domain: str = "acme.example") -> forms.CustomerForm:
+    """A Customer step that passes every rule (a Dutch address)."""
+    mail = domain or "acme.example"
+    return forms.CustomerForm(
+        customer_name=name,
+        country="NL",
+        street_address="Keizersgracht 1",
+        city="Amsterdam",
+        postal_code="1012ab",
+        business_type="retail",
+        default_language="nl",
+        email_domains=[forms.DomainRow(1, domain)] if domain else [],
+        admin_contacts=[forms.AdminContactRow(2, "Ada", "Lovelace", f"ada@{mail}")],
+        support_contacts=[
+            forms.SupportContactRow(3, forms.ROLE_MAINTAINER, "Mo Main", f"mo@{mail}"),
+            forms.SupportContactRow(4, forms.ROLE_ONSITE_ADMIN, "Olga Site", f"olga@{mail}"),
+        ],
+    )
+
+
+async def type_form(tab: Tab, form: forms.CustomerForm) -> None:
+    """Type a whole form into a freshly loaded Customer step, event by event.
+
+    The loaded step has one admin contact row and two support contact rows (Maintainer,
+    Onsite Admin); rows are added as the form needs more.
+    """
+    for name in forms.SCALAR_FIELDS:
+        await tab.customer(f"set_{name}", value=getattr(form, name))
+    for row in form.email_domains:
+        await tab.customer("add_email_domain")
+        row_id = tab.customer_step.email_domains[-1].id
+        await tab.customer("set_email_domain", row_id=row_id, value=row.value)
+    for index, row in enumerate(form.admin_contacts):
+        if index >= len(tab.customer_step.admin_contacts):
+            await tab.customer("add_admin_contact")
+        row_id = tab.customer_step.admin_contacts[index].id
+        await tab.customer("set_admin_first_name", row_id=row_id, value=row.first_name)
+        await tab.customer("set_admin_last_name", row_id=row_id, value=row.last_name)
+        await tab.customer("set_admin_email", row_id=row_id, value=row.email)
+    for index, row in enumerate(form.support_contacts):
+        if index >= len(tab.customer_step.support_contacts):
+            await tab.customer("add_support_contact")
+        row_id = tab.customer_step.support_contacts[index].id
+        await tab.customer("set_support_role", row_id=row_id, value=row.role)
+        await tab.customer("set_support_name", row_id=row_id, value=row.name)
+        await tab.customer("set_support_email", row_id=row_id, value=row.email)
+    assert tab.notice == "", f"typing the form was refused: {tab.notice}"
+
+
+async def open_customer(tab: Tab, account_id: str) -> Sent:
+    """Open /customers/{account_id}/customer in the tab (its on_load event)."""
+    tab.open_route(routes.CUSTOMER_STEP, account_id=account_id)
+    return await tab.customer("load_customer")
+
+
+@pytest.fixture
+def database() -> sa.engine.Engine:
+    """The app's test database (REFLEX_DB_URL, set by tests/conftest.py): tables
+    created, every row deleted, then the demo partner and its user added."""
+    engine = get_engine()
+    # tests/conftest.py only sets REFLEX_DB_URL when it is unset: never empty a
+    # database that a developer's environment pointed the app at.
+    if engine.url.get_backend_name() != "sqlite" or "cloudlink-tests-" not in str(
+        engine.url.database
+    ):
+        pytest.fail(f"not the test database made by tests/conftest.py: {engine.url!r}")
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    demo_partner_id(engine)
+    return engine
+
+
+@pytest.fixture
+def tab(database) -> Tab:
+    """A browser tab signed in as the demo partner user, on no page yet."""
+    return Tab()
+
+
+@pytest_asyncio.fixture
+async def new_customer(tab: Tab) -> Tab:
+    """A tab on /customers/new after its on_load: a blank Customer step."""
+    tab.open_route(routes.NEW_CUSTOMER)
+    await tab.customer("load_new_customer")
+    assert tab.customer_step.loaded == "new"
+    return tab

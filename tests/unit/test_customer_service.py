@@ -1,0 +1,412 @@
+"""services/customers.py on the database: what a draft and a complete save store, the
+round trip, the dashboard's list, partner scoping, domain claims and the optimistic
+version check."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from cloudlink_app.domain import forms, wizard_path
+from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
+from cloudlink_app.services import customers
+from tests.unit.state_harness import (  # noqa: F401 (fixtures)
+    add_partner,
+    database,
+    database_rows,
+    demo_partner_id,
+    save,
+    valid_form,
+)
+
+
+@pytest.fixture
+def partner(database) -> int:
+    """The demo partner's id."""
+    return demo_partner_id(database)
+
+
+@pytest.fixture
+def session(database):
+    """A session on the test database, as the app opens them."""
+    with Session(database, expire_on_commit=False) as session:
+        yield session
+
+
+def stored(engine, account_id: str) -> tuple[Customer, list[EmailDomain], list, list]:
+    """The customer's row and its lists, straight from the tables."""
+    with Session(engine) as session:
+        customer = session.exec(select(Customer).where(Customer.account_id == account_id)).one()
+
+        def rows(model):
+            return session.exec(
+                select(model).where(model.customer_id == customer.id).order_by(model.position)
+            ).all()
+
+        return customer, rows(EmailDomain), rows(AdminContact), rows(SupportContact)
+
+
+def renumbered(form: forms.CustomerForm) -> forms.CustomerForm:
+    """The form with its row ids 1, 2, 3... in list order, as load_customer gives them."""
+    numbers = iter(range(1, 10_000))
+    return dataclasses.replace(
+        form,
+        **{
+            name: [dataclasses.replace(row, id=next(numbers)) for row in getattr(form, name)]
+            for name in ("email_domains", "admin_contacts", "support_contacts")
+        },
+    )
+
+
+def names(rows: list[customers.CustomerListRow]) -> list[str]:
+    """The customer names of a list page."""
+    return [row.name for row in rows]
+
+
+# ----- draft and complete -----------------------------------------------------------
+
+
+def test_a_draft_is_stored_as_typed(database, partner):
+    form = dataclasses.replace(
+        valid_form("  Draft BV  "),
+        postal_code="1012ab",
+        email_domains=[forms.DomainRow(1, " not a domain ")],
+        admin_contacts=[forms.AdminContactRow(2, "Ada", "", "ada at acme")],
+        support_contacts=[forms.SupportContactRow(3, "", " Mo ", "")],
+    )
+    record = save(database, partner, form, complete=False)
+    customer, domains, admins, supports = stored(database, record.account_id)
+    assert customer.name == "Draft BV"
+    assert customer.postal_code == "1012ab"
+    assert customer.completed_steps == ""
+    assert [(d.domain, d.normalized) for d in domains] == [("not a domain", None)]
+    assert [(a.first_name, a.last_name, a.email) for a in admins] == [("Ada", "", "ada at acme")]
+    assert [(s.role, s.name, s.email) for s in supports] == [("", "Mo", "")]
+    assert record.completed == set()
+
+
+def test_complete_stores_normal_forms_and_marks_the_step(database, partner):
+    form = dataclasses.replace(
+        valid_form(),
+        postal_code=" 1012ab ",
+        email_domains=[forms.DomainRow(1, "Bücher.EXAMPLE")],
+        admin_contacts=[forms.AdminContactRow(2, "Ada", "Lovelace", " Ada@ACME.Example ")],
+    )
+    record = save(database, partner, form)
+    customer, domains, admins, _ = stored(database, record.account_id)
+    assert customer.postal_code == "1012AB"
+    assert [(d.domain, d.normalized) for d in domains] == [
+        ("bücher.example", "xn--bcher-kva.example")
+    ]
+    assert admins[0].email == "Ada@acme.example"
+    assert wizard_path.parse_completed(customer.completed_steps) == {wizard_path.CUSTOMER}
+    assert record.completed == {wizard_path.CUSTOMER}
+    assert wizard_path.is_account_id(record.account_id)
+
+
+def test_a_draft_after_complete_keeps_the_step_complete(database, partner):
+    record = save(database, partner, valid_form())
+    again = save(
+        database, partner, valid_form("Renamed BV"), complete=False,
+        account_id=record.account_id, expected_version=record.version,
+    )
+    assert again.completed == {wizard_path.CUSTOMER}
+
+
+def test_load_returns_what_was_saved(database, partner, session):
+    form = valid_form()
+    form.email_domains.append(forms.DomainRow(9, "acme-group.example"))
+    form.support_contacts.append(
+        forms.SupportContactRow(10, forms.ROLE_OTHER, "Otto Other", "otto@acme.example")
+    )
+    saved = save(database, partner, form)
+    loaded = customers.load_customer(session, partner, saved.account_id)
+    expected = renumbered(dataclasses.replace(form, postal_code="1012AB"))
+    assert loaded.form == expected
+    assert saved.form == expected
+    assert loaded.version == saved.version == 1
+    assert loaded.account_id == saved.account_id
+
+
+def test_the_record_returned_by_an_update_is_the_new_one(database, partner):
+    first = save(database, partner, valid_form("First BV"))
+    second = save(
+        database, partner, valid_form("Second BV"),
+        account_id=first.account_id, expected_version=first.version,
+    )
+    assert second.version == 2
+    assert second.form.customer_name == "Second BV"
+    assert second.updated_at > first.updated_at
+    third = save(
+        database, partner, valid_form("Third BV"),
+        account_id=first.account_id, expected_version=second.version,
+    )
+    assert third.version == 3
+
+
+def test_rows_removed_from_the_form_are_removed_from_the_database(database, partner):
+    form = valid_form()
+    form.admin_contacts.append(forms.AdminContactRow(8, "Bob", "Builder", "bob@acme.example"))
+    first = save(database, partner, form)
+    form.admin_contacts.pop(0)
+    form.email_domains = []
+    save(database, partner, form, account_id=first.account_id, expected_version=1)
+    _, domains, admins, _ = stored(database, first.account_id)
+    assert domains == []
+    assert [a.first_name for a in admins] == ["Bob"]
+
+
+# ----- the dashboard's list -----------------------------------------------------------
+
+
+@pytest.fixture
+def listed_customers(database, partner) -> dict[str, str]:
+    """Four customers of the demo partner, saved oldest first; name -> account ID."""
+    result = {}
+    for name, domain in [
+        ("Alpha Bakery BV", "alpha.example"),
+        ("Bravo 100% Solar", "bravo.example"),
+        ("Charlie_Care", "bücher.example"),
+        ("Ärzte Zentrum", "aerzte.example"),
+    ]:
+        result[name] = save(database, partner, valid_form(name, domain)).account_id
+    return result
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("", ["Ärzte Zentrum", "Charlie_Care", "Bravo 100% Solar", "Alpha Bakery BV"]),
+        ("bakery", ["Alpha Bakery BV"]),
+        ("  ALPHA  ", ["Alpha Bakery BV"]),
+        ("bravo.example", ["Bravo 100% Solar"]),
+        ("BRAVO.EX", ["Bravo 100% Solar"]),
+        ("bücher", ["Charlie_Care"]),
+        ("BÜCHER.example", ["Charlie_Care"]),
+        ("xn--bcher-kva", ["Charlie_Care"]),
+        ("100%", ["Bravo 100% Solar"]),
+        ("%", ["Bravo 100% Solar"]),
+        ("_", ["Charlie_Care"]),
+        ("zentrum", ["Ärzte Zentrum"]),
+        ("nothing like it", []),
+    ],
+)
+def test_list_searches_name_and_domain(session, partner, listed_customers, search, expected):
+    rows, total = customers.list_customers(session, partner, search)
+    assert names(rows) == expected
+    assert total == len(expected)
+
+
+def test_list_search_ignores_the_case_of_non_ascii_letters(session, partner, listed_customers):
+    rows, _ = customers.list_customers(session, partner, "ärzte")
+    assert names(rows) == ["Ärzte Zentrum"]
+
+
+def test_list_searches_the_account_id_in_any_case(session, partner, listed_customers):
+    account_id = listed_customers["Bravo 100% Solar"]
+    for search in (account_id, account_id.lower(), account_id[:4]):
+        rows, _ = customers.list_customers(session, partner, search)
+        assert account_id in [row.account_id for row in rows]
+    rows, total = customers.list_customers(session, partner, account_id.lower())
+    assert (names(rows), total) == (["Bravo 100% Solar"], 1)
+
+
+def test_list_pages_newest_first(database, partner, session):
+    saved = [save(database, partner, valid_form(f"Customer {n}", "")) for n in range(5)]
+    pages = [customers.list_customers(session, partner, "", page, 2) for page in (1, 2, 3, 4)]
+    assert [names(rows) for rows, _ in pages] == [
+        ["Customer 4", "Customer 3"],
+        ["Customer 2", "Customer 1"],
+        ["Customer 0"],
+        [],
+    ]
+    assert {total for _, total in pages} == {5}
+    rows, _ = customers.list_customers(session, partner, "", 0, 2)
+    assert names(rows) == ["Customer 4", "Customer 3"]
+
+    # Saving an older customer brings it to the top.
+    save(database, partner, valid_form("Customer 1", ""), account_id=saved[1].account_id,
+         expected_version=1)
+    rows, _ = customers.list_customers(session, partner, "", 1, 2)
+    assert names(rows) == ["Customer 1", "Customer 4"]
+
+
+def test_list_row_says_what_is_completed(session, partner, database):
+    save(database, partner, valid_form("Draft Only"), complete=False)
+    save(database, partner, valid_form("Completed", "completed.example"))
+    rows, _ = customers.list_customers(session, partner)
+    assert {row.name: row.completed for row in rows} == {
+        "Completed": {wizard_path.CUSTOMER},
+        "Draft Only": set(),
+    }
+    assert not any(row.onboarded for row in rows)
+
+
+# ----- partner scoping ---------------------------------------------------------------
+
+
+@pytest.fixture
+def other_partner(database) -> int:
+    """A second partner, Rival Telecom, with no customers."""
+    return add_partner(database, "Rival Telecom")
+
+
+def test_a_partner_lists_only_its_own_customers(database, session, partner, other_partner):
+    mine = save(database, partner, valid_form("Mine BV", "mine.example"))
+    theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
+    for search in ("", "BV", "theirs", theirs.account_id, "theirs.example"):
+        rows, total = customers.list_customers(session, partner, search)
+        assert "Theirs BV" not in names(rows)
+        assert total == len(rows)
+    rows, _ = customers.list_customers(session, other_partner, "")
+    assert names(rows) == ["Theirs BV"]
+    assert mine.account_id not in [row.account_id for row in rows]
+
+
+def test_another_partners_customer_cannot_be_loaded_or_saved(
+    database, session, partner, other_partner
+):
+    theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
+    with pytest.raises(customers.CustomerNotFound):
+        customers.load_customer(session, partner, theirs.account_id)
+    assert customers.customer_id_of(session, partner, theirs.account_id) is None
+    rows_before = database_rows(database)
+    with pytest.raises(customers.CustomerNotFound):
+        save(database, partner, valid_form("Hijacked BV", "hijack.example"),
+             account_id=theirs.account_id, expected_version=theirs.version)
+    assert database_rows(database) == rows_before
+
+
+@pytest.mark.parametrize("account_id", ["ZZZZ-ZZZZ", "", "%", "K7M4-Q2XR' OR '1'='1"])
+def test_an_unknown_account_id_is_not_found(session, partner, account_id):
+    with pytest.raises(customers.CustomerNotFound):
+        customers.load_customer(session, partner, account_id)
+
+
+# ----- domain claims ---------------------------------------------------------------
+
+
+def test_a_complete_save_claims_its_domains(database, session, partner):
+    record = save(database, partner, valid_form(domain="acme.example"))
+    own_id = customers.customer_id_of(session, partner, record.account_id)
+    assert customers.domain_claimed_elsewhere(session, "acme.example", None)
+    assert not customers.domain_claimed_elsewhere(session, "acme.example", own_id)
+    assert not customers.domain_claimed_elsewhere(session, "other.example", None)
+
+
+def test_a_claimed_domain_is_not_claimed_twice(database, session, partner, other_partner):
+    save(database, partner, valid_form("First BV", "acme.example"))
+    second = save(
+        database, other_partner, valid_form("Second BV", "ACME.example"), complete=False
+    )
+    _, domains, _, _ = stored(database, second.account_id)
+    assert [(d.domain, d.normalized) for d in domains] == [("acme.example", None)]
+
+
+def test_a_domain_is_released_when_removed(database, session, partner, other_partner):
+    first = save(database, partner, valid_form("First BV", "acme.example"))
+    save(database, partner, dataclasses.replace(valid_form("First BV"), email_domains=[]),
+         account_id=first.account_id, expected_version=1)
+    assert not customers.domain_claimed_elsewhere(session, "acme.example", None)
+    second = save(database, other_partner, valid_form("Second BV", "acme.example"))
+    _, domains, _, _ = stored(database, second.account_id)
+    assert domains[0].normalized == "acme.example"
+
+
+def test_a_draft_claims_only_domains_it_may_have(database, partner):
+    form = dataclasses.replace(
+        valid_form(),
+        email_domains=[
+            forms.DomainRow(1, "acme.example"),
+            forms.DomainRow(2, "Acme.Example"),
+            forms.DomainRow(3, "gmail.com"),
+            forms.DomainRow(4, "not a domain"),
+        ],
+    )
+    record = save(database, partner, form, complete=False)
+    _, domains, _, _ = stored(database, record.account_id)
+    assert [(d.domain, d.normalized) for d in domains] == [
+        ("acme.example", "acme.example"),
+        ("acme.example", None),
+        ("gmail.com", None),
+        ("not a domain", None),
+    ]
+
+
+def test_the_database_refuses_a_domain_claimed_twice(database, partner):
+    first = save(database, partner, valid_form("First BV", "acme.example"))
+    with Session(database) as session:
+        customer_id = customers.customer_id_of(session, partner, first.account_id)
+        session.add(EmailDomain(customer_id=customer_id, position=9, domain="acme.example",
+                                normalized="acme.example"))
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+
+def test_a_domain_claimed_while_saving_is_reported_on_its_field(
+    database, partner, other_partner, monkeypatch
+):
+    save(database, other_partner, valid_form("First BV", "acme.example"))
+    real = customers.domain_claimed_elsewhere
+    calls = []
+
+    def not_yet_claimed(session, normal, customer_id):
+        # The first check runs before the other save committed; the later ones after.
+        calls.append(normal)
+        return False if len(calls) == 1 else real(session, normal, customer_id)
+
+    monkeypatch.setattr(customers, "domain_claimed_elsewhere", not_yet_claimed)
+    rows_before = database_rows(database)
+    form = valid_form("Second BV", "acme.example")
+    with pytest.raises(customers.DomainClaimed) as raised:
+        save(database, partner, form)
+    assert raised.value.field_ids == [forms.domain_field(form.email_domains[0].id)]
+    assert database_rows(database) == rows_before
+
+
+# ----- optimistic version check --------------------------------------------------------
+
+
+def test_a_save_from_an_old_version_is_a_conflict(database, partner):
+    record = save(database, partner, valid_form("Original BV"))
+    save(database, partner, valid_form("First BV"), account_id=record.account_id,
+         expected_version=1)
+    rows_before = database_rows(database)
+    for expected in (1, None, 3):
+        with pytest.raises(customers.VersionConflict):
+            save(database, partner, valid_form("Second BV"), account_id=record.account_id,
+                 expected_version=expected)
+    assert database_rows(database) == rows_before
+    customer, *_ = stored(database, record.account_id)
+    assert (customer.name, customer.version) == ("First BV", 2)
+
+
+def test_a_save_that_loses_the_race_is_a_conflict(database, partner):
+    record = save(database, partner, valid_form("Original BV"))
+    with Session(database, expire_on_commit=False) as slow:
+        # The slow save has read version 1 (and holds it) ...
+        read = slow.exec(select(Customer).where(Customer.account_id == record.account_id)).one()
+        # ... when another save commits version 2.
+        save(database, partner, valid_form("Fast BV"), account_id=record.account_id,
+             expected_version=1)
+        # The slow session still sees version 1: only the database's check can tell.
+        assert read.version == 1
+        with pytest.raises(customers.VersionConflict):
+            customers.save_customer(
+                slow, partner_id=partner, account_id=record.account_id, expected_version=1,
+                form=valid_form("Slow BV"), complete=True,
+            )
+    customer, *_ = stored(database, record.account_id)
+    assert (customer.name, customer.version) == ("Fast BV", 2)
+
+
+def test_a_new_customer_gets_a_new_account_id(database, partner):
+    ids = {save(database, partner, valid_form(f"C{n}", "")).account_id for n in range(20)}
+    assert len(ids) == 20
+    assert all(wizard_path.is_account_id(account_id) for account_id in ids)
+    with Session(database) as session:
+        assert session.execute(sa.select(sa.func.count()).select_from(Customer)).scalar_one() == 20
