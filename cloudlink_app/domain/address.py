@@ -118,8 +118,22 @@ def normalise_postal_code(country: str, value: str) -> str:
     rules = _rules(code) if code in country_codes() else None
     candidate = _postal_code_candidate(value)
     if rules is not None and rules.postal_code_matchers and _fits(rules, candidate):
-        return candidate
+        spaced = _spaced_like_examples(candidate, rules.postal_code_examples)
+        return spaced if _fits(rules, spaced) else candidate
     return value.strip()
+
+
+def _spaced_like_examples(candidate: str, examples) -> str:
+    # "1234AB" is stored as "1234 AB" and "SW1A1AA" as "SW1A 1AA": the space goes where
+    # the data set's examples have it, counted from the end (a British inward code is
+    # always the last three characters, whatever the length of the outward code).
+    if " " in candidate:
+        return candidate
+    for example in examples:
+        if " " in example and len(example.replace(" ", "")) == len(candidate):
+            tail = len(example) - example.index(" ") - 1
+            return f"{candidate[:-tail]} {candidate[-tail:]}"
+    return candidate
 
 
 def _postal_code_candidate(value: str) -> str:

@@ -241,7 +241,10 @@ def test_errors_come_in_page_order():
 @pytest.mark.parametrize(
     ("country", "typed", "stored"),
     [
-        ("NL", "1234ab", "1234AB"),
+        ("NL", "1234ab", "1234 AB"),  # spaced like the data set's example
+        ("GB", "sw1a1aa", "SW1A 1AA"),
+        ("GB", "l18jq", "L1 8JQ"),  # the inward code is the last three characters
+        ("CA", "k1a0b1", "K1A 0B1"),
         ("NL", " 1234  ab ", "1234 AB"),
         ("GB", "sw1a 1aa", "SW1A 1AA"),
         ("US", "94043", "94043"),

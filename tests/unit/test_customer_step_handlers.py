@@ -539,7 +539,7 @@ async def test_next_saves_one_customer_and_next_again_updates_it(new_customer, d
     with Session(database) as session:
         (customer,) = session.exec(select(Customer)).all()
     assert customer.version == 1
-    assert customer.postal_code == "1012AB"  # upper case: the normal form on Next
+    assert customer.postal_code == "1012 AB"  # the normal form on Next
     assert wizard_path.CUSTOMER in customer.completed_steps
     assert state.loaded == customer.account_id
     assert state.saved_version == 1
