@@ -36,11 +36,7 @@ def _paging():
         rx.el.button(t("dashboard.previous"), type="button", disabled=S.page <= 1,
                      on_click=S.go_to_page(S.page - 1),
                      class_name="button button--secondary"),
-        rx.el.span(
-            "Page ", S.page.to_string(), " of ", S.pages.to_string(), " (",
-            S.total.to_string(), " customers)",
-            class_name="paging__status",
-        ),
+        rx.el.span(S.paging_status, class_name="paging__status"),
         rx.el.button(t("dashboard.next"), type="button", disabled=S.page >= S.pages,
                      on_click=S.go_to_page(S.page + 1),
                      class_name="button button--secondary"),

@@ -14,12 +14,6 @@ def get_session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
 
 
-def is_sqlite(session: Session) -> bool:
-    """Whether the session talks to SQLite (for dialect-specific details)."""
-    bind = session.get_bind()
-    return isinstance(bind, sa.engine.Engine) and bind.dialect.name == "sqlite"
-
-
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _unicode_lower(dbapi_connection, _record) -> None:
     # SQLite's lower() folds A-Z only; search must find "Ärzte" by "ärzte" as

@@ -50,6 +50,12 @@ class DashboardState(SessionState):
         """How many pages the current search has."""
         return max(1, -(-self.total // PAGE_SIZE))
 
+    @rx.var(cache=True)
+    def paging_status(self) -> str:
+        """ "Page 2 of 4 (80 customers)", in the user's language."""
+        return t("dashboard.page", self.lang, page=self.page, pages=self.pages,
+                 total=self.total)
+
     def _load(self):
         try:
             user = self._current_user()

@@ -128,7 +128,7 @@ def test_save_and_load_round_trip(postgres, partner):
         loaded = customers.load_customer(session, partner, record.account_id)
         (domain,) = session.exec(select(EmailDomain)).all()
     assert loaded.form.customer_name == "Bücherei Müller GmbH"
-    assert loaded.form.postal_code == "1012AB"
+    assert loaded.form.postal_code == "1012 AB"
     assert [row.value for row in loaded.form.email_domains] == ["bücher.example"]
     assert domain.normalized == "xn--bcher-kva.example"
     assert loaded.completed == {wizard_path.CUSTOMER}
