@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import contacts, domains, forms, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
+from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
 from cloudlink_app.models import (
     AdminContact,
     Customer,
