@@ -6,16 +6,9 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.state.base import focus_element
 
 SUMMARY_ID = "error-summary"
-
-
-def _focus_field(field_id: Var):
-    # A plain #anchor does not move focus inside the app, so the link does it.
-    return rx.call_script(
-        "(function(){const e=document.getElementById(" + field_id.to_string() + ");"
-        "if(e){e.scrollIntoView({block:'center'});e.focus();}})()"
-    )
 
 
 def error_summary(items: Var):
@@ -32,7 +25,9 @@ def error_summary(items: Var):
                         rx.el.a(
                             item.message,
                             href="#" + item.field_id,
-                            on_click=_focus_field(item.field_id).prevent_default,
+                            # A plain #anchor does not move focus inside the app.
+                            on_click=focus_element(item.field_id, scroll=True)
+                            .prevent_default,
                         )
                     ),
                 ),

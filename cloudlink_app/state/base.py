@@ -7,7 +7,10 @@ browser or from a stale copy.
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
+from reflex.vars import Var
 
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
 from cloudlink_app.services import users
@@ -43,3 +46,18 @@ class SessionState(rx.State):
     def dismiss_notice(self):
         """Hide the notice."""
         self.notice = ""
+
+
+def focus_element(element_id: str | Var, scroll: bool = False):
+    """Focus an element once React has rendered it (it may be new in this update).
+
+    ``element_id`` is a Python string (from a handler) or a string Var (in a page);
+    ``scroll`` centres it first, for links that jump down the page.
+    """
+    target = element_id.to_string() if isinstance(element_id, Var) else json.dumps(element_id)
+    scroll_js = "e.scrollIntoView({block:'center'});" if scroll else ""
+    return rx.call_script(
+        "(function f(n){const e=document.getElementById(" + target + ");"
+        "if(e){" + scroll_js + "e.focus();}"
+        "else if(n>0){setTimeout(function(){f(n-1)},20);}})(50)"
+    )

@@ -19,7 +19,7 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.base import SessionState, focus_element
 
 NEW = "new"
 _KNOWN_COUNTRIES = choices.country_codes()
@@ -384,7 +384,7 @@ class CustomerStepState(SessionState):
             self.email_domains = [*self.email_domains, row]
             self.dirty = True
             self.notice = ""
-            return _focus(forms.domain_field(row.id))
+            return focus_element(forms.domain_field(row.id))
         return None
 
     @rx.event
@@ -406,7 +406,7 @@ class CustomerStepState(SessionState):
             self.admin_contacts = [*self.admin_contacts, row]
             self.dirty = True
             self.notice = ""
-            return _focus(forms.admin_field(row.id, "first_name"))
+            return focus_element(forms.admin_field(row.id, "first_name"))
         return None
 
     @rx.event
@@ -440,7 +440,7 @@ class CustomerStepState(SessionState):
             self.support_contacts = [*self.support_contacts, row]
             self.dirty = True
             self.notice = ""
-            return _focus(forms.support_field(row.id, "role"))
+            return focus_element(forms.support_field(row.id, "role"))
         return None
 
     @rx.event
@@ -479,7 +479,7 @@ class CustomerStepState(SessionState):
             )
             if not user.may_edit(customer_id) or (self.saved_account_id and customer_id is None):
                 self._refuse("notice.customer_not_found")
-                return [_focus("notice")]
+                return [focus_element("notice")]
             try:
                 record = customers.save_customer(
                     session,
@@ -493,10 +493,10 @@ class CustomerStepState(SessionState):
                 # The next load of this customer must read the other user's save.
                 self._stale = True
                 self._refuse("notice.version_conflict")
-                return [_focus("notice")]
+                return [focus_element("notice")]
             except customers.CustomerNotFound:
                 self._refuse("notice.customer_not_found")
-                return [_focus("notice")]
+                return [focus_element("notice")]
             except customers.DomainClaimed as claimed:
                 message = t("email_domain.claimed", self.lang)
                 self._submitted = True
@@ -509,7 +509,7 @@ class CustomerStepState(SessionState):
 
     def _show_summary(self):
         self.error_summary = [ErrorLink(k, v) for k, v in self.errors.items()]
-        return [self._set_title(error=True), _focus("error-summary")]
+        return [self._set_title(error=True), focus_element("error-summary")]
 
     @rx.event
     def next_step(self):
@@ -573,11 +573,3 @@ class CustomerStepState(SessionState):
         self.error_summary = []
         return rx.redirect(routes.DASHBOARD)
 
-
-def _focus(element_id: str):
-    """Focus an element once React has rendered it (it may be new in this update)."""
-    return rx.call_script(
-        "(function f(n){const e=document.getElementById(%r);"
-        "if(e){e.focus();}else if(n>0){setTimeout(function(){f(n-1)},20);}})(50)"
-        % element_id
-    )

@@ -32,7 +32,7 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.models import Customer, EmailDomain, Partner
 from cloudlink_app.services import customers, users
 from cloudlink_app.state.customer_step import CustomerStepState
-from tests.unit.state_harness import valid_form
+from tests.unit.state_harness import claim_race, valid_form
 
 POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -178,14 +178,7 @@ def test_a_domain_is_claimed_once(postgres, partner, monkeypatch):
 
     # Claimed between the check and the insert: PostgreSQL's unique index refuses it,
     # and the service says which field, after rolling back the failed transaction.
-    real = customers.domain_claimed_elsewhere
-    calls = []
-
-    def not_yet_claimed(session, normal, customer_id):
-        calls.append(normal)
-        return False if len(calls) == 1 else real(session, normal, customer_id)
-
-    monkeypatch.setattr(customers, "domain_claimed_elsewhere", not_yet_claimed)
+    claim_race(monkeypatch)
     form = valid_form("Second BV", "ACME.example")
     with pytest.raises(customers.DomainClaimed) as raised:
         save(postgres, partner, form)

@@ -254,6 +254,19 @@ def valid_form(name: str = "Acme Trading BV", domain: str = "acme.example") -> f
     )
 
 
+def claim_race(monkeypatch) -> None:
+    """Make the service's first domain check miss a claim, as when another account's
+    save commits between the check and the insert; later checks see the truth."""
+    real = customers.domain_claimed_elsewhere
+    calls = []
+
+    def not_yet_claimed(session, normal, customer_id):
+        calls.append(normal)
+        return False if len(calls) == 1 else real(session, normal, customer_id)
+
+    monkeypatch.setattr(customers, "domain_claimed_elsewhere", not_yet_claimed)
+
+
 async def type_form(tab: Tab, form: forms.CustomerForm) -> None:
     """Type a whole form into a freshly loaded Customer step, event by event.
 

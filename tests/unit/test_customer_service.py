@@ -15,6 +15,7 @@ from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
 from cloudlink_app.services import customers
 from tests.unit.state_harness import (  # noqa: F401 (fixtures)
+    claim_race,
     add_partner,
     database,
     database_rows,
@@ -351,15 +352,7 @@ def test_a_domain_claimed_while_saving_is_reported_on_its_field(
     database, partner, other_partner, monkeypatch
 ):
     save(database, other_partner, valid_form("First BV", "acme.example"))
-    real = customers.domain_claimed_elsewhere
-    calls = []
-
-    def not_yet_claimed(session, normal, customer_id):
-        # The first check runs before the other save committed; the later ones after.
-        calls.append(normal)
-        return False if len(calls) == 1 else real(session, normal, customer_id)
-
-    monkeypatch.setattr(customers, "domain_claimed_elsewhere", not_yet_claimed)
+    claim_race(monkeypatch)
     rows_before = database_rows(database)
     form = valid_form("Second BV", "acme.example")
     with pytest.raises(customers.DomainClaimed) as raised:
