@@ -42,7 +42,11 @@ class AppUser(SQLModel, table=True):
 class Customer(SQLModel, table=True):
     """A business customer being onboarded, with the Customer step's scalar fields."""
 
-    __table_args__ = (sa.Index("ix_customer_partner_updated", "partner_id", "updated_at"),)
+    __table_args__ = (
+        sa.Index("ix_customer_partner_updated", "partner_id", "updated_at"),
+        sa.Index("ix_customer_partner_status", "partner_id", "status"),
+        sa.Index("ux_customer_mac_claim", "mac_claim", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: str = Field(max_length=16, unique=True)
@@ -59,6 +63,46 @@ class Customer(SQLModel, table=True):
     # Comma-separated step keys completed so far, e.g. "customer,gateway".
     completed_steps: str = Field(default="", max_length=200)
     onboarded: bool = False
+    # What the dashboard shows, kept up to date by every save so that counting and
+    # filtering by status uses an index: "next:<step>", "problem:<key>" or "onboarded".
+    status: str = Field(default="next:customer", max_length=40)
+
+    # Gateway step ("configure the customer site").
+    site_name: str = Field(default="", max_length=100)
+    site_same_address: bool = True
+    site_country: str = Field(default="", max_length=2)
+    site_street_address: str = Field(default="", max_length=200)
+    site_address_line2: str = Field(default="", max_length=200)
+    site_city: str = Field(default="", max_length=100)
+    site_state_province: str = Field(default="", max_length=100)
+    site_postal_code: str = Field(default="", max_length=20)
+    deployment_type: str = Field(default="", max_length=20)
+    # As typed on a draft; the normal form "00:1A:2B:3C:4D:5E" once the step is done.
+    mac_address: str = Field(default="", max_length=40)
+    # The normal form only, unique: a gateway belongs to one customer.
+    mac_claim: str | None = Field(default=None, max_length=17)
+    system_id: str = Field(default="", max_length=64)
+
+    # PBX step (appliance path).
+    pbx_type: str = Field(default="", max_length=40)
+    pbx_address: str = Field(default="", max_length=253)
+    pbx_port: str = Field(default="", max_length=10)
+
+    # Connect step (appliance path) and Sync step (SMBC/VA path).
+    connection_result: str = Field(default="", max_length=40)
+    connection_target: str = Field(default="", max_length=300)
+    connection_checked_at: datetime.datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
+    connection_skipped: bool = False
+    sync_address: str = Field(default="", max_length=253)
+    sync_port: str = Field(default="", max_length=10)
+    sync_started_at: datetime.datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
+    onboarded_at: datetime.datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
     created_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
     )
@@ -104,6 +148,22 @@ class SupportContact(SQLModel, table=True):
     role: str = Field(max_length=20)
     name: str = Field(max_length=100)
     email: str = Field(max_length=254)
+
+
+class ConnectionCheck(SQLModel, table=True):
+    """One connection check a user asked for: the audit trail and the rate limit."""
+
+    __tablename__ = "connection_check"
+    __table_args__ = (sa.Index("ix_connection_check_user_at", "user_id", "checked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    target: str = Field(max_length=300)
+    result: str = Field(max_length=40)
+    checked_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
 
 
 # Reflex's migrations read the tables from its registry; they all share one metadata.

@@ -103,3 +103,55 @@ class CustomerForm:
     email_domains: list[DomainRow] = dataclasses.field(default_factory=list)
     admin_contacts: list[AdminContactRow] = dataclasses.field(default_factory=list)
     support_contacts: list[SupportContactRow] = dataclasses.field(default_factory=list)
+
+
+# ----- the steps after the Customer step -----------------------------------------------
+
+SITE_NAME = "site_name"
+SITE_SAME_ADDRESS = "site_same_address"
+# The site's own address uses the Customer step's address fields with this prefix.
+SITE_PREFIX = "site_"
+DEPLOYMENT_TYPE = "deployment_type"
+MAC_ADDRESS = "mac_address"
+SYSTEM_ID = "system_id"
+PBX_TYPE = "pbx_type"
+PBX_ADDRESS = "pbx_address"
+PBX_PORT = "pbx_port"
+CONNECTION = "connection"  # errors about the Connect step's check as a whole
+SYNC_ADDRESS = "sync_address"
+SYNC_PORT = "sync_port"
+SYNCHRONISATION = "synchronisation"  # errors about the Sync step as a whole
+
+
+@dataclasses.dataclass
+class GatewayForm:
+    """The Gateway step ("configure the customer site") as typed."""
+
+    site_name: str = ""
+    site_same_address: bool = True
+    site_country: str = ""
+    site_street_address: str = ""
+    site_address_line2: str = ""
+    site_city: str = ""
+    site_state_province: str = ""
+    site_postal_code: str = ""
+    deployment_type: str = ""
+    mac_address: str = ""
+    system_id: str = ""
+
+
+@dataclasses.dataclass
+class PbxForm:
+    """The PBX step as typed; the port is text as typed until it is checked."""
+
+    pbx_type: str = ""
+    pbx_address: str = ""
+    pbx_port: str = ""
+
+
+@dataclasses.dataclass
+class SyncForm:
+    """The Sync step's system address and port as typed."""
+
+    sync_address: str = ""
+    sync_port: str = ""

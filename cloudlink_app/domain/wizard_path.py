@@ -53,6 +53,50 @@ def can_open_step(step: str, completed: set[str], deployment_type: str = "") -> 
     return first is None or path.index(step) <= path.index(first)
 
 
+# Dashboard statuses, stored on the customer (see models.Customer.status).
+ONBOARDED = "onboarded"
+PROBLEM_PBX_UNREACHABLE = "problem:pbx_unreachable"
+
+
+def status_for(
+    completed: set[str],
+    deployment_type: str = "",
+    onboarded: bool = False,
+    connection_skipped: bool = False,
+) -> str:
+    """The dashboard status: "onboarded", a problem to fix, or "next:<step>".
+
+    A customer whose Connect step was passed without a working connection shows that
+    problem until a check succeeds, whatever step comes next.
+    """
+    if onboarded:
+        return ONBOARDED
+    if connection_skipped and deployment_type not in (SMBC, VA):
+        return PROBLEM_PBX_UNREACHABLE
+    return "next:" + (first_incomplete_step(completed, deployment_type) or REVIEW)
+
+
+def status_kind(status: str) -> str:
+    """"next", "problem" or "onboarded": how the dashboard colours and labels it."""
+    return status.split(":", 1)[0]
+
+
+def next_step(step: str, deployment_type: str = "") -> str:
+    """The step after ``step`` on the path (Review after the last one)."""
+    path = wizard_path(deployment_type)
+    if step not in path or step == path[-1]:
+        return REVIEW
+    return path[path.index(step) + 1]
+
+
+def previous_step(step: str, deployment_type: str = "") -> str:
+    """The step before ``step`` on the path (the Customer step for the first)."""
+    path = wizard_path(deployment_type)
+    if step not in path or path.index(step) == 0:
+        return CUSTOMER
+    return path[path.index(step) - 1]
+
+
 # Account IDs: no 0/O, 1/I/L, 5/S, 8/B, U/V: nothing that is misheard or misread.
 _ACCOUNT_ID_ALPHABET = "2346789ACDEFGHJKMNPQRTWXYZ"
 

@@ -210,24 +210,14 @@ def save_customer(
     }
     try:
         if customer is None:
+            values["status"] = wizard_path.status_for(completed)
             customer = Customer(
                 account_id=_new_account_id(session), partner_id=partner_id, **values
             )
             session.add(customer)
             session.flush()
         else:
-            # Optimistic lock: the row changes only if nobody saved in between.
-            updated = session.execute(
-                sa.update(Customer)
-                .where(
-                    col(Customer.id) == customer.id,
-                    col(Customer.version) == customer.version,
-                )
-                .values(version=customer.version + 1, **values)
-                .execution_options(synchronize_session=False)
-            )
-            if updated.rowcount != 1:
-                raise VersionConflict(account_id)
+            update_with_version(session, customer, values)
             for model in (EmailDomain, AdminContact, SupportContact):
                 session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
         _add_rows(session, customer.id, form)
@@ -249,6 +239,31 @@ def save_customer(
     # would carry the customer as it was before the save (its old version above all).
     session.expire_all()
     return load_customer(session, partner_id, customer.account_id)
+
+
+def update_with_version(session: Session, customer: Customer, values: dict) -> None:
+    """Update the customer's row with ``values`` (and a fresh status) unless someone
+    saved it since ``customer`` was read: the optimistic lock. Raises VersionConflict;
+    the caller commits."""
+    merged = {name: values.get(name, getattr(customer, name)) for name in (
+        "completed_steps", "deployment_type", "onboarded", "connection_skipped")}
+    values = {
+        **values,
+        "status": wizard_path.status_for(
+            wizard_path.parse_completed(merged["completed_steps"]),
+            merged["deployment_type"],
+            merged["onboarded"],
+            merged["connection_skipped"],
+        ),
+    }
+    updated = session.execute(
+        sa.update(Customer)
+        .where(col(Customer.id) == customer.id, col(Customer.version) == customer.version)
+        .values(version=customer.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        raise VersionConflict(customer.account_id)
 
 
 def _try_normalize_domain(value: str) -> str | None:
