@@ -13,7 +13,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 .PHONY: run test setup setup-test migrate demo-data reset-demo unit e2e bench clean
 
 run: setup migrate demo-data ## Set up, migrate, load demo data and serve on :3000
-	$(BIN)/reflex run --env dev --frontend-port 3000 --backend-port 8000
+	CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE:-1} $(BIN)/reflex run --env dev --frontend-port 3000 --backend-port 8000
 
 test: setup-test ## Set up everything, then the unit and browser tests
 	$(BIN)/python -m pytest tests/unit tests/production

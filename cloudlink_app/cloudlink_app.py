@@ -8,10 +8,18 @@ from cloudlink_app import routes
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.pages.customer_step import customer_step
 from cloudlink_app.pages.dashboard import dashboard
+from cloudlink_app.pages.connect_step import connect_step
 from cloudlink_app.pages.gateway_step import gateway_step
+from cloudlink_app.pages.pbx_step import pbx_step
+from cloudlink_app.pages.review_step import review_step
+from cloudlink_app.pages.sync_step import sync_step
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
+from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.gateway_step import GatewayStepState
+from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.review_step import ReviewStepState
+from cloudlink_app.state.sync_step import SyncStepState
 
 logger = logging.getLogger("cloudlink_app")
 
@@ -33,5 +41,11 @@ app.add_page(customer_step, route=routes.NEW_CUSTOMER, title=t("title.customer_s
              on_load=CustomerStepState.load_new_customer)
 app.add_page(customer_step, route=routes.CUSTOMER_STEP, title=t("title.customer_step"),
              on_load=CustomerStepState.load_customer)
-app.add_page(gateway_step, route=routes.GATEWAY_STEP, title=t("title.gateway_step"),
-             on_load=GatewayStepState.load)
+for component, route, title_key, state in (
+    (gateway_step, routes.GATEWAY_STEP, "title.gateway_step", GatewayStepState),
+    (pbx_step, routes.PBX_STEP, "title.pbx_step", PbxStepState),
+    (connect_step, routes.CONNECT_STEP, "title.connect_step", ConnectStepState),
+    (sync_step, routes.SYNC_STEP, "title.sync_step", SyncStepState),
+    (review_step, routes.REVIEW_STEP, "title.review_step", ReviewStepState),
+):
+    app.add_page(component, route=route, title=t(title_key), on_load=state.load)

@@ -6,6 +6,10 @@ DASHBOARD = "/"
 NEW_CUSTOMER = "/customers/new"
 CUSTOMER_STEP = "/customers/[account_id]/customer"
 GATEWAY_STEP = "/customers/[account_id]/gateway"
+PBX_STEP = "/customers/[account_id]/pbx"
+CONNECT_STEP = "/customers/[account_id]/connect"
+SYNC_STEP = "/customers/[account_id]/sync"
+REVIEW_STEP = "/customers/[account_id]/review"
 
 
 def step_url(account_id: str, step: str) -> str:

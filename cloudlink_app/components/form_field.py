@@ -80,14 +80,36 @@ def select_input(field_id, value, on_change, options, *, errors: Var, on_blur,
     ``options`` is a list of (value, label) pairs, or a Var of [value, label] lists.
     """
     if isinstance(options, Var):
-        items = rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0]))
+        items = [rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0]))]
     else:
         items = [rx.el.option(label, value=key) for key, label in options]
     return rx.el.select(
         rx.el.option(t("choose"), value=""),
-        items,
+        *items,
         value=value,
         on_change=on_change,
         class_name="select",
         **control_props(field_id, errors=errors, on_blur=on_blur, hint=hint),
+    )
+
+
+def text_field(state, field_id, label, value, on_change, *, hint: str | None = None,
+               **kwargs):
+    """A whole text field group of a step's state (its errors and leave_field)."""
+    return field_group(
+        field_id, label,
+        text_input(field_id, value, on_change, errors=state.errors,
+                   on_blur=state.leave_field(field_id), hint=bool(hint), **kwargs),
+        errors=state.errors, hint=hint,
+    )
+
+
+def select_field(state, field_id, label, value, on_change, options, *,
+                 hint: str | None = None):
+    """A whole select field group of a step's state."""
+    return field_group(
+        field_id, label,
+        select_input(field_id, value, on_change, options, errors=state.errors,
+                     on_blur=state.leave_field(field_id), hint=bool(hint)),
+        errors=state.errors, hint=hint,
     )

@@ -3,6 +3,11 @@
 Messages say what to do, never "invalid" or "please". Placeholders: {n} is a row's
 1-based position in its list, {first} the position of the row it repeats, {max} a
 length or row limit, {domain} and {example} come from the data sets.
+
+Keys ending in .too_long, .too_many, .unknown or .unstorable are hard limits that even a
+draft must respect (limits.Problem.is_hard_limit); where the limit is only a storage
+size the user never needs to know (a MAC address, a port), such a key shares the text
+of the format rule.
 """
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -96,6 +101,51 @@ CATALOG: dict[str, dict[str, str]] = {
         "text.unstorable": (
             "Retype this field: it contains hidden characters that cannot be saved"
         ),
+        # Gateway step
+        "site_name.required": "Enter the site name",
+        "site_name.too_long": "Site name must be {max} characters or fewer",
+        "deployment_type.required": "Select the deployment type",
+        "deployment_type.unknown": "Select the deployment type",
+        "mac_address.required": "Enter the MAC address of the gateway appliance",
+        "mac_address.format": (
+            "Enter the MAC address in the correct format, like 00:1A:2B:3C:4D:5E"
+        ),
+        "mac_address.too_long": (
+            "Enter the MAC address in the correct format, like 00:1A:2B:3C:4D:5E"
+        ),
+        "mac_address.not_unicast": (
+            "Enter the MAC address from the label on the gateway appliance: "
+            "this address does not belong to a single device"
+        ),
+        "mac_address.claimed": (
+            "This MAC address is already used by another customer's gateway"
+        ),
+        "system_id.required": "Enter the system ID",
+        "system_id.format": (
+            "System ID must be 4 to 64 letters, digits and dashes, "
+            "starting and ending with a letter or digit"
+        ),
+        "system_id.too_long": "System ID must be {max} characters or fewer",
+        # PBX step
+        "pbx_type.required": "Select the PBX type",
+        "pbx_type.unknown": "Select the PBX type",
+        "pbx_address.required": "Enter the PBX address",
+        "pbx_address.format": (
+            "Enter the PBX address as an IP address or host name, "
+            "like pbx.example.com or 192.0.2.10"
+        ),
+        "pbx_address.too_long": "PBX address must be {max} characters or fewer",
+        # Sync step
+        "sync_address.required": "Enter the system address",
+        "sync_address.format": (
+            "Enter the system address as an IP address or host name, "
+            "like smbc.example.com or 192.0.2.20"
+        ),
+        "sync_address.too_long": "System address must be {max} characters or fewer",
+        # Any port (PBX and Sync steps)
+        "port.required": "Enter the port number",
+        "port.range": "Enter a port number from 1 to 65535",
+        "port.too_long": "Enter a port number from 1 to 65535",
         # Labels of the fixed choices (choices.py lists their keys in order)
         "business_type.agriculture": "Agriculture",
         "business_type.construction": "Construction",
@@ -127,5 +177,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "role.maintainer": "Maintainer",
         "role.onsite_admin": "Onsite Admin",
         "role.other": "Other",
+        "deployment_type.appliance": "Gateway appliance",
+        "deployment_type.smbc": "SMB Controller (SMBC)",
+        "deployment_type.va": "Virtual Appliance (VA)",
+        "pbx_type.mivoice_business": "MiVoice Business",
+        "pbx_type.mivoice_office_400": "MiVoice Office 400",
+        "pbx_type.mivoice_office_250": "MiVoice Office 250",
+        "pbx_type.mivoice_connect": "MiVoice Connect",
+        "pbx_type.mivoice_5000": "MiVoice 5000",
+        "pbx_type.mivoice_mx_one": "MiVoice MX-ONE",
     }
 }

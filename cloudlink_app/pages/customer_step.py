@@ -5,7 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app.components.error_summary import error_summary
-from cloudlink_app.components.form_field import field_group, select_input, text_input
+from cloudlink_app.components.wizard import cancel_dialog, group_error
+from cloudlink_app.components.address_fields import address_fields
+from cloudlink_app.components.form_field import (
+    field_group,
+    select_field,
+    select_input,
+    text_field,
+    text_input,
+)
 from cloudlink_app.components.layout import numbered, page
 from cloudlink_app.components.step_nav import step_nav
 from cloudlink_app.domain import choices, forms, wizard_path
@@ -16,26 +24,7 @@ ERRORS = S.errors
 
 
 def _text(field_id, label, value, on_change, **kwargs):
-    hint = kwargs.pop("hint", None)
-    return field_group(
-        field_id, label,
-        text_input(field_id, value, on_change, errors=ERRORS,
-                   on_blur=S.leave_field(field_id), hint=bool(hint), **kwargs),
-        errors=ERRORS, hint=hint,
-    )
-
-
-def _select(field_id, label, value, on_change, options, hint=None):
-    return field_group(
-        field_id, label,
-        select_input(field_id, value, on_change, options, errors=ERRORS,
-                     on_blur=S.leave_field(field_id), hint=bool(hint)),
-        errors=ERRORS, hint=hint,
-    )
-
-
-def _optional(required, key: str):
-    return rx.cond(required, t(f"label.{key}"), t(f"label.{key}_optional"))
+    return text_field(S, field_id, label, value, on_change, **kwargs)
 
 
 def customer_details():
@@ -45,35 +34,13 @@ def customer_details():
         _text(forms.CUSTOMER_NAME, t("label.customer_name"), S.customer_name,
               S.set_customer_name, max_length=MAX_LENGTH[forms.CUSTOMER_NAME],
               autocomplete="organization"),
-        _select(forms.COUNTRY, t("label.country"), S.country, S.set_country,
-                choices.countries()),
-        _text(forms.STREET_ADDRESS, t("label.street_address"), S.street_address,
-              S.set_street_address, max_length=MAX_LENGTH[forms.STREET_ADDRESS],
-              autocomplete="address-line1"),
-        _text(forms.ADDRESS_LINE2, t("label.address_line2"), S.address_line2,
-              S.set_address_line2, max_length=MAX_LENGTH[forms.ADDRESS_LINE2],
-              autocomplete="address-line2"),
-        _text(forms.CITY, _optional(S.city_required, "city"), S.city, S.set_city,
-              max_length=MAX_LENGTH[forms.CITY], autocomplete="address-level2",
-              width="input--half"),
-        rx.cond(
-            S.state_options.length() > 0,
-            _select(forms.STATE_PROVINCE, _optional(S.state_required, "state_province"),
-                    S.state_province, S.set_state_province, S.state_options),
-            _text(forms.STATE_PROVINCE, _optional(S.state_required, "state_province"),
-                  S.state_province, S.set_state_province,
-                  max_length=MAX_LENGTH[forms.STATE_PROVINCE],
-                  autocomplete="address-level1", width="input--half"),
-        ),
-        _text(forms.POSTAL_CODE, _optional(S.postal_code_required, "postal_code"),
-              S.postal_code, S.set_postal_code, max_length=MAX_LENGTH[forms.POSTAL_CODE],
-              autocomplete="postal-code", width="input--quarter", spellcheck=False),
-        _select(forms.BUSINESS_TYPE, t("label.business_type"), S.business_type,
-                S.set_business_type, choices.business_type_options("en"),
-                hint=t("hint.business_type")),
-        _select(forms.DEFAULT_LANGUAGE, t("label.default_language"), S.default_language,
-                S.set_default_language, choices.language_options("en"),
-                hint=t("hint.default_language")),
+        *address_fields(S),
+        select_field(S, forms.BUSINESS_TYPE, t("label.business_type"), S.business_type,
+                     S.set_business_type, choices.business_type_options("en"),
+                     hint=t("hint.business_type")),
+        select_field(S, forms.DEFAULT_LANGUAGE, t("label.default_language"),
+                     S.default_language, S.set_default_language,
+                     choices.language_options("en"), hint=t("hint.default_language")),
         class_name="fieldset",
     )
 
@@ -119,18 +86,6 @@ def email_domains():
     )
 
 
-def _group_error(key: str):
-    return rx.cond(
-        ERRORS.contains(key),
-        rx.el.p(
-            rx.el.span(t("title.error_prefix"), class_name="visually-hidden"),
-            ERRORS[key].to(str),
-            id=f"{key}-error",
-            class_name="error-message",
-        ),
-    )
-
-
 def admin_contacts():
     """At least one admin contact; as many as needed."""
 
@@ -158,7 +113,7 @@ def admin_contacts():
     return rx.el.fieldset(
         rx.el.legend(t("admins.heading"), class_name="legend"),
         rx.el.p(t("admins.hint"), class_name="hint"),
-        _group_error(forms.ADMIN_CONTACTS),
+        group_error(S, forms.ADMIN_CONTACTS),
         rx.foreach(S.admin_contacts, row),
         rx.el.button(t("admins.add"), type="button", on_click=S.add_admin_contact,
                      class_name="button button--secondary"),
@@ -198,37 +153,14 @@ def support_contacts():
     return rx.el.fieldset(
         rx.el.legend(t("support.heading"), class_name="legend"),
         rx.el.p(t("support.hint"), class_name="hint"),
-        _group_error(forms.SUPPORT_MISSING_MAINTAINER),
-        _group_error(forms.SUPPORT_MISSING_ONSITE_ADMIN),
+        group_error(S, forms.SUPPORT_MISSING_MAINTAINER),
+        group_error(S, forms.SUPPORT_MISSING_ONSITE_ADMIN),
         rx.foreach(S.support_contacts, row),
         rx.el.button(t("support.add"), type="button", on_click=S.add_support_contact,
                      class_name="button button--secondary"),
         id=forms.SUPPORT_CONTACTS,
         tab_index=-1,
         class_name="fieldset",
-    )
-
-
-def cancel_dialog():
-    """Asked when Cancel would drop unsaved changes."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(t("cancel.title")),
-            rx.alert_dialog.description(t("cancel.body")),
-            rx.el.div(
-                rx.alert_dialog.cancel(
-                    rx.el.button(t("cancel.keep"), type="button",
-                                 on_click=S.keep_editing, class_name="button"),
-                ),
-                rx.alert_dialog.action(
-                    rx.el.button(t("cancel.confirm"), type="button",
-                                 on_click=S.discard_changes,
-                                 class_name="button button--warning"),
-                ),
-                class_name="button-group",
-            ),
-        ),
-        open=S.confirm_cancel_open,
     )
 
 
@@ -273,5 +205,5 @@ def customer_step():
             prevent_default=True,
             no_validate=True,
         ),
-        cancel_dialog(),
+        cancel_dialog(S),
     )

@@ -1,23 +1,73 @@
-"""The Gateway step: reached after the Customer step; its form is a later issue."""
+"""The Gateway step: the customer site, its address and the gateway."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from cloudlink_app.components.layout import page
-from cloudlink_app.components.step_nav import step_nav
-from cloudlink_app.domain import wizard_path
+from cloudlink_app.components.address_fields import address_fields
+from cloudlink_app.components.form_field import control_props, select_field, text_field
+from cloudlink_app.components.wizard import wizard_page
+from cloudlink_app.domain import forms, gateway, wizard_path
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.state.gateway_step import GatewayStepState as S
+from cloudlink_app.state.gateway_step import MAX_LENGTH, GatewayStepState as S
+
+
+def _same_address():
+    return rx.el.div(
+        rx.el.input(
+            type="checkbox",
+            checked=S.site_same_address,
+            on_change=S.set_site_same_address,
+            class_name="checkbox",
+            **control_props(forms.SITE_SAME_ADDRESS, errors=S.errors,
+                            on_blur=S.leave_field(forms.SITE_SAME_ADDRESS)),
+        ),
+        rx.el.label(t("gateway.same_address"), html_for=forms.SITE_SAME_ADDRESS,
+                    class_name="checkbox-label"),
+        class_name="form-group checkbox-group",
+    )
 
 
 def gateway_step():
-    """The Gateway page with Back to the Customer step."""
-    return page(
-        step_nav(wizard_path.GATEWAY),
-        rx.el.h1(t("gateway.heading"), class_name="heading-xl"),
-        rx.el.p(S.customer_name, class_name="caption"),
-        rx.el.p(t("gateway.intro"), class_name="body"),
-        rx.el.a(t("button.back"), href=S.customer_url, role="button",
-                class_name="button button--secondary"),
+    """The whole Gateway page."""
+    return wizard_page(
+        S, wizard_path.GATEWAY, "gateway.heading", t("gateway.intro"),
+        rx.el.fieldset(
+            rx.el.legend(t("gateway.site"), class_name="legend"),
+            text_field(S, forms.SITE_NAME, t("label.site_name"), S.site_name,
+                       S.set_site_name, max_length=MAX_LENGTH[forms.SITE_NAME]),
+            _same_address(),
+            rx.cond(
+                ~S.site_same_address,
+                rx.el.fieldset(
+                    rx.el.legend(t("gateway.site_address"),
+                                 class_name="legend legend--small"),
+                    *address_fields(S, forms.SITE_PREFIX),
+                    class_name="fieldset row",
+                ),
+            ),
+            class_name="fieldset",
+        ),
+        rx.el.fieldset(
+            rx.el.legend(t("gateway.deployment"), class_name="legend"),
+            select_field(S, forms.DEPLOYMENT_TYPE, t("label.deployment_type"),
+                         S.deployment_type, S.set_deployment_type,
+                         gateway.deployment_type_options("en"),
+                         hint=t("hint.deployment_type")),
+            rx.cond(
+                S.appliance,
+                text_field(S, forms.MAC_ADDRESS, t("label.mac_address"), S.mac_address,
+                           S.set_mac_address, max_length=MAX_LENGTH[forms.MAC_ADDRESS],
+                           hint=t("hint.mac_address"), spellcheck=False,
+                           width="input--half"),
+                rx.cond(
+                    S.deployment_type != "",
+                    text_field(S, forms.SYSTEM_ID, t("label.system_id"), S.system_id,
+                               S.set_system_id, max_length=MAX_LENGTH[forms.SYSTEM_ID],
+                               hint=t("hint.system_id"), spellcheck=False,
+                               width="input--half"),
+                ),
+            ),
+            class_name="fieldset",
+        ),
     )

@@ -18,6 +18,8 @@ from cloudlink_app.domain.address import normalise_postal_code
 from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
 from cloudlink_app.models import (
     AdminContact,
+    AppUser,
+    ConnectionCheck,
     Customer,
     EmailDomain,
     SupportContact,
@@ -31,6 +33,10 @@ class CustomerNotFound(Exception):
 
 class VersionConflict(Exception):
     """Someone else saved the customer since this user loaded it."""
+
+
+class NotADraft(Exception):
+    """The customer is onboarded: only drafts can be deleted."""
 
 
 class DomainClaimed(Exception):
@@ -58,12 +64,26 @@ class CustomerListRow:
 
     account_id: str
     name: str
-    completed: set[str]
-    onboarded: bool
+    status: str  # as stored: "next:<step>", "problem:<key>" or "onboarded"
     updated_at: datetime.datetime
 
 
-def _owned_customer(session: Session, partner_id: int, account_id: str) -> Customer:
+@dataclasses.dataclass
+class StatusCounts:
+    """How many of a partner's customers are in progress, have a problem, are onboarded."""
+
+    in_progress: int = 0
+    problems: int = 0
+    onboarded: int = 0
+
+    @property
+    def total(self) -> int:
+        """All of the partner's customers."""
+        return self.in_progress + self.problems + self.onboarded
+
+
+def owned_customer(session: Session, partner_id: int, account_id: str) -> Customer:
+    """The partner's customer with this account ID; raises CustomerNotFound."""
     customer = session.exec(
         select(Customer).where(
             Customer.account_id == account_id, Customer.partner_id == partner_id
@@ -89,14 +109,14 @@ def customer_id_of(session: Session, partner_id: int, account_id: str) -> int | 
     if not account_id:
         return None
     try:
-        return _owned_customer(session, partner_id, account_id).id
+        return owned_customer(session, partner_id, account_id).id
     except CustomerNotFound:
         return None
 
 
 def load_customer(session: Session, partner_id: int, account_id: str) -> CustomerRecord:
     """The customer with its lists, as stored; raises CustomerNotFound."""
-    customer = _owned_customer(session, partner_id, account_id)
+    customer = owned_customer(session, partner_id, account_id)
 
     def rows(model):
         return session.exec(
@@ -185,7 +205,7 @@ def save_customer(
     as typed. Raises CustomerNotFound, VersionConflict or DomainClaimed.
     """
     if account_id:
-        customer = _owned_customer(session, partner_id, account_id)
+        customer = owned_customer(session, partner_id, account_id)
         if customer.version != expected_version:
             raise VersionConflict(account_id)
         completed = wizard_path.parse_completed(customer.completed_steps)
@@ -316,8 +336,15 @@ def _new_account_id(session: Session) -> str:
 def list_customers(
     session: Session, partner_id: int, search: str = "", page: int = 1, page_size: int = 25
 ) -> tuple[list[CustomerListRow], int]:
-    """A page of the partner's customers, newest first, and how many match in all."""
-    query = select(Customer).where(Customer.partner_id == partner_id)
+    """A page of the partner's customers, last saved first, and how many match in all.
+
+    Only the page's rows are read. The count is a second statement, skipped when the
+    page itself shows where the list ends (a short, non-empty page, or a short first
+    page): a selective search then scans the partner's rows once instead of twice.
+    """
+    query = select(
+        Customer.account_id, Customer.name, Customer.status, Customer.updated_at
+    ).where(Customer.partner_id == partner_id)
     term = search.strip().lower()
     if term:
         like = f"%{_escape_like(term)}%"
@@ -339,23 +366,83 @@ def list_customers(
                 domain_match,
             )
         )
-    total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
     page = max(1, page)
-    customers = session.exec(
+    found = session.exec(
         query.order_by(col(Customer.updated_at).desc(), col(Customer.id).desc())
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
-    return [
-        CustomerListRow(
-            account_id=c.account_id,
-            name=c.name,
-            completed=wizard_path.parse_completed(c.completed_steps),
-            onboarded=c.onboarded,
-            updated_at=c.updated_at,
+    rows = [
+        CustomerListRow(account_id=account_id, name=name, status=status, updated_at=updated)
+        for account_id, name, status, updated in found
+    ]
+    if len(rows) < page_size and (rows or page == 1):
+        total = (page - 1) * page_size + len(rows)
+    else:
+        total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    return rows, total
+
+
+def status_counts(session: Session, partner_id: int) -> StatusCounts:
+    """How many of the partner's customers have each kind of status: one GROUP BY on
+    the (partner_id, status) index, whatever the number of customers."""
+    counts = StatusCounts()
+    grouped = session.exec(
+        select(Customer.status, sa.func.count())
+        .where(Customer.partner_id == partner_id)
+        .group_by(Customer.status)
+    ).all()
+    for status, number in grouped:
+        kind = wizard_path.status_kind(status)
+        if kind == wizard_path.ONBOARDED:
+            counts.onboarded += number
+        elif kind == "problem":
+            counts.problems += number
+        else:
+            counts.in_progress += number
+    return counts
+
+
+def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
+    """Delete a customer that is not onboarded, with its email domains, contacts and
+    connection checks, in one transaction; returns its name.
+
+    Raises CustomerNotFound (missing, or another partner's) or NotADraft. The customer
+    is deleted only if it is still not onboarded when the transaction runs, so a draft
+    onboarded by someone else a moment ago is kept. Its account admins (if any) keep
+    their sign-in but no longer reach a customer.
+    """
+    customer = owned_customer(session, partner_id, account_id)
+    if customer.onboarded or customer.status == wizard_path.ONBOARDED:
+        raise NotADraft(account_id)
+    name = customer.name
+    try:
+        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck):
+            session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
+        session.execute(
+            sa.update(AppUser)
+            .where(col(AppUser.customer_id) == customer.id)
+            .values(customer_id=None)
         )
-        for c in customers
-    ], total
+        deleted = session.execute(
+            sa.delete(Customer).where(
+                col(Customer.id) == customer.id,
+                col(Customer.partner_id) == partner_id,
+                sa.not_(col(Customer.onboarded)),
+                col(Customer.status) != wizard_path.ONBOARDED,
+            )
+        )
+        if deleted.rowcount != 1:
+            # Onboarded, or deleted by someone else, since it was read above.
+            still_there = session.execute(
+                sa.select(col(Customer.id)).where(col(Customer.id) == customer.id)
+            ).first()
+            raise NotADraft(account_id) if still_there else CustomerNotFound(account_id)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return name
 
 
 def _escape_like(term: str) -> str:

@@ -7,6 +7,7 @@ browser or from a stale copy.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import reflex as rx
@@ -15,6 +16,22 @@ from reflex.vars import Var
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
 from cloudlink_app.services import users
 from cloudlink_app.services.database import get_session
+
+
+@dataclasses.dataclass
+class ErrorLink:
+    """One line of the error summary: the message and the field it is about."""
+
+    field_id: str
+    message: str
+
+
+def set_title(title_key: str, lang: str, error: bool = False):
+    """Set the page title; "Error: " first while the page shows errors."""
+    title = t(title_key, lang)
+    if error:
+        title = t("title.error_prefix", lang) + title
+    return rx.call_script(f"document.title = {json.dumps(title)}")
 
 
 class SessionState(rx.State):

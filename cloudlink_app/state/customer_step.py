@@ -17,9 +17,10 @@ from cloudlink_app.domain import choices, forms, limits, validation, wizard_path
 from cloudlink_app.domain.address import address_format
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
-from cloudlink_app.services import customers, users
+from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element
+from cloudlink_app.state.base import ErrorLink, SessionState, focus_element, set_title
+from cloudlink_app.state.wizard_step import CHECK_QUERY, REVIEW_QUERY
 
 NEW = "new"
 _KNOWN_COUNTRIES = choices.country_codes()
@@ -43,14 +44,6 @@ _GROUP_PREFIXES = {
     forms.SUPPORT_MISSING_MAINTAINER: "support-",
     forms.SUPPORT_MISSING_ONSITE_ADMIN: "support-",
 }
-
-
-@dataclasses.dataclass
-class ErrorLink:
-    """One line of the error summary: the message and the field it is about."""
-
-    field_id: str
-    message: str
 
 
 class CustomerStepState(SessionState):
@@ -82,6 +75,8 @@ class CustomerStepState(SessionState):
     _next_row_id: int = 1
     # Set when a save met someone else's newer save: a reload then reads it.
     _stale: bool = False
+    # Opened from Review's "Change": Next returns there.
+    _from_review: bool = False
 
     # ----- derived data for the page -------------------------------------------------
 
@@ -168,6 +163,7 @@ class CustomerStepState(SessionState):
             return self._refuse("notice.not_signed_in")
         if not user.is_partner:
             return rx.redirect(routes.DASHBOARD)
+        self._from_review = False
         if self.loaded != NEW:
             self._show_form(NEW, forms.CustomerForm(), 0)
         return self._set_title()
@@ -185,22 +181,25 @@ class CustomerStepState(SessionState):
             return self._refuse("notice.not_signed_in")
         if not wizard_path.is_account_id(account_id):
             return rx.redirect(routes.DASHBOARD)
-        if self.loaded == account_id and self.dirty and not self._stale:
-            return self._set_title()
-        with get_session() as session:
-            customer_id = customers.customer_id_of(session, user.partner_id, account_id)
-            if customer_id is None or not user.may_edit(customer_id):
-                return rx.redirect(routes.DASHBOARD)
-            record = customers.load_customer(session, user.partner_id, account_id)
-        self._stale = False
-        self._show_form(account_id, record.form, record.version)
+        query = self.router.url.query_parameters
+        self._from_review = query.get(REVIEW_QUERY) == wizard_path.REVIEW
+        if not (self.loaded == account_id and self.dirty and not self._stale):
+            with get_session() as session:
+                customer_id = customers.customer_id_of(session, user.partner_id, account_id)
+                if customer_id is None or not user.may_edit(customer_id):
+                    return rx.redirect(routes.DASHBOARD)
+                record = customers.load_customer(session, user.partner_id, account_id)
+            self._stale = False
+            self._show_form(account_id, record.form, record.version)
+        if query.get(CHECK_QUERY):
+            # Sent here by "Finish onboarding": show what stops this step.
+            self._submitted = True
+            self.errors = self._all_errors()
+            return self._show_summary()
         return self._set_title()
 
     def _set_title(self, error: bool = False):
-        title = t("title.customer_step", self.lang)
-        if error:
-            title = t("title.error_prefix", self.lang) + title
-        return rx.call_script(f"document.title = {title!r}")
+        return set_title("title.customer_step", self.lang, error)
 
     # ----- live validation ---------------------------------------------------------
 
@@ -527,7 +526,14 @@ class CustomerStepState(SessionState):
         problem = self._save(user, complete=True)
         if problem:
             return problem
-        return rx.redirect(routes.step_url(self.loaded, wizard_path.GATEWAY))
+        step = wizard_path.GATEWAY
+        if self._from_review:
+            with get_session() as session:
+                record = wizard.load_wizard(session, user.partner_id, self.loaded)
+            if wizard_path.can_open_step(wizard_path.REVIEW, record.completed,
+                                         record.deployment_type):
+                step = wizard_path.REVIEW
+        return rx.redirect(routes.step_url(self.loaded, step))
 
     @rx.event
     def save_and_return(self):

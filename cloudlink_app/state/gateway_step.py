@@ -1,39 +1,187 @@
-"""State of the Gateway step (its form comes with the whole wizard)."""
+"""State of the Gateway step: the site, its address and the gateway's identifier."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
-from cloudlink_app import routes
-from cloudlink_app.domain import wizard_path
-from cloudlink_app.services import customers, users
+from cloudlink_app.domain import choices, forms, gateway, limits, wizard_path
+from cloudlink_app.domain.address import address_format
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.wizard_step import WizardStepMixin
+
+_DEPLOYMENT_TYPES = frozenset(key for key, _ in gateway.DEPLOYMENT_TYPES)
+_ADDRESS_FIELDS = ("country", "street_address", "address_line2", "city",
+                   "state_province", "postal_code")
+# Longest value each text input accepts (its maxlength in the page too).
+MAX_LENGTH = {
+    forms.SITE_NAME: limits.NAME_MAX,
+    "site_street_address": limits.ADDRESS_MAX,
+    "site_address_line2": limits.ADDRESS_MAX,
+    "site_city": limits.CITY_MAX,
+    "site_state_province": limits.STATE_MAX,
+    "site_postal_code": limits.POSTAL_CODE_MAX,
+    forms.MAC_ADDRESS: gateway.MAC_ADDRESS_TYPED_MAX,
+    forms.SYSTEM_ID: gateway.SYSTEM_ID_MAX,
+}
 
 
-class GatewayStepState(SessionState):
-    """Which customer the Gateway step is for."""
+class GatewayStepState(WizardStepMixin, SessionState):
+    """The Gateway step of one customer."""
 
-    customer_name: str = ""
-    customer_url: str = ""
+    STEP = wizard_path.GATEWAY
+    TITLE_KEY = "title.gateway_step"
+
+    site_name: str = ""
+    site_same_address: bool = True
+    site_country: str = ""
+    site_street_address: str = ""
+    site_address_line2: str = ""
+    site_city: str = ""
+    site_state_province: str = ""
+    site_postal_code: str = ""
+    mac_address: str = ""
+    system_id: str = ""
+
+    @rx.var(cache=True)
+    def appliance(self) -> bool:
+        """Whether the gateway is an appliance (identified by its MAC address)."""
+        return self.deployment_type == wizard_path.APPLIANCE
+
+    @rx.var(cache=True)
+    def site_city_required(self) -> bool:
+        """Whether the site's country needs a city."""
+        return address_format(self.site_country).city_required
+
+    @rx.var(cache=True)
+    def site_state_required(self) -> bool:
+        """Whether the site's country needs a state or province."""
+        return address_format(self.site_country).state_required
+
+    @rx.var(cache=True)
+    def site_postal_code_required(self) -> bool:
+        """Whether the site's country needs a postal code."""
+        return address_format(self.site_country).postal_code_required
+
+    @rx.var(cache=True)
+    def site_state_options(self) -> list[list[str]]:
+        """The site country's states or provinces, [] when it has no list."""
+        return [list(o) for o in address_format(self.site_country).state_options]
+
+    def _form(self) -> forms.GatewayForm:
+        return forms.GatewayForm(**{
+            f.name: getattr(self, f.name) for f in dataclasses.fields(forms.GatewayForm)
+        })
+
+    # ----- hooks -------------------------------------------------------------------
+
+    def _show(self, record: wizard.WizardRecord) -> None:
+        for f in dataclasses.fields(forms.GatewayForm):
+            setattr(self, f.name, getattr(record.gateway, f.name))
+
+    def _field_ids(self) -> set[str]:
+        ids = {forms.SITE_NAME, forms.SITE_SAME_ADDRESS, forms.DEPLOYMENT_TYPE,
+               forms.MAC_ADDRESS, forms.SYSTEM_ID}
+        return ids | {forms.SITE_PREFIX + name for name in _ADDRESS_FIELDS}
+
+    def _validate(self) -> dict[str, str]:
+        user = self._current_user()
+        with get_session() as session:
+            customer_id = customers.customer_id_of(session, user.partner_id, self.loaded)
+            return gateway.validate_gateway(
+                self._form(),
+                lambda mac: wizard.mac_claimed_elsewhere(session, mac, customer_id),
+                self.lang,
+            )
+
+    def _validate_draft(self) -> dict[str, str]:
+        return gateway.validate_gateway_draft(self._form(), self.lang)
+
+    def _store(self, session, user, complete):
+        return wizard.save_gateway(
+            session, partner_id=user.partner_id, account_id=self.loaded,
+            expected_version=self.saved_version, form=self._form(), complete=complete,
+        )
+
+    def _after_store(self, record: wizard.WizardRecord) -> None:
+        self._show(record)
+
+    def _claim_errors(self) -> dict[str, str]:
+        return {forms.MAC_ADDRESS: t("mac_address.claimed", self.lang)}
+
+    # ----- setters -----------------------------------------------------------------
+
+    def _set_text(self, field_id: str, value: object) -> None:
+        if self._text_ok(value, MAX_LENGTH[field_id]):
+            setattr(self, field_id, value)
+            self._changed(field_id)
 
     @rx.event
-    def load(self):
-        """on_load: only the partner's customers, and only once the Customer step is done."""
-        account_id = self.account_id
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
-        if not wizard_path.is_account_id(account_id):
-            return rx.redirect(routes.DASHBOARD)
-        with get_session() as session:
-            customer_id = customers.customer_id_of(session, user.partner_id, account_id)
-            if customer_id is None or not user.may_edit(customer_id):
-                return rx.redirect(routes.DASHBOARD)
-            record = customers.load_customer(session, user.partner_id, account_id)
-        self.customer_url = routes.step_url(account_id, wizard_path.CUSTOMER)
-        if not wizard_path.can_open_step(wizard_path.GATEWAY, record.completed):
-            return rx.redirect(self.customer_url)
-        self.customer_name = record.form.customer_name
+    def set_site_name(self, value: str):
+        """Site name typed."""
+        self._set_text(forms.SITE_NAME, value)
+
+    @rx.event
+    def set_site_same_address(self, value: bool):
+        """"Same as the customer address" checked or unchecked."""
+        if not isinstance(value, bool):
+            return self._refuse("notice.unknown_choice")
+        self.site_same_address = value
+        self._changed(forms.SITE_SAME_ADDRESS)
         return None
+
+    @rx.event
+    def set_site_country(self, value: str):
+        """Site country chosen; a state no longer in the country's list is cleared."""
+        if self._choice_ok(value, choices.country_codes()):
+            self.site_country = value
+            codes = {code for code, _ in address_format(value).state_options}
+            if codes and self.site_state_province not in codes:
+                self.site_state_province = ""
+            self._changed("site_country")
+
+    @rx.event
+    def set_site_street_address(self, value: str):
+        """Site street address typed."""
+        self._set_text("site_street_address", value)
+
+    @rx.event
+    def set_site_address_line2(self, value: str):
+        """Site address line 2 typed."""
+        self._set_text("site_address_line2", value)
+
+    @rx.event
+    def set_site_city(self, value: str):
+        """Site city typed."""
+        self._set_text("site_city", value)
+
+    @rx.event
+    def set_site_state_province(self, value: str):
+        """Site state or province typed or chosen."""
+        self._set_text("site_state_province", value)
+
+    @rx.event
+    def set_site_postal_code(self, value: str):
+        """Site postal code typed."""
+        self._set_text("site_postal_code", value)
+
+    @rx.event
+    def set_deployment_type(self, value: str):
+        """Deployment type chosen: the step indicator follows it at once."""
+        if self._choice_ok(value, _DEPLOYMENT_TYPES):
+            self.deployment_type = value
+            self._changed(forms.DEPLOYMENT_TYPE)
+
+    @rx.event
+    def set_mac_address(self, value: str):
+        """MAC address typed (any common notation)."""
+        self._set_text(forms.MAC_ADDRESS, value)
+
+    @rx.event
+    def set_system_id(self, value: str):
+        """System ID typed."""
+        self._set_text(forms.SYSTEM_ID, value)

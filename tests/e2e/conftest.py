@@ -7,6 +7,9 @@ browser context (so a fresh Reflex session) and a clean set of customers.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]
 expect.set_options(timeout=10_000)
+# The PBX simulators of these tests listen on 127.0.0.1, which production refuses.
+os.environ["CLOUDLINK_ALLOW_PRIVATE_TARGETS"] = "1"
 
 
 class _ErrorCollector(logging.Handler):
@@ -85,3 +90,26 @@ def fail_on_backend_error():
     yield
     logger.removeHandler(collector)
     assert not collector.records, [r.getMessage() for r in collector.records]
+
+
+@pytest.fixture
+def pbx_listener():
+    """A real TCP listener on 127.0.0.1 standing in for a PBX; yields its port."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+                connection.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    server.close()

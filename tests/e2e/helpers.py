@@ -39,3 +39,31 @@ def fill_valid_customer(page: Page, name: str = "Bakkerij Jansen", domain: str =
     field(page, "Support contact 2: Email address").fill("piet@bakkerij-jansen.nl")
     # Let the last typed value reach the server before a button is pressed.
     field(page, "Support contact 2: Email address").blur()
+
+
+def create_customer(page: Page, name: str = "Bakkerij Jansen") -> str:
+    """Create a customer through the Customer step; on the Gateway page, its account ID."""
+    open_new_customer(page)
+    fill_valid_customer(page, name=name)
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    return page.url.rsplit("/", 2)[-2]
+
+
+def fill_gateway(page: Page, deployment: str = "appliance", identifier: str = "") -> None:
+    """Fill the Gateway step: site name, deployment type and the gateway's identifier."""
+    field(page, "Site name").fill("Head office")
+    field(page, "Deployment type").select_option(deployment)
+    if deployment == "appliance":
+        box = field(page, "MAC address")
+        box.fill(identifier or "00-1a-2b-3c-4d-5e")
+    else:
+        box = field(page, "System ID")
+        box.fill(identifier or "SMBC-4711")
+    box.blur()
+
+
+def next_to(page: Page, heading: str) -> None:
+    """Press Next and arrive at the step with this heading."""
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()

@@ -6,7 +6,10 @@ A `Tab` is one browser tab: a real root `reflex.state.State` with all its substa
 processor does, so only real event handlers can be reached), then runs it through
 `reflex_base.event.processor.base_state_processor.process_event`: the payload is
 transformed by the handler's type hints exactly as for a browser event, the handler
-runs, and the delta and frontend events it produces are collected.
+runs, and the delta and frontend events it produces are collected. A background
+handler (`@rx.event(background=True)`) runs as `BaseStateEventProcessor._execute_event`
+runs it: on a `StateProxy` of the state, with no root state (the lock is not held),
+its `async with self` blocks taking the tab's tree from the tab's state manager.
 
 Not a test module: test modules import the fixtures and helpers from here.
 """
@@ -22,6 +25,8 @@ import pytest
 import pytest_asyncio
 import sqlalchemy as sa
 from reflex.istate.manager.memory import StateManagerMemory
+from reflex.istate.manager.token import BaseStateToken
+from reflex.istate.proxy import StateProxy
 from reflex.model import get_engine
 from reflex.state import State
 from reflex_base.event import Event
@@ -124,12 +129,29 @@ class Tab:
             router_data=self.root.router_data,
         )
         with context:
-            await process_event(
-                handler=registered.handler,
-                payload=payload,
-                state=self.state(registered.states[0]),
-                root_state=self.root,
+            state = self.state(registered.states[0])
+            if not registered.handler.is_background:
+                await process_event(
+                    handler=registered.handler,
+                    payload=payload,
+                    state=state,
+                    root_state=self.root,
+                )
+                return sent
+            # The proxy's `async with self` locks and reads the tree through the
+            # state manager: it must hold this tab's tree under the tab's token.
+            await self._manager.set_state(
+                BaseStateToken(ident=self.token, cls=State), self.root
             )
+            try:
+                await process_event(
+                    handler=registered.handler,
+                    payload=payload,
+                    state=StateProxy(state),
+                    root_state=None,
+                )
+            finally:
+                await self._manager.close()  # its token-expiry task
         return sent
 
     async def customer(self, handler_name: str, **payload: Any) -> Sent:

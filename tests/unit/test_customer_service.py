@@ -236,15 +236,14 @@ def test_list_pages_newest_first(database, partner, session):
     assert names(rows) == ["Customer 1", "Customer 4"]
 
 
-def test_list_row_says_what_is_completed(session, partner, database):
+def test_list_row_carries_the_stored_status(session, partner, database):
     save(database, partner, valid_form("Draft Only"), complete=False)
     save(database, partner, valid_form("Completed", "completed.example"))
     rows, _ = customers.list_customers(session, partner)
-    assert {row.name: row.completed for row in rows} == {
-        "Completed": {wizard_path.CUSTOMER},
-        "Draft Only": set(),
+    assert {row.name: row.status for row in rows} == {
+        "Completed": "next:" + wizard_path.GATEWAY,
+        "Draft Only": "next:" + wizard_path.CUSTOMER,
     }
-    assert not any(row.onboarded for row in rows)
 
 
 # ----- partner scoping ---------------------------------------------------------------

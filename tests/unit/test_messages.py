@@ -12,10 +12,15 @@ from cloudlink_app.domain.forms import (
     AdminContactRow,
     CustomerForm,
     DomainRow,
+    GatewayForm,
+    PbxForm,
     SupportContactRow,
+    SyncForm,
 )
+from cloudlink_app.domain.gateway import DEPLOYMENT_TYPES, gateway_problems
 from cloudlink_app.domain.limits import MAX_ROWS
 from cloudlink_app.domain.messages import CATALOG
+from cloudlink_app.domain.pbx import PBX_TYPES, pbx_problems, sync_problems
 from cloudlink_app.domain.validation import customer_problems
 
 PLACEHOLDERS = {"n", "first", "max", "domain", "example"}
@@ -23,6 +28,8 @@ LABEL_KEYS = (
     {f"business_type.{key}" for key, _ in BUSINESS_TYPES}
     | {f"language.{code}" for code, _ in DEFAULT_LANGUAGES}
     | {f"role.{role}" for role in ROLES}
+    | {f"deployment_type.{key}" for key, _ in DEPLOYMENT_TYPES}
+    | {f"pbx_type.{key}" for key, _ in PBX_TYPES}
 )
 
 
@@ -104,9 +111,33 @@ def _email_keys():
         yield raised.value.key
 
 
+def _broken_later_steps():
+    site = {"site_same_address": False, "site_country": "NL"}
+    for values in (
+        {},
+        {**site, "site_name": "s" * 101, "deployment_type": "router"},
+        {"deployment_type": "appliance"},
+        {"deployment_type": "appliance", "mac_address": "nope"},
+        {"deployment_type": "appliance", "mac_address": "0" * 41},
+        {"deployment_type": "appliance", "mac_address": "FF:FF:FF:FF:FF:FF"},
+        {"deployment_type": "appliance", "mac_address": "00:1A:2B:3C:4D:5E"},
+        {"deployment_type": "smbc"},
+        {"deployment_type": "va", "system_id": "A"},
+        {"deployment_type": "va", "system_id": "A" * 65},
+    ):
+        yield gateway_problems(GatewayForm(**values), lambda normal: True)
+    for address, port in (("", ""), ("?", "0"), ("a" * 254, "1" * 11)):
+        yield pbx_problems(PbxForm("", address, port))
+        yield pbx_problems(PbxForm("asterisk", address, port))
+        yield sync_problems(SyncForm(address, port))
+
+
 def test_every_rule_message_is_in_the_catalog_and_every_one_is_used():
     used = set(_email_keys())
     for form in _broken_forms():
         problems = customer_problems(form, is_claimed_elsewhere=lambda normal: True)
         used |= {problem.key for problem in problems.values()}
+    for problems in _broken_later_steps():
+        used |= {problem.key for problem in problems.values()}
+    assert used <= set(CATALOG["en"])
     assert used == set(CATALOG["en"]) - LABEL_KEYS

@@ -1,0 +1,56 @@
+"""The postal address fields, driven by the chosen country's rules.
+
+Used by the Customer step (no prefix) and the Gateway step's site address ("site_"):
+the state must have the vars ``{prefix}country`` ... ``{prefix}postal_code``, their
+``set_`` handlers, and ``{prefix}city_required``, ``{prefix}state_required``,
+``{prefix}postal_code_required`` and ``{prefix}state_options``.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.components.form_field import select_field, text_field
+from cloudlink_app.domain import choices, limits
+from cloudlink_app.domain.i18n import t
+
+
+def _optional(required, key: str):
+    return rx.cond(required, t(f"label.{key}"), t(f"label.{key}_optional"))
+
+
+def address_fields(state, prefix: str = "") -> list:
+    """Country (first: it decides the rules), street, line 2, city, state, postal code."""
+
+    def var(name):
+        return getattr(state, prefix + name)
+
+    def setter(name):
+        return getattr(state, "set_" + prefix + name)
+
+    def text(name, label, max_length, **kwargs):
+        return text_field(state, prefix + name, label, var(name), setter(name),
+                          max_length=max_length, **kwargs)
+
+    state_label = _optional(var("state_required"), "state_province")
+    return [
+        select_field(state, prefix + "country", t("label.country"), var("country"),
+                     setter("country"), choices.countries()),
+        text("street_address", t("label.street_address"), limits.ADDRESS_MAX,
+             autocomplete="address-line1"),
+        text("address_line2", t("label.address_line2"), limits.ADDRESS_MAX,
+             autocomplete="address-line2"),
+        text("city", _optional(var("city_required"), "city"), limits.CITY_MAX,
+             autocomplete="address-level2", width="input--half"),
+        rx.cond(
+            var("state_options").length() > 0,
+            select_field(state, prefix + "state_province", state_label,
+                         var("state_province"), setter("state_province"),
+                         var("state_options")),
+            text("state_province", state_label, limits.STATE_MAX,
+                 autocomplete="address-level1", width="input--half"),
+        ),
+        text("postal_code", _optional(var("postal_code_required"), "postal_code"),
+             limits.POSTAL_CODE_MAX, autocomplete="postal-code", width="input--quarter",
+             spellcheck=False),
+    ]

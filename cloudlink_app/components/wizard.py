@@ -1,0 +1,88 @@
+"""The frame of a wizard step: step indicator, error summary, heading, buttons and the
+Cancel question, for any step state with the WizardStepMixin's handlers."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.components.error_summary import error_summary
+from cloudlink_app.components.layout import page
+from cloudlink_app.components.step_nav import step_nav
+from cloudlink_app.domain import wizard_path
+from cloudlink_app.domain.i18n import t
+
+
+def cancel_dialog(state):
+    """Asked when Cancel would drop unsaved changes."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("cancel.title")),
+            rx.alert_dialog.description(t("cancel.body")),
+            rx.el.div(
+                rx.alert_dialog.cancel(
+                    rx.el.button(t("cancel.keep"), type="button",
+                                 on_click=state.keep_editing, class_name="button"),
+                ),
+                rx.alert_dialog.action(
+                    rx.el.button(t("cancel.confirm"), type="button",
+                                 on_click=state.discard_changes,
+                                 class_name="button button--warning"),
+                ),
+                class_name="button-group",
+            ),
+        ),
+        open=state.confirm_cancel_open,
+    )
+
+
+def step_buttons(state, next_label: str | None = None):
+    """Next (submits the form), Back, Save and return (partners only) and Cancel."""
+    return rx.el.div(
+        rx.el.button(next_label or t("button.next"), type="submit", class_name="button"),
+        rx.el.button(t("button.back"), type="button", on_click=state.go_back,
+                     class_name="button button--secondary"),
+        rx.cond(
+            state.is_partner,
+            rx.el.button(t("button.save_and_return"), type="button",
+                         on_click=state.save_and_return,
+                         class_name="button button--secondary"),
+        ),
+        rx.el.button(t("button.cancel"), type="button", on_click=state.cancel,
+                     class_name="button button--link"),
+        class_name="button-group",
+    )
+
+
+def wizard_page(state, step: str, heading_key: str, intro, *fields, after_form=(),
+                next_label: str | None = None, on_submit=None):
+    """A later step: its fields in a form whose submit is Next (or ``on_submit``)."""
+    return page(
+        rx.cond(state.sync_path, step_nav(step, wizard_path.SMBC), step_nav(step)),
+        error_summary(state.error_summary),
+        rx.el.p(state.customer_name, class_name="caption"),
+        rx.el.h1(t(heading_key), class_name="heading-xl"),
+        rx.el.p(intro, class_name="body"),
+        rx.el.form(
+            *fields,
+            step_buttons(state, next_label),
+            on_submit=on_submit or state.next_step,
+            prevent_default=True,
+            no_validate=True,
+        ),
+        *after_form,
+        cancel_dialog(state),
+    )
+
+
+def group_error(state, key: str):
+    """An error about a whole part of a step (not one field), with the id it is
+    described by, so the summary link can focus the part."""
+    return rx.cond(
+        state.errors.contains(key),
+        rx.el.p(
+            rx.el.span(t("title.error_prefix"), class_name="visually-hidden"),
+            state.errors[key].to(str),
+            id=f"{key}-error",
+            class_name="error-message",
+        ),
+    )

@@ -1,0 +1,45 @@
+"""Review: every answer by step, a Change link per section, Finish onboarding."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.components.wizard import wizard_page
+from cloudlink_app.domain import wizard_path
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.state.review_step import ReviewStepState as S
+
+
+def _section(section):
+    return rx.el.section(
+        rx.el.div(
+            rx.el.h2(section.title, class_name="heading-m"),
+            rx.el.a(
+                t("review.change"),
+                rx.el.span(" ", section.title, class_name="visually-hidden"),
+                href=section.change_url,
+                class_name="link",
+            ),
+            class_name="review__header",
+        ),
+        rx.el.dl(
+            rx.foreach(
+                section.rows,
+                lambda row: rx.el.div(
+                    rx.el.dt(row.label), rx.el.dd(row.value), class_name="review__row"
+                ),
+            ),
+            class_name="review__list",
+        ),
+        class_name="review__section",
+    )
+
+
+def review_step():
+    """The whole Review page; its form's submit is Finish onboarding."""
+    return wizard_page(
+        S, wizard_path.REVIEW, "review.heading", t("review.intro"),
+        rx.foreach(S.sections, _section),
+        next_label=t("review.finish"),
+        on_submit=S.finish_onboarding,
+    )

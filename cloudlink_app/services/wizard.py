@@ -1,0 +1,306 @@
+"""The steps after the Customer step, on the database, scoped by the caller's partner.
+
+Every save goes through customers.update_with_version, so all steps share the
+customer's optimistic lock and keep the dashboard status up to date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cloudlink_app.domain import forms, gateway, limits, pbx, validation, wizard_path
+from cloudlink_app.domain.address import normalise_postal_code
+from cloudlink_app.models import ConnectionCheck, Customer, utc_now
+from cloudlink_app.services import customers
+from cloudlink_app.services.connection import ConnectionResult
+
+REACHABLE = "reachable"
+
+
+class MacClaimed(Exception):
+    """The gateway's MAC address was claimed by another customer while saving."""
+
+
+@dataclasses.dataclass
+class WizardRecord:
+    """A customer as the steps after the Customer step need it."""
+
+    account_id: str
+    customer_id: int
+    version: int
+    customer_name: str
+    completed: set[str]
+    deployment_type: str
+    gateway: forms.GatewayForm
+    pbx: forms.PbxForm
+    sync: forms.SyncForm
+    connection_result: str
+    connection_target: str
+    connection_checked_at: datetime.datetime | None
+    connection_skipped: bool
+    sync_started_at: datetime.datetime | None
+    onboarded: bool
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The steps this customer goes through."""
+        return wizard_path.wizard_path(self.deployment_type)
+
+    def first_incomplete(self) -> str | None:
+        """The first step not completed yet, None when onboarded."""
+        return wizard_path.first_incomplete_step(self.completed, self.deployment_type)
+
+
+def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRecord:
+    """The customer's later steps as stored; raises customers.CustomerNotFound."""
+    c = customers.owned_customer(session, partner_id, account_id)
+    return WizardRecord(
+        account_id=c.account_id,
+        customer_id=c.id,
+        version=c.version,
+        customer_name=c.name,
+        completed=wizard_path.parse_completed(c.completed_steps),
+        deployment_type=c.deployment_type,
+        gateway=forms.GatewayForm(
+            site_name=c.site_name,
+            site_same_address=c.site_same_address,
+            site_country=c.site_country,
+            site_street_address=c.site_street_address,
+            site_address_line2=c.site_address_line2,
+            site_city=c.site_city,
+            site_state_province=c.site_state_province,
+            site_postal_code=c.site_postal_code,
+            deployment_type=c.deployment_type,
+            mac_address=c.mac_address,
+            system_id=c.system_id,
+        ),
+        pbx=forms.PbxForm(pbx_type=c.pbx_type, pbx_address=c.pbx_address, pbx_port=c.pbx_port),
+        sync=forms.SyncForm(sync_address=c.sync_address, sync_port=c.sync_port),
+        connection_result=c.connection_result,
+        connection_target=c.connection_target,
+        connection_checked_at=c.connection_checked_at,
+        connection_skipped=c.connection_skipped,
+        sync_started_at=c.sync_started_at,
+        onboarded=c.onboarded,
+    )
+
+
+def _locked(session: Session, partner_id: int, account_id: str, expected_version: int):
+    customer = customers.owned_customer(session, partner_id, account_id)
+    if customer.version != expected_version:
+        raise customers.VersionConflict(account_id)
+    return customer
+
+
+def _save(session: Session, partner_id: int, customer: Customer, values: dict,
+          completed: set[str]) -> WizardRecord:
+    values = {
+        **values,
+        "completed_steps": wizard_path.format_completed(completed),
+        "updated_at": utc_now(),
+    }
+    customers.update_with_version(session, customer, values)
+    session.commit()
+    session.expire_all()
+    return load_wizard(session, partner_id, customer.account_id)
+
+
+def mac_claimed_elsewhere(session: Session, normal: str, customer_id: int | None) -> bool:
+    """Whether another customer's gateway has this (normalised) MAC address."""
+    query = select(Customer.id).where(Customer.mac_claim == normal)
+    if customer_id is not None:
+        query = query.where(Customer.id != customer_id)
+    return session.exec(query.limit(1)).first() is not None
+
+
+def _try(normalize, value: str) -> str | None:
+    try:
+        return normalize(value)
+    except limits.ProblemError:
+        return None
+
+
+def save_gateway(session: Session, *, partner_id: int, account_id: str,
+                 expected_version: int, form: forms.GatewayForm,
+                 complete: bool) -> WizardRecord:
+    """Store the Gateway step (complete: validated, in normal forms, step marked).
+
+    A new deployment type keeps the later steps' data but re-opens them, since the
+    path changes. Raises CustomerNotFound, VersionConflict or MacClaimed.
+    """
+    customer = _locked(session, partner_id, account_id, expected_version)
+    completed = wizard_path.parse_completed(customer.completed_steps)
+    values = {
+        name: getattr(form, name).strip() if isinstance(getattr(form, name), str)
+        else getattr(form, name)
+        for name in (f.name for f in dataclasses.fields(forms.GatewayForm))
+    }
+    normal_mac = _try(gateway.normalize_mac, form.mac_address)
+    appliance = form.deployment_type == wizard_path.APPLIANCE
+    claim = (
+        normal_mac
+        if appliance and normal_mac
+        and not mac_claimed_elsewhere(session, normal_mac, customer.id)
+        else None
+    )
+    values["mac_claim"] = claim
+    if complete:
+        if appliance:
+            values["mac_address"] = normal_mac or ""
+        else:
+            values["system_id"] = _try(gateway.normalize_system_id, form.system_id) or ""
+        if not form.site_same_address:
+            values["site_postal_code"] = normalise_postal_code(
+                form.site_country, form.site_postal_code
+            )
+        completed.add(wizard_path.GATEWAY)
+    if form.deployment_type != customer.deployment_type:
+        completed -= {wizard_path.PBX, wizard_path.CONNECT, wizard_path.SYNC,
+                      wizard_path.REVIEW}
+        values["onboarded"] = False
+    try:
+        return _save(session, partner_id, customer, values, completed)
+    except IntegrityError as error:
+        session.rollback()
+        raise MacClaimed() from error
+
+
+def target_of(address: str, port: str) -> str:
+    """The "host:port" a connection check is about, in normal form ("" if unusable)."""
+    host = _try(pbx.normalize_host, address)
+    number = _try(pbx.parse_port, port)
+    if host is None or number is None:
+        return ""
+    return f"[{host}]:{number}" if ":" in host else f"{host}:{number}"
+
+
+def _target_values(customer: Customer, new_target: str, completed: set[str],
+                   step: str) -> dict:
+    # A check, a skip or a synchronisation is about one target: another one undoes it.
+    if new_target == customer.connection_target:
+        return {}
+    completed.discard(step)
+    completed.discard(wizard_path.REVIEW)
+    return {"connection_result": "", "connection_target": new_target,
+            "connection_checked_at": None, "connection_skipped": False,
+            "sync_started_at": None, "onboarded": False}
+
+
+def save_pbx(session: Session, *, partner_id: int, account_id: str, expected_version: int,
+             form: forms.PbxForm, complete: bool) -> WizardRecord:
+    """Store the PBX step; a new PBX address or port re-opens the Connect step."""
+    customer = _locked(session, partner_id, account_id, expected_version)
+    completed = wizard_path.parse_completed(customer.completed_steps)
+    values = {"pbx_type": form.pbx_type, "pbx_address": form.pbx_address.strip(),
+              "pbx_port": form.pbx_port.strip()}
+    if complete:
+        values["pbx_address"] = pbx.normalize_host(form.pbx_address)
+        values["pbx_port"] = str(pbx.parse_port(form.pbx_port))
+        completed.add(wizard_path.PBX)
+    values.update(_target_values(
+        customer, target_of(values["pbx_address"], values["pbx_port"]), completed,
+        wizard_path.CONNECT))
+    return _save(session, partner_id, customer, values, completed)
+
+
+def save_sync(session: Session, *, partner_id: int, account_id: str, expected_version: int,
+              form: forms.SyncForm, complete: bool) -> WizardRecord:
+    """Store the Sync step's address and port; complete needs a started synchronisation."""
+    customer = _locked(session, partner_id, account_id, expected_version)
+    completed = wizard_path.parse_completed(customer.completed_steps)
+    values = {"sync_address": form.sync_address.strip(), "sync_port": form.sync_port.strip()}
+    values.update(_target_values(
+        customer, target_of(values["sync_address"], values["sync_port"]), completed,
+        wizard_path.SYNC))
+    if complete:
+        completed.add(wizard_path.SYNC)
+    return _save(session, partner_id, customer, values, completed)
+
+
+def checks_in_last(session: Session, user_id: int, seconds: int) -> int:
+    """How many connection checks the user asked for in the last ``seconds``."""
+    since = utc_now() - datetime.timedelta(seconds=seconds)
+    return session.exec(
+        select(sa.func.count()).select_from(ConnectionCheck).where(
+            ConnectionCheck.user_id == user_id, col(ConnectionCheck.checked_at) >= since)
+    ).one()
+
+
+def record_check(session: Session, *, partner_id: int, account_id: str, user_id: int,
+                 target: str, result: ConnectionResult) -> WizardRecord:
+    """Store a connection check's result on the customer and in the audit trail.
+
+    It is not a user's edit, so it does not need the version the user started from;
+    it still bumps the version, so a stale tab cannot save over it.
+    """
+    customer = customers.owned_customer(session, partner_id, account_id)
+    session.add(ConnectionCheck(user_id=user_id, customer_id=customer.id, target=target,
+                                result=result.outcome, checked_at=result.checked_at))
+    completed = wizard_path.parse_completed(customer.completed_steps)
+    values = {"connection_result": result.outcome, "connection_target": target,
+              "connection_checked_at": result.checked_at}
+    if result.outcome == REACHABLE:
+        values["connection_skipped"] = False
+    elif target != customer.connection_target:
+        values["sync_started_at"] = None
+    return _save(session, partner_id, customer, values, completed)
+
+
+def complete_connect(session: Session, *, partner_id: int, account_id: str,
+                     expected_version: int, skipped: bool) -> WizardRecord:
+    """Mark the Connect step done: with a working connection, or explicitly without."""
+    customer = _locked(session, partner_id, account_id, expected_version)
+    completed = wizard_path.parse_completed(customer.completed_steps) | {wizard_path.CONNECT}
+    return _save(session, partner_id, customer, {"connection_skipped": skipped}, completed)
+
+
+def start_sync(session: Session, *, partner_id: int, account_id: str,
+               expected_version: int) -> WizardRecord:
+    """Record the start of the synchronisation (after a successful check)."""
+    customer = _locked(session, partner_id, account_id, expected_version)
+    completed = wizard_path.parse_completed(customer.completed_steps)
+    return _save(session, partner_id, customer, {"sync_started_at": utc_now()}, completed)
+
+
+def first_failing_step(session: Session, partner_id: int, account_id: str) -> str | None:
+    """Every step checked again as on its own Next; the first that fails, or None."""
+    record = customers.load_customer(session, partner_id, account_id)
+    wizard = load_wizard(session, partner_id, account_id)
+    if validation.validate_customer(
+        record.form,
+        lambda d: customers.domain_claimed_elsewhere(session, d, wizard.customer_id),
+    ):
+        return wizard_path.CUSTOMER
+    if gateway.validate_gateway(
+        wizard.gateway, lambda m: mac_claimed_elsewhere(session, m, wizard.customer_id)
+    ):
+        return wizard_path.GATEWAY
+    if wizard.deployment_type in (wizard_path.SMBC, wizard_path.VA):
+        target = target_of(wizard.sync.sync_address, wizard.sync.sync_port)
+        if (pbx.validate_sync(wizard.sync) or wizard.connection_target != target
+                or wizard.connection_result != REACHABLE or wizard.sync_started_at is None):
+            return wizard_path.SYNC
+        return None
+    if pbx.validate_pbx(wizard.pbx):
+        return wizard_path.PBX
+    target = target_of(wizard.pbx.pbx_address, wizard.pbx.pbx_port)
+    connected = wizard.connection_target == target and wizard.connection_result == REACHABLE
+    if wizard_path.CONNECT not in wizard.completed or not (
+        connected or wizard.connection_skipped
+    ):
+        return wizard_path.CONNECT
+    return None
+
+
+def finish(session: Session, *, partner_id: int, account_id: str,
+           expected_version: int) -> WizardRecord:
+    """Mark the customer onboarded; the caller checked first_failing_step first."""
+    customer = _locked(session, partner_id, account_id, expected_version)
+    completed = wizard_path.parse_completed(customer.completed_steps) | {wizard_path.REVIEW}
+    return _save(session, partner_id, customer,
+                 {"onboarded": True, "onboarded_at": utc_now()}, completed)

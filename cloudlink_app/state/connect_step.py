@@ -1,0 +1,103 @@
+"""State of the Connect step (appliance path): a real check of the PBX connection."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.domain import forms, wizard_path
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.services import wizard
+from cloudlink_app.services.database import get_session
+from cloudlink_app.state import connection_check
+from cloudlink_app.state.base import SessionState, focus_element
+from cloudlink_app.state.wizard_step import WizardStepMixin
+
+
+class ConnectStepState(WizardStepMixin, SessionState):
+    """The Connect step of one customer."""
+
+    STEP = wizard_path.CONNECT
+    TITLE_KEY = "title.connect_step"
+
+    # The stored PBX address and port (the PBX step's), as "host:port".
+    target: str = ""
+    checking: bool = False
+    result_text: str = ""
+    connected: bool = False
+    skipped: bool = False
+    _address: str = ""
+    _port: str = ""
+
+    def _show(self, record: wizard.WizardRecord) -> None:
+        self._address = record.pbx.pbx_address
+        self._port = record.pbx.pbx_port
+        self.target = wizard.target_of(self._address, self._port)
+        self.result_text = connection_check.result_text(record, self.lang)
+        self.connected = (record.connection_target == self.target
+                          and record.connection_result == wizard.REACHABLE)
+        self.skipped = record.connection_skipped
+
+    def _validate(self) -> dict[str, str]:
+        if self.connected:
+            return {}
+        return {forms.CONNECTION: t("connection.required", self.lang)}
+
+    def _store(self, session, user, complete):
+        if not complete:  # nothing is typed on this step
+            return wizard.load_wizard(session, user.partner_id, self.loaded)
+        return wizard.complete_connect(
+            session, partner_id=user.partner_id, account_id=self.loaded,
+            expected_version=self.saved_version, skipped=False,
+        )
+
+    @rx.event(background=True)
+    async def check_connection(self):
+        """Check connection: a real TCP connection from the server, in the background."""
+        async with self:
+            if self.checking:
+                return
+            user = self._user()
+            if user is None:
+                return
+            with get_session() as session:
+                if self._editable_record(session, user, self.loaded) is None:
+                    self._refuse("notice.customer_not_found")
+                    return
+                refused = connection_check.refusal(session, user)
+            if refused:
+                self._refuse(refused, limit=connection_check.connection.RATE_LIMIT[0])
+                return
+            self.notice = ""
+            self.checking = True
+            account_id, address, port = self.loaded, self._address, self._port
+        try:
+            record = await connection_check.run_check(user, account_id, address, port)
+        finally:
+            async with self:
+                self.checking = False
+        async with self:
+            self.saved_version = record.version
+            self._show(record)
+            self.errors = {}
+            self.error_summary = []
+
+    @rx.event
+    def continue_without_connection(self):
+        """Go on without a working connection; the dashboard shows it as a problem."""
+        user = self._user()
+        if user is None:
+            return None
+        with get_session() as session:
+            if self._editable_record(session, user, self.loaded) is None:
+                return self._refuse("notice.customer_not_found")
+            try:
+                record = wizard.complete_connect(
+                    session, partner_id=user.partner_id, account_id=self.loaded,
+                    expected_version=self.saved_version, skipped=not self.connected,
+                )
+            except wizard.customers.VersionConflict:
+                self._stale = True
+                self._refuse("notice.version_conflict")
+                return focus_element("notice")
+        self.saved_version = record.version
+        return self._go(wizard_path.REVIEW)

@@ -1,0 +1,159 @@
+"""State of the Sync step (SMBC/VA path): the system's address and port, a real
+connection check, then the start of the synchronisation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.domain import forms, pbx, wizard_path
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.services import wizard
+from cloudlink_app.services.database import get_session
+from cloudlink_app.state import connection_check
+from cloudlink_app.state.base import SessionState, focus_element
+from cloudlink_app.state.wizard_step import WizardStepMixin
+
+ADDRESS_MAX = pbx.HOST_MAX
+PORT_MAX = pbx.PORT_TYPED_MAX
+
+
+class SyncStepState(WizardStepMixin, SessionState):
+    """The Sync step of one customer."""
+
+    STEP = wizard_path.SYNC
+    TITLE_KEY = "title.sync_step"
+
+    sync_address: str = ""
+    sync_port: str = ""
+    checking: bool = False
+    result_text: str = ""
+    started_text: str = ""
+    _checked_target: str = ""
+    _reachable: bool = False
+    _started: bool = False
+
+    @rx.var(cache=True)
+    def connected(self) -> bool:
+        """Whether the last check reached what is typed now."""
+        return self._reachable and self._checked_target == wizard.target_of(
+            self.sync_address, self.sync_port)
+
+    def _form(self) -> forms.SyncForm:
+        return forms.SyncForm(self.sync_address, self.sync_port)
+
+    def _show(self, record: wizard.WizardRecord) -> None:
+        self.sync_address = record.sync.sync_address
+        self.sync_port = record.sync.sync_port
+        self._show_check(record)
+
+    def _show_check(self, record: wizard.WizardRecord) -> None:
+        self._checked_target = record.connection_target
+        self._reachable = record.connection_result == wizard.REACHABLE
+        self._started = record.sync_started_at is not None
+        self.result_text = connection_check.result_text(record, self.lang)
+        self.started_text = (
+            t("sync.started_at", self.lang,
+              time=connection_check.local_time(record.sync_started_at).strftime("%d %b %Y %H:%M"))
+            if record.sync_started_at else ""
+        )
+
+    def _field_ids(self) -> set[str]:
+        return {forms.SYNC_ADDRESS, forms.SYNC_PORT}
+
+    def _validate(self) -> dict[str, str]:
+        errors = pbx.validate_sync(self._form(), self.lang)
+        if not errors and not (self.connected and self._started):
+            errors[forms.SYNCHRONISATION] = t(
+                "sync.required" if self.connected else "connection.required_sync", self.lang)
+        return errors
+
+    def _validate_draft(self) -> dict[str, str]:
+        return pbx.validate_sync_draft(self._form(), self.lang)
+
+    def _store(self, session, user, complete):
+        return wizard.save_sync(
+            session, partner_id=user.partner_id, account_id=self.loaded,
+            expected_version=self.saved_version, form=self._form(), complete=complete,
+        )
+
+    def _after_store(self, record: wizard.WizardRecord) -> None:
+        self._show_check(record)
+
+    @rx.event
+    def set_sync_address(self, value: str):
+        """System address typed."""
+        if self._text_ok(value, ADDRESS_MAX):
+            self.sync_address = value
+            self._changed(forms.SYNC_ADDRESS)
+
+    @rx.event
+    def set_sync_port(self, value: str):
+        """Port typed."""
+        if self._text_ok(value, PORT_MAX):
+            self.sync_port = value
+            self._changed(forms.SYNC_PORT)
+
+    @rx.event(background=True)
+    async def check_connection(self):
+        """Check connection to the system, for real, in the background."""
+        async with self:
+            if self.checking:
+                return
+            user = self._user()
+            if user is None:
+                return
+            errors = pbx.validate_sync(self._form(), self.lang)
+            if errors:
+                self._show_errors(errors)
+                return
+            with get_session() as session:
+                if self._editable_record(session, user, self.loaded) is None:
+                    self._refuse("notice.customer_not_found")
+                    return
+                refused = connection_check.refusal(session, user)
+            if refused:
+                self._refuse(refused, limit=connection_check.connection.RATE_LIMIT[0])
+                return
+            # What is checked is stored first, so the result belongs to it.
+            if self._store_as(user, complete=False):
+                return
+            self.notice = ""
+            self.checking = True
+            account_id, address, port = self.loaded, self.sync_address, self.sync_port
+        try:
+            record = await connection_check.run_check(user, account_id, address, port)
+        finally:
+            async with self:
+                self.checking = False
+        async with self:
+            self.saved_version = record.version
+            self._show_check(record)
+            self.errors = {}
+            self.error_summary = []
+
+    @rx.event
+    def start_synchronisation(self):
+        """Start synchronisation: recorded with its time, after a successful check."""
+        user = self._user()
+        if user is None:
+            return None
+        if not self.connected:
+            return self._show_errors(
+                {forms.SYNCHRONISATION: t("connection.required_sync", self.lang)})
+        with get_session() as session:
+            if self._editable_record(session, user, self.loaded) is None:
+                return self._refuse("notice.customer_not_found")
+            try:
+                record = wizard.start_sync(
+                    session, partner_id=user.partner_id, account_id=self.loaded,
+                    expected_version=self.saved_version,
+                )
+            except wizard.customers.VersionConflict:
+                self._stale = True
+                self._refuse("notice.version_conflict")
+                return focus_element("notice")
+        self.saved_version = record.version
+        self._show_check(record)
+        self.errors = {}
+        self.error_summary = []
+        return None
