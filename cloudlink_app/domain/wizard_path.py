@@ -20,9 +20,14 @@ APPLIANCE_PATH = (CUSTOMER, GATEWAY, PBX, CONNECT, REVIEW)
 SYNC_PATH = (CUSTOMER, GATEWAY, SYNC, REVIEW)
 
 
+def is_sync_path(deployment_type: str) -> bool:
+    """Whether a deployment synchronises (SMBC, VA) instead of connecting to a PBX."""
+    return deployment_type in (SMBC, VA)
+
+
 def wizard_path(deployment_type: str = "") -> tuple[str, ...]:
     """The steps for a deployment type; the appliance path until one is chosen."""
-    return SYNC_PATH if deployment_type in (SMBC, VA) else APPLIANCE_PATH
+    return SYNC_PATH if is_sync_path(deployment_type) else APPLIANCE_PATH
 
 
 def parse_completed(completed_steps: str) -> set[str]:
@@ -71,7 +76,7 @@ def status_for(
     """
     if onboarded:
         return ONBOARDED
-    if connection_skipped and deployment_type not in (SMBC, VA):
+    if connection_skipped and not is_sync_path(deployment_type):
         return PROBLEM_PBX_UNREACHABLE
     return "next:" + (first_incomplete_step(completed, deployment_type) or REVIEW)
 

@@ -183,7 +183,8 @@ def buttons():
 def customer_step():
     """The whole Customer step page."""
     return page(
-        step_nav(wizard_path.CUSTOMER),
+        rx.cond(S.sync_path, step_nav(wizard_path.CUSTOMER, wizard_path.SMBC),
+                step_nav(wizard_path.CUSTOMER)),
         error_summary(S.error_summary),
         rx.el.h1(t("customer.heading"), class_name="heading-xl"),
         rx.cond(

@@ -280,7 +280,7 @@ def first_failing_step(session: Session, partner_id: int, account_id: str) -> st
         wizard.gateway, lambda m: mac_claimed_elsewhere(session, m, wizard.customer_id)
     ):
         return wizard_path.GATEWAY
-    if wizard.deployment_type in (wizard_path.SMBC, wizard_path.VA):
+    if wizard_path.is_sync_path(wizard.deployment_type):
         target = target_of(wizard.sync.sync_address, wizard.sync.sync_port)
         if (pbx.validate_sync(wizard.sync) or wizard.connection_target != target
                 or wizard.connection_result != REACHABLE or wizard.sync_started_at is None):

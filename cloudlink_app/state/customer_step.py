@@ -8,7 +8,6 @@ changes nothing but the notice that says why.
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import reflex as rx
 
@@ -52,6 +51,8 @@ class CustomerStepState(SessionState):
     # Which customer the form holds: NEW, an account ID, or "" (nothing loaded).
     loaded: str = ""
     saved_version: int = 0
+    # Chosen on the Gateway step; the step indicator follows it.
+    deployment_type: str = ""
     customer_name: str = ""
     country: str = ""
     street_address: str = ""
@@ -79,6 +80,11 @@ class CustomerStepState(SessionState):
     _from_review: bool = False
 
     # ----- derived data for the page -------------------------------------------------
+
+    @rx.var(cache=True)
+    def sync_path(self) -> bool:
+        """Whether the customer follows the SMBC/VA path (Sync instead of PBX, Connect)."""
+        return wizard_path.is_sync_path(self.deployment_type)
 
     @rx.var(cache=True)
     def saved_account_id(self) -> str:
@@ -164,6 +170,7 @@ class CustomerStepState(SessionState):
         if not user.is_partner:
             return rx.redirect(routes.DASHBOARD)
         self._from_review = False
+        self.deployment_type = ""
         if self.loaded != NEW:
             self._show_form(NEW, forms.CustomerForm(), 0)
         return self._set_title()
@@ -189,6 +196,8 @@ class CustomerStepState(SessionState):
                 if customer_id is None or not user.may_edit(customer_id):
                     return rx.redirect(routes.DASHBOARD)
                 record = customers.load_customer(session, user.partner_id, account_id)
+                self.deployment_type = customers.owned_customer(
+                    session, user.partner_id, account_id).deployment_type
             self._stale = False
             self._show_form(account_id, record.form, record.version)
         if query.get(CHECK_QUERY):

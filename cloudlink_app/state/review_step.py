@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from cloudlink_app import routes
-from cloudlink_app.domain import choices, forms, gateway, pbx, wizard_path
+from cloudlink_app.domain import choices, gateway, pbx, wizard_path
 from cloudlink_app.domain.address import address_format
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, wizard
@@ -103,7 +103,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
             identifier,
         ]))
         check = connection_check.result_text(record, lang)
-        if record.deployment_type in (wizard_path.SMBC, wizard_path.VA):
+        if wizard_path.is_sync_path(record.deployment_type):
             started = (connection_check.local_time(record.sync_started_at)
                        .strftime("%d %b %Y %H:%M") if record.sync_started_at else "")
             sections.append(section(wizard_path.SYNC, [

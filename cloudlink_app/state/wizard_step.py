@@ -46,7 +46,7 @@ class WizardStepMixin(rx.State, mixin=True):
     @rx.var(cache=True)
     def sync_path(self) -> bool:
         """Whether the customer follows the SMBC/VA path (Sync instead of PBX, Connect)."""
-        return self.deployment_type in (wizard_path.SMBC, wizard_path.VA)
+        return wizard_path.is_sync_path(self.deployment_type)
 
     # ----- guards ------------------------------------------------------------------
 
