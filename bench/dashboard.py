@@ -8,6 +8,10 @@ Session, as the dashboard opens one per load. The baseline is the cheapest query
 
 After the timings it prints SQLite's EXPLAIN QUERY PLAN of the statements that
 list_customers sends, and the time of each statement on its own, at 10,000.
+
+It also times ``services.customers.status_counts`` (the counts by status at the top
+of the dashboard, one GROUP BY). The seeded customers get the status that
+``wizard_path.status_for`` gives their progress, as every save stores it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import sqlalchemy as sa
 
 from bench import _fixtures
 from bench._timing import heading, interleaved, ms, ratio, table
+from cloudlink_app.domain import wizard_path
+from cloudlink_app.models import Customer
 from cloudlink_app.services import customers
 
 SIZES = (1_000, 10_000)
@@ -24,6 +30,9 @@ DEEP_PAGE = 200
 REPETITIONS = {1_000: 200, 10_000: 100}
 NAME_SEARCH = "Hoogendijk"
 BASELINE_SQL = "SELECT count(*) FROM customer"
+COUNTS = "counts by status"
+# One customer in this many continued without a connection (a problem to fix).
+PROBLEM_EVERY = 25
 
 
 def _queries(seeded: list[dict], domains: list[dict], partner_id: int) -> dict[str, dict]:
@@ -51,6 +60,31 @@ def _list_call(engine: sa.Engine, partner_id: int, args: dict):
             )
 
     return call
+
+
+def _counts_call(engine: sa.Engine, partner_id: int):
+    def call():
+        with _fixtures.session(engine) as s:
+            return customers.status_counts(s, partner_id)
+
+    return call
+
+
+def _set_statuses(engine: sa.Engine, seeded: list[dict]) -> None:
+    """Store each seeded customer's status as the app's saves do."""
+    updates = []
+    for index, customer in enumerate(seeded):
+        completed = wizard_path.parse_completed(customer["completed_steps"])
+        skipped = wizard_path.CONNECT in completed and index % PROBLEM_EVERY == 0
+        status = wizard_path.status_for(completed, wizard_path.APPLIANCE,
+                                        customer["onboarded"], skipped)
+        updates.append({"row_id": customer["id"], "new_status": status})
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(Customer).where(Customer.id == sa.bindparam("row_id"))
+            .values(status=sa.bindparam("new_status")),
+            updates,
+        )
 
 
 def _baseline_call(engine: sa.Engine):
@@ -91,22 +125,30 @@ def run(quick: bool = False) -> dict:
             engine = databases.engine(f"dashboard-{size}.db")
             partner_id, other_id = _fixtures.add_partners(engine)
             seeded, domains = _fixtures.seed_customers(engine, [partner_id, other_id], size)
+            _set_statuses(engine, seeded)
             queries = _queries(seeded, domains, partner_id)
             calls = {name: _list_call(engine, partner_id, args)
                      for name, args in queries.items()}
+            calls[COUNTS] = _counts_call(engine, partner_id)
             calls["baseline: " + BASELINE_SQL] = _baseline_call(engine)
             repetitions = max(5, REPETITIONS[size] // (5 if quick else 1))
             samples = interleaved(calls, repetitions)
             results = {}
             for name, call in calls.items():
                 found = call()
-                matches, shown = (found[1], len(found[0])) if isinstance(found, tuple) else (
-                    found, 1)
+                if isinstance(found, tuple):
+                    matches, shown = found[1], len(found[0])
+                elif isinstance(found, customers.StatusCounts):
+                    matches, shown = found.total, 3
+                else:
+                    matches, shown = found, 1
                 results[name] = {"samples": samples[name], "matches": matches,
                                  "rows": shown, "reps": repetitions}
             figures["sizes"][size] = results
             if size == max(SIZES):
                 figures["plans"] = _explain(engine, partner_id, queries)
+                figures["plans"] += _explain_call(
+                    engine, COUNTS, _counts_call(engine, partner_id))
         _print(figures)
     return figures
 
@@ -115,17 +157,24 @@ def _explain(engine: sa.Engine, partner_id: int, queries: dict) -> list[dict]:
     """Plan and time of each statement list_customers sends, per query."""
     explained = []
     for name, args in queries.items():
-        for statement, parameters in _fixtures.sent_statements(
-            engine, _list_call(engine, partner_id, args)
-        ):
-            kind = "count" if statement.lstrip().upper().startswith("SELECT COUNT") else "page"
-            timing = interleaved(
-                {"s": _statement_call(engine, statement, parameters)}, 10, warmup=1
-            )["s"]
-            explained.append({"query": name, "kind": kind, "sql": statement,
-                              "parameters": parameters,
-                              "plan": _plan(engine, statement, parameters),
-                              "median": timing.median})
+        explained += _explain_call(engine, name, _list_call(engine, partner_id, args))
+    return explained
+
+
+def _explain_call(engine: sa.Engine, name: str, call) -> list[dict]:
+    """Plan and time of each statement one call sends."""
+    explained = []
+    for statement, parameters in _fixtures.sent_statements(engine, call):
+        upper = statement.lstrip().upper()
+        kind = ("group by" if "GROUP BY" in upper else
+                "count" if upper.startswith("SELECT COUNT") else "page")
+        timing = interleaved(
+            {"s": _statement_call(engine, statement, parameters)}, 10, warmup=1
+        )["s"]
+        explained.append({"query": name, "kind": kind, "sql": statement,
+                          "parameters": parameters,
+                          "plan": _plan(engine, statement, parameters),
+                          "median": timing.median})
     return explained
 
 

@@ -1,4 +1,5 @@
-"""The Partner dashboard: create a customer, find one, resume a draft."""
+"""The Partner dashboard: counts by status, create a customer, find one, resume or
+delete a draft."""
 
 from __future__ import annotations
 
@@ -7,25 +8,84 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.components.layout import page
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.state.dashboard import SEARCH_MAX, DashboardState as S
+from cloudlink_app.state.dashboard import DELETED_MESSAGE_ID, SEARCH_MAX
+from cloudlink_app.state.dashboard import DashboardState as S
+
+# A shape besides the colour and the words, hidden from screen readers (they read
+# the words).
+_STATUS_ICONS = {"next": "\u2192", "problem": "!", "onboarded": "\u2713"}
+
+
+def _status_tag(text, kind):
+    return rx.el.strong(
+        rx.el.span(
+            rx.match(kind, *_STATUS_ICONS.items(), ""),
+            aria_hidden="true",
+            class_name="tag__icon",
+        ),
+        text,
+        class_name="tag tag--" + kind,
+    )
+
+
+def _counts():
+    counts = (
+        ("dashboard.counts.in_progress", S.in_progress_count, "next"),
+        ("dashboard.counts.problems", S.problem_count, "problem"),
+        ("dashboard.counts.onboarded", S.onboarded_count, "onboarded"),
+    )
+    return rx.el.section(
+        rx.el.h2(t("dashboard.counts.label"), class_name="visually-hidden"),
+        rx.el.ul(
+            *[
+                rx.el.li(
+                    rx.el.span(t(key), class_name="status-counts__label"),
+                    " ",
+                    rx.el.span(count, class_name="status-counts__number"),
+                    class_name="status-counts__item status-counts__item--" + kind,
+                )
+                for key, count, kind in counts
+            ],
+            class_name="status-counts",
+        ),
+        aria_label=t("dashboard.counts.label"),
+    )
 
 
 def _row(row):
     return rx.el.tr(
         rx.el.td(rx.el.a(row.name, href=row.url, class_name="link")),
         rx.el.td(row.account_id, class_name="account-id"),
+        rx.el.td(_status_tag(row.status, row.status_kind)),
+        rx.el.td(rx.el.time(row.last_saved, date_time=row.last_saved_iso)),
         rx.el.td(
-            rx.el.span(row.status, class_name="tag tag--" + row.status_kind),
+            rx.cond(
+                row.deletable,
+                rx.el.button(
+                    t("dashboard.delete"),
+                    type="button",
+                    id=row.delete_id,
+                    aria_label=row.delete_label,
+                    on_click=S.ask_delete(row.account_id),
+                    class_name="button button--secondary button--small",
+                ),
+            ),
         ),
-        rx.el.td(row.last_saved),
     )
 
 
 def _table():
-    columns = ("dashboard.col.name", "dashboard.col.account_id", "dashboard.col.status",
-               "dashboard.col.last_saved")
+    columns = ("dashboard.col.name", "dashboard.col.account_id", "dashboard.col.status")
     return rx.el.table(
-        rx.el.thead(rx.el.tr(*[rx.el.th(t(c), scope="col") for c in columns])),
+        rx.el.caption(t("dashboard.caption"), class_name="visually-hidden"),
+        rx.el.thead(
+            rx.el.tr(
+                *[rx.el.th(t(c), scope="col") for c in columns],
+                rx.el.th(t("dashboard.col.last_saved"), scope="col", aria_sort="descending"),
+                rx.el.th(rx.el.span(t("dashboard.col.actions"), class_name="visually-hidden"),
+                         scope="col"),
+            )
+        ),
         rx.el.tbody(rx.foreach(S.rows, _row)),
         class_name="table",
     )
@@ -40,8 +100,44 @@ def _paging():
         rx.el.button(t("dashboard.next"), type="button", disabled=S.page >= S.pages,
                      on_click=S.go_to_page(S.page + 1),
                      class_name="button button--secondary"),
-        aria_label="Pages",
+        aria_label=t("dashboard.paging_label"),
         class_name="paging",
+    )
+
+
+def _deleted_message():
+    # The live region is always there, so the message is announced when it appears.
+    return rx.el.div(
+        rx.cond(
+            S.deleted_message != "",
+            rx.el.p(S.deleted_message, id=DELETED_MESSAGE_ID, tab_index=-1,
+                    class_name="success-message"),
+        ),
+        role="status",
+    )
+
+
+def _delete_dialog():
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(S.delete_question),
+            rx.alert_dialog.description(t("dashboard.delete.body")),
+            rx.el.div(
+                rx.el.button(t("dashboard.delete.confirm"), type="button",
+                             on_click=S.delete_draft(S.delete_account_id),
+                             class_name="button button--warning"),
+                # The safe answer, focused when the dialog opens. No on_click of its own:
+                # Reflex would wrap it in a <div>, which Radix cannot focus. Radix closes
+                # the dialog through on_open_change, as for Escape.
+                rx.alert_dialog.cancel(
+                    rx.el.button(t("dashboard.delete.keep"), type="button",
+                                 class_name="button button--secondary"),
+                ),
+                class_name="button-group",
+            ),
+        ),
+        open=S.delete_dialog_open,
+        on_open_change=S.delete_dialog_changed,
     )
 
 
@@ -49,6 +145,8 @@ def dashboard():
     """The whole dashboard page."""
     return page(
         rx.el.h1(t("dashboard.heading"), class_name="heading-xl"),
+        _deleted_message(),
+        _counts(),
         rx.el.a(t("dashboard.create"), href=routes.NEW_CUSTOMER, role="button",
                 class_name="button"),
         rx.el.div(
@@ -59,7 +157,7 @@ def dashboard():
                             class_name="input input--half"),
                 debounce_timeout=300,
             ),
-            class_name="form-group",
+            class_name="form-group search",
             role="search",
         ),
         rx.cond(
@@ -67,4 +165,5 @@ def dashboard():
             rx.fragment(_table(), _paging()),
             rx.el.p(rx.cond(S.search != "", t("dashboard.no_match"), t("dashboard.empty"))),
         ),
+        _delete_dialog(),
     )

@@ -1,8 +1,10 @@
-"""State of the Partner dashboard: one page of the partner's customers."""
+"""State of the Partner dashboard: counts by status, one page of the partner's
+customers, and deleting a draft after a confirmation."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import reflex as rx
 
@@ -16,6 +18,65 @@ from cloudlink_app.state.base import SessionState
 PAGE_SIZE = 25
 SEARCH_MAX = 100
 
+NEXT = "next"
+PROBLEM = "problem"
+ONBOARDED = wizard_path.ONBOARDED
+_STEPS = frozenset(wizard_path.APPLIANCE_PATH + wizard_path.SYNC_PATH)
+# Where a customer with a problem is opened: the step that fixes it.
+_PROBLEM_STEPS = {wizard_path.PROBLEM_PBX_UNREACHABLE: wizard_path.CONNECT}
+# The id of the message that says a draft was deleted (focus goes there).
+DELETED_MESSAGE_ID = "deleted-message"
+
+
+def page_count(total: int) -> int:
+    """How many pages ``total`` customers fill (at least one, even if empty)."""
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def delete_button_id(account_id: str) -> str:
+    """The element id of a row's Delete button (focus returns there on Keep draft)."""
+    return f"delete-{account_id}"
+
+
+def status_kind(status: str) -> str:
+    """"next", "problem" or "onboarded"; anything else stored counts as "next"."""
+    kind = wizard_path.status_kind(status)
+    return kind if kind in (PROBLEM, ONBOARDED) else NEXT
+
+
+def status_text(status: str, lang: str) -> str:
+    """What the Status column says: "Next: Gateway", "Problem: PBX not reachable" or
+    "Onboarded"."""
+    kind = status_kind(status)
+    if kind == ONBOARDED:
+        return t("status.onboarded", lang)
+    if kind == PROBLEM:
+        return t("status." + status.replace(":", ".", 1), lang)
+    return t("status.next", lang, step=t(f"step.{resume_step(status)}", lang))
+
+
+def resume_step(status: str) -> str:
+    """The step a row opens: the next step, the step that fixes a problem, or the
+    Review of an onboarded customer."""
+    kind, _, detail = status.partition(":")
+    if kind == ONBOARDED:
+        return wizard_path.REVIEW
+    if kind == PROBLEM:
+        return _PROBLEM_STEPS.get(status, wizard_path.CUSTOMER)
+    return detail if detail in _STEPS else wizard_path.CUSTOMER
+
+
+def _focus_after_dialog(element_id: str):
+    """Focus an element once the confirmation dialog has gone: the dialog restores
+    focus to nothing when it closes, and an element outside it cannot take focus
+    while it is still open."""
+    return rx.call_script(
+        "(function f(n){if(document.querySelector('[role=alertdialog]')&&n>0)"
+        "{setTimeout(function(){f(n-1)},20);return;}"
+        "const e=document.getElementById(" + json.dumps(element_id) + ");"
+        "if(e){e.focus();}else if(n>0){setTimeout(function(){f(n-1)},20);}})(100)"
+    )
+
 
 @dataclasses.dataclass
 class DashboardRow:
@@ -24,87 +85,205 @@ class DashboardRow:
     account_id: str
     name: str
     status: str
-    status_kind: str  # "next" or "onboarded"
+    status_kind: str  # "next", "problem" or "onboarded"
     last_saved: str
+    last_saved_iso: str
     url: str
-
-
-def status_of(row: customers.CustomerListRow, lang: str) -> tuple[str, str]:
-    """The dashboard's status text and kind for a customer."""
-    step = wizard_path.first_incomplete_step(row.completed)
-    if row.onboarded or step is None:
-        return t("status.onboarded", lang), "onboarded"
-    return t("status.next", lang, step=t(f"step.{step}", lang)), "next"
+    deletable: bool
+    delete_label: str  # "Delete draft Bakkerij X"
+    delete_id: str
 
 
 class DashboardState(SessionState):
-    """The customers of the signed-in partner, newest first."""
+    """The customers of the signed-in partner, last saved first."""
 
     rows: list[DashboardRow] = []
     search: str = ""
     page: int = 1
     total: int = 0
+    in_progress_count: int = 0
+    problem_count: int = 0
+    onboarded_count: int = 0
+    # The draft the confirmation dialog asks about ("" when it is closed).
+    delete_account_id: str = ""
+    delete_question: str = ""
+    # "The draft for X was deleted.", until the next change of the list.
+    deleted_message: str = ""
 
     @rx.var(cache=True)
     def pages(self) -> int:
         """How many pages the current search has."""
-        return max(1, -(-self.total // PAGE_SIZE))
+        return page_count(self.total)
 
     @rx.var(cache=True)
     def paging_status(self) -> str:
         """ "Page 2 of 4 (80 customers)", in the user's language."""
-        return t("dashboard.page", self.lang, page=self.page, pages=self.pages,
-                 total=self.total)
+        key = "dashboard.page_one_customer" if self.total == 1 else "dashboard.page"
+        return t(key, self.lang, page=self.page, pages=self.pages, total=self.total)
 
-    def _load(self):
+    @rx.var(cache=True)
+    def delete_dialog_open(self) -> bool:
+        """Whether the confirmation dialog is shown."""
+        return self.delete_account_id != ""
+
+    # ----- helpers ---------------------------------------------------------------------
+
+    def _partner_user(self, refusal_key: str) -> users.CurrentUser | None:
+        """The signed-in partner user; otherwise the refusal is shown and None returned."""
         try:
             user = self._current_user()
         except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
+            self._refuse("notice.not_signed_in")
+            return None
         if not user.is_partner:
-            self.rows = []
-            return self._refuse("notice.partners_only_dashboard")
+            self._refuse(refusal_key)
+            return None
+        return user
+
+    def _load(self, user: users.CurrentUser, counts: bool = False) -> None:
+        """Read the current page (and, when asked, the counts) for the partner."""
         with get_session() as session:
             found, self.total = customers.list_customers(
                 session, user.partner_id, self.search, self.page, PAGE_SIZE
             )
-        self.rows = []
-        for row in found:
-            status, kind = status_of(row, self.lang)
-            step = wizard_path.first_incomplete_step(row.completed) or wizard_path.CUSTOMER
-            if step not in (wizard_path.CUSTOMER, wizard_path.GATEWAY):
-                step = wizard_path.GATEWAY  # later steps arrive with their pages
-            self.rows.append(
-                DashboardRow(
-                    account_id=row.account_id,
-                    name=row.name,
-                    status=status,
-                    status_kind=kind,
-                    last_saved=row.updated_at.strftime("%d %b %Y %H:%M"),
-                    url=routes.step_url(row.account_id, step),
+            if not found and self.page > 1:
+                # The last page emptied (a draft was deleted): show the one before.
+                self.page = page_count(self.total)
+                found, self.total = customers.list_customers(
+                    session, user.partner_id, self.search, self.page, PAGE_SIZE
                 )
-            )
-        return None
+            if counts:
+                by_status = customers.status_counts(session, user.partner_id)
+                self.in_progress_count = by_status.in_progress
+                self.problem_count = by_status.problems
+                self.onboarded_count = by_status.onboarded
+        self.rows = [self._row(row) for row in found]
+
+    def _row(self, row: customers.CustomerListRow) -> DashboardRow:
+        kind = status_kind(row.status)
+        return DashboardRow(
+            account_id=row.account_id,
+            name=row.name,
+            status=status_text(row.status, self.lang),
+            status_kind=kind,
+            last_saved=row.updated_at.strftime("%d %b %Y %H:%M"),
+            last_saved_iso=row.updated_at.isoformat(),
+            url=routes.step_url(row.account_id, resume_step(row.status)),
+            deletable=kind != ONBOARDED,
+            delete_label=t("dashboard.delete_label", self.lang, name=row.name),
+            delete_id=delete_button_id(row.account_id),
+        )
+
+    def _clear_list(self) -> None:
+        self.rows = []
+        self.total = 0
+        self.in_progress_count = self.problem_count = self.onboarded_count = 0
+        self.delete_account_id = self.delete_question = self.deleted_message = ""
+
+    # ----- the list --------------------------------------------------------------------
 
     @rx.event
     def load(self):
-        """on_load: the first page of the current search."""
+        """on_load: the counts and the first page of the current search."""
+        user = self._partner_user("notice.partners_only_dashboard")
+        if user is None:
+            self._clear_list()
+            return
         self.page = 1
-        return self._load()
+        self.delete_account_id = self.delete_question = self.deleted_message = ""
+        self._load(user, counts=True)
 
     @rx.event
     def set_search(self, value: str):
         """Search by customer name, account ID or email domain."""
         if not isinstance(value, str) or len(value) > SEARCH_MAX:
             return self._refuse("notice.too_long", limit=SEARCH_MAX)
+        user = self._partner_user("notice.partners_only_dashboard")
+        if user is None:
+            return None
         self.search = value
         self.page = 1
-        return self._load()
+        self.deleted_message = ""
+        self._load(user)
+        return None
 
     @rx.event
     def go_to_page(self, page: int):
         """Open another page of the list."""
         if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= self.pages:
             return self._refuse("notice.unknown_page")
+        user = self._partner_user("notice.partners_only_dashboard")
+        if user is None:
+            return None
         self.page = page
-        return self._load()
+        self.deleted_message = ""
+        self._load(user)
+        return None
+
+    # ----- deleting a draft ------------------------------------------------------------
+
+    def _listed_row(self, account_id: object) -> DashboardRow | None:
+        if not wizard_path.is_account_id(account_id):
+            return None
+        return next((row for row in self.rows if row.account_id == account_id), None)
+
+    @rx.event
+    def ask_delete(self, account_id: str):
+        """Delete on a row: ask for confirmation, naming the customer."""
+        row = self._listed_row(account_id)
+        if row is None:
+            return self._refuse("notice.draft_not_found")
+        if self._partner_user("notice.partners_only_delete") is None:
+            return None
+        if not row.deletable:
+            return self._refuse("notice.not_a_draft")
+        self.delete_account_id = row.account_id
+        self.delete_question = t("dashboard.delete.title", self.lang, name=row.name)
+        return None
+
+    @rx.event
+    def keep_draft(self):
+        """Keep draft (or Escape): close the question, back to the row's Delete."""
+        if not self.delete_account_id:
+            return None
+        focus_to = delete_button_id(self.delete_account_id)
+        self.delete_account_id = self.delete_question = ""
+        return _focus_after_dialog(focus_to)
+
+    @rx.event
+    def delete_dialog_changed(self, is_open: bool):
+        """The dialog asks to close itself (Escape)."""
+        if is_open is False:
+            return self.keep_draft()
+        return None
+
+    @rx.event
+    def delete_draft(self, account_id: str):
+        """Delete draft, in the confirmation: delete the customer and all it has.
+
+        Only the draft the dialog asked about, only a partner user's own customer, and
+        only while it is not onboarded; anything else is refused and deletes nothing.
+        """
+        if not wizard_path.is_account_id(account_id):
+            return self._refuse("notice.draft_not_found")
+        user = self._partner_user("notice.partners_only_delete")
+        if user is None:
+            return None
+        if account_id != self.delete_account_id:
+            return self._refuse("notice.delete_not_confirmed")
+        try:
+            with get_session() as session:
+                name = customers.delete_draft(session, user.partner_id, account_id)
+        except (customers.CustomerNotFound, customers.NotADraft) as error:
+            # Changed since the list was read (by someone else): show it as it is now.
+            self.delete_account_id = self.delete_question = ""
+            self._load(user, counts=True)
+            key = ("notice.draft_not_found" if isinstance(error, customers.CustomerNotFound)
+                   else "notice.not_a_draft")
+            self._refuse(key)
+            return _focus_after_dialog("notice")
+        self.delete_account_id = self.delete_question = ""
+        self.notice = ""
+        self.deleted_message = t("dashboard.deleted", self.lang, name=name)
+        self._load(user, counts=True)
+        return _focus_after_dialog(DELETED_MESSAGE_ID)

@@ -1,0 +1,106 @@
+"""The Partner dashboard's statuses: words in a tag (not colour alone), counts at the
+top, rows that open where the customer stands, and no axe violations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from cloudlink_app import demo_data
+from cloudlink_app.models import ConnectionCheck
+from cloudlink_app.services.database import get_session
+from tests.e2e.test_accessibility import _violations
+from tests.e2e.test_dashboard_search import data_rows, seed
+
+
+@pytest.fixture
+def customers(page: Page) -> dict[str, str]:
+    """One customer per kind of status, and a second draft; name -> account ID."""
+    entries = [
+        ("Bakkerij Van Dijk", "vandijk.example", "next:gateway"),
+        ("Tandarts De Linde", "delinde.example", "next:pbx"),
+        ("Garage Noord", "garagenoord.example", "problem:pbx_unreachable"),
+        ("Hotel De Zon", "dezon.example", "onboarded"),
+    ]
+    return dict(zip([e[0] for e in entries], seed(entries)))
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "step"),
+    [
+        ("Bakkerij Van Dijk", "Next: Gateway", "gateway"),
+        ("Tandarts De Linde", "Next: PBX", "pbx"),
+        ("Garage Noord", "Problem: PBX not reachable", "connect"),
+        ("Hotel De Zon", "Onboarded", "review"),
+    ],
+)
+def test_each_status_is_a_tag_in_words_and_the_row_opens_its_step(
+    page: Page, customers, name, status, step
+):
+    page.goto("/")
+    row = data_rows(page).filter(has=page.get_by_role("link", name=name, exact=True))
+    # What a screen reader says is the words alone; the tag's icon is hidden from it.
+    expect(row.get_by_role("cell").nth(2)).to_have_accessible_name(status)
+    expect(row.get_by_role("cell", name=status, exact=True)).to_be_visible()
+    expect(row.get_by_role("cell").nth(2)).to_contain_text(status)
+    expect(row.get_by_role("link", name=name)).to_have_attribute(
+        "href", f"/customers/{customers[name]}/{step}")
+
+
+def test_the_counts_at_the_top(page: Page, customers):
+    page.goto("/")
+    counts = page.get_by_role("region", name="Customers by status")
+    expect(counts.get_by_role("listitem")).to_have_text(
+        [re.compile(r"In progress\s*2"), re.compile(r"Problems\s*1"),
+         re.compile(r"Onboarded\s*1")])
+
+
+def test_the_dashboard_with_every_status_has_no_violations(page: Page, customers):
+    page.goto("/")
+    expect(data_rows(page)).to_have_count(4)
+    assert _violations(page) == []
+
+
+def test_the_delete_question_has_no_violations(page: Page, customers):
+    page.goto("/")
+    page.get_by_role("button", name="Delete draft Garage Noord").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    assert _violations(page) == []
+
+
+@pytest.fixture
+def demo(page: Page):
+    """The sales engineers' demo customers (cloudlink_app.demo_data), removed after."""
+    with get_session() as session:
+        assert demo_data.load(session) == len(demo_data.CUSTOMERS)
+    yield
+    with get_session() as session:
+        session.execute(sa.delete(ConnectionCheck))
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "step", "heading"),
+    [
+        ("Tandartspraktijk De Linde", "Next: PBX", "pbx", "PBX"),
+        ("Pennine Dental Care", "Next: Connect", "connect", "Connect"),
+        ("Gemeente Zuidplas Sportcentrum", "Problem: PBX not reachable", "connect", "Connect"),
+        ("Stadtwerke Lindau Service", "Next: Review", "review", "Review"),
+        ("Hotel De Gouden Leeuw", "Onboarded", "review", "Review"),
+    ],
+)
+def test_a_demo_customer_opens_at_the_step_its_status_names(
+    page: Page, demo, name, status, step, heading
+):
+    page.goto("/")
+    expect(page.get_by_role("region", name="Customers by status").get_by_role(
+        "listitem")).to_have_text([re.compile(r"In progress\s*20"),
+                                   re.compile(r"Problems\s*2"), re.compile(r"Onboarded\s*3")])
+    row = data_rows(page).filter(has=page.get_by_role("link", name=name, exact=True))
+    expect(row.get_by_role("cell", name=status, exact=True)).to_be_visible()
+    row.get_by_role("link", name=name).click()
+    expect(page).to_have_url(re.compile(rf"/customers/[2-9A-Z-]{{9}}/{step}$"))
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
