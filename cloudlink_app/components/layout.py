@@ -19,7 +19,7 @@ def numbered(key: str, n: Var):
 def page(*children):
     """Header, notice and the page's main content."""
     return rx.el.div(
-        rx.el.a("Skip to main content", href="#main", class_name="skip-link"),
+        rx.el.a(t("skip_link"), href="#main", class_name="skip-link"),
         rx.el.header(
             rx.el.a(t("app.name"), href=routes.DASHBOARD, class_name="header__name"),
             class_name="header",

@@ -19,9 +19,11 @@ def cancel_dialog(state):
             rx.alert_dialog.title(t("cancel.title")),
             rx.alert_dialog.description(t("cancel.body")),
             rx.el.div(
+                # The safe answer, focused when the dialog opens. No on_click of its own:
+                # Reflex would wrap it in a <div>, which Radix cannot focus; Radix closes
+                # the dialog through on_open_change, as for Escape.
                 rx.alert_dialog.cancel(
-                    rx.el.button(t("cancel.keep"), type="button",
-                                 on_click=state.keep_editing, class_name="button"),
+                    rx.el.button(t("cancel.keep"), type="button", class_name="button"),
                 ),
                 rx.alert_dialog.action(
                     rx.el.button(t("cancel.confirm"), type="button",
@@ -32,6 +34,7 @@ def cancel_dialog(state):
             ),
         ),
         open=state.confirm_cancel_open,
+        on_open_change=state.cancel_dialog_changed,
     )
 
 

@@ -3,6 +3,7 @@
 CATALOG: dict[str, dict[str, str]] = {
     "en": {
         "app.name": "CloudLink onboarding",
+        "skip_link": "Skip to main content",
         "title.dashboard": "Partner dashboard - CloudLink onboarding",
         "title.customer_step": "Customer - CloudLink onboarding",
         "title.gateway_step": "Gateway - CloudLink onboarding",

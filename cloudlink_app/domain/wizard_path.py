@@ -18,6 +18,7 @@ VA = "va"
 
 APPLIANCE_PATH = (CUSTOMER, GATEWAY, PBX, CONNECT, REVIEW)
 SYNC_PATH = (CUSTOMER, GATEWAY, SYNC, REVIEW)
+ALL_STEPS = (CUSTOMER, GATEWAY, PBX, CONNECT, SYNC, REVIEW)
 
 
 def is_sync_path(deployment_type: str) -> bool:
@@ -37,8 +38,8 @@ def parse_completed(completed_steps: str) -> set[str]:
 
 def format_completed(steps: set[str]) -> str:
     """The set of completed steps in their stored form, in path order."""
-    order = {step: i for i, step in enumerate(APPLIANCE_PATH + SYNC_PATH)}
-    return ",".join(sorted(steps, key=lambda s: order.get(s, 99)))
+    order = {step: i for i, step in enumerate(ALL_STEPS)}
+    return ",".join(sorted(steps, key=lambda s: order.get(s, len(order))))
 
 
 def first_incomplete_step(completed: set[str], deployment_type: str = "") -> str | None:

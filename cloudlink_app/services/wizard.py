@@ -268,25 +268,31 @@ def start_sync(session: Session, *, partner_id: int, account_id: str,
 
 
 def first_failing_step(session: Session, partner_id: int, account_id: str) -> str | None:
-    """Every step checked again as on its own Next; the first that fails, or None."""
+    """Every step checked again as on its own Next; the first that fails, or None.
+
+    A step not marked completed fails too: a new deployment type re-opens the later
+    steps but keeps their data, which may still pass every rule.
+    """
     record = customers.load_customer(session, partner_id, account_id)
     wizard = load_wizard(session, partner_id, account_id)
-    if validation.validate_customer(
+    done = wizard.completed
+    if wizard_path.CUSTOMER not in done or validation.validate_customer(
         record.form,
         lambda d: customers.domain_claimed_elsewhere(session, d, wizard.customer_id),
     ):
         return wizard_path.CUSTOMER
-    if gateway.validate_gateway(
+    if wizard_path.GATEWAY not in done or gateway.validate_gateway(
         wizard.gateway, lambda m: mac_claimed_elsewhere(session, m, wizard.customer_id)
     ):
         return wizard_path.GATEWAY
     if wizard_path.is_sync_path(wizard.deployment_type):
         target = target_of(wizard.sync.sync_address, wizard.sync.sync_port)
-        if (pbx.validate_sync(wizard.sync) or wizard.connection_target != target
+        if (wizard_path.SYNC not in done or pbx.validate_sync(wizard.sync)
+                or wizard.connection_target != target
                 or wizard.connection_result != REACHABLE or wizard.sync_started_at is None):
             return wizard_path.SYNC
         return None
-    if pbx.validate_pbx(wizard.pbx):
+    if wizard_path.PBX not in done or pbx.validate_pbx(wizard.pbx):
         return wizard_path.PBX
     target = target_of(wizard.pbx.pbx_address, wizard.pbx.pbx_port)
     connected = wizard.connection_target == target and wizard.connection_result == REACHABLE

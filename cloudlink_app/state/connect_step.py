@@ -59,10 +59,10 @@ class ConnectStepState(WizardStepMixin, SessionState):
             user = self._user()
             if user is None:
                 return
+            blocked = self._blocked(user)
+            if blocked:
+                return blocked
             with get_session() as session:
-                if self._editable_record(session, user, self.loaded) is None:
-                    self._refuse("notice.customer_not_found")
-                    return
                 refused = connection_check.refusal(session, user)
             if refused:
                 self._refuse(refused, limit=connection_check.connection.RATE_LIMIT[0])
@@ -87,9 +87,10 @@ class ConnectStepState(WizardStepMixin, SessionState):
         user = self._user()
         if user is None:
             return None
+        blocked = self._blocked(user)
+        if blocked:
+            return blocked
         with get_session() as session:
-            if self._editable_record(session, user, self.loaded) is None:
-                return self._refuse("notice.customer_not_found")
             try:
                 record = wizard.complete_connect(
                     session, partner_id=user.partner_id, account_id=self.loaded,

@@ -579,6 +579,12 @@ class CustomerStepState(SessionState):
         self.confirm_cancel_open = False
 
     @rx.event
+    def cancel_dialog_changed(self, is_open: bool):
+        """The Cancel question closes itself (Keep editing, Escape): go on typing."""
+        if is_open is False:
+            self.confirm_cancel_open = False
+
+    @rx.event
     def discard_changes(self):
         """Drop what changed since the last save and return to the dashboard."""
         self.loaded = ""

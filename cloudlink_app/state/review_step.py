@@ -134,9 +134,11 @@ class ReviewStepState(WizardStepMixin, SessionState):
         user = self._user()
         if user is None:
             return None
+        # A step re-opened since Review was opened is found by first_failing_step.
+        blocked = self._blocked(user, step_open=False)
+        if blocked:
+            return blocked
         with get_session() as session:
-            if self._editable_record(session, user, self.loaded) is None:
-                return self._refuse("notice.customer_not_found")
             failing = wizard.first_failing_step(session, user.partner_id, self.loaded)
             if failing is not None:
                 return rx.redirect(

@@ -102,14 +102,14 @@ class SyncStepState(WizardStepMixin, SessionState):
             user = self._user()
             if user is None:
                 return
+            blocked = self._blocked(user)
+            if blocked:
+                return blocked
             errors = pbx.validate_sync(self._form(), self.lang)
             if errors:
                 self._show_errors(errors)
                 return
             with get_session() as session:
-                if self._editable_record(session, user, self.loaded) is None:
-                    self._refuse("notice.customer_not_found")
-                    return
                 refused = connection_check.refusal(session, user)
             if refused:
                 self._refuse(refused, limit=connection_check.connection.RATE_LIMIT[0])
@@ -137,12 +137,13 @@ class SyncStepState(WizardStepMixin, SessionState):
         user = self._user()
         if user is None:
             return None
+        blocked = self._blocked(user)
+        if blocked:
+            return blocked
         if not self.connected:
             return self._show_errors(
                 {forms.SYNCHRONISATION: t("connection.required_sync", self.lang)})
         with get_session() as session:
-            if self._editable_record(session, user, self.loaded) is None:
-                return self._refuse("notice.customer_not_found")
             try:
                 record = wizard.start_sync(
                     session, partner_id=user.partner_id, account_id=self.loaded,

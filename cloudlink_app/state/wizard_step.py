@@ -66,6 +66,25 @@ class WizardStepMixin(rx.State, mixin=True):
             return None
         return wizard.load_wizard(session, user.partner_id, account_id)
 
+    def _blocked(self, user: users.CurrentUser, step_open: bool = True):
+        """Events that refuse an action on the loaded customer, or None when it may go on.
+
+        The user must still be allowed to edit the customer and, unless ``step_open`` is
+        False, the steps before this one must still be done: another tab may have
+        re-opened one (a new deployment type) since this step was opened. Then the
+        first incomplete step opens, as on load.
+        """
+        with get_session() as session:
+            record = self._editable_record(session, user, self.loaded)
+        if record is None:
+            self._refuse("notice.customer_not_found")
+            return [focus_element("notice")]
+        if step_open and not wizard_path.can_open_step(
+            self.STEP, record.completed, record.deployment_type
+        ):
+            return self._go(record.first_incomplete() or wizard_path.REVIEW)
+        return None
+
     @rx.event
     def load(self):
         """on_load: the partner's own customer, only once the steps before are done."""
@@ -183,6 +202,9 @@ class WizardStepMixin(rx.State, mixin=True):
         user = self._user()
         if user is None:
             return None
+        blocked = self._blocked(user)
+        if blocked:
+            return blocked
         self.notice = ""
         errors = self._validate()
         if errors:
@@ -213,6 +235,9 @@ class WizardStepMixin(rx.State, mixin=True):
         user = self._user()
         if user is None:
             return None
+        blocked = self._blocked(user)
+        if blocked:
+            return blocked
         if self.dirty:
             if not self._draft_ok():
                 return [set_title(self.TITLE_KEY, self.lang, error=True),
@@ -230,6 +255,9 @@ class WizardStepMixin(rx.State, mixin=True):
             return None
         if not user.is_partner:
             return self._refuse("notice.partners_only")
+        blocked = self._blocked(user)
+        if blocked:
+            return blocked
         if self.dirty:
             if not self._draft_ok():
                 return [set_title(self.TITLE_KEY, self.lang, error=True),
@@ -252,6 +280,12 @@ class WizardStepMixin(rx.State, mixin=True):
     def keep_editing(self):
         """Close the Cancel question and go on typing."""
         self.confirm_cancel_open = False
+
+    @rx.event
+    def cancel_dialog_changed(self, is_open: bool):
+        """The Cancel question closes itself (Keep editing, Escape): go on typing."""
+        if is_open is False:
+            self.confirm_cancel_open = False
 
     @rx.event
     def discard_changes(self):

@@ -91,13 +91,17 @@ class Tab:
         """The tab's instance of a state class."""
         return self.root.get_substate(state_cls.get_full_name().split(".")[1:])
 
-    def open_route(self, route: str, **params: str) -> None:
-        """Set the page the tab is on, as the event processor does from router data."""
+    def open_route(self, route: str, as_path: str | None = None, **params: str) -> None:
+        """Set the page the tab is on, as the event processor does from router data.
+
+        ``params`` are the route's arguments and query parameters; ``as_path`` is the
+        URL as the browser shows it (``router.url``, with its query string), the route
+        itself when not given."""
         router_data = {
             "pathname": route,
             "query": params,
             "token": self.token,
-            "asPath": route,
+            "asPath": as_path or route,
         }
         self.root.router_data = self.root._update_router_vars(
             router_data, self.root.router_data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import itertools
+import urllib.parse
 from typing import Any
 
 import sqlalchemy as sa
@@ -200,8 +201,11 @@ def fake_checks(monkeypatch, outcome: str = wizard.REACHABLE) -> list[tuple[str,
 
 
 async def open_step(tab: Tab, step: str, account_id: str, **query: str) -> Sent:
-    """Open /customers/{account_id}/{step} in the tab (its on_load event)."""
-    tab.open_route(ROUTES[step], account_id=account_id, **query)
+    """Open /customers/{account_id}/{step}?{query} in the tab (its on_load event)."""
+    url = routes.step_url(account_id, step)
+    if query:
+        url += "?" + urllib.parse.urlencode(query)
+    tab.open_route(ROUTES[step], as_path=url, account_id=account_id, **query)
     return await tab.send(STATES[step], "load")
 
 
