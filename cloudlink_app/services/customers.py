@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import contacts, domains, forms, wizard_path
+from cloudlink_app.domain import contacts, domains, forms, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
 from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
 from cloudlink_app.models import (
@@ -212,8 +212,16 @@ def save_customer(
     else:
         customer = None
         completed = set()
+    valid = complete
     if complete:
         completed.add(wizard_path.CUSTOMER)
+    elif wizard_path.CUSTOMER in completed:
+        # A draft of a completed step that no longer passes its rules opens it again.
+        valid = not validation.validate_customer(
+            form, lambda d: domain_claimed_elsewhere(session, d, customer.id))
+    reopened = not valid and wizard_path.CUSTOMER in completed
+    if reopened:
+        completed -= {wizard_path.CUSTOMER, wizard_path.REVIEW}
     postal = form.postal_code.strip()
     values = {
         "name": form.customer_name.strip(),
@@ -228,6 +236,8 @@ def save_customer(
         "completed_steps": wizard_path.format_completed(completed),
         "updated_at": utc_now(),
     }
+    if reopened:
+        values["onboarded"] = False
     try:
         if customer is None:
             values["status"] = wizard_path.status_for(completed)

@@ -149,6 +149,8 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
         else None
     )
     values["mac_claim"] = claim
+    valid = complete or not gateway.validate_gateway(
+        form, lambda mac: mac_claimed_elsewhere(session, mac, customer.id))
     if complete:
         if appliance:
             values["mac_address"] = normal_mac or ""
@@ -158,7 +160,7 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
             values["site_postal_code"] = normalise_postal_code(
                 form.site_country, form.site_postal_code
             )
-        completed.add(wizard_path.GATEWAY)
+    _mark(completed, wizard_path.GATEWAY, complete, valid, values)
     if form.deployment_type != customer.deployment_type:
         completed -= {wizard_path.PBX, wizard_path.CONNECT, wizard_path.SYNC,
                       wizard_path.REVIEW}
@@ -168,6 +170,18 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
     except IntegrityError as error:
         session.rollback()
         raise MacClaimed() from error
+
+
+def _mark(completed: set[str], step: str, complete: bool, valid: bool,
+          values: dict) -> None:
+    # Next completes a step. A draft (Back, Save and return) is stored as typed; one of
+    # a completed step that no longer passes its rules opens the step again, so Finish
+    # cannot onboard what the step's own Next would refuse.
+    if complete:
+        completed.add(step)
+    elif not valid and step in completed:
+        completed -= {step, wizard_path.REVIEW}
+        values["onboarded"] = False
 
 
 def target_of(address: str, port: str) -> str:
@@ -198,10 +212,11 @@ def save_pbx(session: Session, *, partner_id: int, account_id: str, expected_ver
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {"pbx_type": form.pbx_type, "pbx_address": form.pbx_address.strip(),
               "pbx_port": form.pbx_port.strip()}
+    valid = complete or not pbx.validate_pbx(form)
     if complete:
         values["pbx_address"] = pbx.normalize_host(form.pbx_address)
         values["pbx_port"] = str(pbx.parse_port(form.pbx_port))
-        completed.add(wizard_path.PBX)
+    _mark(completed, wizard_path.PBX, complete, valid, values)
     values.update(_target_values(
         customer, target_of(values["pbx_address"], values["pbx_port"]), completed,
         wizard_path.CONNECT))
@@ -217,8 +232,8 @@ def save_sync(session: Session, *, partner_id: int, account_id: str, expected_ve
     values.update(_target_values(
         customer, target_of(values["sync_address"], values["sync_port"]), completed,
         wizard_path.SYNC))
-    if complete:
-        completed.add(wizard_path.SYNC)
+    _mark(completed, wizard_path.SYNC, complete,
+          complete or not pbx.validate_sync(form), values)
     return _save(session, partner_id, customer, values, completed)
 
 

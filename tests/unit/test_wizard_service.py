@@ -658,3 +658,44 @@ def test_rows_of_another_partner_are_not_touched(database, partner):
         after = session.exec(select(Customer).where(Customer.account_id == theirs)).one()
     assert after.version == before.version
     assert after.status == "next:review"
+
+
+# ----- a draft of a completed step that no longer passes opens it again ---------------
+
+
+def test_a_failing_draft_of_a_completed_step_opens_it_again(database, partner):
+    account_id = make_customer(database, partner, wizard_path.REVIEW)
+    with Session(database) as session:
+        wizard.finish(session, partner_id=partner, account_id=account_id,
+                      expected_version=version(database, account_id))
+    assert customer_row(database, account_id).status == wizard_path.ONBOARDED
+
+    pbx(database, partner, account_id, pbx_form(port="70000"), complete=False)
+    row = customer_row(database, account_id)
+    assert row.pbx_port == "70000"  # kept as typed
+    assert wizard_path.PBX not in completed(database, account_id)
+    assert wizard_path.REVIEW not in completed(database, account_id)
+    assert row.onboarded is False
+    assert row.status == "next:pbx"
+    with Session(database) as session:
+        assert wizard.first_failing_step(session, partner, account_id) == wizard_path.PBX
+
+
+def test_a_passing_draft_keeps_the_step_complete(database, partner):
+    account_id = make_customer(database, partner, wizard_path.GATEWAY)
+    gateway(database, partner, account_id,
+            dataclasses.replace(gateway_form(), site_name="Renamed"), complete=False)
+    assert wizard_path.GATEWAY in completed(database, account_id)
+    assert customer_row(database, account_id).site_name == "Renamed"
+
+
+def test_a_failing_customer_draft_opens_the_customer_step_again(database, partner):
+    account_id = make_customer(database, partner, wizard_path.GATEWAY)
+    with Session(database) as session:
+        record = customers.load_customer(session, partner, account_id)
+        customers.save_customer(
+            session, partner_id=partner, account_id=account_id,
+            expected_version=record.version,
+            form=dataclasses.replace(record.form, country=""), complete=False)
+    assert completed(database, account_id) == {wizard_path.GATEWAY}
+    assert customer_row(database, account_id).status == "next:customer"
