@@ -19,6 +19,7 @@ from cloudlink_app.models import (
     ConnectionCheck,
     Customer,
     EmailDomain,
+    SaveRecord,
     SupportContact,
     utc_now,
 )
@@ -56,6 +57,14 @@ CUSTOMERS = [
     ("Lone Star Logistics", "US", "800 Commerce St", "Dallas", "TX", "75202", "transport", "en", "lonestarlogistics.example", ""),
     ("Green Mountain Realty", "US", "75 Church St", "Burlington", "VT", "05401", "real_estate", "en", "greenmountainrealty.example", PROBLEM),
     ("Hudson Valley School District", "US", "20 Academy St", "Poughkeepsie", "NY", "12601", "education", "en", "hvsd.example", "customer"),
+]
+# The second demo partner's customers: signing in as each partner shows that each sees
+# only their own.
+SECOND_PARTNER_CUSTOMERS = [
+    ("Boulangerie Dubois", "BE", "Rue Haute 120", "Bruxelles", "", "1000", "retail", "fr", "boulangerie-dubois.be", "customer"),
+    ("Kanzlei Weber & Partner", "DE", "Königsallee 60", "Düsseldorf", "", "40212", "legal", "de", "weber-partner-kanzlei.de", "customer,gateway"),
+    ("Thames Valley Vets", "GB", "8 High Street", "Reading", "", "RG1 2AA", "healthcare", "en", "thamesvalleyvets.co.uk", ONBOARDED),
+    ("Zeeland Watersport", "NL", "Boulevard de Ruyter 3", "Vlissingen", "", "4381 KA", "hospitality", "nl", "zeelandwatersport.nl", ""),
 ]
 
 FIRST_NAMES = ["Sanne", "Pieter", "Lotte", "Jan", "Emma", "Thomas", "Julia", "Lukas",
@@ -144,36 +153,52 @@ def _customer(partner_id: int, index: int, entry: tuple,
     return customer, children
 
 
+SECOND_PARTNER_EMAIL = "liam.peeters@contoso-comms.example"
+ACCOUNT_ADMIN_EMAIL = "sanne@vandermeer-bakkerij.nl"
+ACCOUNT_ADMIN_CUSTOMER = "Bakkerij Van der Meer"
+
+
 def load(session: Session, reset: bool = False) -> int:
     """Load the demo customers (once, or again after deleting all); return how many."""
-    partner_id = users.ensure_demo_partner(session)
+    user_ids = users.ensure_demo_users(session)
     if reset:
         session.execute(sa.update(AppUser).values(customer_id=None))
-        for model in (ConnectionCheck, EmailDomain, AdminContact, SupportContact, Customer):
+        for model in (ConnectionCheck, SaveRecord, EmailDomain, AdminContact,
+                      SupportContact, Customer):
             session.execute(sa.delete(model))
         session.commit()
     elif session.exec(select(Customer.id).limit(1)).first() is not None:
         return 0
-    demo_user = session.exec(
-        select(AppUser.id).where(AppUser.email == users.DEMO_PARTNER_EMAIL)
-    ).one()
+    first_user = user_ids[users.DEMO_PARTNER_EMAIL]
+    second_user = user_ids[SECOND_PARTNER_EMAIL]
+    partner_of = {uid: session.get(AppUser, uid).partner_id
+                  for uid in (first_user, second_user)}
     now = utc_now().replace(second=0, microsecond=0)
-    for index, entry in enumerate(CUSTOMERS):
-        customer, children = _customer(partner_id, index, entry, now)
+    owned = [(first_user, e) for e in CUSTOMERS] + [
+        (second_user, e) for e in SECOND_PARTNER_CUSTOMERS]
+    for index, (owner, entry) in enumerate(owned):
+        customer, children = _customer(partner_of[owner], index, entry, now)
         session.add(customer)
         session.flush()
+        children.append(SaveRecord(user_id=owner, step=wizard_path.CUSTOMER,
+                                   saved_at=customer.updated_at))
         if customer.connection_checked_at is not None:
             # The check the partner ran on the Connect step, in the audit trail.
             children.append(ConnectionCheck(
-                user_id=demo_user, target=customer.connection_target,
+                user_id=owner, target=customer.connection_target,
                 result=customer.connection_result,
                 checked_at=customer.connection_checked_at,
             ))
         for child in children:
             child.customer_id = customer.id
             session.add(child)
+        if customer.name == ACCOUNT_ADMIN_CUSTOMER:
+            admin = session.get(AppUser, user_ids[ACCOUNT_ADMIN_EMAIL])
+            admin.customer_id = customer.id
+            admin.partner_id = customer.partner_id
+            session.add(admin)
     session.commit()
-    return len(CUSTOMERS)
+    return len(owned)
 
 
 def main() -> None:

@@ -37,6 +37,43 @@ class AppUser(SQLModel, table=True):
     role: str = Field(max_length=20)  # "partner" or "account_admin"
     partner_id: int = Field(foreign_key="partner.id", index=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    # Argon2id hash (argon2-cffi); "" means the user cannot sign in with a password.
+    password_hash: str = Field(default="", max_length=200)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. Only a keyed hash of its token is stored, so the table
+    alone cannot be used to sign in."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    expires_at: datetime.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime.datetime | None = Field(
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
+
+
+class SignInAttempt(SQLModel, table=True):
+    """A failed sign-in, by email and by address: what slows down guessing."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        sa.Index("ix_sign_in_attempt_email_at", "email", "attempted_at"),
+        sa.Index("ix_sign_in_attempt_address_at", "address", "attempted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    address: str = Field(max_length=64)
+    attempted_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
 
 
 class Customer(SQLModel, table=True):
@@ -162,6 +199,21 @@ class ConnectionCheck(SQLModel, table=True):
     target: str = Field(max_length=300)
     result: str = Field(max_length=40)
     checked_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+
+
+class SaveRecord(SQLModel, table=True):
+    """The audit trail: who saved which step of which customer, and when."""
+
+    __tablename__ = "save_record"
+    __table_args__ = (sa.Index("ix_save_record_customer_at", "customer_id", "saved_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    step: str = Field(max_length=20)
+    saved_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
     )
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
+SIGN_IN = "/sign-in"
 DASHBOARD = "/"
+ACCOUNT = "/account"
 NEW_CUSTOMER = "/customers/new"
 CUSTOMER_STEP = "/customers/[account_id]/customer"
 GATEWAY_STEP = "/customers/[account_id]/gateway"
@@ -15,3 +19,23 @@ REVIEW_STEP = "/customers/[account_id]/review"
 def step_url(account_id: str, step: str) -> str:
     """The URL of a wizard step of a saved customer."""
     return f"/customers/{account_id}/{step}"
+
+
+def sign_in_url(next_path: str = "") -> str:
+    """The sign-in page, returning to ``next_path`` afterwards."""
+    return f"{SIGN_IN}?{urlencode({'next': next_path})}" if next_path else SIGN_IN
+
+
+def safe_next(value: object) -> str | None:
+    """A "next" target that stays inside this app ("/customers/..."), else None.
+
+    The sign-in page redirects there, so anything that could leave the site (an
+    absolute URL, "//host", a backslash trick) is refused.
+    """
+    if not isinstance(value, str) or len(value) > 300 or not value.startswith("/"):
+        return None
+    if value.startswith("//") or "\\" in value or any(c < " " for c in value):
+        return None
+    if urlsplit(value).netloc or value.startswith(SIGN_IN):
+        return None
+    return value

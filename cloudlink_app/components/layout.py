@@ -8,6 +8,7 @@ from reflex.vars import Var
 from cloudlink_app import routes
 from cloudlink_app.components.notice import notice
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.state.base import SessionState
 
 
 def numbered(key: str, n: Var):
@@ -22,8 +23,23 @@ def page(*children):
         rx.el.a(t("skip_link"), href="#main", class_name="skip-link"),
         rx.el.header(
             rx.el.a(t("app.name"), href=routes.DASHBOARD, class_name="header__name"),
+            rx.cond(
+                SessionState.user_name != "",
+                rx.el.div(
+                    rx.el.span(SessionState.user_name, class_name="header__user"),
+                    rx.el.button(t("sign_out.button"), type="button",
+                                 on_click=SessionState.sign_out,
+                                 class_name="button button--header"),
+                    class_name="header__account",
+                ),
+            ),
             class_name="header",
         ),
-        rx.el.main(notice(), *children, id="main", tab_index=-1, class_name="main"),
+        rx.el.main(
+            notice(), *children, id="main", tab_index=-1, class_name="main",
+            # "true" once the page's state arrived (after its on_load): what the
+            # browser tests wait for before they type, as a person waits for the page.
+            custom_attrs={"data-ready": rx.cond(rx.State.is_hydrated, "true", "false")},
+        ),
         class_name="page",
     )

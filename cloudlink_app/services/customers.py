@@ -20,6 +20,7 @@ from cloudlink_app.models import (
     AdminContact,
     AppUser,
     ConnectionCheck,
+    SaveRecord,
     Customer,
     EmailDomain,
     SupportContact,
@@ -197,6 +198,7 @@ def save_customer(
     expected_version: int | None,
     form: forms.CustomerForm,
     complete: bool,
+    saved_by: int | None = None,
 ) -> CustomerRecord:
     """Insert or update the customer and its lists in one transaction.
 
@@ -251,6 +253,7 @@ def save_customer(
             for model in (EmailDomain, AdminContact, SupportContact):
                 session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
         _add_rows(session, customer.id, form)
+        record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
         session.commit()
     except IntegrityError as error:
         session.rollback()
@@ -269,6 +272,34 @@ def save_customer(
     # would carry the customer as it was before the save (its old version above all).
     session.expire_all()
     return load_customer(session, partner_id, customer.account_id)
+
+
+def record_save(session: Session, customer_id: int, step: str, saved_by: int | None) -> None:
+    """The audit trail: who saved which step, now (committed with the save)."""
+    session.add(SaveRecord(customer_id=customer_id, user_id=saved_by, step=step))
+
+
+@dataclasses.dataclass
+class SaveEntry:
+    """One line of the audit trail as the Review page shows it."""
+
+    user_name: str
+    step: str
+    saved_at: datetime.datetime
+
+
+def recent_saves(session: Session, partner_id: int, account_id: str,
+                 limit: int = 5) -> list[SaveEntry]:
+    """The customer's last saves, newest first, with who made them."""
+    customer = owned_customer(session, partner_id, account_id)
+    rows = session.exec(
+        select(SaveRecord, AppUser.display_name)
+        .join(AppUser, col(AppUser.id) == col(SaveRecord.user_id), isouter=True)
+        .where(SaveRecord.customer_id == customer.id)
+        .order_by(col(SaveRecord.saved_at).desc(), col(SaveRecord.id).desc())
+        .limit(limit)
+    ).all()
+    return [SaveEntry(name or "", record.step, record.saved_at) for record, name in rows]
 
 
 def update_with_version(session: Session, customer: Customer, values: dict) -> None:
@@ -427,7 +458,8 @@ def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
         raise NotADraft(account_id)
     name = customer.name
     try:
-        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck):
+        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck,
+                      SaveRecord):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
         session.execute(
             sa.update(AppUser)

@@ -98,13 +98,14 @@ def _locked(session: Session, partner_id: int, account_id: str, expected_version
 
 
 def _save(session: Session, partner_id: int, customer: Customer, values: dict,
-          completed: set[str]) -> WizardRecord:
+          completed: set[str], step: str, saved_by: int | None) -> WizardRecord:
     values = {
         **values,
         "completed_steps": wizard_path.format_completed(completed),
         "updated_at": utc_now(),
     }
     customers.update_with_version(session, customer, values)
+    customers.record_save(session, customer.id, step, saved_by)
     session.commit()
     session.expire_all()
     return load_wizard(session, partner_id, customer.account_id)
@@ -127,7 +128,7 @@ def _try(normalize, value: str) -> str | None:
 
 def save_gateway(session: Session, *, partner_id: int, account_id: str,
                  expected_version: int, form: forms.GatewayForm,
-                 complete: bool) -> WizardRecord:
+                 complete: bool, saved_by: int | None = None) -> WizardRecord:
     """Store the Gateway step (complete: validated, in normal forms, step marked).
 
     A new deployment type keeps the later steps' data but re-opens them, since the
@@ -166,7 +167,8 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
                       wizard_path.REVIEW}
         values["onboarded"] = False
     try:
-        return _save(session, partner_id, customer, values, completed)
+        return _save(session, partner_id, customer, values, completed,
+                     wizard_path.GATEWAY, saved_by)
     except IntegrityError as error:
         session.rollback()
         raise MacClaimed() from error
@@ -206,7 +208,7 @@ def _target_values(customer: Customer, new_target: str, completed: set[str],
 
 
 def save_pbx(session: Session, *, partner_id: int, account_id: str, expected_version: int,
-             form: forms.PbxForm, complete: bool) -> WizardRecord:
+             form: forms.PbxForm, complete: bool, saved_by: int | None = None) -> WizardRecord:
     """Store the PBX step; a new PBX address or port re-opens the Connect step."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
@@ -220,11 +222,11 @@ def save_pbx(session: Session, *, partner_id: int, account_id: str, expected_ver
     values.update(_target_values(
         customer, target_of(values["pbx_address"], values["pbx_port"]), completed,
         wizard_path.CONNECT))
-    return _save(session, partner_id, customer, values, completed)
+    return _save(session, partner_id, customer, values, completed, wizard_path.PBX, saved_by)
 
 
 def save_sync(session: Session, *, partner_id: int, account_id: str, expected_version: int,
-              form: forms.SyncForm, complete: bool) -> WizardRecord:
+              form: forms.SyncForm, complete: bool, saved_by: int | None = None) -> WizardRecord:
     """Store the Sync step's address and port; complete needs a started synchronisation."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
@@ -234,7 +236,7 @@ def save_sync(session: Session, *, partner_id: int, account_id: str, expected_ve
         wizard_path.SYNC))
     _mark(completed, wizard_path.SYNC, complete,
           complete or not pbx.validate_sync(form), values)
-    return _save(session, partner_id, customer, values, completed)
+    return _save(session, partner_id, customer, values, completed, wizard_path.SYNC, saved_by)
 
 
 def checks_in_last(session: Session, user_id: int, seconds: int) -> int:
@@ -263,23 +265,27 @@ def record_check(session: Session, *, partner_id: int, account_id: str, user_id:
         values["connection_skipped"] = False
     elif target != customer.connection_target:
         values["sync_started_at"] = None
-    return _save(session, partner_id, customer, values, completed)
+    step = wizard_path.SYNC if wizard_path.is_sync_path(customer.deployment_type) \
+        else wizard_path.CONNECT
+    return _save(session, partner_id, customer, values, completed, step, user_id)
 
 
 def complete_connect(session: Session, *, partner_id: int, account_id: str,
-                     expected_version: int, skipped: bool) -> WizardRecord:
+                     expected_version: int, skipped: bool, saved_by: int | None = None) -> WizardRecord:
     """Mark the Connect step done: with a working connection, or explicitly without."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps) | {wizard_path.CONNECT}
-    return _save(session, partner_id, customer, {"connection_skipped": skipped}, completed)
+    return _save(session, partner_id, customer, {"connection_skipped": skipped}, completed,
+                 wizard_path.CONNECT, saved_by)
 
 
 def start_sync(session: Session, *, partner_id: int, account_id: str,
-               expected_version: int) -> WizardRecord:
+               expected_version: int, saved_by: int | None = None) -> WizardRecord:
     """Record the start of the synchronisation (after a successful check)."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
-    return _save(session, partner_id, customer, {"sync_started_at": utc_now()}, completed)
+    return _save(session, partner_id, customer, {"sync_started_at": utc_now()}, completed,
+                 wizard_path.SYNC, saved_by)
 
 
 def first_failing_step(session: Session, partner_id: int, account_id: str) -> str | None:
@@ -319,9 +325,10 @@ def first_failing_step(session: Session, partner_id: int, account_id: str) -> st
 
 
 def finish(session: Session, *, partner_id: int, account_id: str,
-           expected_version: int) -> WizardRecord:
+           expected_version: int, saved_by: int | None = None) -> WizardRecord:
     """Mark the customer onboarded; the caller checked first_failing_step first."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps) | {wizard_path.REVIEW}
     return _save(session, partner_id, customer,
-                 {"onboarded": True, "onboarded_at": utc_now()}, completed)
+                 {"onboarded": True, "onboarded_at": utc_now()}, completed,
+                 wizard_path.REVIEW, saved_by)

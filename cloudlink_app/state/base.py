@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 
 import reflex as rx
 from reflex.vars import Var
 
+logger = logging.getLogger("cloudlink_app")
+
+from cloudlink_app import routes
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
-from cloudlink_app.services import users
+from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
 
 
@@ -35,10 +39,17 @@ def set_title(title_key: str, lang: str, error: bool = False):
 
 
 class SessionState(rx.State):
-    """The user of this browser tab and the UI language."""
+    """The signed-in user of this browser tab and the UI language.
 
-    # Backend-only: the browser never receives or sets it.
-    _user_email: str = users.DEMO_PARTNER_EMAIL
+    The browser holds only its session token (a cookie); the user, their role and
+    their partner are looked up from it on the server for every check, so nothing the
+    browser sends can change who it is.
+    """
+
+    session_token: str = rx.Cookie(
+        "", name="cloudlink_session", path="/", same_site="strict",
+        max_age=int(auth.SESSION_LIFETIME.total_seconds()),
+    )
     lang: str = DEFAULT_LANGUAGE
     is_partner: bool = False
     user_name: str = ""
@@ -48,21 +59,61 @@ class SessionState(rx.State):
     def _current_user(self) -> users.CurrentUser:
         """The signed-in user, freshly read; raises users.NotSignedIn."""
         with get_session() as session:
-            user = users.find_user(session, self._user_email)
+            user = auth.user_for_token(session, self.session_token)
         if user is None:
+            self.is_partner = False
+            self.user_name = ""
             raise users.NotSignedIn()
         self.is_partner = user.is_partner
         self.user_name = user.display_name
         return user
 
+    def _to_sign_in(self):
+        """Send the browser to sign in, then back to the page it asked for."""
+        url = self.router.url
+        target = url.path + (f"?{url.query}" if url.query else "")
+        logger.warning("Not signed in: %s sent to sign in", target)
+        return rx.redirect(routes.sign_in_url(target))
+
+    def _home(self):
+        """Redirect to where the signed-in user starts (sign in when nobody is)."""
+        try:
+            return rx.redirect(home_url(self._current_user()))
+        except users.NotSignedIn:
+            return rx.redirect(routes.SIGN_IN)
+
     def _refuse(self, message_key: str, **params: object) -> None:
-        """Show why an event was refused; nothing else changes."""
+        """Show why an event was refused (and log it); nothing else changes."""
+        logger.warning("Refused: %s", message_key)
         self.notice = t(message_key, self.lang, **params)
 
     @rx.event
     def dismiss_notice(self):
         """Hide the notice."""
         self.notice = ""
+
+    @rx.event
+    def sign_out(self):
+        """Sign out: end the session on the server and forget everything in this tab.
+
+        The tab's state is dropped with its sessionStorage (a new Reflex session
+        starts), so the back button finds nothing private to show.
+        """
+        with get_session() as session:
+            auth.revoke_session(session, self.session_token)
+        self.session_token = ""
+        return [
+            rx.remove_cookie("cloudlink_session", {"path": "/"}),
+            rx.call_script(
+                "window.sessionStorage.clear();"
+                f"window.location.replace({json.dumps(routes.SIGN_IN)});"
+            ),
+        ]
+
+
+def home_url(user: users.CurrentUser) -> str:
+    """Where a user starts: partners on the dashboard, account admins on their account."""
+    return routes.DASHBOARD if user.is_partner else routes.ACCOUNT
 
 
 def focus_element(element_id: str | Var, scroll: bool = False):

@@ -47,7 +47,7 @@ class ConnectStepState(WizardStepMixin, SessionState):
             return wizard.load_wizard(session, user.partner_id, self.loaded)
         return wizard.complete_connect(
             session, partner_id=user.partner_id, account_id=self.loaded,
-            expected_version=self.saved_version, skipped=False,
+            expected_version=self.saved_version, skipped=False, saved_by=user.id,
         )
 
     @rx.event(background=True)
@@ -95,6 +95,7 @@ class ConnectStepState(WizardStepMixin, SessionState):
                 record = wizard.complete_connect(
                     session, partner_id=user.partner_id, account_id=self.loaded,
                     expected_version=self.saved_version, skipped=not self.connected,
+                    saved_by=user.id,
                 )
             except wizard.customers.VersionConflict:
                 self._stale = True

@@ -18,7 +18,13 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import ErrorLink, SessionState, focus_element, set_title
+from cloudlink_app.state.base import (
+    ErrorLink,
+    SessionState,
+    focus_element,
+    home_url,
+    set_title,
+)
 from cloudlink_app.state.wizard_step import CHECK_QUERY, REVIEW_QUERY
 
 NEW = "new"
@@ -166,9 +172,9 @@ class CustomerStepState(SessionState):
         try:
             user = self._current_user()
         except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
-        if not user.is_partner:
-            return rx.redirect(routes.DASHBOARD)
+            return self._to_sign_in()
+        if not user.may("create_customer"):
+            return rx.redirect(home_url(user))
         self._from_review = False
         self.deployment_type = ""
         if self.loaded != NEW:
@@ -185,16 +191,16 @@ class CustomerStepState(SessionState):
         try:
             user = self._current_user()
         except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
+            return self._to_sign_in()
         if not wizard_path.is_account_id(account_id):
-            return rx.redirect(routes.DASHBOARD)
+            return rx.redirect(home_url(user))
         query = self.router.url.query_parameters
         self._from_review = query.get(REVIEW_QUERY) == wizard_path.REVIEW
         if not (self.loaded == account_id and self.dirty and not self._stale):
             with get_session() as session:
                 customer_id = customers.customer_id_of(session, user.partner_id, account_id)
                 if customer_id is None or not user.may_edit(customer_id):
-                    return rx.redirect(routes.DASHBOARD)
+                    return rx.redirect(home_url(user))
                 record = customers.load_customer(session, user.partner_id, account_id)
                 self.deployment_type = customers.owned_customer(
                     session, user.partner_id, account_id).deployment_type
@@ -496,6 +502,7 @@ class CustomerStepState(SessionState):
                     expected_version=self.saved_version,
                     form=self._form(),
                     complete=complete,
+                    saved_by=user.id,
                 )
             except customers.VersionConflict:
                 # The next load of this customer must read the other user's save.
@@ -586,11 +593,12 @@ class CustomerStepState(SessionState):
 
     @rx.event
     def discard_changes(self):
-        """Drop what changed since the last save and return to the dashboard."""
+        """Drop what changed since the last save and return to the dashboard (an
+        account admin: to their account page)."""
         self.loaded = ""
         self.dirty = False
         self.confirm_cancel_open = False
         self.errors = {}
         self.error_summary = []
-        return rx.redirect(routes.DASHBOARD)
+        return self._home()
 

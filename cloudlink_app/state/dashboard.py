@@ -13,7 +13,7 @@ from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.base import SessionState, home_url
 
 PAGE_SIZE = 25
 SEARCH_MAX = 100
@@ -185,10 +185,14 @@ class DashboardState(SessionState):
     @rx.event
     def load(self):
         """on_load: the counts and the first page of the current search."""
-        user = self._partner_user("notice.partners_only_dashboard")
-        if user is None:
+        try:
+            user = self._current_user()
+        except users.NotSignedIn:
             self._clear_list()
-            return
+            return self._to_sign_in()
+        if not user.may("view_dashboard"):
+            self._clear_list()
+            return rx.redirect(home_url(user))
         self.page = 1
         self.delete_account_id = self.delete_question = self.deleted_message = ""
         self._load(user, counts=True)

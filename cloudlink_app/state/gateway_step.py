@@ -105,6 +105,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
         return wizard.save_gateway(
             session, partner_id=user.partner_id, account_id=self.loaded,
             expected_version=self.saved_version, form=self._form(), complete=complete,
+            saved_by=user.id,
         )
 
     def _after_store(self, record: wizard.WizardRecord) -> None:

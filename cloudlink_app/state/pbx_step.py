@@ -45,6 +45,7 @@ class PbxStepState(WizardStepMixin, SessionState):
         return wizard.save_pbx(
             session, partner_id=user.partner_id, account_id=self.loaded,
             expected_version=self.saved_version, form=self._form(), complete=complete,
+            saved_by=user.id,
         )
 
     def _after_store(self, record: wizard.WizardRecord) -> None:

@@ -13,7 +13,7 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state import connection_check
-from cloudlink_app.state.base import SessionState, focus_element
+from cloudlink_app.state.base import SessionState, focus_element, home_url
 from cloudlink_app.state.wizard_step import CHECK_QUERY, REVIEW_QUERY, WizardStepMixin
 
 
@@ -55,11 +55,21 @@ class ReviewStepState(WizardStepMixin, SessionState):
 
     sections: list[ReviewSection] = []
     onboarded: bool = False
+    # The audit trail's last entries: "Saved by Anna de Vries, 27 Nov 2026 14:02 (PBX)".
+    last_changes: list[str] = []
 
     def _show(self, record: wizard.WizardRecord) -> None:
         user = self._current_user()
         with get_session() as session:
             customer = customers.load_customer(session, user.partner_id, record.account_id)
+            saves = customers.recent_saves(session, user.partner_id, record.account_id)
+        self.last_changes = [
+            t("review.saved_by", self.lang,
+              name=entry.user_name or t("review.unknown_user", self.lang),
+              time=connection_check.local_time(entry.saved_at).strftime("%d %b %Y %H:%M"),
+              step=t(f"step.{entry.step}", self.lang))
+            for entry in saves
+        ]
         self.onboarded = record.onboarded
         lang = self.lang
         form = customer.form
@@ -146,10 +156,10 @@ class ReviewStepState(WizardStepMixin, SessionState):
                     f"?{REVIEW_QUERY}={wizard_path.REVIEW}&{CHECK_QUERY}=1")
             try:
                 wizard.finish(session, partner_id=user.partner_id, account_id=self.loaded,
-                              expected_version=self.saved_version)
+                              expected_version=self.saved_version, saved_by=user.id)
             except customers.VersionConflict:
                 self._stale = True
                 self._refuse("notice.version_conflict")
                 return focus_element("notice")
         self.loaded = ""
-        return rx.redirect(routes.DASHBOARD)
+        return rx.redirect(home_url(user))

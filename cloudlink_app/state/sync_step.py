@@ -74,6 +74,7 @@ class SyncStepState(WizardStepMixin, SessionState):
         return wizard.save_sync(
             session, partner_id=user.partner_id, account_id=self.loaded,
             expected_version=self.saved_version, form=self._form(), complete=complete,
+            saved_by=user.id,
         )
 
     def _after_store(self, record: wizard.WizardRecord) -> None:
@@ -147,7 +148,7 @@ class SyncStepState(WizardStepMixin, SessionState):
             try:
                 record = wizard.start_sync(
                     session, partner_id=user.partner_id, account_id=self.loaded,
-                    expected_version=self.saved_version,
+                    expected_version=self.saved_version, saved_by=user.id,
                 )
             except wizard.customers.VersionConflict:
                 self._stale = True

@@ -16,7 +16,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import ErrorLink, focus_element, set_title
+from cloudlink_app.state.base import ErrorLink, focus_element, home_url, set_title
 
 REVIEW_QUERY = "from"
 CHECK_QUERY = "check"
@@ -88,14 +88,15 @@ class WizardStepMixin(rx.State, mixin=True):
     @rx.event
     def load(self):
         """on_load: the partner's own customer, only once the steps before are done."""
-        user = self._user()
-        if user is None:
-            return None
+        try:
+            user = self._current_user()
+        except users.NotSignedIn:
+            return self._to_sign_in()
         account_id = self.account_id
         with get_session() as session:
             record = self._editable_record(session, user, account_id)
         if record is None:
-            return rx.redirect(routes.DASHBOARD)
+            return rx.redirect(home_url(user))
         if not wizard_path.can_open_step(self.STEP, record.completed, record.deployment_type):
             first = record.first_incomplete() or wizard_path.REVIEW
             return rx.redirect(routes.step_url(account_id, first))
@@ -289,13 +290,14 @@ class WizardStepMixin(rx.State, mixin=True):
 
     @rx.event
     def discard_changes(self):
-        """Drop what changed since the last save and return to the dashboard."""
+        """Drop what changed since the last save and return to the dashboard (an
+        account admin: to their account page)."""
         self.loaded = ""
         self.dirty = False
         self.confirm_cancel_open = False
         self.errors = {}
         self.error_summary = []
-        return rx.redirect(routes.DASHBOARD)
+        return self._home()
 
     # ----- hooks of each step --------------------------------------------------------
 

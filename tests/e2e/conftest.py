@@ -14,11 +14,22 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from reflex.testing import AppHarnessProd
+from sqlmodel import select
 
-from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
-from cloudlink_app.services import users
+from cloudlink_app.models import (
+    AdminContact,
+    AppUser,
+    ConnectionCheck,
+    Customer,
+    EmailDomain,
+    SaveRecord,
+    SignInAttempt,
+    SupportContact,
+    UserSession,
+)
+from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +58,7 @@ def app_harness():
 
     reflex.model.migrate()
     with get_session() as session:
-        users.ensure_demo_partner(session)
+        users.ensure_demo_users(session)
     with AppHarnessProd.create(root=ROOT, app_name="cloudlink_app") as harness:
         assert harness.frontend_url
         yield harness
@@ -65,17 +76,38 @@ def browser() -> Browser:
 
 @pytest.fixture
 def clean_customers(app_harness):
-    """No customers at the start of the test."""
+    """No customers (nor sessions, nor failed sign-ins) at the start of the test."""
     with get_session() as session:
-        for model in (EmailDomain, AdminContact, SupportContact, Customer):
+        session.execute(sa.update(AppUser).values(customer_id=None))
+        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck,
+                      SaveRecord, UserSession, SignInAttempt, Customer):
             session.execute(sa.delete(model))
         session.commit()
 
 
+def sign_in_context(context: BrowserContext, base_url: str, email: str) -> None:
+    """Give the browser the session cookie of a real session of ``email`` (what the
+    sign-in page does, without typing; the sign-in tests type)."""
+    with get_session() as session:
+        user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
+        token = auth.create_session(session, user_id)
+    context.add_cookies([{"name": "cloudlink_session", "value": token, "url": base_url,
+                          "sameSite": "Strict"}])
+
+
+@pytest.fixture
+def signed_out_page(app_harness, browser, clean_customers) -> Page:
+    """A new tab in a new browser context with no session, at the app's base URL."""
+    context = browser.new_context(base_url=app_harness.frontend_url)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(app_harness, browser, clean_customers) -> Page:
-    """A new tab in a new browser context, at the app's base URL."""
+    """A new tab of the demo partner user (Anna de Vries), signed in."""
     context = browser.new_context(base_url=app_harness.frontend_url)
+    sign_in_context(context, app_harness.frontend_url, users.DEMO_PARTNER_EMAIL)
     page = context.new_page()
     yield page
     context.close()

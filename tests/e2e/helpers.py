@@ -10,12 +10,18 @@ def field(page: Page, label: str):
     return page.get_by_label(label, exact=True)
 
 
+def ready(page: Page) -> None:
+    """Wait until the page's state has arrived (its on_load done) before typing."""
+    expect(page.locator("main[data-ready='true']")).to_be_attached()
+
+
 def open_new_customer(page: Page) -> None:
     """From the dashboard, Create customer."""
     page.goto("/")
     expect(page.get_by_role("heading", name="Partner dashboard")).to_be_visible()
     page.get_by_role("button", name="Create customer").click()
     expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
+    ready(page)
 
 
 def fill_valid_customer(page: Page, name: str = "Bakkerij Jansen", domain: str = "") -> None:
@@ -47,6 +53,7 @@ def create_customer(page: Page, name: str = "Bakkerij Jansen") -> str:
     fill_valid_customer(page, name=name)
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    ready(page)
     return page.url.rsplit("/", 2)[-2]
 
 
@@ -67,3 +74,4 @@ def next_to(page: Page, heading: str) -> None:
     """Press Next and arrive at the step with this heading."""
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    ready(page)

@@ -14,6 +14,7 @@ from cloudlink_app.models import ConnectionCheck
 from cloudlink_app.services.database import get_session
 from tests.e2e.test_accessibility import _violations
 from tests.e2e.test_dashboard_search import data_rows, seed
+from tests.e2e.conftest import sign_in_context
 
 
 @pytest.fixture
@@ -75,7 +76,8 @@ def test_the_delete_question_has_no_violations(page: Page, customers):
 def demo(page: Page):
     """The sales engineers' demo customers (cloudlink_app.demo_data), removed after."""
     with get_session() as session:
-        assert demo_data.load(session) == len(demo_data.CUSTOMERS)
+        assert demo_data.load(session) == len(demo_data.CUSTOMERS) + len(
+            demo_data.SECOND_PARTNER_CUSTOMERS)
     yield
     with get_session() as session:
         session.execute(sa.delete(ConnectionCheck))
@@ -104,3 +106,18 @@ def test_a_demo_customer_opens_at_the_step_its_status_names(
     row.get_by_role("link", name=name).click()
     expect(page).to_have_url(re.compile(rf"/customers/[2-9A-Z-]{{9}}/{step}$"))
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+
+
+def test_each_demo_partner_sees_only_their_customers(page: Page, demo, browser, app_harness):
+    page.goto("/")
+    expect(data_rows(page).filter(has_text="Bakkerij Van der Meer")).to_have_count(1)
+    expect(data_rows(page).filter(has_text="Thames Valley Vets")).to_have_count(0)
+
+    context = browser.new_context(base_url=app_harness.frontend_url)
+    sign_in_context(context, app_harness.frontend_url, demo_data.SECOND_PARTNER_EMAIL)
+    other = context.new_page()
+    other.goto("/")
+    expect(data_rows(other).filter(has_text="Thames Valley Vets")).to_have_count(1)
+    expect(data_rows(other)).to_have_count(len(demo_data.SECOND_PARTNER_CUSTOMERS))
+    expect(data_rows(other).filter(has_text="Bakkerij Van der Meer")).to_have_count(0)
+    context.close()

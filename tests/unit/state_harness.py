@@ -33,14 +33,14 @@ from reflex_base.event import Event
 from reflex_base.event.context import EventContext
 from reflex_base.event.processor.base_state_processor import process_event
 from reflex_base.registry import RegistrationContext
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 # Registers the pages, their states and the route argument `account_id`.
 import cloudlink_app.cloudlink_app  # noqa: F401
 from cloudlink_app import routes
 from cloudlink_app.domain import forms
 from cloudlink_app.models import AppUser, Partner
-from cloudlink_app.services import customers, users
+from cloudlink_app.services import auth, customers, users
 from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.customer_step import CustomerStepState
 
@@ -81,11 +81,14 @@ class Sent:
 class Tab:
     """One browser tab: its own client token and state tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, email: str | None = users.DEMO_PARTNER_EMAIL) -> None:
+        """A new tab, signed in as ``email`` (the demo partner user), or as nobody."""
         self.token = uuid.uuid4().hex
         self.root = State(_reflex_internal_init=True)
         # The event context needs a state manager; process_event itself never uses it.
         self._manager = StateManagerMemory()
+        if email is not None:
+            self.sign_in_as(email)
 
     def state(self, state_cls: type[State]) -> Any:
         """The tab's instance of a state class."""
@@ -173,8 +176,19 @@ class Tab:
         return self.state(SessionState).notice
 
     def sign_in_as(self, email: str) -> None:
-        """Make `email` the signed-in user (a backend var: never set by the browser)."""
-        self.state(SessionState)._user_email = email
+        """Sign in as `email`: a real server-side session, its token in the tab's
+        cookie var, as the sign-in page leaves it."""
+        with Session(get_engine()) as session:
+            user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
+            token = auth.create_session(session, user_id)
+        self.state(SessionState).session_token = token
+        # The browser sent the cookie: it is not a change to send back.
+        self.root._clean()
+
+    def sign_out(self) -> None:
+        """Forget the session token, as a browser without the cookie."""
+        self.state(SessionState).session_token = ""
+        self.root._clean()
 
     def snapshot(self, state_cls: type[State]) -> dict[str, Any]:
         """Every var (backend ones too) of the state, except the notice and routing."""

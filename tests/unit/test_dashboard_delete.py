@@ -307,7 +307,7 @@ async def test_an_account_admin_cannot_ask_or_delete(dashboard, database, drafts
 async def test_a_signed_out_user_cannot_ask_or_delete(dashboard, database, drafts):
     jansen = drafts["Bakkerij Jansen"]
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
-    dashboard.sign_in_as("nobody@example.invalid")
+    dashboard.sign_out()
     await assert_refused(dashboard, database, "delete_draft", t("notice.not_signed_in"),
                          account_id=jansen)
     await dashboard.send(DashboardState, "keep_draft")

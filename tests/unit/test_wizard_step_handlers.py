@@ -627,7 +627,7 @@ async def test_an_account_admin_opens_their_own_customer_only(tab, database):
     assert tab.state(PbxStepState).loaded == own
     assert tab.state(PbxStepState).is_partner is False
     sent = await open_step(tab, PBX, other)
-    assert sent.redirects == [routes.DASHBOARD]
+    assert sent.redirects == [routes.ACCOUNT]
 
 
 @pytest.mark.parametrize(("step", "typed"),

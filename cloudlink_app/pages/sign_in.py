@@ -1,0 +1,71 @@
+"""The sign-in page: email address, password, and the demo accounts in demo mode."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cloudlink_app.components.layout import page
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.state.sign_in import SignInState as S
+
+
+def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
+    return rx.el.div(
+        rx.el.label(t(label_key), html_for=field_id, class_name="label"),
+        rx.el.input(
+            id=field_id, name=field_id, type=input_type, auto_complete=autocomplete,
+            spell_check=False, max_length=254 if input_type == "email" else 1024,
+            aria_describedby=rx.cond(S.error != "", "sign-in-error", ""),
+            class_name="input input--half",
+        ),
+        class_name="form-group",
+    )
+
+
+def _demo_accounts():
+    return rx.cond(
+        S.demo_mode,
+        rx.el.section(
+            rx.el.h2(t("sign_in.demo_heading"), class_name="heading-m"),
+            rx.el.p(t("sign_in.demo_password"), " ",
+                    rx.el.code(S.demo_password, class_name="account-id")),
+            rx.el.table(
+                rx.el.thead(rx.el.tr(
+                    rx.el.th(t("sign_in.demo_email"), scope="col"),
+                    rx.el.th(t("sign_in.demo_name"), scope="col"),
+                    rx.el.th(t("sign_in.demo_role"), scope="col"),
+                )),
+                rx.el.tbody(rx.foreach(S.demo_accounts, lambda a: rx.el.tr(
+                    rx.el.td(a.email), rx.el.td(a.name), rx.el.td(a.role)))),
+                class_name="table",
+            ),
+            class_name="demo-accounts",
+            aria_label=t("sign_in.demo_heading"),
+        ),
+    )
+
+
+def sign_in():
+    """The whole sign-in page."""
+    return page(
+        rx.el.h1(t("sign_in.heading"), class_name="heading-xl"),
+        rx.cond(
+            S.error != "",
+            rx.el.div(
+                rx.el.h2(t("summary.heading"), class_name="error-summary__title"),
+                rx.el.p(S.error, class_name="error-message"),
+                id="sign-in-error",
+                tab_index=-1,
+                role="alert",
+                class_name="error-summary",
+            ),
+        ),
+        rx.el.form(
+            _field("email", "sign_in.email", "email", "username"),
+            _field("password", "sign_in.password", "password", "current-password"),
+            rx.el.button(t("sign_in.button"), type="submit", class_name="button"),
+            on_submit=S.sign_in,
+            no_validate=True,
+        ),
+        _demo_accounts(),
+    )
