@@ -13,7 +13,9 @@ from cloudlink_app.state.base import SessionState, focus_element
 from cloudlink_app.state.wizard_step import WizardStepMixin
 
 
-class ConnectStepState(WizardStepMixin, SessionState):
+class ConnectStepState(
+    connection_check.ConnectionCheckMixin, WizardStepMixin, SessionState
+):
     """The Connect step of one customer."""
 
     STEP = wizard_path.CONNECT
@@ -21,7 +23,6 @@ class ConnectStepState(WizardStepMixin, SessionState):
 
     # The stored PBX address and port (the PBX step's), as "host:port".
     target: str = ""
-    checking: bool = False
     result_text: str = ""
     connected: bool = False
     skipped: bool = False
@@ -50,36 +51,11 @@ class ConnectStepState(WizardStepMixin, SessionState):
             expected_version=self.saved_version, skipped=False, saved_by=user.id,
         )
 
-    @rx.event(background=True)
-    async def check_connection(self):
-        """Check connection: a real TCP connection from the server, in the background."""
-        async with self:
-            if self.checking:
-                return
-            user = self._user()
-            if user is None:
-                return
-            blocked = self._blocked(user)
-            if blocked:
-                return blocked
-            with get_session() as session:
-                refused = connection_check.refusal(session, user)
-            if refused:
-                self._refuse(refused, limit=connection_check.connection.RATE_LIMIT[0])
-                return
-            self.notice = ""
-            self.checking = True
-            account_id, address, port = self.loaded, self._address, self._port
-        try:
-            record = await connection_check.run_check(user, account_id, address, port)
-        finally:
-            async with self:
-                self.checking = False
-        async with self:
-            self.saved_version = record.version
-            self._show(record)
-            self.errors = {}
-            self.error_summary = []
+    def _check_target(self, user):
+        return self._address, self._port
+
+    def _show_check(self, record: wizard.WizardRecord) -> None:
+        self._show(record)
 
     @rx.event
     def continue_without_connection(self):

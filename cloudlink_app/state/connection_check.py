@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 
+import reflex as rx
+
 from cloudlink_app.domain import pbx
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import connection, users, wizard
@@ -55,3 +57,60 @@ def local_time(moment: datetime.datetime) -> datetime.datetime:
     if moment.tzinfo is None:  # SQLite returns naive datetimes, stored in UTC
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment.astimezone()
+
+
+class ConnectionCheckMixin(rx.State, mixin=True):
+    """"Check connection" for a wizard step (mixed in with WizardStepMixin): the
+    caller, the customer and the rate limit are checked, then the real check runs in
+    the background while the page shows its progress."""
+
+    checking: bool = False
+
+    def _check_ready(self) -> bool:
+        """Whether what is to be checked is complete (else show why, return False)."""
+        return True
+
+    def _check_target(self, user: users.CurrentUser) -> tuple[str, str] | None:
+        """The address and port to check, as typed or stored; None to stop."""
+        raise NotImplementedError
+
+    def _show_check(self, record: wizard.WizardRecord) -> None:
+        """Show the stored result."""
+        raise NotImplementedError
+
+    @rx.event(background=True)
+    async def check_connection(self):
+        """Check connection: a real TCP connection from the server, in the background."""
+        async with self:
+            if self.checking:
+                return None
+            user = self._user()
+            if user is None:
+                return None
+            blocked = self._blocked(user)
+            if blocked:
+                return blocked
+            if not self._check_ready():
+                return None
+            with get_session() as session:
+                refused = refusal(session, user)
+            if refused:
+                self._refuse(refused, limit=connection.RATE_LIMIT[0])
+                return None
+            target = self._check_target(user)
+            if target is None:
+                return None
+            self.notice = ""
+            self.checking = True
+            account_id = self.loaded
+        try:
+            record = await run_check(user, account_id, *target)
+        finally:
+            async with self:
+                self.checking = False
+        async with self:
+            self.saved_version = record.version
+            self._show_check(record)
+            self.errors = {}
+            self.error_summary = []
+        return None

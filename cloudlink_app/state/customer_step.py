@@ -25,6 +25,7 @@ from cloudlink_app.state.base import (
     home_url,
     set_title,
 )
+from cloudlink_app.state.cancel import CancelMixin
 from cloudlink_app.state.wizard_step import CHECK_QUERY, REVIEW_QUERY
 
 NEW = "new"
@@ -51,7 +52,7 @@ _GROUP_PREFIXES = {
 }
 
 
-class CustomerStepState(SessionState):
+class CustomerStepState(CancelMixin, SessionState):
     """The Customer step of one customer (or of a new one, before its first save)."""
 
     # Which customer the form holds: NEW, an account ID, or "" (nothing loaded).
@@ -74,9 +75,7 @@ class CustomerStepState(SessionState):
     # Errors shown beside fields (touched ones, or all after Next), keyed by field id.
     errors: dict[str, str] = {}
     error_summary: list[ErrorLink] = []
-    dirty: bool = False
     saving: bool = False
-    confirm_cancel_open: bool = False
     _touched: list[str] = []
     _submitted: bool = False
     _next_row_id: int = 1
@@ -571,34 +570,4 @@ class CustomerStepState(SessionState):
             return problem
         self.loaded = ""
         return rx.redirect(routes.DASHBOARD)
-
-    @rx.event
-    def cancel(self):
-        """Cancel: ask first when there are unsaved changes."""
-        if self.dirty:
-            self.confirm_cancel_open = True
-            return None
-        return self.discard_changes()
-
-    @rx.event
-    def keep_editing(self):
-        """Close the Cancel question and go on typing."""
-        self.confirm_cancel_open = False
-
-    @rx.event
-    def cancel_dialog_changed(self, is_open: bool):
-        """The Cancel question closes itself (Keep editing, Escape): go on typing."""
-        if is_open is False:
-            self.confirm_cancel_open = False
-
-    @rx.event
-    def discard_changes(self):
-        """Drop what changed since the last save and return to the dashboard (an
-        account admin: to their account page)."""
-        self.loaded = ""
-        self.dirty = False
-        self.confirm_cancel_open = False
-        self.errors = {}
-        self.error_summary = []
-        return self._home()
 

@@ -17,7 +17,9 @@ ADDRESS_MAX = pbx.HOST_MAX
 PORT_MAX = pbx.PORT_TYPED_MAX
 
 
-class SyncStepState(WizardStepMixin, SessionState):
+class SyncStepState(
+    connection_check.ConnectionCheckMixin, WizardStepMixin, SessionState
+):
     """The Sync step of one customer."""
 
     STEP = wizard_path.SYNC
@@ -25,7 +27,6 @@ class SyncStepState(WizardStepMixin, SessionState):
 
     sync_address: str = ""
     sync_port: str = ""
-    checking: bool = False
     result_text: str = ""
     started_text: str = ""
     _checked_target: str = ""
@@ -94,43 +95,17 @@ class SyncStepState(WizardStepMixin, SessionState):
             self.sync_port = value
             self._changed(forms.SYNC_PORT)
 
-    @rx.event(background=True)
-    async def check_connection(self):
-        """Check connection to the system, for real, in the background."""
-        async with self:
-            if self.checking:
-                return
-            user = self._user()
-            if user is None:
-                return
-            blocked = self._blocked(user)
-            if blocked:
-                return blocked
-            errors = pbx.validate_sync(self._form(), self.lang)
-            if errors:
-                self._show_errors(errors)
-                return
-            with get_session() as session:
-                refused = connection_check.refusal(session, user)
-            if refused:
-                self._refuse(refused, limit=connection_check.connection.RATE_LIMIT[0])
-                return
-            # What is checked is stored first, so the result belongs to it.
-            if self._store_as(user, complete=False):
-                return
-            self.notice = ""
-            self.checking = True
-            account_id, address, port = self.loaded, self.sync_address, self.sync_port
-        try:
-            record = await connection_check.run_check(user, account_id, address, port)
-        finally:
-            async with self:
-                self.checking = False
-        async with self:
-            self.saved_version = record.version
-            self._show_check(record)
-            self.errors = {}
-            self.error_summary = []
+    def _check_ready(self) -> bool:
+        errors = pbx.validate_sync(self._form(), self.lang)
+        if errors:
+            self._show_errors(errors)
+        return not errors
+
+    def _check_target(self, user):
+        # What is checked is stored first, so the result belongs to it.
+        if self._store_as(user, complete=False):
+            return None
+        return self.sync_address, self.sync_port
 
     @rx.event
     def start_synchronisation(self):

@@ -17,12 +17,13 @@ from cloudlink_app.domain import wizard_path
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import ErrorLink, focus_element, home_url, set_title
+from cloudlink_app.state.cancel import CancelMixin
 
 REVIEW_QUERY = "from"
 CHECK_QUERY = "check"
 
 
-class WizardStepMixin(rx.State, mixin=True):
+class WizardStepMixin(CancelMixin, mixin=True):
     """Vars and handlers of a later wizard step (mixed into each step's state)."""
 
     STEP: ClassVar[str] = ""
@@ -35,8 +36,6 @@ class WizardStepMixin(rx.State, mixin=True):
     deployment_type: str = ""
     errors: dict[str, str] = {}
     error_summary: list[ErrorLink] = []
-    dirty: bool = False
-    confirm_cancel_open: bool = False
     # Opened from Review's "Change": Next returns there.
     from_review: bool = False
     _touched: list[str] = []
@@ -268,36 +267,6 @@ class WizardStepMixin(rx.State, mixin=True):
                 return problem
         self.loaded = ""
         return rx.redirect(routes.DASHBOARD)
-
-    @rx.event
-    def cancel(self):
-        """Cancel: ask first when there are unsaved changes."""
-        if self.dirty:
-            self.confirm_cancel_open = True
-            return None
-        return self.discard_changes()
-
-    @rx.event
-    def keep_editing(self):
-        """Close the Cancel question and go on typing."""
-        self.confirm_cancel_open = False
-
-    @rx.event
-    def cancel_dialog_changed(self, is_open: bool):
-        """The Cancel question closes itself (Keep editing, Escape): go on typing."""
-        if is_open is False:
-            self.confirm_cancel_open = False
-
-    @rx.event
-    def discard_changes(self):
-        """Drop what changed since the last save and return to the dashboard (an
-        account admin: to their account page)."""
-        self.loaded = ""
-        self.dirty = False
-        self.confirm_cancel_open = False
-        self.errors = {}
-        self.error_summary = []
-        return self._home()
 
     # ----- hooks of each step --------------------------------------------------------
 
