@@ -222,12 +222,15 @@ class WizardStepMixin(CancelMixin, mixin=True):
             target = wizard_path.REVIEW
         return self._go(target)
 
-    def _draft_ok(self) -> bool:
+    def _store_draft(self, user: users.CurrentUser):
+        """Store what was typed (when anything was) as a draft of the step; return
+        the events that show a problem, or None."""
+        if not self.dirty:
+            return None
         draft_errors = self._validate_draft()
         if draft_errors:
-            self._show_errors(draft_errors)
-            return False
-        return True
+            return self._show_errors(draft_errors)
+        return self._store_as(user, complete=False)
 
     @rx.event
     def go_back(self):
@@ -238,13 +241,9 @@ class WizardStepMixin(CancelMixin, mixin=True):
         blocked = self._blocked(user)
         if blocked:
             return blocked
-        if self.dirty:
-            if not self._draft_ok():
-                return [set_title(self.TITLE_KEY, self.lang, error=True),
-                        focus_element("error-summary")]
-            problem = self._store_as(user, complete=False)
-            if problem:
-                return problem
+        problem = self._store_draft(user)
+        if problem:
+            return problem
         return self._go(wizard_path.previous_step(self.STEP, self.deployment_type))
 
     @rx.event
@@ -258,13 +257,9 @@ class WizardStepMixin(CancelMixin, mixin=True):
         blocked = self._blocked(user)
         if blocked:
             return blocked
-        if self.dirty:
-            if not self._draft_ok():
-                return [set_title(self.TITLE_KEY, self.lang, error=True),
-                        focus_element("error-summary")]
-            problem = self._store_as(user, complete=False)
-            if problem:
-                return problem
+        problem = self._store_draft(user)
+        if problem:
+            return problem
         self.loaded = ""
         return rx.redirect(routes.DASHBOARD)
 
