@@ -67,7 +67,7 @@ def text_problem(
         return Problem(f"{prefix}.required", params) if required else None
     if len(text) > maximum:
         return Problem(f"{prefix}.too_long", {**params, "max": maximum})
-    if not _storable(value):
+    if not storable(value):
         return Problem("text.unstorable", params)
     return None
 
@@ -90,7 +90,8 @@ def too_many_rows(rows: Sized, prefix: str) -> Problem | None:
     return None
 
 
-def _storable(value: str) -> bool:
+def storable(value: str) -> bool:
+    """Whether the database can store (and compare) this text."""
     # PostgreSQL rejects NUL in text, and a lone surrogate (which a browser can send as
     # JSON) has no UTF-8 form; both can only come from pasted or crafted input.
     if "\x00" in value:

@@ -29,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, select
 
+from cloudlink_app.domain.limits import storable
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
 from cloudlink_app.services import users
 
@@ -212,18 +213,22 @@ def user_for_token(
     return None if user is None else users.current_user(user)
 
 
-def revoke_session(session: Session, token: object, now: datetime.datetime | None = None) -> None:
-    """End the session of ``token`` (signing out); nothing happens for an unknown one."""
+def revoke_session(session: Session, token: object, now: datetime.datetime | None = None) -> bool:
+    """End the session of ``token`` (signing out); nothing happens for an unknown one.
+    Returns whether a live session (not expired, not revoked) was ended."""
     if not _acceptable_token(token):
-        return
+        return False
     row = session.exec(
         select(UserSession).where(UserSession.token_hash == _token_hash(token))
     ).first()
     if row is None or row.revoked_at is not None:
-        return
-    row.revoked_at = _utc(now)
+        return False
+    now = _utc(now)
+    live = _utc(row.expires_at) > now
+    row.revoked_at = now
     session.add(row)
     session.commit()
+    return live
 
 
 # ---------------------------------------------------------------------------- signing in
@@ -287,6 +292,9 @@ def sign_in(
     if not isinstance(email, str) or not isinstance(password, str):
         return _FAILED
     if len(email) > EMAIL_MAX or len(password) > PASSWORD_MAX:
+        return _FAILED
+    if not storable(email):
+        # No user has such an email, and PostgreSQL cannot even compare it.
         return _FAILED
     now = _utc(now)
     email = normalize_email(email)

@@ -28,11 +28,17 @@ class AccountState(SessionState):
             user = self._current_user()
         except users.NotSignedIn:
             return self._to_sign_in()
-        if not user.may("view_account_page") or user.customer_id is None:
-            return rx.redirect(home_url(user) if user.is_partner else routes.SIGN_IN)
-        with get_session() as session:
-            customer = session.get(Customer, user.customer_id)
+        if not user.may("view_account_page"):
+            return rx.redirect(home_url(user))
+        customer = None
+        if user.customer_id is not None:
+            with get_session() as session:
+                customer = session.get(Customer, user.customer_id)
         if customer is None or customer.partner_id != user.partner_id:
+            # No customer (yet): say so here. Sign-in would send them back to this
+            # page, for ever.
+            self.customer_name = self.customer_account_id = ""
+            self.status = self.continue_url = ""
             return self._refuse("notice.customer_not_found")
         completed = wizard_path.parse_completed(customer.completed_steps)
         step = wizard_path.first_incomplete_step(completed, customer.deployment_type)

@@ -60,13 +60,20 @@ class SessionState(rx.State):
         """The signed-in user, freshly read; raises users.NotSignedIn."""
         with get_session() as session:
             user = auth.user_for_token(session, self.session_token)
+        self._show_user(user)
         if user is None:
-            self.is_partner = False
-            self.user_name = ""
             raise users.NotSignedIn()
-        self.is_partner = user.is_partner
-        self.user_name = user.display_name
         return user
+
+    def _show_user(self, user: users.CurrentUser | None) -> None:
+        # Assigned only when different: every event reads the user, and an assignment
+        # sends the value to the browser again.
+        is_partner = user is not None and user.is_partner
+        user_name = "" if user is None else user.display_name
+        if self.is_partner != is_partner:
+            self.is_partner = is_partner
+        if self.user_name != user_name:
+            self.user_name = user_name
 
     def _to_sign_in(self):
         """Send the browser to sign in, then back to the page it asked for."""
@@ -74,6 +81,27 @@ class SessionState(rx.State):
         target = url.path + (f"?{url.query}" if url.query else "")
         logger.warning("Not signed in: %s sent to sign in", target)
         return rx.redirect(routes.sign_in_url(target))
+
+    def _signed_in(self) -> bool:
+        """Whether someone is signed in; if not, the refusal is shown (and logged).
+
+        Every event that reads or changes anything checks this (or reads the user)
+        first: a tab whose session ended changes nothing, not even what it shows."""
+        try:
+            self._current_user()
+        except users.NotSignedIn:
+            self._refuse("notice.not_signed_in")
+            return False
+        return True
+
+    def _sign_in_first(self):
+        """None while someone is signed in; otherwise the redirect to sign in (and
+        back), for events that leave the page or close a dialog."""
+        try:
+            self._current_user()
+        except users.NotSignedIn:
+            return self._to_sign_in()
+        return None
 
     def _home(self):
         """Redirect to where the signed-in user starts (sign in when nobody is)."""
@@ -89,8 +117,9 @@ class SessionState(rx.State):
 
     @rx.event
     def dismiss_notice(self):
-        """Hide the notice."""
-        self.notice = ""
+        """Hide the notice (without a session it says so instead)."""
+        if self._signed_in():
+            self.notice = ""
 
     @rx.event
     def sign_out(self):
@@ -100,7 +129,8 @@ class SessionState(rx.State):
         starts), so the back button finds nothing private to show.
         """
         with get_session() as session:
-            auth.revoke_session(session, self.session_token)
+            if not auth.revoke_session(session, self.session_token):
+                logger.warning("Not signed in: sign-out without a live session")
         self.session_token = ""
         return [
             rx.remove_cookie("cloudlink_session", {"path": "/"}),

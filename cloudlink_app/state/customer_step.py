@@ -261,11 +261,14 @@ class CustomerStepState(CancelMixin, SessionState):
     @rx.event
     def leave_field(self, field_id: str):
         """The user left a field: from now on it shows its errors."""
+        if not self._signed_in():
+            return None
         if not isinstance(field_id, str) or field_id not in self._field_ids():
             return self._refuse("notice.unknown_field")
         if field_id not in self._touched:
             self._touched.append(field_id)
         self._revalidate()
+        return None
 
     def _changed(self, field_id: str) -> None:
         self.dirty = True
@@ -275,6 +278,9 @@ class CustomerStepState(CancelMixin, SessionState):
             self._revalidate()
 
     def _text_ok(self, value: object, limit: int) -> bool:
+        """Whether a signed-in user typed text that fits (else show why)."""
+        if not self._signed_in():
+            return False
         if not isinstance(value, str):
             self._refuse("notice.not_text")
             return False
@@ -289,6 +295,8 @@ class CustomerStepState(CancelMixin, SessionState):
             self._changed(field_id)
 
     def _set_choice(self, field_id: str, value: object, allowed: frozenset[str]) -> bool:
+        if not self._signed_in():
+            return False
         if not isinstance(value, str) or (value and value not in allowed):
             self._refuse("notice.unknown_choice")
             return False
@@ -352,6 +360,8 @@ class CustomerStepState(CancelMixin, SessionState):
         return row_id
 
     def _room_for_row(self, rows: list) -> bool:
+        if not self._signed_in():
+            return False
         if len(rows) >= limits.MAX_ROWS:
             self._refuse("notice.too_many_rows", limit=limits.MAX_ROWS)
             return False
@@ -377,6 +387,8 @@ class CustomerStepState(CancelMixin, SessionState):
         self._changed(field_id)
 
     def _remove_row(self, rows_name: str, row_id: object, keep_one: bool = False):
+        if not self._signed_in():
+            return None
         rows = getattr(self, rows_name)
         index = self._row_index(rows, row_id)
         if index is None:
@@ -486,6 +498,11 @@ class CustomerStepState(CancelMixin, SessionState):
 
     def _save(self, user: users.CurrentUser, complete: bool):
         """Save; on a problem show it and return the events, else return None."""
+        if not self.loaded:
+            # Nothing is open (e.g. a second Save and return after the first left):
+            # saving would create the customer a second time.
+            self._refuse("notice.customer_not_found")
+            return [focus_element("notice")]
         with get_session() as session:
             customer_id = customers.customer_id_of(
                 session, user.partner_id, self.saved_account_id

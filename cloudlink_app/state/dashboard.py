@@ -248,6 +248,8 @@ class DashboardState(SessionState):
     @rx.event
     def keep_draft(self):
         """Keep draft (or Escape): close the question, back to the row's Delete."""
+        if (to_sign_in := self._sign_in_first()) is not None:
+            return to_sign_in
         if not self.delete_account_id:
             return None
         focus_to = delete_button_id(self.delete_account_id)
@@ -257,6 +259,8 @@ class DashboardState(SessionState):
     @rx.event
     def delete_dialog_changed(self, is_open: bool):
         """The dialog asks to close itself (Escape)."""
+        if (to_sign_in := self._sign_in_first()) is not None:
+            return to_sign_in
         if is_open is False:
             return self.keep_draft()
         return None

@@ -129,6 +129,8 @@ class GatewayStepState(WizardStepMixin, SessionState):
     @rx.event
     def set_site_same_address(self, value: bool):
         """"Same as the customer address" checked or unchecked."""
+        if not self._signed_in():
+            return None
         if not isinstance(value, bool):
             return self._refuse("notice.unknown_choice")
         self.site_same_address = value

@@ -10,7 +10,13 @@ from cloudlink_app import routes
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
+from cloudlink_app.state.base import (
+    SessionState,
+    focus_element,
+    home_url,
+    logger,
+    set_title,
+)
 
 
 @dataclasses.dataclass
@@ -70,11 +76,15 @@ class SignInState(SessionState):
             return self._fail("sign_in.failed")
         self.session_token = result.token
         self.error = ""
+        # A notice from before (e.g. "Your session has ended") is no longer true.
+        self.notice = ""
         self.is_partner = result.user.is_partner
         self.user_name = result.user.display_name
         return rx.redirect(self._target(result.user))
 
     def _fail(self, message_key: str):
+        # Never what was typed: a password typed into the email field is common.
+        logger.warning("Sign-in refused: %s", message_key)
         self.error = t(message_key, self.lang)
         return [set_title("title.sign_in", self.lang, error=True),
                 focus_element("sign-in-error")]

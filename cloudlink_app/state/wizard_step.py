@@ -136,6 +136,8 @@ class WizardStepMixin(CancelMixin, mixin=True):
     @rx.event
     def leave_field(self, field_id: str):
         """The user left a field: from now on it shows its errors."""
+        if not self._signed_in():
+            return None
         if not isinstance(field_id, str) or field_id not in self._field_ids():
             return self._refuse("notice.unknown_field")
         if field_id not in self._touched:
@@ -150,6 +152,9 @@ class WizardStepMixin(CancelMixin, mixin=True):
             self._revalidate()
 
     def _text_ok(self, value: object, limit: int) -> bool:
+        """Whether a signed-in user typed text that fits (else show why)."""
+        if not self._signed_in():
+            return False
         if not isinstance(value, str):
             self._refuse("notice.not_text")
             return False
@@ -159,6 +164,9 @@ class WizardStepMixin(CancelMixin, mixin=True):
         return True
 
     def _choice_ok(self, value: object, allowed) -> bool:
+        """Whether a signed-in user chose one of ``allowed`` or none (else show why)."""
+        if not self._signed_in():
+            return False
         if not isinstance(value, str) or (value and value not in allowed):
             self._refuse("notice.unknown_choice")
             return False

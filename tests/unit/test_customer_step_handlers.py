@@ -522,6 +522,21 @@ async def test_save_and_return_stores_an_incomplete_draft(new_customer, database
     assert customer.completed_steps == ""
 
 
+@pytest.mark.parametrize("second", ["save_and_return", "next_step"])
+async def test_a_second_press_after_save_and_return_creates_no_second_customer(
+    new_customer, database, second
+):
+    # A double click: the second event arrives before the browser has left the page.
+    await type_form(new_customer, valid_form(domain=""))
+    await new_customer.customer("save_and_return")
+    assert count(database, Customer) == 1
+    rows_before = database_rows(database)
+    sent = await new_customer.customer(second)
+    assert database_rows(database) == rows_before
+    assert sent.redirects == []
+    assert new_customer.notice == t("notice.customer_not_found")
+
+
 # ----- Next -----------------------------------------------------------------------------
 
 

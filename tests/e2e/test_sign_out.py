@@ -1,0 +1,81 @@
+"""Sign out ends the session: the browser is on the sign-in page, the back button shows
+nothing private, and the old cookie value signs nobody in."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.helpers import ready
+from tests.e2e.test_dashboard_search import seed
+
+NAME = "Bakkerij Geheim"
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/?$"))
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+
+
+def on_sign_in_page(page: Page) -> None:
+    expect(page).to_have_url(re.compile(r"/sign-in/?(\?next=[^/]*)?$"))
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+    ready(page)
+
+
+def test_sign_out_leaves_nothing_private_behind_the_back_button(page: Page):
+    (account_id,) = seed([(NAME, "geheim.example", "next:gateway")])
+    page.goto("/")
+    expect(page.get_by_role("link", name=NAME)).to_be_visible()
+    page.get_by_role("link", name=NAME).click()
+    expect(page.get_by_role("heading", name="Gateway", exact=True)).to_be_visible()
+    ready(page)
+
+    sign_out(page)
+    expect(page.get_by_text("Anna de Vries")).to_have_count(0)
+
+    page.go_back()
+    on_sign_in_page(page)
+    expect(page.get_by_text(NAME)).to_have_count(0)
+    expect(page.get_by_text(account_id)).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+    page.go_back()
+    on_sign_in_page(page)
+    expect(page.get_by_text(NAME)).to_have_count(0)
+
+
+def test_after_sign_out_the_pages_send_the_browser_to_sign_in(page: Page):
+    (account_id,) = seed([(NAME, "geheim.example", "next:gateway")])
+    page.goto("/")
+    expect(page.get_by_role("link", name=NAME)).to_be_visible()
+    sign_out(page)
+    for url in ("/", f"/customers/{account_id}/customer", f"/customers/{account_id}/gateway",
+                "/customers/new", "/account"):
+        page.goto(url)
+        on_sign_in_page(page)
+        expect(page.get_by_text(NAME)).to_have_count(0)
+
+
+def test_the_old_cookie_value_does_not_sign_in(page: Page, browser: Browser, app_harness):
+    seed([(NAME, "geheim.example", "next:gateway")])
+    page.goto("/")
+    expect(page.get_by_role("link", name=NAME)).to_be_visible()
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "cloudlink_session"]
+    sign_out(page)
+    assert not [c for c in page.context.cookies() if c["name"] == "cloudlink_session"
+                and c["value"]]
+
+    context = browser.new_context(base_url=app_harness.frontend_url)
+    try:
+        context.add_cookies([{"name": "cloudlink_session", "value": cookie["value"],
+                              "url": app_harness.frontend_url, "sameSite": "Strict"}])
+        other = context.new_page()
+        other.goto("/")
+        on_sign_in_page(other)
+        expect(other.get_by_text(NAME)).to_have_count(0)
+        expect(other.get_by_role("button", name="Sign out")).to_have_count(0)
+    finally:
+        context.close()

@@ -1,0 +1,527 @@
+"""Without a session, every event handler of every state of the app is refused.
+
+A browser tab whose session ended (no cookie, a revoked or an expired session) can
+still send any event with any payload. Every event handler registered for the app's
+states is sent here, through Reflex's own event processing (state_harness.Tab), from a
+tab that had the page open while signed in, with a payload that a signed-in user would
+get through (the control test shows that). Each one must be refused:
+
+- a page's on_load sends the browser to sign in and back (``/sign-in?next=...``);
+- Cancel and the dialogs' close events send the browser to sign in, changing nothing;
+- every other event shows "notice.not_signed_in" and changes nothing else;
+
+and each refusal is logged as a WARNING of the "cloudlink_app" logger, and nothing in
+the database changes. The sign-in page's own events (its on_load and Sign in) and Sign
+out are what a tab without a session may use; they are tested for what they must not
+do. The list of handlers is checked against Reflex's registry, so a new handler
+without an entry here fails the first test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from typing import Any, Callable
+
+import pytest
+import sqlalchemy as sa
+from reflex_base.registry import RegistrationContext
+from sqlmodel import Session, select
+
+from cloudlink_app import routes
+from cloudlink_app.domain import forms, wizard_path
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.models import Customer, UserSession
+from cloudlink_app.services import auth, users
+from cloudlink_app.state.account import AccountState
+from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.connect_step import ConnectStepState
+from cloudlink_app.state.customer_step import CustomerStepState
+from cloudlink_app.state.dashboard import DashboardState
+from cloudlink_app.state.gateway_step import GatewayStepState
+from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.review_step import ReviewStepState
+from cloudlink_app.state.sign_in import SignInState
+from cloudlink_app.state.sync_step import SyncStepState
+from tests.unit.state_harness import (  # noqa: F401 (fixtures)
+    Tab,
+    add_user,
+    database,
+    database_rows,
+    demo_partner_id,
+    tab,
+)
+from tests.unit.wizard_harness import (
+    ROUTES,
+    USER_VARS,
+    customer_row,
+    fake_checks,
+    make_customer,
+    open_step,
+)
+
+pytestmark = pytest.mark.asyncio
+
+NOT_SIGNED_IN = t("notice.not_signed_in")
+GATEWAY, PBX, CONNECT, SYNC, REVIEW = (wizard_path.GATEWAY, wizard_path.PBX,
+                                       wizard_path.CONNECT, wizard_path.SYNC,
+                                       wizard_path.REVIEW)
+ADMIN = "admin@acme.example"
+
+# What a refusal looks like.
+NOTICE = "notice"  # notice.not_signed_in, nothing else changes
+TO_SIGN_IN = "to sign in"  # the browser is sent to sign in; nothing else changes
+ON_LOAD = "on_load"  # a page's on_load: to sign in, and back to the page afterwards
+NO_SETTER = "no setter"  # setvar of a state without setters: Reflex raises, for anyone
+
+
+@dataclasses.dataclass
+class Opened:
+    """A page open in a signed-in tab: where it is and what a payload can name."""
+
+    route: str
+    as_path: str
+    params: dict[str, str]
+    account_id: str = ""
+    ids: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+# ----- the pages, opened while signed in ---------------------------------------------
+
+
+async def _customer_page(tab: Tab, engine) -> Opened:
+    account_id = make_customer(engine, demo_partner_id(engine), wizard_path.CUSTOMER)
+    url = routes.step_url(account_id, wizard_path.CUSTOMER)
+    tab.open_route(routes.CUSTOMER_STEP, as_path=url, account_id=account_id)
+    await tab.customer("load_customer")
+    # A second admin contact row, so that one may be removed.
+    await tab.customer("add_admin_contact")
+    state = tab.customer_step
+    assert state.loaded == account_id and tab.notice == ""
+    return Opened(
+        routes.CUSTOMER_STEP, url, {"account_id": account_id}, account_id,
+        {"domain": state.email_domains[0].id, "admin": state.admin_contacts[-1].id,
+         "support": state.support_contacts[0].id},
+    )
+
+
+def _step_page(step: str, deployment: str = wizard_path.APPLIANCE):
+    async def open_page(tab: Tab, engine) -> Opened:
+        through = wizard_path.previous_step(step, deployment)
+        account_id = make_customer(engine, demo_partner_id(engine), through,
+                                   deployment=deployment)
+        sent = await open_step(tab, step, account_id)
+        assert sent.redirects == [] and tab.notice == ""
+        if step == SYNC:
+            await tab.send(SyncStepState, "set_sync_address", value="smbc.acme.example")
+            await tab.send(SyncStepState, "set_sync_port", value="4443")
+        return Opened(ROUTES[step], routes.step_url(account_id, step),
+                      {"account_id": account_id}, account_id)
+
+    return open_page
+
+
+async def _dashboard_page(tab: Tab, engine) -> Opened:
+    account_id = make_customer(engine, demo_partner_id(engine), "")
+    tab.open_route(routes.DASHBOARD)
+    await tab.send(DashboardState, "load")
+    # The confirmation is open, so that Keep draft and Delete draft have a draft.
+    await tab.send(DashboardState, "ask_delete", account_id=account_id)
+    assert tab.state(DashboardState).delete_account_id == account_id
+    return Opened(routes.DASHBOARD, routes.DASHBOARD, {}, account_id)
+
+
+async def _account_page(tab: Tab, engine) -> Opened:
+    account_id = make_customer(engine, demo_partner_id(engine), GATEWAY)
+    add_user(engine, ADMIN, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(engine),
+             customer_row(engine, account_id).id)
+    tab.sign_in_as(ADMIN)
+    tab.open_route(routes.ACCOUNT)
+    sent = await tab.send(AccountState, "load")
+    assert sent.redirects == [] and tab.state(AccountState).customer_account_id == account_id
+    return Opened(routes.ACCOUNT, routes.ACCOUNT, {}, account_id)
+
+
+PAGES: dict[str, Callable] = {
+    "customer": _customer_page,
+    GATEWAY: _step_page(GATEWAY),
+    PBX: _step_page(PBX),
+    CONNECT: _step_page(CONNECT),
+    SYNC: _step_page(SYNC, wizard_path.SMBC),
+    REVIEW: _step_page(REVIEW),
+    "dashboard": _dashboard_page,
+    "account": _account_page,
+}
+STEP_STATES = {
+    "customer": CustomerStepState, GATEWAY: GatewayStepState, PBX: PbxStepState,
+    CONNECT: ConnectStepState, SYNC: SyncStepState, REVIEW: ReviewStepState,
+}
+
+
+# ----- every handler, its page, a payload that would get through, the refusal --------
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    state: type
+    handler: str
+    page: str
+    payload: Callable[[Opened], dict[str, Any]]
+    kind: str = NOTICE
+
+    @property
+    def id(self) -> str:
+        return f"{self.state.__name__}.{self.handler}"
+
+
+def _none(opened: Opened) -> dict[str, Any]:
+    return {}
+
+
+def _value(value: Any):
+    return lambda opened: {"value": value}
+
+
+def _row(kind: str, value: Any = None):
+    def payload(opened: Opened) -> dict[str, Any]:
+        found = {"row_id": opened.ids[kind]}
+        if value is not None:
+            found["value"] = value
+        return found
+
+    return payload
+
+
+def _cancel_cases(state: type, page: str) -> list[Case]:
+    return [
+        Case(state, "cancel", page, _none, TO_SIGN_IN),
+        Case(state, "keep_editing", page, _none, TO_SIGN_IN),
+        Case(state, "cancel_dialog_changed", page, lambda o: {"is_open": False}, TO_SIGN_IN),
+        Case(state, "discard_changes", page, _none, TO_SIGN_IN),
+    ]
+
+
+def _step_cases(state: type, page: str, field_id: str, setters: dict[str, Any],
+                extra: tuple[str, ...] = (), setvar: str | None = None) -> list[Case]:
+    cases = [
+        Case(state, "load", page, _none, ON_LOAD),
+        Case(state, "leave_field", page, lambda o: {"field_id": field_id}),
+        Case(state, "next_step", page, _none),
+        Case(state, "go_back", page, _none),
+        Case(state, "save_and_return", page, _none),
+        *_cancel_cases(state, page),
+        *[Case(state, name, page, _value(value)) for name, value in setters.items()],
+        *[Case(state, name, page, _none) for name in extra],
+    ]
+    if setvar is None:
+        cases.append(Case(state, "setvar", page,
+                          lambda o: {"var_name": "loaded", "value": "X"}, NO_SETTER))
+    else:
+        cases.append(Case(state, "setvar", page,
+                          lambda o: {"var_name": setvar, "value": "Typed"}))
+    return cases
+
+
+CASES: list[Case] = [
+    # The Customer step (new customers and saved ones).
+    Case(CustomerStepState, "load_new_customer", "customer", _none, ON_LOAD),
+    Case(CustomerStepState, "load_customer", "customer", _none, ON_LOAD),
+    *[Case(CustomerStepState, f"set_{name}", "customer", _value(value))
+      for name, value in [("customer_name", "Typed BV"), ("country", "BE"),
+                          ("street_address", "Typed 1"), ("address_line2", "Typed"),
+                          ("city", "Typed"), ("state_province", "Typed"),
+                          ("postal_code", "1234"), ("business_type", "healthcare"),
+                          ("default_language", "en")]],
+    Case(CustomerStepState, "leave_field", "customer",
+         lambda o: {"field_id": forms.CUSTOMER_NAME}),
+    Case(CustomerStepState, "add_email_domain", "customer", _none),
+    Case(CustomerStepState, "remove_email_domain", "customer", _row("domain")),
+    Case(CustomerStepState, "set_email_domain", "customer", _row("domain", "typed.example")),
+    Case(CustomerStepState, "add_admin_contact", "customer", _none),
+    Case(CustomerStepState, "remove_admin_contact", "customer", _row("admin")),
+    Case(CustomerStepState, "set_admin_first_name", "customer", _row("admin", "Typed")),
+    Case(CustomerStepState, "set_admin_last_name", "customer", _row("admin", "Typed")),
+    Case(CustomerStepState, "set_admin_email", "customer", _row("admin", "t@acme.example")),
+    Case(CustomerStepState, "add_support_contact", "customer", _none),
+    Case(CustomerStepState, "remove_support_contact", "customer", _row("support")),
+    Case(CustomerStepState, "set_support_role", "customer",
+         _row("support", forms.ROLE_ONSITE_ADMIN)),
+    Case(CustomerStepState, "set_support_name", "customer", _row("support", "Typed")),
+    Case(CustomerStepState, "set_support_email", "customer",
+         _row("support", "t@acme.example")),
+    Case(CustomerStepState, "next_step", "customer", _none),
+    Case(CustomerStepState, "save_and_return", "customer", _none),
+    *_cancel_cases(CustomerStepState, "customer"),
+    Case(CustomerStepState, "setvar", "customer",
+         lambda o: {"var_name": "customer_name", "value": "Typed BV"}),
+    # The later steps.
+    *_step_cases(
+        GatewayStepState, GATEWAY, forms.SITE_NAME,
+        {"set_site_name": "Typed site", "set_site_same_address": False,
+         "set_site_country": "BE", "set_site_street_address": "Typed 1",
+         "set_site_address_line2": "Typed", "set_site_city": "Typed",
+         "set_site_state_province": "Typed", "set_site_postal_code": "1234",
+         "set_deployment_type": wizard_path.VA, "set_mac_address": "02:00:00:00:FF:01",
+         "set_system_id": "SMBC-1"},
+        setvar="site_name"),
+    *_step_cases(PbxStepState, PBX, forms.PBX_ADDRESS,
+                 {"set_pbx_type": "mivoice_connect", "set_pbx_address": "typed.example",
+                  "set_pbx_port": "4000"}, setvar="pbx_address"),
+    *_step_cases(ConnectStepState, CONNECT, forms.CONNECTION, {},
+                 extra=("check_connection", "continue_without_connection")),
+    *_step_cases(SyncStepState, SYNC, forms.SYNC_ADDRESS,
+                 {"set_sync_address": "typed.example", "set_sync_port": "4000"},
+                 extra=("check_connection", "start_synchronisation"),
+                 setvar="sync_address"),
+    *_step_cases(ReviewStepState, REVIEW, "none", {}, extra=("finish_onboarding",)),
+    # The dashboard.
+    Case(DashboardState, "load", "dashboard", _none, ON_LOAD),
+    Case(DashboardState, "set_search", "dashboard", _value("Acme")),
+    Case(DashboardState, "go_to_page", "dashboard", lambda o: {"page": 1}),
+    Case(DashboardState, "ask_delete", "dashboard", lambda o: {"account_id": o.account_id}),
+    Case(DashboardState, "keep_draft", "dashboard", _none, TO_SIGN_IN),
+    Case(DashboardState, "delete_dialog_changed", "dashboard",
+         lambda o: {"is_open": False}, TO_SIGN_IN),
+    Case(DashboardState, "delete_draft", "dashboard",
+         lambda o: {"account_id": o.account_id}),
+    Case(DashboardState, "setvar", "dashboard",
+         lambda o: {"var_name": "search", "value": "Acme"}),
+    # The account page.
+    Case(AccountState, "load", "account", _none, ON_LOAD),
+    Case(AccountState, "setvar", "account",
+         lambda o: {"var_name": "customer_name", "value": "X"}, NO_SETTER),
+    # Every page's header and notice.
+    Case(SessionState, "dismiss_notice", "dashboard", _none),
+    Case(SessionState, "setvar", "dashboard",
+         lambda o: {"var_name": "session_token", "value": "x" * 43}, NO_SETTER),
+    Case(SignInState, "setvar", "dashboard",
+         lambda o: {"var_name": "error", "value": "x"}, NO_SETTER),
+]
+# Handlers a tab without a session may send: tested below for what they must not do.
+PUBLIC = {(SignInState, "load"), (SignInState, "sign_in"), (SessionState, "sign_out")}
+GUARDED = [case for case in CASES if case.kind != NO_SETTER]
+
+
+def _app_handlers() -> set[tuple[type, str]]:
+    """(state class, handler name) of every event handler of the app's states."""
+    found = set()
+    for name, registered in RegistrationContext.get().event_handlers.items():
+        state = registered.states[0]
+        if isinstance(state, type) and issubclass(state, SessionState):
+            found.add((state, name.rsplit(".", 1)[1]))
+    return found
+
+
+async def test_every_handler_of_the_app_is_listed_once():
+    listed = [(case.state, case.handler) for case in CASES]
+    assert len(listed) == len(set(listed))
+    assert set(listed) | PUBLIC == _app_handlers()
+    assert not set(listed) & PUBLIC
+
+
+# ----- sending them ------------------------------------------------------------------
+
+
+def _token(tab: Tab) -> str:
+    return tab.state(SessionState).session_token
+
+
+def end_session(tab: Tab, engine, how: str) -> None:
+    """End the tab's session: the cookie gone, or the session revoked or expired on
+    the server while the browser still sends its token."""
+    if how == "no cookie":
+        tab.sign_out()
+        return
+    with Session(engine) as session:
+        if how == "revoked":
+            auth.revoke_session(session, _token(tab))
+        else:
+            past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+            session.execute(sa.update(UserSession).values(expires_at=past))
+            session.commit()
+        assert auth.user_for_token(session, _token(tab)) is None
+
+
+async def open_page(tab: Tab, engine, case: Case) -> Opened:
+    opened = await PAGES[case.page](tab, engine)
+    if case.handler == "load_new_customer":
+        opened = Opened(routes.NEW_CUSTOMER, routes.NEW_CUSTOMER, {})
+    if case.kind == ON_LOAD:
+        # A reload of the page (or a link to it): its on_load runs again.
+        tab.open_route(opened.route, as_path=opened.as_path, **opened.params)
+    return opened
+
+
+def warnings_of_the_app(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == "cloudlink_app" and r.levelno == logging.WARNING]
+
+
+# An expired session is looked up as a revoked one is (test_sessions.py): a few of
+# each kind of refusal are enough for it.
+EXPIRED = ["CustomerStepState.load_customer", "CustomerStepState.set_customer_name",
+           "CustomerStepState.next_step", "CustomerStepState.cancel",
+           "ReviewStepState.finish_onboarding", "DashboardState.delete_draft",
+           "DashboardState.load", "AccountState.load", "SessionState.dismiss_notice"]
+SESSION_ENDINGS = [
+    pytest.param(case, how, id=f"{case.id}-{how}")
+    for case in GUARDED
+    for how in ("no cookie", "revoked", "expired")
+    if how != "expired" or case.id in EXPIRED
+]
+
+
+async def test_the_expired_cases_are_handlers():
+    assert set(EXPIRED) <= {case.id for case in GUARDED}
+
+
+@pytest.mark.parametrize(("case", "how"), SESSION_ENDINGS)
+async def test_without_a_session_every_handler_is_refused(
+    tab, database, monkeypatch, caplog, case, how
+):
+    asked = fake_checks(monkeypatch)
+    opened = await open_page(tab, database, case)
+    end_session(tab, database, how)
+    before = tab.snapshot(case.state)
+    rows_before = database_rows(database)
+    caplog.clear()
+
+    with caplog.at_level(logging.WARNING, logger="cloudlink_app"):
+        sent = await tab.send(case.state, case.handler, **case.payload(opened))
+
+    assert database_rows(database) == rows_before
+    assert asked == []
+    assert warnings_of_the_app(caplog), "the refusal was not logged"
+    if case.kind == ON_LOAD:
+        assert sent.redirects == [routes.sign_in_url(opened.as_path)]
+        return
+    after = tab.snapshot(case.state)
+    for name in USER_VARS:
+        before.pop(name, None), after.pop(name, None)
+    assert after == before
+    if case.kind == TO_SIGN_IN:
+        assert sent.redirects == [routes.sign_in_url(opened.as_path)]
+        assert sent.changed <= USER_VARS
+    else:
+        assert tab.notice == NOT_SIGNED_IN
+        assert sent.redirects == []
+        assert sent.changed <= {"notice", *USER_VARS}
+
+
+@pytest.mark.parametrize("case", GUARDED, ids=lambda case: case.id)
+async def test_with_a_session_the_same_events_are_not_refused_for_it(
+    tab, database, monkeypatch, caplog, case
+):
+    """The control: the payloads above get past the session check when signed in, so
+    the refusals above are the missing session's."""
+    fake_checks(monkeypatch)
+    opened = await open_page(tab, database, case)
+    with caplog.at_level(logging.WARNING, logger="cloudlink_app"):
+        sent = await tab.send(case.state, case.handler, **case.payload(opened))
+    assert tab.notice != NOT_SIGNED_IN
+    assert not [path for path in sent.redirects if path.startswith(routes.SIGN_IN)]
+    assert not [m for m in warnings_of_the_app(caplog)
+                if "not signed in" in m.lower() or "not_signed_in" in m]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind == NO_SETTER],
+                         ids=lambda case: case.id)
+async def test_setvar_of_a_state_without_setters_sets_nothing(tab, database, case):
+    """Reflex refuses it (there is no setter to call) whoever sends it: the session
+    token, the user's name and the page's data cannot be set from the browser."""
+    opened = await open_page(tab, database, case)
+    tab.sign_out()
+    before = tab.snapshot(case.state)
+    rows_before = database_rows(database)
+    with pytest.raises(AttributeError):
+        await tab.send(case.state, case.handler, **case.payload(opened))
+    assert tab.snapshot(case.state) == before
+    assert database_rows(database) == rows_before
+
+
+# ----- what a tab without a session may send ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "form_data",
+    [
+        "anna@example",
+        ["email", users.DEMO_PARTNER_EMAIL],
+        None,
+        {},
+        {"email": users.DEMO_PARTNER_EMAIL},
+        {"email": 1, "password": 2},
+        {"email": [users.DEMO_PARTNER_EMAIL], "password": ["x"]},
+        {"email": "a" * 100_000 + "@example.com", "password": "x"},
+        {"email": users.DEMO_PARTNER_EMAIL, "password": "x" * 100_000},
+        {"email": {"$ne": ""}, "password": {"$ne": ""}},
+    ],
+    ids=repr,
+)
+async def test_a_crafted_sign_in_is_refused_logged_and_stores_nothing(
+    database, caplog, form_data
+):
+    tab = Tab(None)
+    tab.open_route(routes.SIGN_IN)
+    rows_before = database_rows(database)
+    with caplog.at_level(logging.WARNING, logger="cloudlink_app"):
+        sent = await tab.send(SignInState, "sign_in", form_data=form_data)
+    state = tab.state(SignInState)
+    assert state.error == t("sign_in.failed")
+    assert state.session_token == ""
+    assert (state.is_partner, state.user_name) == (False, "")
+    assert sent.redirects == []
+    assert database_rows(database) == rows_before
+    assert warnings_of_the_app(caplog)
+
+
+async def test_the_sign_in_page_opens_without_a_session_and_shows_no_user(database):
+    tab = Tab(None)
+    tab.open_route(routes.SIGN_IN)
+    rows_before = database_rows(database)
+    sent = await tab.send(SignInState, "load")
+    assert sent.redirects == []
+    assert (tab.state(SignInState).user_name, tab.state(SignInState).is_partner) == ("", False)
+    assert database_rows(database) == rows_before
+
+
+@pytest.mark.parametrize("how", ["no cookie", "revoked", "expired"])
+async def test_sign_out_without_a_session_goes_to_sign_in_and_changes_nothing(
+    tab, database, caplog, how
+):
+    await PAGES["dashboard"](tab, database)
+    end_session(tab, database, how)
+    rows_before = database_rows(database)
+    with caplog.at_level(logging.WARNING, logger="cloudlink_app"):
+        sent = await tab.send(SessionState, "sign_out")
+    rows_after = database_rows(database)
+    if how == "expired":
+        # The expired session is marked revoked as well; nothing else changes.
+        rows_before.pop("user_session"), rows_after.pop("user_session")
+    assert rows_after == rows_before
+    assert _token(tab) == ""
+    scripts = [str(e.payload) for e in sent.frontend_events]
+    assert any("cloudlink_session" in s for s in scripts), "the cookie is not removed"
+    assert any(f'"{routes.SIGN_IN}"' in s for s in scripts), "not sent to sign in"
+    assert warnings_of_the_app(caplog)
+
+
+async def test_after_signing_out_the_tab_gets_no_customer_data(tab, database):
+    """The old cookie value does nothing once the session is revoked: the page's
+    on_load and every event are refused and nothing of the customer is sent."""
+    opened = await PAGES["customer"](tab, database)
+    token = _token(tab)
+    await tab.send(SessionState, "sign_out")
+    crafted = Tab(None)
+    crafted.state(SessionState).session_token = token  # the old cookie, replayed
+    crafted.root._clean()
+    crafted.open_route(opened.route, as_path=opened.as_path, **opened.params)
+    sent = await crafted.customer("load_customer")
+    assert sent.redirects == [routes.sign_in_url(opened.as_path)]
+    assert crafted.customer_step.loaded == ""
+    assert "Acme" not in repr(sent.deltas)
+    sent = await crafted.customer("next_step")
+    assert crafted.notice == NOT_SIGNED_IN
+    with Session(database) as session:
+        assert session.exec(select(Customer.version)).one() == 1
