@@ -26,6 +26,7 @@ from cloudlink_app.state.base import (
     set_title,
 )
 from cloudlink_app.state.cancel import CancelMixin
+from cloudlink_app.state.live_validation import LiveValidationMixin
 from cloudlink_app.state.wizard_step import CHECK_QUERY, REVIEW_QUERY
 
 NEW = "new"
@@ -52,7 +53,7 @@ _GROUP_PREFIXES = {
 }
 
 
-class CustomerStepState(CancelMixin, SessionState):
+class CustomerStepState(LiveValidationMixin, CancelMixin, SessionState):
     """The Customer step of one customer (or of a new one, before its first save)."""
 
     # Which customer the form holds: NEW, an account ID, or "" (nothing loaded).
@@ -257,37 +258,6 @@ class CustomerStepState(CancelMixin, SessionState):
         for row in self.support_contacts:
             ids.update(forms.support_field(row.id, p) for p in ("role", "name", "email"))
         return ids
-
-    @rx.event
-    def leave_field(self, field_id: str):
-        """The user left a field: from now on it shows its errors."""
-        if not self._signed_in():
-            return None
-        if not isinstance(field_id, str) or field_id not in self._field_ids():
-            return self._refuse("notice.unknown_field")
-        if field_id not in self._touched:
-            self._touched.append(field_id)
-        self._revalidate()
-        return None
-
-    def _changed(self, field_id: str) -> None:
-        self.dirty = True
-        self.notice = ""
-        # Once a field shows an error it is checked again as the user types.
-        if field_id in self.errors or self._submitted:
-            self._revalidate()
-
-    def _text_ok(self, value: object, limit: int) -> bool:
-        """Whether a signed-in user typed text that fits (else show why)."""
-        if not self._signed_in():
-            return False
-        if not isinstance(value, str):
-            self._refuse("notice.not_text")
-            return False
-        if len(value) > limit:
-            self._refuse("notice.too_long", limit=limit)
-            return False
-        return True
 
     def _set_text(self, field_id: str, value: object) -> None:
         if self._text_ok(value, MAX_LENGTH[field_id]):

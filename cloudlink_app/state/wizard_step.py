@@ -18,12 +18,13 @@ from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import ErrorLink, focus_element, home_url, set_title
 from cloudlink_app.state.cancel import CancelMixin
+from cloudlink_app.state.live_validation import LiveValidationMixin
 
 REVIEW_QUERY = "from"
 CHECK_QUERY = "check"
 
 
-class WizardStepMixin(CancelMixin, mixin=True):
+class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
     """Vars and handlers of a later wizard step (mixed into each step's state)."""
 
     STEP: ClassVar[str] = ""
@@ -132,36 +133,6 @@ class WizardStepMixin(CancelMixin, mixin=True):
 
     def _revalidate(self) -> None:
         self.errors = self._visible(self._validate())
-
-    @rx.event
-    def leave_field(self, field_id: str):
-        """The user left a field: from now on it shows its errors."""
-        if not self._signed_in():
-            return None
-        if not isinstance(field_id, str) or field_id not in self._field_ids():
-            return self._refuse("notice.unknown_field")
-        if field_id not in self._touched:
-            self._touched.append(field_id)
-        self._revalidate()
-        return None
-
-    def _changed(self, field_id: str) -> None:
-        self.dirty = True
-        self.notice = ""
-        if field_id in self.errors or self._submitted:
-            self._revalidate()
-
-    def _text_ok(self, value: object, limit: int) -> bool:
-        """Whether a signed-in user typed text that fits (else show why)."""
-        if not self._signed_in():
-            return False
-        if not isinstance(value, str):
-            self._refuse("notice.not_text")
-            return False
-        if len(value) > limit:
-            self._refuse("notice.too_long", limit=limit)
-            return False
-        return True
 
     def _choice_ok(self, value: object, allowed) -> bool:
         """Whether a signed-in user chose one of ``allowed`` or none (else show why)."""
