@@ -279,6 +279,18 @@ def is_throttled(
     )
 
 
+def prune(session: Session, now: datetime.datetime | None = None) -> None:
+    """Forget what can no longer matter: sessions that ended (expired or revoked) a day
+    ago or more, and failed sign-ins older than the throttling window. Runs on every
+    successful sign-in, so neither table grows without end; the caller commits."""
+    now = _utc(now)
+    ended = now - datetime.timedelta(days=1)
+    session.execute(sa.delete(UserSession).where(sa.or_(
+        col(UserSession.expires_at) < ended, col(UserSession.revoked_at) < ended)))
+    session.execute(sa.delete(SignInAttempt).where(
+        col(SignInAttempt.attempted_at) < now - FAILURE_WINDOW))
+
+
 def sign_in(
     session: Session,
     email: object,
@@ -321,6 +333,7 @@ def sign_in(
         user.password_hash = hash_password(password)
         session.add(user)
     session.execute(sa.delete(SignInAttempt).where(col(SignInAttempt.email) == email))
+    prune(session, now)
     token = create_session(session, user.id, now)  # commits the above as well
     return SignInResult(token=token, user=users.current_user(user), throttled=False)
 

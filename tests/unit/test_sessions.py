@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cloudlink_app.models import AppUser, UserSession, utc_now
+from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
 from cloudlink_app.services import auth, users
 from tests.unit.state_harness import add_user, database, database_rows  # noqa: F401
 
@@ -167,3 +167,28 @@ def test_the_user_is_read_fresh_from_the_database(database, anna, token):
 def test_another_secret_key_invalidates_every_session(database, token, monkeypatch):
     monkeypatch.setenv("CLOUDLINK_SECRET_KEY", "another-secret-" + "y" * 40)
     assert lookup(database, token) is None
+
+
+def test_sign_in_prunes_ended_sessions_and_old_failures(database):
+    """Sessions that ended a day ago and failures outside the window are deleted on a
+    successful sign-in; live sessions and recent failures stay."""
+    now = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.timezone.utc)
+    with Session(database) as session:
+        users.ensure_demo_users(session)
+        user_id = users.find_user(session, users.DEMO_PARTNER_EMAIL).id
+        old = auth.create_session(session, user_id, now - datetime.timedelta(days=3))
+        live = auth.create_session(session, user_id, now - datetime.timedelta(hours=1))
+        session.add(SignInAttempt(email="x@y.example", address="1.2.3.4",
+                                  attempted_at=now - datetime.timedelta(hours=2)))
+        session.add(SignInAttempt(email="x@y.example", address="1.2.3.4",
+                                  attempted_at=now - datetime.timedelta(minutes=1)))
+        session.commit()
+        result = auth.sign_in(session, users.DEMO_PARTNER_EMAIL, users.DEMO_PASSWORD,
+                              "127.0.0.1", now)
+        assert result.token is not None
+        assert auth.user_for_token(session, old, now) is None
+        assert auth.user_for_token(session, live, now) is not None
+        assert len(session.exec(select(UserSession)).all()) == 2  # live + the new one
+        attempts = session.exec(select(SignInAttempt)).all()
+    assert [a.attempted_at.replace(tzinfo=datetime.timezone.utc) for a in attempts] == [
+        now - datetime.timedelta(minutes=1)]
