@@ -8,8 +8,9 @@
 - Failed sign-ins are counted per email and per client address over FAILURE_WINDOW;
   at the limit, sign-in is refused without even checking the password. The answer for
   an unknown email and for a wrong password is the same, and takes the same time.
-- The secret key comes from CLOUDLINK_SECRET_KEY; in demo mode, when it is unset, one
-  is generated once and kept in SECRET_KEY_FILE so that sessions survive a restart.
+- The secret key comes from CLOUDLINK_SECRET_KEY (read and checked by settings.py);
+  in demo mode, when it is unset, one is generated once and kept in SECRET_KEY_FILE so
+  that sessions survive a restart.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, select
 
+from cloudlink_app import settings
 from cloudlink_app.domain.limits import storable
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
 from cloudlink_app.services import users
@@ -44,19 +46,18 @@ EMAIL_MAX = 254
 PASSWORD_MAX = 1024
 ADDRESS_MAX = 64  # the column's size
 
-SECRET_KEY_ENV = "CLOUDLINK_SECRET_KEY"
-SECRET_KEY_MIN = 32
+SECRET_KEY_ENV = settings.SECRET_KEY_ENV
+SECRET_KEY_MIN = settings.SECRET_KEY_MIN
 # Where demo mode keeps its generated key: the project root. Tests point it elsewhere.
 SECRET_KEY_FILE = Path(__file__).resolve().parents[2] / ".cloudlink-secret-key"
 
-_TRUE = {"1", "true", "yes", "on"}
 _hasher = PasswordHasher()  # Argon2id with the library's (maintained) defaults
 
 
 def demo_mode() -> bool:
     """Whether the app runs as a sales demo (CLOUDLINK_DEMO_MODE=1, which `make run`
     sets)."""
-    return os.environ.get("CLOUDLINK_DEMO_MODE", "").strip().lower() in _TRUE
+    return settings.get().demo_mode
 
 
 # ---------------------------------------------------------------------------- passwords
@@ -95,24 +96,18 @@ _key_cache: tuple[tuple, bytes] | None = None
 
 def secret_key() -> bytes:
     """The server's secret key: CLOUDLINK_SECRET_KEY, or in demo mode a generated one
-    kept in SECRET_KEY_FILE. Raises RuntimeError when there is none or it is too
-    short."""
+    kept in SECRET_KEY_FILE. Raises RuntimeError when there is none or the file's is too
+    short (settings.py already refused a too short CLOUDLINK_SECRET_KEY)."""
     global _key_cache
-    env_value = os.environ.get(SECRET_KEY_ENV)
-    source = (env_value, demo_mode(), str(SECRET_KEY_FILE))
+    current = settings.get()
+    source = (current.secret_key, current.demo_mode, str(SECRET_KEY_FILE))
     cached = _key_cache
     if cached is not None and cached[0] == source:
         return cached[1]
     with _key_lock:
-        if env_value is not None and env_value.strip():
-            key = env_value.strip()
-            if len(key) < SECRET_KEY_MIN:
-                raise RuntimeError(
-                    f"{SECRET_KEY_ENV} must be at least {SECRET_KEY_MIN} characters long; "
-                    "generate one with: python -c \"import secrets; "
-                    "print(secrets.token_urlsafe(48))\""
-                )
-        elif demo_mode():
+        if current.secret_key is not None:
+            key = current.secret_key
+        elif current.demo_mode:
             key = _demo_key(SECRET_KEY_FILE)
         else:
             raise RuntimeError(

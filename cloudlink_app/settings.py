@@ -1,0 +1,273 @@
+"""Every environment variable the app reads, read once, typed and checked at start.
+
+Nothing else in the app reads ``os.environ``: code asks ``settings.get()``. A bad value
+raises SettingsError, whose message names the variable, what is wrong and what is
+accepted, so the app stops at start instead of misbehaving later. Tests use other
+settings with ``override(**changes)`` or ``use(settings)``, never the environment.
+
+| variable | field | default |
+| --- | --- | --- |
+| REFLEX_DB_URL | db_url | sqlite:///cloudlink.db |
+| REFLEX_REDIS_URL | redis_url | None (Reflex reads it itself; recorded and checked here) |
+| REFLEX_DEPLOY_URL | deploy_url | None (any origin may open the websocket) |
+| CLOUDLINK_DEMO_MODE | demo_mode | False |
+| CLOUDLINK_ALLOW_PRIVATE_TARGETS | allow_private_targets | False |
+| CLOUDLINK_SECRET_KEY | secret_key | None (required outside demo mode when signing in) |
+
+Plain Python on purpose: rxconfig.py imports it before Reflex has a configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
+
+DEFAULT_DB_URL = "sqlite:///cloudlink.db"
+SECRET_KEY_MIN = 32
+SECRET_KEY_ENV = "CLOUDLINK_SECRET_KEY"
+
+# The field each variable is read into (the Settings field order).
+VARIABLES = {
+    "db_url": "REFLEX_DB_URL",
+    "redis_url": "REFLEX_REDIS_URL",
+    "deploy_url": "REFLEX_DEPLOY_URL",
+    "demo_mode": "CLOUDLINK_DEMO_MODE",
+    "allow_private_targets": "CLOUDLINK_ALLOW_PRIVATE_TARGETS",
+    "secret_key": SECRET_KEY_ENV,
+}
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+_BOOL_ACCEPTED = (
+    f"{', '.join(TRUE_WORDS)} (on); {', '.join(FALSE_WORDS)}, empty or unset (off); "
+    "in any letter case"
+)
+# Schemes Reflex accepts for REFLEX_REDIS_URL (reflex.utils.prerequisites.parse_redis_url).
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+# dialect[+driver]:// as SQLAlchemy's make_url expects.
+_DB_URL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z0-9_]+)?://")
+_GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+_SHOWN_MAX = 80  # longest value quoted back in an error message
+
+
+class SettingsError(ValueError):
+    """A bad environment variable: which one, what is wrong, and what is accepted."""
+
+    def __init__(self, variable: str, problem: str, accepted: str) -> None:
+        self.variable = variable
+        self.problem = problem
+        self.accepted = accepted
+        super().__init__(f"{variable}: {problem}. Accepted: {accepted}.")
+
+
+def _shown(value: str) -> str:
+    """``value`` quoted for an error message, shortened when long."""
+    if len(value) > _SHOWN_MAX:
+        value = value[:_SHOWN_MAX] + "..."
+    return repr(value)
+
+
+def _optional(field: str, value: object) -> str | None:
+    """A stripped string, or None for None and blank strings."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        # The type only: the value may be a secret.
+        raise SettingsError(VARIABLES[field], f"a {type(value).__name__} is not text",
+                            "a string or unset")
+    return value.strip() or None
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The app's configuration. Constructing one checks it (also via ``override``), so
+    a Settings value is always valid; strings come stripped, blank optional ones as
+    None, and deploy_url without a trailing slash."""
+
+    db_url: str = DEFAULT_DB_URL
+    # Not in repr: these may hold a password or are the secret itself.
+    redis_url: str | None = dataclasses.field(default=None, repr=False)
+    deploy_url: str | None = None
+    demo_mode: bool = False
+    allow_private_targets: bool = False
+    secret_key: str | None = dataclasses.field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Frozen: normalised values are written with object.__setattr__.
+        set_ = object.__setattr__
+        set_(self, "db_url", _check_db_url(self.db_url))
+        set_(self, "redis_url", _check_redis_url(_optional("redis_url", self.redis_url)))
+        set_(self, "deploy_url", _check_deploy_url(_optional("deploy_url", self.deploy_url)))
+        for field in ("demo_mode", "allow_private_targets"):
+            if not isinstance(getattr(self, field), bool):
+                raise SettingsError(VARIABLES[field],
+                                    f"{getattr(self, field)!r} is not a boolean",
+                                    "True or False")
+        set_(self, "secret_key", _check_secret_key(_optional("secret_key", self.secret_key)))
+
+    @property
+    def deploy_origin(self) -> str | None:
+        """scheme://host[:port] of deploy_url: the one origin browsers send, and so the
+        one allowed to open the websocket. None when deploy_url is unset."""
+        if self.deploy_url is None:
+            return None
+        parts = urlsplit(self.deploy_url)
+        return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _check_db_url(value: object) -> str:
+    # The value is never quoted back: a database URL may hold a password.
+    name = VARIABLES["db_url"]
+    accepted = (
+        "a SQLAlchemy URL such as sqlite:///cloudlink.db or "
+        "postgresql+psycopg2://user:password@host:5432/name; unset for the default "
+        f"{DEFAULT_DB_URL}"
+    )
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(name, "the value is empty or not text", accepted)
+    value = value.strip()
+    if not _DB_URL.match(value):
+        raise SettingsError(
+            name, "the value is not a database URL (not shown: it may hold a password)",
+            accepted)
+    return value
+
+
+def _check_redis_url(value: str | None) -> str | None:
+    # Reflex would refuse it too, but only later; and never quoted back (passwords).
+    if value is not None and not value.startswith(_REDIS_SCHEMES):
+        raise SettingsError(
+            VARIABLES["redis_url"],
+            "the value does not start with redis://, rediss:// or unix:// "
+            "(not shown: it may hold a password)",
+            "a Redis URL such as redis://host:6379/0; unset to keep state on disk",
+        )
+    return value
+
+
+def _check_deploy_url(value: str | None) -> str | None:
+    """The URL without a trailing slash; SettingsError unless it is http(s) with a host
+    and nothing that has no place in a public address."""
+    if value is None:
+        return None
+    name = VARIABLES["deploy_url"]
+    accepted = "the app's public address, such as https://onboarding.example.com"
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a malformed address or port
+        raise SettingsError(name, f"{_shown(value)} is not a valid URL", accepted) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise SettingsError(name, f"{_shown(value)} is not an http:// or https:// URL",
+                            accepted)
+    if not parts.hostname:
+        raise SettingsError(name, f"{_shown(value)} has no host name", accepted)
+    if not port_ok:
+        raise SettingsError(name, f"{_shown(value)} has an invalid port", accepted)
+    if any(c.isspace() for c in value):
+        raise SettingsError(name, f"{_shown(value)} contains white space", accepted)
+    if parts.username is not None or parts.query or parts.fragment:
+        raise SettingsError(
+            name, f"{_shown(value)} has a user name, a query or a fragment", accepted)
+    return value.rstrip("/")
+
+
+def _check_secret_key(value: str | None) -> str | None:
+    # The key is never quoted back, only its length.
+    if value is not None and len(value) < SECRET_KEY_MIN:
+        raise SettingsError(
+            SECRET_KEY_ENV,
+            f"the key must be at least {SECRET_KEY_MIN} characters long, it has {len(value)}",
+            f"a secret of at least {SECRET_KEY_MIN} characters, for example the output "
+            f"of: {_GENERATE_KEY}; unset only in demo mode, which generates one",
+        )
+    return value
+
+
+def parse_bool(variable: str, value: str | None) -> bool:
+    """A yes/no variable, read the one way the app reads them all: 1/true/yes/on is
+    True; 0/false/no/off, empty or unset is False (any case, surrounding spaces
+    ignored); anything else is a SettingsError naming ``variable``."""
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS or word == "":
+        return False
+    raise SettingsError(variable, f"{_shown(value or '')} is not a yes/no value",
+                        _BOOL_ACCEPTED)
+
+
+def from_environ(environ: Mapping[str, str]) -> Settings:
+    """The settings that ``environ`` (os.environ, or a dict in tests) describes.
+    Raises SettingsError for the first bad value."""
+
+    def text(field: str) -> str | None:
+        return environ.get(VARIABLES[field])
+
+    db_url = (text("db_url") or "").strip() or DEFAULT_DB_URL  # empty: Reflex's default too
+    return Settings(
+        db_url=db_url,
+        redis_url=text("redis_url"),
+        deploy_url=text("deploy_url"),
+        demo_mode=parse_bool(VARIABLES["demo_mode"], text("demo_mode")),
+        allow_private_targets=parse_bool(
+            VARIABLES["allow_private_targets"], text("allow_private_targets")),
+        secret_key=text("secret_key"),
+    )
+
+
+# ---------------------------------------------------------------------------- the current
+
+_lock = threading.Lock()
+_from_environ: Settings | None = None
+# Settings tests put in place (innermost last). Module-wide, not a context variable:
+# the app's backend may run in another thread (the browser tests' in-process server).
+_used: list[Settings] = []
+
+
+def get() -> Settings:
+    """The app's settings: os.environ read and checked once, on the first call (the
+    settings a test put in place with ``use``/``override`` while it runs). Raises
+    SettingsError for a bad value."""
+    global _from_environ
+    if _used:
+        return _used[-1]
+    current = _from_environ
+    if current is None:
+        with _lock:
+            if _from_environ is None:
+                _from_environ = from_environ(os.environ)
+            current = _from_environ
+    return current
+
+
+@contextlib.contextmanager
+def use(settings: Settings) -> Iterator[Settings]:
+    """Within the block, ``get()`` returns ``settings`` (for tests); nests."""
+    if not isinstance(settings, Settings):
+        raise TypeError(f"expected Settings, got {type(settings).__name__}")
+    with _lock:
+        _used.append(settings)
+    try:
+        yield settings
+    finally:
+        with _lock:
+            # By identity, the innermost first: equal settings may be used twice.
+            for index in range(len(_used) - 1, -1, -1):
+                if _used[index] is settings:
+                    del _used[index]
+                    break
+
+
+@contextlib.contextmanager
+def override(**changes: object) -> Iterator[Settings]:
+    """Within the block, ``get()`` returns the current settings with ``changes`` (field
+    names, typed values), checked as at start: ``override(demo_mode=True)``."""
+    changed_settings = dataclasses.replace(get(), **changes)  # type: ignore[arg-type]
+    with use(changed_settings) as changed:
+        yield changed

@@ -1,0 +1,389 @@
+"""cloudlink_app/settings.py: every environment variable read once, typed and checked."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from cloudlink_app import settings
+from cloudlink_app.settings import SECRET_KEY_MIN, Settings, SettingsError, from_environ
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "s" * SECRET_KEY_MIN
+
+
+# ----- defaults -------------------------------------------------------------------------
+
+
+def test_an_empty_environment_gives_the_defaults():
+    assert from_environ({}) == Settings(
+        db_url="sqlite:///cloudlink.db", redis_url=None, deploy_url=None, demo_mode=False,
+        allow_private_targets=False, secret_key=None,
+    )
+    assert from_environ({}).deploy_origin is None
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_blank_values_count_as_unset(value):
+    environ = dict.fromkeys(settings.VARIABLES.values(), value)
+    assert from_environ(environ) == from_environ({})
+
+
+def test_other_variables_are_ignored():
+    assert from_environ({"PATH": "/bin", "REFLEX_BUN_PATH": "x"}) == from_environ({})
+
+
+# ----- each variable --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["sqlite:///cloudlink.db", "sqlite:////tmp/x.db",
+     "postgresql+psycopg2://user:password@db.example.com:5432/cloudlink",
+     "postgresql://postgres@127.0.0.1/test"],
+)
+def test_the_database_url(value):
+    assert from_environ({"REFLEX_DB_URL": f" {value} "}).db_url == value
+
+
+@pytest.mark.parametrize(
+    "value", ["redis://127.0.0.1:6379", "rediss://user:pw@cache.example.com:6380/1",
+              "unix:///run/redis.sock"],
+)
+def test_the_redis_url(value):
+    assert from_environ({"REFLEX_REDIS_URL": value}).redis_url == value
+
+
+@pytest.mark.parametrize(
+    ("value", "url", "origin"),
+    [
+        ("https://onboarding.example.com", "https://onboarding.example.com",
+         "https://onboarding.example.com"),
+        ("https://onboarding.example.com/", "https://onboarding.example.com",
+         "https://onboarding.example.com"),
+        ("http://localhost:3000//", "http://localhost:3000", "http://localhost:3000"),
+        ("HTTPS://Onboarding.Example.com:8443/app/", "HTTPS://Onboarding.Example.com:8443/app",
+         "https://onboarding.example.com:8443"),
+        (" https://[::1]:3000 ", "https://[::1]:3000", "https://[::1]:3000"),
+    ],
+)
+def test_the_deploy_url(value, url, origin):
+    parsed = from_environ({"REFLEX_DEPLOY_URL": value})
+    assert (parsed.deploy_url, parsed.deploy_origin) == (url, origin)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("TRUE", True), ("Yes", True), (" on ", True),
+     ("0", False), ("false", False), ("No", False), ("OFF", False), ("", False),
+     (" ", False), (None, False)],
+)
+@pytest.mark.parametrize(
+    ("variable", "field"),
+    [("CLOUDLINK_DEMO_MODE", "demo_mode"),
+     ("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "allow_private_targets")],
+)
+def test_the_yes_no_variables(variable, field, value, expected):
+    environ = {} if value is None else {variable: value}
+    assert getattr(from_environ(environ), field) is expected
+    assert settings.parse_bool(variable, value) is expected
+
+
+def test_the_yes_no_variables_are_independent():
+    parsed = from_environ({"CLOUDLINK_ALLOW_PRIVATE_TARGETS": "1"})
+    assert (parsed.demo_mode, parsed.allow_private_targets) == (False, True)
+
+
+@pytest.mark.parametrize("value", [KEY, " " + KEY + "\n", "k" * 100])
+def test_the_secret_key(value):
+    assert from_environ({"CLOUDLINK_SECRET_KEY": value}).secret_key == value.strip()
+
+
+# ----- bad values -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("CLOUDLINK_DEMO_MODE", "maybe", "'maybe' is not a yes/no value"),
+        ("CLOUDLINK_DEMO_MODE", "2", "'2' is not a yes/no value"),
+        ("CLOUDLINK_DEMO_MODE", "y", "'y' is not a yes/no value"),
+        ("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "enabled", "'enabled' is not a yes/no value"),
+        ("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "tru", "'tru' is not a yes/no value"),
+        ("CLOUDLINK_SECRET_KEY", "short", "at least 32 characters long, it has 5"),
+        ("CLOUDLINK_SECRET_KEY", "k" * 31, "at least 32 characters long, it has 31"),
+        ("CLOUDLINK_SECRET_KEY", "  " + "k" * 30 + "  ", "it has 30"),
+        ("REFLEX_DEPLOY_URL", "onboarding.example.com", "is not an http:// or https:// URL"),
+        ("REFLEX_DEPLOY_URL", "ftp://files.example.com", "is not an http:// or https:// URL"),
+        ("REFLEX_DEPLOY_URL", "https://", "has no host name"),
+        ("REFLEX_DEPLOY_URL", "https:///path", "has no host name"),
+        ("REFLEX_DEPLOY_URL", "https://example.com:99999", "is not a valid URL"),
+        ("REFLEX_DEPLOY_URL", "https://example.com:0", "has an invalid port"),
+        ("REFLEX_DEPLOY_URL", "https://exa mple.com", "contains white space"),
+        ("REFLEX_DEPLOY_URL", "https://example.com/?a=1", "a query or a fragment"),
+        ("REFLEX_DEPLOY_URL", "https://user:pw@example.com", "has a user name"),
+        ("REFLEX_DB_URL", "cloudlink.db", "is not a database URL"),
+        ("REFLEX_DB_URL", "postgres:/host/db", "is not a database URL"),
+        ("REFLEX_REDIS_URL", "127.0.0.1:6379", "does not start with redis://"),
+        ("REFLEX_REDIS_URL", "http://cache:6379", "does not start with redis://"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_variable(variable, value, problem):
+    with pytest.raises(SettingsError) as raised:
+        from_environ({variable: value})
+    error = raised.value
+    assert isinstance(error, ValueError)
+    assert error.variable == variable
+    assert problem in error.problem
+    message = str(error)
+    assert message.startswith(f"{variable}: ")
+    assert problem in message
+    assert "Accepted: " in message and error.accepted in message
+
+
+def test_the_yes_no_error_lists_what_is_accepted():
+    with pytest.raises(SettingsError) as raised:
+        from_environ({"CLOUDLINK_DEMO_MODE": "maybe"})
+    for word in ("1", "true", "yes", "on", "0", "false", "no", "off", "empty or unset"):
+        assert word in raised.value.accepted
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("CLOUDLINK_SECRET_KEY", "hunter2-secret"),
+     ("REFLEX_DB_URL", "hunter2-secret@db/x"),
+     ("REFLEX_REDIS_URL", "hunter2-secret@cache:6379")],
+)
+def test_an_error_never_shows_a_secret(variable, value):
+    with pytest.raises(SettingsError) as raised:
+        from_environ({variable: value})
+    assert "hunter2" not in str(raised.value)
+
+
+def test_a_long_value_is_shortened_in_the_message():
+    with pytest.raises(SettingsError) as raised:
+        from_environ({"CLOUDLINK_DEMO_MODE": "x" * 5000})
+    assert len(str(raised.value)) < 400
+
+
+def test_the_first_bad_variable_is_reported_even_with_several():
+    with pytest.raises(SettingsError, match="^CLOUDLINK_DEMO_MODE: "):
+        from_environ({"CLOUDLINK_DEMO_MODE": "maybe", "CLOUDLINK_SECRET_KEY": "short"})
+
+
+def test_repr_hides_the_secret_and_the_redis_url():
+    parsed = from_environ({"CLOUDLINK_SECRET_KEY": KEY, "REFLEX_REDIS_URL": "redis://:pw@r"})
+    assert KEY not in repr(parsed) and "pw" not in repr(parsed)
+
+
+# ----- the current settings, and the test hook ------------------------------------------
+
+
+def test_get_reads_the_environment_once(monkeypatch):
+    monkeypatch.setattr(settings, "_from_environ", None)
+    monkeypatch.setenv("CLOUDLINK_DEMO_MODE", "yes")
+    first = settings.get()
+    assert first.demo_mode is True
+    monkeypatch.setenv("CLOUDLINK_DEMO_MODE", "no")
+    assert settings.get() is first
+
+
+def test_get_raises_for_a_bad_environment(monkeypatch):
+    monkeypatch.setattr(settings, "_from_environ", None)
+    monkeypatch.setenv("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "perhaps")
+    with pytest.raises(SettingsError, match="^CLOUDLINK_ALLOW_PRIVATE_TARGETS: "):
+        settings.get()
+
+
+def test_the_test_run_sees_none_of_the_callers_flags():
+    # tests/conftest.py removes them before anything reads the environment.
+    current = settings.get()
+    assert (current.demo_mode, current.allow_private_targets) == (False, False)
+    assert (current.deploy_url, current.redis_url) == (None, None)
+
+
+def test_override_changes_fields_for_the_block_only():
+    before = settings.get()
+    with settings.override(demo_mode=True, deploy_url="https://x.example/") as changed:
+        assert settings.get() is changed
+        assert changed.demo_mode is True
+        assert changed.deploy_url == "https://x.example"  # checked and normalised
+        assert changed.db_url == before.db_url
+        with settings.override(demo_mode=False):
+            assert settings.get().demo_mode is False
+            assert settings.get().deploy_url == "https://x.example"
+        assert settings.get() is changed
+    assert settings.get() is before
+
+
+def test_override_restores_after_an_exception():
+    before = settings.get()
+    with pytest.raises(KeyError), settings.override(demo_mode=True):
+        raise KeyError("boom")
+    assert settings.get() is before
+
+
+def test_override_checks_the_values():
+    short = pytest.raises(SettingsError, match="^CLOUDLINK_SECRET_KEY: ")
+    with short, settings.override(secret_key="short"):
+        pass
+    not_a_bool = pytest.raises(SettingsError, match="^CLOUDLINK_DEMO_MODE: 'yes' is not a bool")
+    with not_a_bool, settings.override(demo_mode="yes"):
+        pass
+    with pytest.raises(TypeError), settings.override(no_such_setting=True):
+        pass
+
+
+def test_use_puts_given_settings_in_place():
+    mine = from_environ({"CLOUDLINK_DEMO_MODE": "1"})
+    with settings.use(mine):
+        assert settings.get() is mine
+    assert settings.get() is not mine
+    with pytest.raises(TypeError), settings.use({"demo_mode": True}):  # type: ignore[arg-type]
+        pass
+
+
+def test_equal_settings_used_twice_are_undone_in_order():
+    first, second = from_environ({}), from_environ({})
+    with settings.use(first):
+        with settings.use(second):
+            assert settings.get() is second
+        assert settings.get() is first
+
+
+def test_overridden_settings_are_seen_from_other_threads():
+    # The browser tests' backend runs in a thread of the test process.
+    seen = []
+    with settings.override(allow_private_targets=True):
+        thread = threading.Thread(target=lambda: seen.append(settings.get()))
+        thread.start()
+        thread.join()
+    assert seen[0].allow_private_targets is True
+
+
+def test_the_test_hook_never_touches_the_environment():
+    before = dict(os.environ)
+    with settings.override(demo_mode=True, secret_key=KEY):
+        assert dict(os.environ) == before
+
+
+# ----- nothing else reads the environment -----------------------------------------------
+
+_ENVIRONMENT_READERS = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
+
+
+def _environment_reads(source: str, name: str) -> list[str]:
+    """Where the module ``source`` (shown as ``name``) uses os.environ, os.getenv and the
+    like (also through an alias of os or a ``from os import``), as "name:line what"."""
+    tree = ast.parse(source, filename=name)
+    os_names = {"os"}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            os_names |= {a.asname or a.name for a in node.names if a.name == "os"}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in _ENVIRONMENT_READERS
+                and isinstance(node.value, ast.Name) and node.value.id in os_names):
+            found.append(f"{name}:{node.lineno} os.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module in ("os", "posix", "nt"):
+            for alias in node.names:
+                if alias.name in _ENVIRONMENT_READERS:
+                    found.append(f"{name}:{node.lineno} "
+                                 f"from {node.module} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in ("posix", "nt"):
+                    found.append(f"{name}:{node.lineno} import {alias.name}")
+    return found
+
+
+def _app_sources() -> list[Path]:
+    sources = sorted((ROOT / "cloudlink_app").rglob("*.py")) + [ROOT / "rxconfig.py"]
+    return [p for p in sources if p != ROOT / "cloudlink_app" / "settings.py"]
+
+
+def test_only_settings_reads_the_environment():
+    sources = _app_sources()
+    assert len(sources) > 10  # the walk found the app
+    found = [
+        hit
+        for path in sources
+        for hit in _environment_reads(path.read_text(encoding="utf-8"),
+                                      str(path.relative_to(ROOT)))
+    ]
+    assert found == [], "read the variable through cloudlink_app.settings instead"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os\nos.environ.get('X')\n",
+        "import os\nos.getenv('X')\n",
+        "import os\nos.environ['X'] = '1'\n",
+        "import os as o\no.environ['X']\n",
+        "from os import environ\n",
+        "from os import getenv as g\n",
+        "import posix\n",
+    ],
+)
+def test_the_environment_check_catches_each_form(source):
+    assert _environment_reads(source, "sample.py")
+
+
+def test_the_environment_check_lets_other_os_uses_pass():
+    assert _environment_reads("import os\nos.getpid()\nos.path.join('a')\n", "x.py") == []
+
+
+def test_settings_is_plain_python():
+    # rxconfig.py imports it before Reflex is configured; the domain rules stay pure.
+    tree = ast.parse((ROOT / "cloudlink_app" / "settings.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+# ----- validation at start --------------------------------------------------------------
+
+
+def _import_in_a_new_process(module: str, **variables: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in settings.VARIABLES.values()}
+    environ.update(REFLEX_DB_URL=settings.get().db_url, **variables)
+    return subprocess.run(
+        [sys.executable, "-c", f"import {module}"], cwd=ROOT, env=environ,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.parametrize("module", ["rxconfig", "cloudlink_app.cloudlink_app"])
+def test_a_bad_value_stops_the_app_at_start(module):
+    result = _import_in_a_new_process(module, CLOUDLINK_DEMO_MODE="maybe")
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith(
+        "cloudlink_app.settings.SettingsError: CLOUDLINK_DEMO_MODE: 'maybe' is not a yes/no"
+    ), result.stderr[-2000:]
+
+
+def test_rxconfig_takes_the_database_and_the_origin_from_settings():
+    script = (
+        "import rxconfig; c = rxconfig.config; "
+        "print(c.db_url); print(list(c.cors_allowed_origins))"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in settings.VARIABLES.values()}
+    environ.update(REFLEX_DB_URL="sqlite:////tmp/elsewhere.db",
+                   REFLEX_DEPLOY_URL="https://Onboarding.example.com/")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environ,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[-2:] == [
+        "sqlite:////tmp/elsewhere.db", "['https://onboarding.example.com']"]
