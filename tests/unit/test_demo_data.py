@@ -1,60 +1,255 @@
 """The sales engineers' demo data: two partners, their customers, an account admin,
-loaded once, and loaded again by --reset."""
+loaded once, and loaded again by --reset; every customer passes the rules of every
+step it completed, as the wizard itself would check them."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+import datetime
+
+import pytest
+from sqlmodel import Session, col, select
 
 from cloudlink_app import demo_data
-from cloudlink_app.domain import wizard_path
-from cloudlink_app.models import AppUser, Customer, Partner
-from cloudlink_app.services import auth, users
-from tests.unit.state_harness import database  # noqa: F401 (fixture)
+from cloudlink_app.demo_data import accounts, records
+from cloudlink_app.demo_data.__main__ import main
+from cloudlink_app.domain import choices, gateway, pbx, validation, wizard_path
+from cloudlink_app.models import (
+    AppUser,
+    ConnectionCheck,
+    Customer,
+    Partner,
+    SaveRecord,
+    SupportContact,
+    utc_now,
+)
+from cloudlink_app.services import auth, customers, wizard
 
 TOTAL = len(demo_data.CUSTOMERS) + len(demo_data.SECOND_PARTNER_CUSTOMERS)
+BY_NAME = {demo.name: demo for demo in demo_data.CUSTOMERS + demo_data.SECOND_PARTNER_CUSTOMERS}
 
 
-def test_loads_once_with_two_partners_and_every_status(database):
+_HASHES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def hash_once(monkeypatch):
+    """Argon2 is slow on purpose: here every demo user gets the same real hash of the
+    demo password, computed once (accounts.ensure_demo_users calls auth.hash_password)."""
+    real = auth.hash_password
+
+    def once(password: str) -> str:
+        if password not in _HASHES:
+            _HASHES[password] = real(password)
+        return _HASHES[password]
+
+    monkeypatch.setattr(auth, "hash_password", once)
+
+
+@pytest.fixture
+def loaded(database):
+    """The demo data in a fresh database."""
     with Session(database) as session:
         assert demo_data.load(session) == TOTAL
+    return database
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    # SQLite hands back naive datetimes (stored in UTC).
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def test_loads_once_with_two_partners_and_every_status(loaded):
+    with Session(loaded) as session:
         assert demo_data.load(session) == 0  # already there: nothing twice
-        customers = session.exec(select(Customer)).all()
+        rows = session.exec(select(Customer)).all()
         partners = {p.id: p.name for p in session.exec(select(Partner)).all()}
-    assert len(customers) == TOTAL
-    by_partner = {}
-    for customer in customers:
+    assert len(rows) == TOTAL == 29
+    by_partner: dict[str, list[Customer]] = {}
+    for customer in rows:
         by_partner.setdefault(partners[customer.partner_id], []).append(customer)
-    assert sorted(len(v) for v in by_partner.values()) == [
-        len(demo_data.SECOND_PARTNER_CUSTOMERS), len(demo_data.CUSTOMERS)]
-    kinds = {wizard_path.status_kind(c.status) for c in customers}
-    assert kinds == {"next", "problem", "onboarded"}
-    # Each status is the one the rules compute from the stored progress.
-    for c in customers:
-        assert c.status == wizard_path.status_for(
-            wizard_path.parse_completed(c.completed_steps), c.deployment_type,
-            c.onboarded, c.connection_skipped)
+    assert {name: len(v) for name, v in by_partner.items()} == {
+        "Northwind Telecom": 25, "Contoso Communications": 4}
+    assert {wizard_path.status_kind(c.status) for c in rows} == {
+        "next", "problem", "onboarded"}
+    # What the browser tests count on Northwind's dashboard.
+    northwind = [wizard_path.status_kind(c.status) for c in by_partner["Northwind Telecom"]]
+    assert (northwind.count("next"), northwind.count("problem"),
+            northwind.count("onboarded")) == (20, 2, 3)
+    # Both paths are shown: the appliance and an SMBC/VA.
+    assert {c.deployment_type for c in rows} >= {
+        wizard_path.APPLIANCE, wizard_path.SMBC, wizard_path.VA}
 
 
-def test_every_demo_account_signs_in_with_the_demo_password(database):
-    with Session(database) as session:
-        demo_data.load(session)
-        for email, _, role, _ in users.DEMO_ACCOUNTS:
-            result = auth.sign_in(session, email, users.DEMO_PASSWORD, "127.0.0.1")
-            assert result.user is not None and result.user.role == role, email
+# What the README and the browser tests (tests/e2e/test_dashboard_status.py) name.
+NAMED_STAGES = {
+    "Bakkerij Van der Meer": "next:gateway",
+    "Tandartspraktijk De Linde": "next:pbx",
+    "Hoogendijk Logistiek": "next:customer",
+    "Pennine Dental Care": "next:connect",
+    "Gemeente Zuidplas Sportcentrum": wizard_path.PROBLEM_PBX_UNREACHABLE,
+    "Stadtwerke Lindau Service": "next:review",
+    "Müller Maschinenbau GmbH": "next:review",
+    "Hotel De Gouden Leeuw": wizard_path.ONBOARDED,
+    "Harrow & Finch Solicitors": wizard_path.ONBOARDED,
+    "Oxford Lane Primary Trust": wizard_path.ONBOARDED,
+    "Thames Valley Vets": wizard_path.ONBOARDED,
+}
+
+
+def test_the_customers_the_docs_and_browser_tests_name_keep_their_stage(loaded):
+    with Session(loaded) as session:
+        status = dict(session.exec(select(Customer.name, Customer.status)).all())
+    assert {name: status[name] for name in NAMED_STAGES} == NAMED_STAGES
+
+
+def test_every_demo_customer_passes_the_rules_of_every_step_it_completed(loaded):
+    """Checked again from the stored data, the way the wizard reads it back: the
+    Customer step (with the real claimed-domain check), Gateway (with the real MAC
+    check), PBX or Sync, and the stored status is the one the rules compute."""
+    with Session(loaded) as session:
+        rows = session.exec(select(Customer)).all()
+        assert {c.name for c in rows} == set(BY_NAME)
+        for row in rows:
+            demo = BY_NAME[row.name]
+            record = customers.load_customer(session, row.partner_id, row.account_id)
+            steps = wizard.load_wizard(session, row.partner_id, row.account_id)
+            done = steps.completed
+            assert done == demo.completed, row.name
+            assert row.status == wizard_path.status_for(
+                done, row.deployment_type, row.onboarded, row.connection_skipped), row.name
+            customer_errors = validation.validate_customer(
+                record.form,
+                lambda d, cid=row.id: customers.domain_claimed_elsewhere(session, d, cid))
+            if wizard_path.CUSTOMER in done:
+                assert customer_errors == {}, row.name
+            else:
+                # A draft: listed by its name, within every hard limit, still missing
+                # what the customer has to tell (an Onsite Admin).
+                assert validation.validate_draft(record.form) == {}, row.name
+                assert list(customer_errors) == ["support_contacts-onsite_admin"], row.name
+            assert record.form.business_type in dict(choices.BUSINESS_TYPES), row.name
+            if wizard_path.GATEWAY in done:
+                assert gateway.validate_gateway(
+                    steps.gateway,
+                    lambda m, cid=row.id: wizard.mac_claimed_elsewhere(session, m, cid),
+                ) == {}, row.name
+            if wizard_path.PBX in done:
+                assert pbx.validate_pbx(steps.pbx) == {}, row.name
+            if wizard_path.SYNC in done:
+                assert pbx.validate_sync(steps.sync) == {}, row.name
+                assert steps.connection_result == wizard.REACHABLE, row.name
+                assert steps.sync_started_at is not None, row.name
+            # services.wizard.first_failing_step re-checks every step from the stored
+            # data as Finish onboarding does: the first failing one is the first step
+            # not completed yet (none for a customer ready for Review or onboarded).
+            first_open = wizard_path.first_incomplete_step(
+                done | {wizard_path.REVIEW}, row.deployment_type)
+            assert wizard.first_failing_step(
+                session, row.partner_id, row.account_id) == first_open, row.name
+
+
+def test_every_completed_customer_step_has_a_maintainer_and_an_onsite_admin(loaded):
+    with Session(loaded) as session:
+        for row in session.exec(select(Customer)).all():
+            roles = set(session.exec(
+                select(SupportContact.role).where(SupportContact.customer_id == row.id)))
+            if wizard_path.CUSTOMER in wizard_path.parse_completed(row.completed_steps):
+                assert roles == {"maintainer", "onsite_admin"}, row.name
+            else:
+                assert roles == {"maintainer"}, row.name
+
+
+def test_the_audit_trail_names_the_partners_own_users_and_reads_like_a_week(loaded):
+    now = utc_now()
+    with Session(loaded) as session:
+        users_by_id = {u.id: u for u in session.exec(select(AppUser)).all()}
+        for row in session.exec(select(Customer)).all():
+            saves = session.exec(select(SaveRecord).where(SaveRecord.customer_id == row.id)
+                                 .order_by(col(SaveRecord.id))).all()
+            assert saves[0].step == wizard_path.CUSTOMER, row.name
+            for save in saves:
+                user = users_by_id[save.user_id]
+                assert user.role == "partner" and user.partner_id == row.partner_id
+            times = [_aware(s.saved_at) for s in saves]
+            assert times == sorted(times), row.name
+            assert _aware(row.updated_at) == times[-1], row.name
+            assert _aware(row.created_at) == times[0], row.name
+            assert now - datetime.timedelta(days=7, hours=2) < times[0], row.name
+            assert times[-1] < now - datetime.timedelta(minutes=30), row.name
+            if row.onboarded:
+                assert _aware(row.onboarded_at) == times[-1], row.name
+        # Each check is in the audit trail at the customer's check time, from the past.
+        for check in session.exec(select(ConnectionCheck)).all():
+            customer = session.get(Customer, check.customer_id)
+            assert _aware(check.checked_at) == _aware(customer.connection_checked_at)
+            assert check.result == customer.connection_result
+        # Each partner's dashboard (newest first) lists its customers in records' order.
+        for partner in records.PARTNERS:
+            partner_id = session.exec(select(Partner.id).where(Partner.name == partner.name)
+                                      ).one()
+            listed = session.exec(
+                select(Customer.name).where(Customer.partner_id == partner_id)
+                .order_by(col(Customer.updated_at).desc())).all()
+            assert listed == [demo.name for demo in partner.customers]
+
+
+def test_every_demo_account_signs_in_with_the_demo_password(loaded):
+    with Session(loaded) as session:
+        for account in accounts.DEMO_ACCOUNTS:
+            result = auth.sign_in(session, account.email, accounts.DEMO_PASSWORD, "127.0.0.1")
+            assert result.user is not None and result.user.role == account.role, account
         admin = session.exec(
             select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)).one()
         customer = session.get(Customer, admin.customer_id)
+        admin_emails = [row.email for row in customers.load_customer(
+            session, customer.partner_id, customer.account_id).form.admin_contacts]
     assert customer.name == demo_data.ACCOUNT_ADMIN_CUSTOMER
     assert admin.partner_id == customer.partner_id
+    assert demo_data.ACCOUNT_ADMIN_EMAIL in admin_emails  # Sanne is its admin contact
 
 
-def test_reset_loads_them_again(database):
-    with Session(database) as session:
-        demo_data.load(session)
+def test_reset_loads_them_again(loaded):
+    with Session(loaded) as session:
         first = {c.account_id for c in session.exec(select(Customer)).all()}
         assert demo_data.load(session, reset=True) == TOTAL
         second = {c.account_id for c in session.exec(select(Customer)).all()}
         admin = session.exec(
             select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)).one()
+        checked = set(session.exec(select(ConnectionCheck.customer_id)).all())
+        customer_ids = set(session.exec(select(Customer.id)).all())
     assert len(second) == TOTAL and not first & second  # new customers, new IDs
-    assert admin.customer_id is not None
+    assert admin.customer_id in customer_ids
+    assert checked and checked <= customer_ids  # the old customers' checks went too
+
+
+def test_the_command_line_loads_once_then_resets(database, capsys):
+    main([])
+    assert capsys.readouterr().out.strip() == f"Demo data: {TOTAL} customers loaded."
+    main([])
+    assert capsys.readouterr().out.strip() == "Demo data: already there."
+    main(["--reset"])
+    assert capsys.readouterr().out.strip() == f"Demo data: {TOTAL} customers loaded."
+
+
+def test_a_stage_off_the_customers_path_is_refused():
+    address = records.Address("NL", "Kerkstraat 1", "Utrecht", "3511 LK")
+    with pytest.raises(ValueError, match="not on its path"):
+        records.DemoCustomer("X", address, "retail", "nl", "x.example", wizard_path.PBX,
+                             deployment=wizard_path.SMBC)
+    with pytest.raises(ValueError, match="Connect step"):
+        records.DemoCustomer("X", address, "retail", "nl", "x.example", records.PROBLEM,
+                             deployment=wizard_path.VA)
+
+
+def test_a_demo_customer_that_breaks_a_rule_stops_the_load(database, monkeypatch):
+    """The loader checks each step as its Next does: "legal" is no business type."""
+    broken = records.DemoCustomer(
+        "Advocaten BV", records.Address("NL", "Kerkstraat 1", "Utrecht", "3511 LK"),
+        "legal", "nl", "advocaten-bv.example", wizard_path.CUSTOMER)
+    partner = records.PARTNERS[0]
+    monkeypatch.setattr(demo_data.loader, "PARTNERS", (
+        records.DemoPartner(partner.name, partner.support_desk, partner.support_email,
+                            (broken,)),))
+    with Session(database) as session, pytest.raises(demo_data.DemoDataError,
+                                                     match="Advocaten BV, customer step"):
+        demo_data.load(session)

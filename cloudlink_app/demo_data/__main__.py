@@ -1,0 +1,27 @@
+"""Command line: `python -m cloudlink_app.demo_data [--reset]` (the Makefile's
+run and reset-demo targets)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cloudlink_app.demo_data import loader
+from cloudlink_app.services.database import get_session
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Load the demo customers once, or with --reset delete every customer first."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cloudlink_app.demo_data",
+        description="Load the demo customers (once), or delete every customer and "
+        "load them again.",
+    )
+    parser.add_argument("--reset", action="store_true", help="delete every customer first")
+    args = parser.parse_args(argv)
+    with get_session() as session:
+        count = loader.load(session, reset=args.reset)
+    print(f"Demo data: {count} customers loaded." if count else "Demo data: already there.")
+
+
+if __name__ == "__main__":
+    main()
