@@ -25,7 +25,7 @@ from cloudlink_app.models import Customer
 from cloudlink_app.services import customers
 
 SIZES = (1_000, 10_000)
-PAGE_SIZE = 25  # state.dashboard.PAGE_SIZE
+PAGE_SIZE = 25  # views.dashboard.PAGE_SIZE
 DEEP_PAGE = 200
 REPETITIONS = {1_000: 200, 10_000: 100}
 NAME_SEARCH = "Hoogendijk"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
+from cloudlink_app.domain import wizard_path
+
 SIGN_IN = "/sign-in"
 DASHBOARD = "/"
 ACCOUNT = "/account"
@@ -15,10 +17,25 @@ CONNECT_STEP = "/customers/[account_id]/connect"
 SYNC_STEP = "/customers/[account_id]/sync"
 REVIEW_STEP = "/customers/[account_id]/review"
 
+# A step opened from Review's "Change" (?from=review): its Next returns to Review.
+REVIEW_QUERY = "from"
+# A step opened by Finish onboarding (&check=1): it shows at once what stops it.
+CHECK_QUERY = "check"
+
 
 def step_url(account_id: str, step: str) -> str:
     """The URL of a wizard step of a saved customer."""
     return f"/customers/{account_id}/{step}"
+
+
+def change_url(account_id: str, step: str) -> str:
+    """Review's "Change" link of a step: the step, whose Next returns to Review."""
+    return f"{step_url(account_id, step)}?{REVIEW_QUERY}={wizard_path.REVIEW}"
+
+
+def failing_step_url(account_id: str, step: str) -> str:
+    """The step Finish onboarding found failing: opened from Review, errors shown."""
+    return f"{change_url(account_id, step)}&{CHECK_QUERY}=1"
 
 
 def sign_in_url(next_path: str = "") -> str:

@@ -14,28 +14,27 @@ import contextlib
 import dataclasses
 import datetime
 import ipaddress
-import os
 import socket
 import time
 
+from cloudlink_app import settings
+from cloudlink_app.domain.checks import (  # noqa: F401 (OUTCOMES: re-exported)
+    NAME_NOT_FOUND,
+    NOT_ALLOWED,
+    OUTCOMES,
+    REACHABLE,
+    REFUSED,
+    TIMED_OUT,
+    UNREACHABLE,
+)
 from cloudlink_app.domain.network import target_allowed
 from cloudlink_app.domain.pbx import PORT_MAX, PORT_MIN, HostError, normalize_host
 
-REACHABLE = "reachable"
-REFUSED = "refused"
-TIMED_OUT = "timed_out"
-NAME_NOT_FOUND = "name_not_found"
-NOT_ALLOWED = "not_allowed"
-UNREACHABLE = "unreachable"
-OUTCOMES = (REACHABLE, REFUSED, TIMED_OUT, NAME_NOT_FOUND, NOT_ALLOWED, UNREACHABLE)
-
 DEFAULT_TIMEOUT = 3.0
-# Checks per user per window of seconds. The state enforces it with the
-# connection_check table (models.ConnectionCheck): each check opens a connection from
+# Checks per user per window of seconds. services.connection_checks enforces it with
+# the connection_check table (models.ConnectionCheck): each check opens a connection from
 # our server, and a partner must not be able to use it as a port scanner.
 RATE_LIMIT = (6, 60)
-
-_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,10 +64,8 @@ def allow_private_targets() -> bool:
     (CLOUDLINK_DEMO_MODE=1, which `make run` sets: sales demos run on a laptop against
     local PBX simulators) or when CLOUDLINK_ALLOW_PRIVATE_TARGETS=1. Off by default: a
     production server must not connect into its own network."""
-    return any(
-        os.environ.get(name, "").strip().lower() in _TRUE
-        for name in ("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "CLOUDLINK_DEMO_MODE")
-    )
+    current = settings.get()
+    return current.allow_private_targets or current.demo_mode
 
 
 async def check_connection(

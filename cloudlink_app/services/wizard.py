@@ -13,17 +13,21 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import forms, gateway, limits, pbx, validation, wizard_path
+from cloudlink_app.domain import checks, forms, gateway, limits, pbx, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
+from cloudlink_app.domain.checks import REACHABLE, target_of  # callers use wizard.* too
 from cloudlink_app.models import ConnectionCheck, Customer, utc_now
 from cloudlink_app.services import customers
 from cloudlink_app.services.connection import ConnectionResult
 
-REACHABLE = "reachable"
 
-
-class MacClaimed(Exception):
+class MacClaimed(customers.ClaimTaken):
     """The gateway's MAC address was claimed by another customer while saving."""
+
+    message_key = "mac_address.claimed"
+
+    def __init__(self) -> None:
+        super().__init__([forms.MAC_ADDRESS])
 
 
 @dataclasses.dataclass
@@ -31,6 +35,7 @@ class WizardRecord:
     """A customer as the steps after the Customer step need it."""
 
     account_id: str
+    partner_id: int
     customer_id: int
     version: int
     customer_name: str
@@ -61,6 +66,7 @@ def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRec
     c = customers.owned_customer(session, partner_id, account_id)
     return WizardRecord(
         account_id=c.account_id,
+        partner_id=c.partner_id,
         customer_id=c.id,
         version=c.version,
         customer_name=c.name,
@@ -186,15 +192,6 @@ def _mark(completed: set[str], step: str, complete: bool, valid: bool,
         values["onboarded"] = False
 
 
-def target_of(address: str, port: str) -> str:
-    """The "host:port" a connection check is about, in normal form ("" if unusable)."""
-    host = _try(pbx.normalize_host, address)
-    number = _try(pbx.parse_port, port)
-    if host is None or number is None:
-        return ""
-    return f"[{host}]:{number}" if ":" in host else f"{host}:{number}"
-
-
 def _target_values(customer: Customer, new_target: str, completed: set[str],
                    step: str) -> dict:
     # A check, a skip or a synchronisation is about one target: another one undoes it.
@@ -309,14 +306,15 @@ def first_failing_step(session: Session, partner_id: int, account_id: str) -> st
     if wizard_path.is_sync_path(wizard.deployment_type):
         target = target_of(wizard.sync.sync_address, wizard.sync.sync_port)
         if (wizard_path.SYNC not in done or pbx.validate_sync(wizard.sync)
-                or wizard.connection_target != target
-                or wizard.connection_result != REACHABLE or wizard.sync_started_at is None):
+                or not checks.is_connected(wizard.connection_result,
+                                           wizard.connection_target, target)
+                or wizard.sync_started_at is None):
             return wizard_path.SYNC
         return None
     if wizard_path.PBX not in done or pbx.validate_pbx(wizard.pbx):
         return wizard_path.PBX
     target = target_of(wizard.pbx.pbx_address, wizard.pbx.pbx_port)
-    connected = wizard.connection_target == target and wizard.connection_result == REACHABLE
+    connected = checks.is_connected(wizard.connection_result, wizard.connection_target, target)
     if wizard_path.CONNECT not in wizard.completed or not (
         connected or wizard.connection_skipped
     ):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app import routes
-from cloudlink_app.domain import wizard_path
+from cloudlink_app.domain import permissions, statuses
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.models import Customer
-from cloudlink_app.services import users
+from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
 
@@ -28,25 +27,22 @@ class AccountState(SessionState):
             user = self._current_user()
         except users.NotSignedIn:
             return self._to_sign_in()
-        if not user.may("view_account_page"):
+        if not user.may(permissions.VIEW_ACCOUNT_PAGE):
             return rx.redirect(home_url(user))
-        customer = None
-        if user.customer_id is not None:
-            with get_session() as session:
-                customer = session.get(Customer, user.customer_id)
-        if customer is None or customer.partner_id != user.partner_id:
+        with get_session() as session:
+            overview = customers.account_overview(session, user.partner_id, user.customer_id)
+        if overview is None:
             # No customer (yet): say so here. Sign-in would send them back to this
             # page, for ever.
             self.customer_name = self.customer_account_id = ""
             self.status = self.continue_url = ""
             return self._refuse("notice.customer_not_found")
-        completed = wizard_path.parse_completed(customer.completed_steps)
-        step = wizard_path.first_incomplete_step(completed, customer.deployment_type)
-        self.customer_name = customer.name
-        self.customer_account_id = customer.account_id
-        kind = wizard_path.status_kind(customer.status)
-        self.status = (t("status.onboarded", self.lang) if kind == "onboarded"
-                       else t("status.next", self.lang,
-                              step=t(f"step.{step or wizard_path.REVIEW}", self.lang)))
-        self.continue_url = routes.step_url(customer.account_id, step or wizard_path.REVIEW)
+        self.customer_name = overview.name
+        self.customer_account_id = overview.account_id
+        self.status = (
+            t("status.onboarded", self.lang)
+            if statuses.status_kind(overview.status) == statuses.ONBOARDED
+            else t("status.next", self.lang,
+                   step=t(f"step.{overview.continue_step}", self.lang)))
+        self.continue_url = routes.step_url(overview.account_id, overview.continue_step)
         return None

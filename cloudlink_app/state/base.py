@@ -17,6 +17,7 @@ from reflex.vars import Var
 logger = logging.getLogger("cloudlink_app")
 
 from cloudlink_app import routes
+from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
 from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
@@ -51,6 +52,8 @@ class SessionState(rx.State):
         max_age=int(auth.SESSION_LIFETIME.total_seconds()),
     )
     lang: str = DEFAULT_LANGUAGE
+    # Whether the user has the partner's tools (the dashboard, Save and return): what
+    # the page shows or hides; every handler asks the permission table itself.
     is_partner: bool = False
     user_name: str = ""
     # A message about a refused action, shown in an alert region.
@@ -68,7 +71,7 @@ class SessionState(rx.State):
     def _show_user(self, user: users.CurrentUser | None) -> None:
         # Assigned only when different: every event reads the user, and an assignment
         # sends the value to the browser again.
-        is_partner = user is not None and user.is_partner
+        is_partner = user is not None and user.may(permissions.VIEW_DASHBOARD)
         user_name = "" if user is None else user.display_name
         if self.is_partner != is_partner:
             self.is_partner = is_partner
@@ -142,8 +145,9 @@ class SessionState(rx.State):
 
 
 def home_url(user: users.CurrentUser) -> str:
-    """Where a user starts: partners on the dashboard, account admins on their account."""
-    return routes.DASHBOARD if user.is_partner else routes.ACCOUNT
+    """Where a user starts: on the dashboard when they may see it (partner users), else
+    on their account page (account admins)."""
+    return routes.DASHBOARD if user.may(permissions.VIEW_DASHBOARD) else routes.ACCOUNT
 
 
 def focus_element(element_id: str | Var, scroll: bool = False):

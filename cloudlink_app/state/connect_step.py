@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
-from cloudlink_app.domain import forms, wizard_path
+from cloudlink_app.domain import checks, forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state import connection_check
 from cloudlink_app.state.base import SessionState, focus_element
-from cloudlink_app.state.wizard_step import WizardStepMixin
+from cloudlink_app.state.connection_check import ConnectionCheckMixin
+from cloudlink_app.views.connection import check_result_text
 
 
-class ConnectStepState(
-    connection_check.ConnectionCheckMixin, WizardStepMixin, SessionState
-):
+class ConnectStepState(ConnectionCheckMixin, SessionState):
     """The Connect step of one customer."""
 
-    STEP = wizard_path.CONNECT
-    TITLE_KEY = "title.connect_step"
+    STEP: ClassVar[str] = wizard_path.CONNECT
+    TITLE_KEY: ClassVar[str] = "title.connect_step"
 
     # The stored PBX address and port (the PBX step's), as "host:port".
     target: str = ""
@@ -32,10 +32,10 @@ class ConnectStepState(
     def _show(self, record: wizard.WizardRecord) -> None:
         self._address = record.pbx.pbx_address
         self._port = record.pbx.pbx_port
-        self.target = wizard.target_of(self._address, self._port)
-        self.result_text = connection_check.result_text(record, self.lang)
-        self.connected = (record.connection_target == self.target
-                          and record.connection_result == wizard.REACHABLE)
+        self.target = checks.target_of(self._address, self._port)
+        self.result_text = check_result_text(record, self.lang)
+        self.connected = checks.is_connected(
+            record.connection_result, record.connection_target, self.target)
         self.skipped = record.connection_skipped
 
     def _validate(self) -> dict[str, str]:

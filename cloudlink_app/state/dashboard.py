@@ -3,67 +3,26 @@ customers, and deleting a draft after a confirmation."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import reflex as rx
 
-from cloudlink_app import routes
-from cloudlink_app.domain import wizard_path
+from cloudlink_app.domain import permissions, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
+from cloudlink_app.views.dashboard import (
+    PAGE_SIZE,
+    DashboardRow,
+    dashboard_row,
+    delete_button_id,
+    page_count,
+)
 
-PAGE_SIZE = 25
 SEARCH_MAX = 100
-
-NEXT = "next"
-PROBLEM = "problem"
-ONBOARDED = wizard_path.ONBOARDED
-_STEPS = frozenset(wizard_path.APPLIANCE_PATH + wizard_path.SYNC_PATH)
-# Where a customer with a problem is opened: the step that fixes it.
-_PROBLEM_STEPS = {wizard_path.PROBLEM_PBX_UNREACHABLE: wizard_path.CONNECT}
 # The id of the message that says a draft was deleted (focus goes there).
 DELETED_MESSAGE_ID = "deleted-message"
-
-
-def page_count(total: int) -> int:
-    """How many pages ``total`` customers fill (at least one, even if empty)."""
-    return max(1, -(-total // PAGE_SIZE))
-
-
-def delete_button_id(account_id: str) -> str:
-    """The element id of a row's Delete button (focus returns there on Keep draft)."""
-    return f"delete-{account_id}"
-
-
-def status_kind(status: str) -> str:
-    """"next", "problem" or "onboarded"; anything else stored counts as "next"."""
-    kind = wizard_path.status_kind(status)
-    return kind if kind in (PROBLEM, ONBOARDED) else NEXT
-
-
-def status_text(status: str, lang: str) -> str:
-    """What the Status column says: "Next: Gateway", "Problem: PBX not reachable" or
-    "Onboarded"."""
-    kind = status_kind(status)
-    if kind == ONBOARDED:
-        return t("status.onboarded", lang)
-    if kind == PROBLEM:
-        return t("status." + status.replace(":", ".", 1), lang)
-    return t("status.next", lang, step=t(f"step.{resume_step(status)}", lang))
-
-
-def resume_step(status: str) -> str:
-    """The step a row opens: the next step, the step that fixes a problem, or the
-    Review of an onboarded customer."""
-    kind, _, detail = status.partition(":")
-    if kind == ONBOARDED:
-        return wizard_path.REVIEW
-    if kind == PROBLEM:
-        return _PROBLEM_STEPS.get(status, wizard_path.CUSTOMER)
-    return detail if detail in _STEPS else wizard_path.CUSTOMER
 
 
 def _focus_after_dialog(element_id: str):
@@ -76,22 +35,6 @@ def _focus_after_dialog(element_id: str):
         "const e=document.getElementById(" + json.dumps(element_id) + ");"
         "if(e){e.focus();}else if(n>0){setTimeout(function(){f(n-1)},20);}})(100)"
     )
-
-
-@dataclasses.dataclass
-class DashboardRow:
-    """One customer as the dashboard lists it."""
-
-    account_id: str
-    name: str
-    status: str
-    status_kind: str  # "next", "problem" or "onboarded"
-    last_saved: str
-    last_saved_iso: str
-    url: str
-    deletable: bool
-    delete_label: str  # "Delete draft Bakkerij X"
-    delete_id: str
 
 
 class DashboardState(SessionState):
@@ -128,14 +71,27 @@ class DashboardState(SessionState):
 
     # ----- helpers ---------------------------------------------------------------------
 
-    def _partner_user(self, refusal_key: str) -> users.CurrentUser | None:
-        """The signed-in partner user; otherwise the refusal is shown and None returned."""
+    def _permitted_user(self, action: str, refusal_key: str,
+                        account_id: str | None = None) -> users.CurrentUser | None:
+        """The signed-in user when the permission table lets them do ``action`` (on the
+        customer ``account_id``, when given); otherwise the refusal is shown and None
+        returned."""
         try:
             user = self._current_user()
         except users.NotSignedIn:
             self._refuse("notice.not_signed_in")
             return None
-        if not user.is_partner:
+        if account_id is None:
+            allowed = user.may(action)
+        else:
+            with get_session() as session:
+                owner = customers.customer_owner(session, user.partner_id, account_id)
+            # A customer the user's partner does not have (deleted meanwhile, another
+            # partner's) is asked about as one of the partner's: the service then
+            # reports it as not found, to anyone.
+            allowed = (user.may(action, owner.partner_id, owner.customer_id) if owner
+                       else user.may(action, user.partner_id))
+        if not allowed:
             self._refuse(refusal_key)
             return None
         return user
@@ -157,22 +113,7 @@ class DashboardState(SessionState):
                 self.in_progress_count = by_status.in_progress
                 self.problem_count = by_status.problems
                 self.onboarded_count = by_status.onboarded
-        self.rows = [self._row(row) for row in found]
-
-    def _row(self, row: customers.CustomerListRow) -> DashboardRow:
-        kind = status_kind(row.status)
-        return DashboardRow(
-            account_id=row.account_id,
-            name=row.name,
-            status=status_text(row.status, self.lang),
-            status_kind=kind,
-            last_saved=row.updated_at.strftime("%d %b %Y %H:%M"),
-            last_saved_iso=row.updated_at.isoformat(),
-            url=routes.step_url(row.account_id, resume_step(row.status)),
-            deletable=kind != ONBOARDED,
-            delete_label=t("dashboard.delete_label", self.lang, name=row.name),
-            delete_id=delete_button_id(row.account_id),
-        )
+        self.rows = [dashboard_row(row, self.lang) for row in found]
 
     def _clear_list(self) -> None:
         self.rows = []
@@ -190,7 +131,7 @@ class DashboardState(SessionState):
         except users.NotSignedIn:
             self._clear_list()
             return self._to_sign_in()
-        if not user.may("view_dashboard"):
+        if not user.may(permissions.VIEW_DASHBOARD):
             self._clear_list()
             return rx.redirect(home_url(user))
         self.page = 1
@@ -202,7 +143,8 @@ class DashboardState(SessionState):
         """Search by customer name, account ID or email domain."""
         if not isinstance(value, str) or len(value) > SEARCH_MAX:
             return self._refuse("notice.too_long", limit=SEARCH_MAX)
-        user = self._partner_user("notice.partners_only_dashboard")
+        user = self._permitted_user(permissions.VIEW_DASHBOARD,
+                                   "notice.partners_only_dashboard")
         if user is None:
             return None
         self.search = value
@@ -216,7 +158,8 @@ class DashboardState(SessionState):
         """Open another page of the list."""
         if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= self.pages:
             return self._refuse("notice.unknown_page")
-        user = self._partner_user("notice.partners_only_dashboard")
+        user = self._permitted_user(permissions.VIEW_DASHBOARD,
+                                   "notice.partners_only_dashboard")
         if user is None:
             return None
         self.page = page
@@ -237,7 +180,8 @@ class DashboardState(SessionState):
         row = self._listed_row(account_id)
         if row is None:
             return self._refuse("notice.draft_not_found")
-        if self._partner_user("notice.partners_only_delete") is None:
+        if self._permitted_user(permissions.DELETE_DRAFT, "notice.partners_only_delete",
+                                row.account_id) is None:
             return None
         if not row.deletable:
             return self._refuse("notice.not_a_draft")
@@ -274,7 +218,8 @@ class DashboardState(SessionState):
         """
         if not wizard_path.is_account_id(account_id):
             return self._refuse("notice.draft_not_found")
-        user = self._partner_user("notice.partners_only_delete")
+        user = self._permitted_user(permissions.DELETE_DRAFT, "notice.partners_only_delete",
+                                    account_id)
         if user is None:
             return None
         if account_id != self.delete_account_id:

@@ -7,6 +7,7 @@ import dataclasses
 import reflex as rx
 
 from cloudlink_app import routes
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
@@ -48,10 +49,10 @@ class SignInState(SessionState):
             return rx.redirect(self._target(user))
         self.demo_mode = auth.demo_mode()
         if self.demo_mode:
-            self.demo_password = users.DEMO_PASSWORD
+            self.demo_password = demo_accounts.DEMO_PASSWORD
             self.demo_accounts = [
-                DemoAccount(email, name, t(f"role_name.{role}", self.lang))
-                for email, name, role, _ in users.DEMO_ACCOUNTS
+                DemoAccount(a.email, a.display_name, t(f"role_name.{a.role}", self.lang))
+                for a in demo_accounts.DEMO_ACCOUNTS
             ]
         else:
             self.demo_password = ""
@@ -78,8 +79,7 @@ class SignInState(SessionState):
         self.error = ""
         # A notice from before (e.g. "Your session has ended") is no longer true.
         self.notice = ""
-        self.is_partner = result.user.is_partner
-        self.user_name = result.user.display_name
+        self._show_user(result.user)
         return rx.redirect(self._target(result.user))
 
     def _fail(self, message_key: str):

@@ -3,41 +3,42 @@ connection check, then the start of the synchronisation."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
-from cloudlink_app.domain import forms, pbx, wizard_path
+from cloudlink_app.domain import checks, forms, pbx, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state import connection_check
 from cloudlink_app.state.base import SessionState, focus_element
-from cloudlink_app.state.wizard_step import WizardStepMixin
+from cloudlink_app.state.connection_check import ConnectionCheckMixin
+from cloudlink_app.views.connection import check_result_text, sync_started_text
 
 ADDRESS_MAX = pbx.HOST_MAX
 PORT_MAX = pbx.PORT_TYPED_MAX
 
 
-class SyncStepState(
-    connection_check.ConnectionCheckMixin, WizardStepMixin, SessionState
-):
+class SyncStepState(ConnectionCheckMixin, SessionState):
     """The Sync step of one customer."""
 
-    STEP = wizard_path.SYNC
-    TITLE_KEY = "title.sync_step"
+    STEP: ClassVar[str] = wizard_path.SYNC
+    TITLE_KEY: ClassVar[str] = "title.sync_step"
 
     sync_address: str = ""
     sync_port: str = ""
     result_text: str = ""
     started_text: str = ""
+    # The last check: what it found and the "host:port" it was about.
+    _check_result: str = ""
     _checked_target: str = ""
-    _reachable: bool = False
     _started: bool = False
 
     @rx.var(cache=True)
     def connected(self) -> bool:
         """Whether the last check reached what is typed now."""
-        return self._reachable and self._checked_target == wizard.target_of(
-            self.sync_address, self.sync_port)
+        return checks.is_connected(self._check_result, self._checked_target,
+                                   checks.target_of(self.sync_address, self.sync_port))
 
     def _form(self) -> forms.SyncForm:
         return forms.SyncForm(self.sync_address, self.sync_port)
@@ -48,15 +49,11 @@ class SyncStepState(
         self._show_check(record)
 
     def _show_check(self, record: wizard.WizardRecord) -> None:
+        self._check_result = record.connection_result
         self._checked_target = record.connection_target
-        self._reachable = record.connection_result == wizard.REACHABLE
         self._started = record.sync_started_at is not None
-        self.result_text = connection_check.result_text(record, self.lang)
-        self.started_text = (
-            t("sync.started_at", self.lang,
-              time=connection_check.local_time(record.sync_started_at).strftime("%d %b %Y %H:%M"))
-            if record.sync_started_at else ""
-        )
+        self.result_text = check_result_text(record, self.lang)
+        self.started_text = sync_started_text(record, self.lang)
 
     def _field_ids(self) -> set[str]:
         return {forms.SYNC_ADDRESS, forms.SYNC_PORT}

@@ -9,19 +9,21 @@ import pytest_asyncio
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.statuses import resume_step, status_kind, status_text
 from cloudlink_app.services import users
-from cloudlink_app.state.dashboard import DashboardState, resume_step, status_kind, status_text
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
+from cloudlink_app.state.dashboard import DashboardState
+from tests.support.builders import valid_form
+from tests.support.database import (
+    AT_PBX,
+    ONBOARDED,
+    PROBLEM,
     add_partner,
     add_user,
-    database,
+    advance,
     demo_partner_id,
     save,
-    tab,
-    valid_form,
 )
-from tests.unit.test_dashboard_service import AT_PBX, ONBOARDED, PROBLEM, advance
+from tests.support.tabs import Tab
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,0 +1,56 @@
+"""The Partner dashboard's rows and pages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from cloudlink_app import routes
+from cloudlink_app.domain import statuses
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.services.customers import CustomerListRow
+from cloudlink_app.views.times import format_time
+
+# Customers per page of the list.
+PAGE_SIZE = 25
+
+
+def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
+    """How many pages ``total`` customers fill (at least one, even if empty)."""
+    return max(1, -(-total // page_size))
+
+
+def delete_button_id(account_id: str) -> str:
+    """The element id of a row's Delete button (focus returns there on Keep draft)."""
+    return f"delete-{account_id}"
+
+
+@dataclasses.dataclass
+class DashboardRow:
+    """One customer as the dashboard lists it."""
+
+    account_id: str
+    name: str
+    status: str
+    status_kind: str  # "next", "problem" or "onboarded"
+    last_saved: str
+    last_saved_iso: str
+    url: str
+    deletable: bool
+    delete_label: str  # "Delete draft Bakkerij X"
+    delete_id: str
+
+
+def dashboard_row(row: CustomerListRow, lang: str) -> DashboardRow:
+    """A customer of the list as its row shows it: status in words, where it opens."""
+    return DashboardRow(
+        account_id=row.account_id,
+        name=row.name,
+        status=statuses.status_text(row.status, lang),
+        status_kind=statuses.status_kind(row.status),
+        last_saved=format_time(row.updated_at),
+        last_saved_iso=row.updated_at.isoformat(),
+        url=routes.step_url(row.account_id, statuses.resume_step(row.status)),
+        deletable=statuses.is_draft(row.status),
+        delete_label=t("dashboard.delete_label", lang, name=row.name),
+        delete_id=delete_button_id(row.account_id),
+    )
