@@ -4,7 +4,7 @@ import logging
 
 import reflex as rx
 
-from cloudlink_app import routes
+from cloudlink_app import routes, settings
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.pages.customer_step import customer_step
 from cloudlink_app.pages.dashboard import dashboard
@@ -25,6 +25,8 @@ from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.sign_in import SignInState
 from cloudlink_app.state.sync_step import SyncStepState
 
+# Every environment variable, checked before the app is made: a bad one stops it here.
+settings.get()
 logger = logging.getLogger("cloudlink_app")
 
 
@@ -48,7 +50,7 @@ app.add_page(dashboard, route=routes.DASHBOARD, title=t("title.dashboard"),
 app.add_page(customer_step, route=routes.NEW_CUSTOMER, title=t("title.customer_step"),
              on_load=CustomerStepState.load_new_customer)
 app.add_page(customer_step, route=routes.CUSTOMER_STEP, title=t("title.customer_step"),
-             on_load=CustomerStepState.load_customer)
+             on_load=CustomerStepState.load)
 for component, route, title_key, state in (
     (gateway_step, routes.GATEWAY_STEP, "title.gateway_step", GatewayStepState),
     (pbx_step, routes.PBX_STEP, "title.pbx_step", PbxStepState),

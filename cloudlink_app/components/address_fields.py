@@ -2,8 +2,7 @@
 
 Used by the Customer step (no prefix) and the Gateway step's site address ("site_"):
 the state must have the vars ``{prefix}country`` ... ``{prefix}postal_code``, their
-``set_`` handlers, and ``{prefix}city_required``, ``{prefix}state_required``,
-``{prefix}postal_code_required`` and ``{prefix}state_options``.
+``set_`` handlers, and ``{prefix}address_rules`` (state.wizard_step.AddressRules).
 """
 
 from __future__ import annotations
@@ -32,7 +31,8 @@ def address_fields(state, prefix: str = "") -> list:
         return text_field(state, prefix + name, label, var(name), setter(name),
                           max_length=max_length, **kwargs)
 
-    state_label = _optional(var("state_required"), "state_province")
+    rules = var("address_rules")
+    state_label = _optional(rules.state_required, "state_province")
     return [
         select_field(state, prefix + "country", t("label.country"), var("country"),
                      setter("country"), choices.countries()),
@@ -40,17 +40,17 @@ def address_fields(state, prefix: str = "") -> list:
              autocomplete="address-line1"),
         text("address_line2", t("label.address_line2"), limits.ADDRESS_MAX,
              autocomplete="address-line2"),
-        text("city", _optional(var("city_required"), "city"), limits.CITY_MAX,
+        text("city", _optional(rules.city_required, "city"), limits.CITY_MAX,
              autocomplete="address-level2", width="input--half"),
         rx.cond(
-            var("state_options").length() > 0,
+            rules.state_options.length() > 0,
             select_field(state, prefix + "state_province", state_label,
                          var("state_province"), setter("state_province"),
-                         var("state_options")),
+                         rules.state_options),
             text("state_province", state_label, limits.STATE_MAX,
                  autocomplete="address-level1", width="input--half"),
         ),
-        text("postal_code", _optional(var("postal_code_required"), "postal_code"),
+        text("postal_code", _optional(rules.postal_code_required, "postal_code"),
              limits.POSTAL_CODE_MAX, autocomplete="postal-code", width="input--quarter",
              spellcheck=False),
     ]

@@ -60,6 +60,13 @@ def address_format(country_code: str) -> AddressFormat:
     return _address_format(code)
 
 
+def state_kept(country_code: str, state: str) -> str:
+    """The state or province to keep when the country changes: cleared when the new
+    country has a list of them and it is not on it (typed text stays otherwise)."""
+    codes = {code for code, _ in address_format(country_code).state_options}
+    return "" if codes and state not in codes else state
+
+
 @functools.cache
 def _address_format(code: str) -> AddressFormat:
     rules = _rules(code)

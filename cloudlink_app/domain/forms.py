@@ -7,6 +7,10 @@ removal refer to a row, not to its current position.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Callable
+
+from cloudlink_app.domain import limits
 
 # Field ids of the Customer step; they are the HTML ids of the inputs too.
 CUSTOMER_NAME = "customer_name"
@@ -103,6 +107,72 @@ class CustomerForm:
     email_domains: list[DomainRow] = dataclasses.field(default_factory=list)
     admin_contacts: list[AdminContactRow] = dataclasses.field(default_factory=list)
     support_contacts: list[SupportContactRow] = dataclasses.field(default_factory=list)
+
+
+# ----- rows: one mechanism for the three lists -------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RowKind:
+    """One list of rows of the Customer step: its row type, the parts a user types
+    or chooses (with the longest value each takes), and how many rows must stay."""
+
+    name: str  # the form's attribute, e.g. "admin_contacts"
+    row_type: type
+    field_id: Callable[[int, str], str]
+    max_length: dict[str, int]
+    choices: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    min_rows: int = 0
+
+    @property
+    def first_part(self) -> str:
+        """The part a new row's focus goes to."""
+        return next(iter(self.max_length))
+
+    def field_ids(self, row_id: int) -> list[str]:
+        """The field ids of one row."""
+        return [self.field_id(row_id, part) for part in self.max_length]
+
+
+ROW_KINDS: dict[str, RowKind] = {
+    kind.name: kind
+    for kind in (
+        RowKind(EMAIL_DOMAINS, DomainRow, lambda row_id, _part: domain_field(row_id),
+                {"value": limits.DOMAIN_MAX}),
+        RowKind(ADMIN_CONTACTS, AdminContactRow, admin_field,
+                {"first_name": limits.NAME_MAX, "last_name": limits.NAME_MAX,
+                 "email": limits.EMAIL_MAX},
+                min_rows=1),
+        RowKind(SUPPORT_CONTACTS, SupportContactRow, support_field,
+                {"role": max(map(len, ROLES)), "name": limits.NAME_MAX,
+                 "email": limits.EMAIL_MAX},
+                choices={"role": ROLES}),
+    )
+}
+
+
+def with_default_rows(form: CustomerForm) -> CustomerForm:
+    """The form as the page shows it: a new form starts with one admin contact and
+    two support contacts (Maintainer, Onsite Admin), as the rules require them anyway;
+    every row gets a fresh id, so ids never repeat within the form."""
+    ids = itertools.count(1)
+    admins = form.admin_contacts or [AdminContactRow(id=0)]
+    support = form.support_contacts or [
+        SupportContactRow(id=0, role=ROLE_MAINTAINER),
+        SupportContactRow(id=0, role=ROLE_ONSITE_ADMIN),
+    ]
+    return dataclasses.replace(
+        form,
+        email_domains=[dataclasses.replace(r, id=next(ids)) for r in form.email_domains],
+        admin_contacts=[dataclasses.replace(r, id=next(ids)) for r in admins],
+        support_contacts=[dataclasses.replace(r, id=next(ids)) for r in support],
+    )
+
+
+def next_row_id(form: CustomerForm) -> int:
+    """An id no row of the form has yet."""
+    ids = [row.id for name in ROW_KINDS for row in getattr(form, name)]
+    return max(ids, default=0) + 1
 
 
 # ----- the steps after the Customer step -----------------------------------------------

@@ -87,3 +87,9 @@ def may(role: str, action: str, *, same_partner: bool, own_customer: bool) -> bo
     if rule == _OWN_CUSTOMER:
         return own_customer is True and same_partner is True
     return False
+
+
+def role_has(role: str, action: str) -> bool:
+    """Whether ``role`` may do ``action`` on some customer at all: what a page offers
+    (and what is refused before any customer is read)."""
+    return isinstance(role, str) and isinstance(action, str) and action in _RULES.get(role, {})

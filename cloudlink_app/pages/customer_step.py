@@ -16,9 +16,12 @@ from cloudlink_app.components.form_field import (
 )
 from cloudlink_app.components.layout import numbered, page
 from cloudlink_app.components.step_nav import step_nav
-from cloudlink_app.domain import choices, forms, wizard_path
+from cloudlink_app.domain import choices, forms, limits, wizard_path
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.state.customer_step import MAX_LENGTH, CustomerStepState as S
+from cloudlink_app.state.customer_step import CustomerStepState as S
+
+MAX_LENGTH = S.MAX_LENGTH
+ROWS = forms.ROW_KINDS
 
 ERRORS = S.errors
 
@@ -68,7 +71,7 @@ def email_domains():
                 text_input(field_id, item.value,
                            lambda v: S.set_email_domain(item.id, v), errors=ERRORS,
                            on_blur=S.leave_field(field_id),
-                           max_length=MAX_LENGTH["domain"], spellcheck=False,
+                           max_length=ROWS[forms.EMAIL_DOMAINS].max_length["value"], spellcheck=False,
                            width="input--half"),
                 errors=ERRORS,
             ),
@@ -96,12 +99,12 @@ def admin_contacts():
             rx.el.legend(numbered("admins.legend", n), class_name="legend legend--small"),
             _text(fid + "-first_name", numbered("admins.first_name", n), item.first_name,
                   lambda v: S.set_admin_first_name(item.id, v),
-                  max_length=MAX_LENGTH["name"], autocomplete="off", width="input--half"),
+                  max_length=limits.NAME_MAX, autocomplete="off", width="input--half"),
             _text(fid + "-last_name", numbered("admins.last_name", n), item.last_name,
                   lambda v: S.set_admin_last_name(item.id, v),
-                  max_length=MAX_LENGTH["name"], autocomplete="off", width="input--half"),
+                  max_length=limits.NAME_MAX, autocomplete="off", width="input--half"),
             _text(fid + "-email", numbered("admins.email", n), item.email,
-                  lambda v: S.set_admin_email(item.id, v), max_length=MAX_LENGTH["email"],
+                  lambda v: S.set_admin_email(item.id, v), max_length=limits.EMAIL_MAX,
                   input_type="email", autocomplete="off", spellcheck=False),
             rx.cond(
                 S.admin_contacts.length() > 1,
@@ -141,10 +144,10 @@ def support_contacts():
             ),
             _text(fid + "-name", numbered("support.name", n), item.name,
                   lambda v: S.set_support_name(item.id, v),
-                  max_length=MAX_LENGTH["name"], autocomplete="off", width="input--half"),
+                  max_length=limits.NAME_MAX, autocomplete="off", width="input--half"),
             _text(fid + "-email", numbered("support.email", n), item.email,
                   lambda v: S.set_support_email(item.id, v),
-                  max_length=MAX_LENGTH["email"], input_type="email",
+                  max_length=limits.EMAIL_MAX, input_type="email",
                   autocomplete="off", spellcheck=False),
             _remove_button("support.remove", n, S.remove_support_contact(item.id)),
             class_name="fieldset row",
@@ -167,8 +170,7 @@ def support_contacts():
 def buttons():
     """Next, Save and return (partners only) and Cancel."""
     return rx.el.div(
-        rx.el.button(t("button.next"), type="submit", disabled=S.saving,
-                     class_name="button"),
+        rx.el.button(t("button.next"), type="submit", class_name="button"),
         rx.cond(
             S.is_partner,
             rx.el.button(t("button.save_and_return"), type="button",

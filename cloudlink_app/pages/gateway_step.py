@@ -9,7 +9,9 @@ from cloudlink_app.components.form_field import control_props, select_field, tex
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import forms, gateway, wizard_path
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.state.gateway_step import MAX_LENGTH, GatewayStepState as S
+from cloudlink_app.state.gateway_step import GatewayStepState as S
+
+MAX_LENGTH = S.MAX_LENGTH
 
 
 def _same_address():

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import contacts, domains, forms, validation, wizard_path
+from cloudlink_app.domain import contacts, domains, forms, statuses, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
 from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
 from cloudlink_app.models import (
@@ -40,12 +40,21 @@ class NotADraft(Exception):
     """The customer is onboarded: only drafts can be deleted."""
 
 
-class DomainClaimed(Exception):
-    """An email domain was claimed by another account while saving."""
+class ClaimTaken(Exception):
+    """Something one customer may claim (an email domain, a gateway) was claimed by
+    another while saving: ``field_ids`` show ``message_key``."""
+
+    message_key = ""
 
     def __init__(self, field_ids: list[str]):
         super().__init__(field_ids)
         self.field_ids = field_ids
+
+
+class DomainClaimed(ClaimTaken):
+    """An email domain was claimed by another account while saving."""
+
+    message_key = "email_domain.claimed"
 
 
 @dataclasses.dataclass
@@ -113,6 +122,60 @@ def customer_id_of(session: Session, partner_id: int, account_id: str) -> int | 
         return owned_customer(session, partner_id, account_id).id
     except CustomerNotFound:
         return None
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomerOwner:
+    """Whose a customer is, as read from its row: what the permission table asks
+    about (users.CurrentUser.may)."""
+
+    partner_id: int
+    customer_id: int
+
+
+def customer_owner(session: Session, partner_id: int, account_id: str) -> CustomerOwner | None:
+    """The partner's customer with this account ID as the permission table needs it, or
+    None when the partner has no such customer."""
+    if not account_id:
+        return None
+    try:
+        customer = owned_customer(session, partner_id, account_id)
+    except CustomerNotFound:
+        return None
+    if customer.id is None:  # a stored row always has one
+        return None
+    return CustomerOwner(partner_id=customer.partner_id, customer_id=customer.id)
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountOverview:
+    """An account admin's own customer as their account page shows it."""
+
+    name: str
+    account_id: str
+    status: str  # as stored: "next:<step>", "problem:<key>" or "onboarded"
+    # Where "Continue" opens: the first step not done yet, else Review.
+    continue_step: str
+
+
+def account_overview(
+    session: Session, partner_id: int, customer_id: int | None
+) -> AccountOverview | None:
+    """The customer with this id when it is the partner's, else None (no customer yet,
+    deleted, or the data disagree)."""
+    if customer_id is None:
+        return None
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.partner_id != partner_id:
+        return None
+    step = wizard_path.first_incomplete_step(
+        wizard_path.parse_completed(customer.completed_steps), customer.deployment_type)
+    return AccountOverview(
+        name=customer.name,
+        account_id=customer.account_id,
+        status=customer.status,
+        continue_step=step or wizard_path.REVIEW,
+    )
 
 
 def load_customer(session: Session, partner_id: int, account_id: str) -> CustomerRecord:
@@ -434,10 +497,10 @@ def status_counts(session: Session, partner_id: int) -> StatusCounts:
         .group_by(Customer.status)
     ).all()
     for status, number in grouped:
-        kind = wizard_path.status_kind(status)
-        if kind == wizard_path.ONBOARDED:
+        kind = statuses.status_kind(status)
+        if kind == statuses.ONBOARDED:
             counts.onboarded += number
-        elif kind == "problem":
+        elif kind == statuses.PROBLEM:
             counts.problems += number
         else:
             counts.in_progress += number

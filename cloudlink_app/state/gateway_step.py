@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import dataclasses
 
 import reflex as rx
@@ -12,29 +14,28 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState
-from cloudlink_app.state.wizard_step import WizardStepMixin
+from cloudlink_app.state.wizard_step import AddressRules, WizardStepMixin, address_rules
 
 _DEPLOYMENT_TYPES = frozenset(key for key, _ in gateway.DEPLOYMENT_TYPES)
 _ADDRESS_FIELDS = ("country", "street_address", "address_line2", "city",
                    "state_province", "postal_code")
-# Longest value each text input accepts (its maxlength in the page too).
-MAX_LENGTH = {
-    forms.SITE_NAME: limits.NAME_MAX,
-    "site_street_address": limits.ADDRESS_MAX,
-    "site_address_line2": limits.ADDRESS_MAX,
-    "site_city": limits.CITY_MAX,
-    "site_state_province": limits.STATE_MAX,
-    "site_postal_code": limits.POSTAL_CODE_MAX,
-    forms.MAC_ADDRESS: gateway.MAC_ADDRESS_TYPED_MAX,
-    forms.SYSTEM_ID: gateway.SYSTEM_ID_MAX,
-}
 
 
 class GatewayStepState(WizardStepMixin, SessionState):
     """The Gateway step of one customer."""
 
-    STEP = wizard_path.GATEWAY
-    TITLE_KEY = "title.gateway_step"
+    STEP: ClassVar[str] = wizard_path.GATEWAY
+    TITLE_KEY: ClassVar[str] = "title.gateway_step"
+    MAX_LENGTH: ClassVar[dict[str, int]] = {
+        forms.SITE_NAME: limits.NAME_MAX,
+        "site_street_address": limits.ADDRESS_MAX,
+        "site_address_line2": limits.ADDRESS_MAX,
+        "site_city": limits.CITY_MAX,
+        "site_state_province": limits.STATE_MAX,
+        "site_postal_code": limits.POSTAL_CODE_MAX,
+        forms.MAC_ADDRESS: gateway.MAC_ADDRESS_TYPED_MAX,
+        forms.SYSTEM_ID: gateway.SYSTEM_ID_MAX,
+    }
 
     site_name: str = ""
     site_same_address: bool = True
@@ -53,24 +54,9 @@ class GatewayStepState(WizardStepMixin, SessionState):
         return self.deployment_type == wizard_path.APPLIANCE
 
     @rx.var(cache=True)
-    def site_city_required(self) -> bool:
-        """Whether the site's country needs a city."""
-        return address_format(self.site_country).city_required
-
-    @rx.var(cache=True)
-    def site_state_required(self) -> bool:
-        """Whether the site's country needs a state or province."""
-        return address_format(self.site_country).state_required
-
-    @rx.var(cache=True)
-    def site_postal_code_required(self) -> bool:
-        """Whether the site's country needs a postal code."""
-        return address_format(self.site_country).postal_code_required
-
-    @rx.var(cache=True)
-    def site_state_options(self) -> list[list[str]]:
-        """The site country's states or provinces, [] when it has no list."""
-        return [list(o) for o in address_format(self.site_country).state_options]
+    def site_address_rules(self) -> AddressRules:
+        """What the site country's addresses need."""
+        return address_rules(self.site_country)
 
     def _form(self) -> forms.GatewayForm:
         return forms.GatewayForm(**{
@@ -111,15 +97,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     def _after_store(self, record: wizard.WizardRecord) -> None:
         self._show(record)
 
-    def _claim_errors(self) -> dict[str, str]:
-        return {forms.MAC_ADDRESS: t("mac_address.claimed", self.lang)}
-
     # ----- setters -----------------------------------------------------------------
-
-    def _set_text(self, field_id: str, value: object) -> None:
-        if self._text_ok(value, MAX_LENGTH[field_id]):
-            setattr(self, field_id, value)
-            self._changed(field_id)
 
     @rx.event
     def set_site_name(self, value: str):
@@ -140,12 +118,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     @rx.event
     def set_site_country(self, value: str):
         """Site country chosen; a state no longer in the country's list is cleared."""
-        if self._choice_ok(value, choices.country_codes()):
-            self.site_country = value
-            codes = {code for code, _ in address_format(value).state_options}
-            if codes and self.site_state_province not in codes:
-                self.site_state_province = ""
-            self._changed("site_country")
+        self._set_country("site_country", "site_state_province", value)
 
     @rx.event
     def set_site_street_address(self, value: str):
@@ -175,9 +148,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     @rx.event
     def set_deployment_type(self, value: str):
         """Deployment type chosen: the step indicator follows it at once."""
-        if self._choice_ok(value, _DEPLOYMENT_TYPES):
-            self.deployment_type = value
-            self._changed(forms.DEPLOYMENT_TYPE)
+        self._set_choice(forms.DEPLOYMENT_TYPE, value, _DEPLOYMENT_TYPES)
 
     @rx.event
     def set_mac_address(self, value: str):

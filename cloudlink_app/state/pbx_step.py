@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from cloudlink_app.domain import forms, pbx, wizard_path
@@ -17,8 +19,8 @@ PORT_MAX = pbx.PORT_TYPED_MAX
 class PbxStepState(WizardStepMixin, SessionState):
     """The PBX step of one customer."""
 
-    STEP = wizard_path.PBX
-    TITLE_KEY = "title.pbx_step"
+    STEP: ClassVar[str] = wizard_path.PBX
+    TITLE_KEY: ClassVar[str] = "title.pbx_step"
 
     pbx_type: str = ""
     pbx_address: str = ""

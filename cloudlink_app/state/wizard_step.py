@@ -1,46 +1,92 @@
-"""What every step after the Customer step shares: loading with its guards, live
-validation, the error summary, and Back, Next, Save and return and Cancel.
+"""What every wizard step shares, the Customer step included: loading with its guards,
+live validation, the error summary, and Next, Back, Save and return and Cancel.
 
-Each step's state mixes this in and supplies the hooks at the bottom of the class.
-Every public method is an event the browser can send with any arguments; the
-caller and the customer are checked on every one that reads or writes the database.
+Each step's state mixes this in (before SessionState) and supplies the hooks at the
+bottom of the class. Every public method is an event the browser can send with any
+arguments; the caller and the customer are checked on every one that reads or writes
+the database.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import dataclasses
+from typing import TYPE_CHECKING, ClassVar
 
 import reflex as rx
 
 from cloudlink_app import routes
-from cloudlink_app.domain import wizard_path
+from cloudlink_app.domain import address, choices, permissions, wizard_path
+from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import ErrorLink, focus_element, home_url, set_title
-from cloudlink_app.state.cancel import CancelMixin
-from cloudlink_app.state.live_validation import LiveValidationMixin
+from cloudlink_app.state.base import (
+    ErrorLink,
+    SessionState,
+    focus_element,
+    home_url,
+    set_title,
+)
 
-REVIEW_QUERY = "from"
-CHECK_QUERY = "check"
+if TYPE_CHECKING:
+    # Every step state inherits SessionState too (the signed-in user, lang, notice):
+    # this tells the type checker what the mixin may use of it.
+    _StepBase = SessionState
+else:
+    _StepBase = rx.State
+
+# What `loaded` holds while the Customer step shows a customer not saved yet.
+NEW = "new"
 
 
-class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
-    """Vars and handlers of a later wizard step (mixed into each step's state)."""
+@dataclasses.dataclass
+class AddressRules:
+    """What a country's addresses need, as the address fields show it."""
+
+    city_required: bool = False
+    state_required: bool = False
+    postal_code_required: bool = False
+    # The country's states or provinces as [code, name], [] when it has no list.
+    state_options: list[list[str]] = dataclasses.field(default_factory=list)
+
+
+def address_rules(country: str) -> AddressRules:
+    """The address rules of a country (any value: unknown ones need nothing)."""
+    rules = address.address_format(country)
+    return AddressRules(rules.city_required, rules.state_required,
+                        rules.postal_code_required, [list(o) for o in rules.state_options])
+
+
+class WizardStepMixin(_StepBase, mixin=True):
+    """Vars and handlers of a wizard step (mixed into each step's state)."""
 
     STEP: ClassVar[str] = ""
     TITLE_KEY: ClassVar[str] = ""
+    # Longest value each text field accepts (its maxlength in the page too).
+    MAX_LENGTH: ClassVar[dict[str, int]] = {}
+    # Errors about a group of fields, shown once a field starting with the prefix was
+    # left (e.g. a missing role, once a support contact field was touched).
+    GROUP_PREFIXES: ClassVar[dict[str, str]] = {}
 
-    # The account ID of the customer this state holds ("" when none).
+    if TYPE_CHECKING:
+        # The route argument of /customers/[account_id]/..., added by Reflex.
+        account_id: str
+
+    # The account ID of the customer this state holds, NEW, or "" when none.
     loaded: str = ""
     saved_version: int = 0
     customer_name: str = ""
     deployment_type: str = ""
+    # Errors shown beside fields (left ones, or all after Next), keyed by field id.
     errors: dict[str, str] = {}
     error_summary: list[ErrorLink] = []
     # Opened from Review's "Change": Next returns there.
     from_review: bool = False
+    # Changed since the last save: Cancel asks first.
+    dirty: bool = False
+    confirm_cancel_open: bool = False
     _touched: list[str] = []
     _submitted: bool = False
+    # Set when a save met someone else's newer save: a reload then reads it.
     _stale: bool = False
 
     @rx.var(cache=True)
@@ -57,25 +103,41 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
             self._refuse("notice.not_signed_in")
             return None
 
-    def _editable_record(self, session, user: users.CurrentUser,
-                         account_id: str) -> wizard.WizardRecord | None:
+    def _editable_record(self, session, user: users.CurrentUser, account_id: str,
+                         action: str = permissions.EDIT_CUSTOMER) -> wizard.WizardRecord | None:
+        """The customer when it exists and this user may do ``action`` on it, else None."""
         if not wizard_path.is_account_id(account_id):
             return None
-        customer_id = customers.customer_id_of(session, user.partner_id, account_id)
-        if customer_id is None or not user.may_edit(customer_id):
+        try:
+            record = wizard.load_wizard(session, user.partner_id, account_id)
+        except customers.CustomerNotFound:
             return None
-        return wizard.load_wizard(session, user.partner_id, account_id)
+        if not user.may(action, record.partner_id, record.customer_id):
+            return None
+        return record
 
-    def _blocked(self, user: users.CurrentUser, step_open: bool = True):
+    def _may_store(self, session, user: users.CurrentUser) -> bool:
+        """Whether this user may save the loaded customer (a new one: create it)."""
+        if self.loaded == NEW:
+            return user.may(permissions.CREATE_CUSTOMER)
+        return self._editable_record(session, user, self.loaded) is not None
+
+    def _blocked(self, user: users.CurrentUser, step_open: bool = True,
+                 action: str = permissions.EDIT_CUSTOMER):
         """Events that refuse an action on the loaded customer, or None when it may go on.
 
-        The user must still be allowed to edit the customer and, unless ``step_open`` is
-        False, the steps before this one must still be done: another tab may have
-        re-opened one (a new deployment type) since this step was opened. Then the
-        first incomplete step opens, as on load.
+        The user must still be allowed to do ``action`` (editing, unless said otherwise)
+        to the customer and, unless ``step_open`` is False, the steps before this one
+        must still be done: another tab may have re-opened one (a new deployment type)
+        since this step was opened. Then the first incomplete step opens, as on load.
         """
-        with get_session() as session:
-            record = self._editable_record(session, user, self.loaded)
+        if self.loaded == NEW:
+            if user.may(permissions.CREATE_CUSTOMER):
+                return None
+            record = None
+        else:
+            with get_session() as session:
+                record = self._editable_record(session, user, self.loaded, action)
         if record is None:
             self._refuse("notice.customer_not_found")
             return [focus_element("notice")]
@@ -85,9 +147,20 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
             return self._go(record.first_incomplete() or wizard_path.REVIEW)
         return None
 
-    @rx.event
-    def load(self):
-        """on_load: the partner's own customer, only once the steps before are done."""
+    def _acting_user(self, step_open: bool = True):
+        """(the signed-in user, None) when they may act on the loaded customer now;
+        otherwise (None, the events that say why not), as _blocked decides."""
+        user = self._user()
+        if user is None:
+            return None, None
+        blocked = self._blocked(user, step_open)
+        if blocked:
+            return None, blocked
+        return user, None
+
+    def _load_step(self):
+        """on_load of a stored customer's step: the user's own customer, only once the
+        steps before are done. A reload keeps what was typed and not saved yet."""
         try:
             user = self._current_user()
         except users.NotSignedIn:
@@ -101,19 +174,23 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
             first = record.first_incomplete() or wizard_path.REVIEW
             return rx.redirect(routes.step_url(account_id, first))
         query = self.router.url.query_parameters
-        self.from_review = query.get(REVIEW_QUERY) == wizard_path.REVIEW
+        self.from_review = query.get(routes.REVIEW_QUERY) == wizard_path.REVIEW
         if not (self.loaded == account_id and self.dirty and not self._stale):
             self._show_record(record)
-        if query.get(CHECK_QUERY):
+        if query.get(routes.CHECK_QUERY):
             # Sent here by "Finish onboarding": show what stops this step.
             return self._show_errors(self._validate())
         return set_title(self.TITLE_KEY, self.lang)
 
-    def _show_record(self, record: wizard.WizardRecord) -> None:
-        self.loaded = record.account_id
-        self.saved_version = record.version
-        self.customer_name = record.customer_name
-        self.deployment_type = record.deployment_type
+    @rx.event
+    def load(self):
+        """on_load: the step of the user's own customer."""
+        return self._load_step()
+
+    def _reset(self, loaded: str, version: int) -> None:
+        """A freshly shown form: nothing touched, no errors, nothing to ask."""
+        self.loaded = loaded
+        self.saved_version = version
         self.errors = {}
         self.error_summary = []
         self._touched = []
@@ -122,6 +199,11 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
         self.dirty = False
         self.confirm_cancel_open = False
         self.notice = ""
+
+    def _show_record(self, record: wizard.WizardRecord) -> None:
+        self._reset(record.account_id, record.version)
+        self.customer_name = record.customer_name
+        self.deployment_type = record.deployment_type
         self._show(record)
 
     # ----- live validation ---------------------------------------------------------
@@ -129,19 +211,83 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
     def _visible(self, errors: dict[str, str]) -> dict[str, str]:
         if self._submitted:
             return errors
-        return {k: v for k, v in errors.items() if k in self._touched}
+        touched = set(self._touched)
+        return {
+            key: message
+            for key, message in errors.items()
+            if key in touched
+            or (
+                key in self.GROUP_PREFIXES
+                and any(f.startswith(self.GROUP_PREFIXES[key]) for f in touched)
+            )
+        }
 
     def _revalidate(self) -> None:
         self.errors = self._visible(self._validate())
 
-    def _choice_ok(self, value: object, allowed) -> bool:
-        """Whether a signed-in user chose one of ``allowed`` or none (else show why)."""
+    @rx.event
+    def leave_field(self, field_id: str):
+        """The user left a field: from now on it shows its errors."""
         if not self._signed_in():
+            return None
+        if not isinstance(field_id, str) or field_id not in self._field_ids():
+            return self._refuse("notice.unknown_field")
+        if field_id not in self._touched:
+            self._touched.append(field_id)
+        self._revalidate()
+        return None
+
+    def _changed(self, field_id: str) -> None:
+        self.dirty = True
+        self.notice = ""
+        # Once a field shows an error it is checked again as the user types.
+        if field_id in self.errors or self._submitted:
+            self._revalidate()
+
+    def _fits(self, value: object, limit: int) -> bool:
+        """Whether ``value`` is text of at most ``limit`` characters (else show why)."""
+        if not isinstance(value, str):
+            self._refuse("notice.not_text")
             return False
+        if len(value) > limit:
+            self._refuse("notice.too_long", limit=limit)
+            return False
+        return True
+
+    def _allowed(self, value: object, allowed) -> bool:
+        """Whether ``value`` is one of ``allowed`` or none (else show why)."""
         if not isinstance(value, str) or (value and value not in allowed):
             self._refuse("notice.unknown_choice")
             return False
         return True
+
+    def _text_ok(self, value: object, limit: int) -> bool:
+        """Whether a signed-in user typed text that fits (else show why)."""
+        return self._signed_in() and self._fits(value, limit)
+
+    def _choice_ok(self, value: object, allowed) -> bool:
+        """Whether a signed-in user chose one of ``allowed`` or none (else show why)."""
+        return self._signed_in() and self._allowed(value, allowed)
+
+    def _set_text(self, field_id: str, value: object) -> None:
+        """A text field typed: stored when it fits MAX_LENGTH."""
+        if self._text_ok(value, self.MAX_LENGTH[field_id]):
+            setattr(self, field_id, value)
+            self._changed(field_id)
+
+    def _set_choice(self, field_id: str, value: object, allowed) -> bool:
+        """A choice made: stored when it is one of ``allowed`` (or none)."""
+        if not self._choice_ok(value, allowed):
+            return False
+        setattr(self, field_id, value)
+        self._changed(field_id)
+        return True
+
+    def _set_country(self, field_id: str, state_field_id: str, value: object) -> None:
+        """A country chosen; a state no longer in the country's list is cleared."""
+        if self._set_choice(field_id, value, choices.country_codes()):
+            kept = address.state_kept(str(value), getattr(self, state_field_id))
+            setattr(self, state_field_id, kept)
 
     def _show_errors(self, errors: dict[str, str]):
         self._submitted = True
@@ -152,20 +298,35 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
 
     # ----- saving ------------------------------------------------------------------
 
+    def _refused_with_notice(self, key: str):
+        self._refuse(key)
+        return [focus_element("notice")]
+
+    def _version_conflict(self):
+        # The next load of this customer must read the other user's save.
+        self._stale = True
+        return self._refused_with_notice("notice.version_conflict")
+
     def _store_as(self, user: users.CurrentUser, complete: bool):
         """Save through the step's hook; return events on a problem, else None."""
+        if not self.loaded:
+            # Nothing is open (e.g. a second Save and return after the first left):
+            # saving would create the customer a second time.
+            return self._refused_with_notice("notice.customer_not_found")
         with get_session() as session:
-            if self._editable_record(session, user, self.loaded) is None:
-                self._refuse("notice.customer_not_found")
-                return [focus_element("notice")]
+            if not self._may_store(session, user):
+                return self._refused_with_notice("notice.customer_not_found")
             try:
                 record = self._store(session, user, complete)
             except customers.VersionConflict:
-                self._stale = True
-                self._refuse("notice.version_conflict")
-                return [focus_element("notice")]
-            except wizard.MacClaimed:
-                return self._show_errors({**self.errors, **self._claim_errors()})
+                return self._version_conflict()
+            except customers.CustomerNotFound:
+                return self._refused_with_notice("notice.customer_not_found")
+            except customers.ClaimTaken as claimed:
+                message = t(claimed.message_key, self.lang)
+                return self._show_errors(
+                    {**self.errors, **{f: message for f in claimed.field_ids}})
+        self.loaded = record.account_id
         self.saved_version = record.version
         self.deployment_type = record.deployment_type
         self.dirty = False
@@ -178,12 +339,9 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
     @rx.event
     def next_step(self):
         """Next: check the step on the server; save it and open the next step."""
-        user = self._user()
+        user, stop = self._acting_user()
         if user is None:
-            return None
-        blocked = self._blocked(user)
-        if blocked:
-            return blocked
+            return stop
         self.notice = ""
         errors = self._validate()
         if errors:
@@ -202,9 +360,10 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
         return self._go(target)
 
     def _store_draft(self, user: users.CurrentUser):
-        """Store what was typed (when anything was) as a draft of the step; return
-        the events that show a problem, or None."""
-        if not self.dirty:
+        """Store what was typed as a draft of the step (a new customer: always, an
+        existing one when anything changed); return the events that show a problem,
+        or None."""
+        if not self.dirty and self.loaded != NEW:
             return None
         draft_errors = self._validate_draft()
         if draft_errors:
@@ -214,12 +373,9 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
     @rx.event
     def go_back(self):
         """Back: keep what was typed (saved as a draft of this step), open the step before."""
-        user = self._user()
+        user, stop = self._acting_user()
         if user is None:
-            return None
-        blocked = self._blocked(user)
-        if blocked:
-            return blocked
+            return stop
         problem = self._store_draft(user)
         if problem:
             return problem
@@ -231,16 +387,62 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
         user = self._user()
         if user is None:
             return None
-        if not user.is_partner:
+        if not user.can(permissions.SAVE_AND_RETURN):
             return self._refuse("notice.partners_only")
-        blocked = self._blocked(user)
+        blocked = self._blocked(user, action=permissions.SAVE_AND_RETURN)
         if blocked:
             return blocked
+        self.notice = ""
         problem = self._store_draft(user)
         if problem:
             return problem
         self.loaded = ""
         return rx.redirect(routes.DASHBOARD)
+
+    # ----- Cancel --------------------------------------------------------------------
+
+    @rx.event
+    def cancel(self):
+        """Cancel: ask first when there are unsaved changes."""
+        if (to_sign_in := self._sign_in_first()) is not None:
+            return to_sign_in
+        if self.dirty:
+            self.confirm_cancel_open = True
+            return None
+        return self._discard()
+
+    @rx.event
+    def keep_editing(self):
+        """Close the Cancel question and go on typing."""
+        if (to_sign_in := self._sign_in_first()) is not None:
+            return to_sign_in
+        self.confirm_cancel_open = False
+        return None
+
+    @rx.event
+    def cancel_dialog_changed(self, is_open: bool):
+        """The Cancel question closes itself (Keep editing, Escape): go on typing."""
+        if (to_sign_in := self._sign_in_first()) is not None:
+            return to_sign_in
+        if is_open is False:
+            self.confirm_cancel_open = False
+        return None
+
+    @rx.event
+    def discard_changes(self):
+        """Drop what changed since the last save and return to the dashboard (an
+        account admin: to their account page)."""
+        if (to_sign_in := self._sign_in_first()) is not None:
+            return to_sign_in
+        return self._discard()
+
+    def _discard(self):
+        self.loaded = ""
+        self.dirty = False
+        self.confirm_cancel_open = False
+        self.errors = {}
+        self.error_summary = []
+        return self._home()
 
     # ----- hooks of each step --------------------------------------------------------
 
@@ -265,8 +467,3 @@ class WizardStepMixin(LiveValidationMixin, CancelMixin, mixin=True):
 
     def _after_store(self, record: wizard.WizardRecord) -> None:
         """Take over what the save changed (e.g. a re-opened step)."""
-
-    def _claim_errors(self) -> dict[str, str]:
-        """Errors to show when a claimed identifier was taken while saving."""
-        return {}
-

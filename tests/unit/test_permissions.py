@@ -161,3 +161,20 @@ ADMIN_WITHOUT_CUSTOMER = CurrentUser(id=3, email="b@x.example", display_name="B"
 def test_current_user_may(user, action, partner_id, customer_id, allowed):
     assert user.may(action, partner_id, customer_id) is allowed
     assert user.may(action, customer_partner_id=partner_id, customer_id=customer_id) is allowed
+
+
+@pytest.mark.parametrize("role", [*permissions.ROLES, "intruder", ""])
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_role_has_an_action_when_some_customer_allows_it(role, action):
+    # What a page offers (role_has) agrees with the table: some relation allows it.
+    some = any(
+        may(role, action, same_partner=same, own_customer=own)
+        for same, own in itertools.product((True, False), repeat=2)
+    )
+    assert permissions.role_has(role, action) is some
+
+
+def test_only_partner_users_have_save_and_return():
+    assert PARTNER.can(permissions.SAVE_AND_RETURN)
+    assert not ADMIN.can(permissions.SAVE_AND_RETURN)
+    assert not permissions.role_has(3, permissions.SAVE_AND_RETURN)  # type: ignore[arg-type]
