@@ -7,17 +7,17 @@ browser context (so a fresh Reflex session) and a clean set of customers.
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from reflex.testing import AppHarnessProd
-from sqlmodel import select
 
+from cloudlink_app import settings
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import (
     AdminContact,
     AppUser,
@@ -29,8 +29,8 @@ from cloudlink_app.models import (
     SupportContact,
     UserSession,
 )
-from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
+from tests.support.browser import sign_in_context
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -38,8 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]
 expect.set_options(timeout=10_000)
-# The PBX simulators of these tests listen on 127.0.0.1, which production refuses.
-os.environ["CLOUDLINK_ALLOW_PRIVATE_TARGETS"] = "1"
 
 
 class _ErrorCollector(logging.Handler):
@@ -51,14 +49,22 @@ class _ErrorCollector(logging.Handler):
         self.records.append(record)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_targets():
+    """The PBX simulators of these tests listen on 127.0.0.1, which production refuses.
+    The app's backend runs in this process, so it sees these settings."""
+    with settings.override(allow_private_targets=True):
+        yield
+
+
 @pytest.fixture(scope="session")
-def app_harness():
+def app_harness(private_targets):
     """The app built for production and served on free ports, on a fresh database."""
     import reflex.model
 
     reflex.model.migrate()
     with get_session() as session:
-        users.ensure_demo_users(session)
+        demo_accounts.ensure_demo_users(session)
     with AppHarnessProd.create(root=ROOT, app_name="cloudlink_app") as harness:
         assert harness.frontend_url
         yield harness
@@ -85,16 +91,6 @@ def clean_customers(app_harness):
         session.commit()
 
 
-def sign_in_context(context: BrowserContext, base_url: str, email: str) -> None:
-    """Give the browser the session cookie of a real session of ``email`` (what the
-    sign-in page does, without typing; the sign-in tests type)."""
-    with get_session() as session:
-        user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
-        token = auth.create_session(session, user_id)
-    context.add_cookies([{"name": "cloudlink_session", "value": token, "url": base_url,
-                          "sameSite": "Strict"}])
-
-
 @pytest.fixture
 def signed_out_page(app_harness, browser, clean_customers) -> Page:
     """A new tab in a new browser context with no session, at the app's base URL."""
@@ -107,7 +103,7 @@ def signed_out_page(app_harness, browser, clean_customers) -> Page:
 def page(app_harness, browser, clean_customers) -> Page:
     """A new tab of the demo partner user (Anna de Vries), signed in."""
     context = browser.new_context(base_url=app_harness.frontend_url)
-    sign_in_context(context, app_harness.frontend_url, users.DEMO_PARTNER_EMAIL)
+    sign_in_context(context, app_harness.frontend_url, demo_accounts.DEMO_PARTNER_EMAIL)
     page = context.new_page()
     yield page
     context.close()

@@ -13,14 +13,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from reflex.model import get_engine
 from sqlmodel import select
 
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import AppUser, Customer
-from cloudlink_app.services import users
 from cloudlink_app.services.database import get_session
-from tests.e2e.conftest import sign_in_context
-from tests.e2e.helpers import field, ready
-from tests.e2e.test_accessibility import _violations
-from tests.unit.wizard_harness import make_customer
+from tests.support.browser import axe_violations, field, ready, sign_in_context
+from tests.support.database import make_customer
 
 SANNE = "sanne@vandermeer-bakkerij.nl"
 OWN = "Bakkerij Van der Meer"
@@ -40,7 +38,7 @@ def link_admin(account_id: str) -> None:
 def demo_customer(through: str, name: str = OWN) -> str:
     """A customer of the demo partner with the steps up to ``through`` done."""
     with get_session() as session:
-        partner_id = users.ensure_demo_partner(session)
+        partner_id = demo_accounts.ensure_demo_partner(session)
     return make_customer(get_engine(), partner_id, through, name=name)
 
 
@@ -72,7 +70,7 @@ def test_signing_in_lands_on_the_account_page(signed_out_page: Page, own):
     page.goto("/sign-in")
     ready(page)
     field(page, "Email address").fill(SANNE)
-    field(page, "Password").fill(users.DEMO_PASSWORD)
+    field(page, "Password").fill(demo_accounts.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     on_account_page(page)
     expect(page.get_by_text(OWN)).to_be_visible()
@@ -131,4 +129,4 @@ def test_the_account_page_has_no_violations(sanne: Page):
     sanne.goto("/account")
     on_account_page(sanne)
     expect(sanne.get_by_text(OWN)).to_be_visible()
-    assert _violations(sanne) == []
+    assert axe_violations(sanne) == []

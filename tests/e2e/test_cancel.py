@@ -1,11 +1,11 @@
 """Cancel asks before dropping unsaved changes; a never-saved customer leaves nothing."""
 
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
 from cloudlink_app.models import Customer
 from cloudlink_app.services.database import get_session
-from sqlmodel import select
-from tests.e2e.helpers import field, open_new_customer
+from tests.support.browser import field, open_new_customer
 
 
 def _customer_count() -> int:

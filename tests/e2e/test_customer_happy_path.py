@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from cloudlink_app.models import Customer
 from cloudlink_app.services.database import get_session
-
-from tests.e2e.helpers import field, fill_valid_customer, open_new_customer
+from tests.support.browser import field, fill_valid_customer, open_new_customer
 
 
 def test_next_opens_gateway_and_dashboard_lists_customer(page: Page):

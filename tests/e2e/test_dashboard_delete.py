@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from cloudlink_app.models import Customer, EmailDomain
 from cloudlink_app.services.database import get_session
-from tests.e2e.test_dashboard_search import data_rows, seed
+from tests.support.browser import data_rows, seed
 
 
 @pytest.fixture

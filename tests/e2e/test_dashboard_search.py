@@ -3,41 +3,14 @@ search by customer name, account ID and email domain, all on the server."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from cloudlink_app.domain import wizard_path
-from cloudlink_app.models import Customer, EmailDomain
-from cloudlink_app.services import users
-from cloudlink_app.services.database import get_session
+from tests.support.browser import data_rows, seed
 
 TRADES = ("Bakkerij", "Garage", "Tandarts")
-SAVED = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.timezone.utc)
-
-
-def seed(customers: list[tuple[str, str, str]]) -> list[str]:
-    """Store (name, email domain, status) customers for the demo partner, the last one
-    saved most recently; returns their account IDs in the same order."""
-    account_ids = []
-    with get_session() as session:
-        partner_id = users.ensure_demo_partner(session)
-        for minutes, (name, domain, status) in enumerate(customers):
-            customer = Customer(
-                account_id=wizard_path.generate_account_id(), partner_id=partner_id,
-                name=name, country="NL", status=status,
-                onboarded=status == wizard_path.ONBOARDED,
-                updated_at=SAVED + datetime.timedelta(minutes=minutes),
-            )
-            session.add(customer)
-            session.flush()
-            session.add(EmailDomain(customer_id=customer.id, position=0, domain=domain,
-                                    normalized=domain))
-            account_ids.append(customer.account_id)
-        session.commit()
-    return account_ids
 
 
 def customer_name(number: int) -> str:
@@ -51,11 +24,6 @@ def sixty(page: Page) -> list[str]:
     account IDs, number 1 first."""
     return seed([(customer_name(n), f"klant{n:02d}.example", "next:gateway")
                  for n in range(1, 61)])
-
-
-def data_rows(page: Page):
-    """The table's rows of customers (not its header)."""
-    return page.locator("tbody").get_by_role("row")
 
 
 def first_names(page: Page, count: int) -> list[str]:

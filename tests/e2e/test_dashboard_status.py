@@ -12,9 +12,7 @@ from playwright.sync_api import Page, expect
 from cloudlink_app import demo_data
 from cloudlink_app.models import ConnectionCheck
 from cloudlink_app.services.database import get_session
-from tests.e2e.test_accessibility import _violations
-from tests.e2e.test_dashboard_search import data_rows, seed
-from tests.e2e.conftest import sign_in_context
+from tests.support.browser import axe_violations, data_rows, seed, sign_in_context
 
 
 @pytest.fixture
@@ -62,14 +60,14 @@ def test_the_counts_at_the_top(page: Page, customers):
 def test_the_dashboard_with_every_status_has_no_violations(page: Page, customers):
     page.goto("/")
     expect(data_rows(page)).to_have_count(4)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_delete_question_has_no_violations(page: Page, customers):
     page.goto("/")
     page.get_by_role("button", name="Delete draft Garage Noord").click()
     expect(page.get_by_role("alertdialog")).to_be_visible()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import field, fill_valid_customer, open_new_customer
+from tests.support.browser import field, fill_valid_customer, open_new_customer
 
 
 def test_domain_of_another_customer_is_refused(page: Page):

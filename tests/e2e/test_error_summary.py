@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import field, open_new_customer
+from tests.support.browser import field, open_new_customer
 
 
 def test_next_on_empty_form_shows_focused_summary(page: Page):

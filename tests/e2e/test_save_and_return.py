@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import field, open_new_customer
+from tests.support.browser import field, open_new_customer
 
 
 def test_save_and_return_then_resume(page: Page):

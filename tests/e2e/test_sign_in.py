@@ -10,12 +10,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from cloudlink_app.services import users
-from tests.e2e.helpers import field, ready
-from tests.e2e.test_accessibility import _violations
+from cloudlink_app import settings
+from cloudlink_app.demo_data import accounts as demo_accounts
+from tests.support.browser import axe_violations, field, ready
 
 FAILED = "Enter a correct email address and password"
-ANNA = users.DEMO_PARTNER_EMAIL
+ANNA = demo_accounts.DEMO_PARTNER_EMAIL
 
 
 def open_sign_in(page: Page, url: str = "/sign-in") -> None:
@@ -32,7 +32,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [(ANNA, "not-the-password"), ("nobody@northwind-telecom.example", users.DEMO_PASSWORD)],
+    [(ANNA, "not-the-password"), ("nobody@northwind-telecom.example", demo_accounts.DEMO_PASSWORD)],
     ids=["wrong password", "unknown email"],
 )
 def test_a_failed_sign_in_shows_one_clear_message(signed_out_page: Page, email, password):
@@ -68,7 +68,7 @@ def test_a_page_without_a_session_signs_in_and_returns_there(signed_out_page: Pa
     expect(page).to_have_url(re.compile(r"/sign-in/?\?next=%2Fcustomers%2Fnew(%2F)?$"))
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
     ready(page)
-    sign_in(page, ANNA, users.DEMO_PASSWORD)
+    sign_in(page, ANNA, demo_accounts.DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/customers/new/?$"))
     expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
     expect(page.get_by_text("Anna de Vries")).to_be_visible()
@@ -77,7 +77,7 @@ def test_a_page_without_a_session_signs_in_and_returns_there(signed_out_page: Pa
 def test_a_partner_user_lands_on_the_dashboard(signed_out_page: Page):
     page = signed_out_page
     open_sign_in(page)
-    sign_in(page, ANNA, users.DEMO_PASSWORD)
+    sign_in(page, ANNA, demo_accounts.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Partner dashboard")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/$"))
 
@@ -85,44 +85,47 @@ def test_a_partner_user_lands_on_the_dashboard(signed_out_page: Page):
 def test_a_crafted_next_stays_on_the_site(signed_out_page: Page, app_harness):
     page = signed_out_page
     open_sign_in(page, "/sign-in?next=%2F%2Fevil.example%2Fcustomers%2Fnew")
-    sign_in(page, ANNA, users.DEMO_PASSWORD)
+    sign_in(page, ANNA, demo_accounts.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Partner dashboard")).to_be_visible()
     assert page.url.startswith(app_harness.frontend_url)
 
 
+@pytest.fixture
+def demo_mode():
+    """Demo mode for one test (the app's backend runs in this process)."""
+    with settings.override(demo_mode=True):
+        yield
+
+
 def test_demo_mode_lists_the_demo_accounts_and_the_password(signed_out_page: Page,
-                                                             monkeypatch):
-    monkeypatch.setenv("CLOUDLINK_DEMO_MODE", "1")
+                                                             demo_mode):
     page = signed_out_page
     open_sign_in(page)
     demo = page.get_by_role("region", name="Demo accounts")
-    expect(demo).to_contain_text(users.DEMO_PASSWORD)
-    for email, name, _, _ in users.DEMO_ACCOUNTS:
-        expect(demo.get_by_role("row").filter(has_text=email)).to_contain_text(name)
+    expect(demo).to_contain_text(demo_accounts.DEMO_PASSWORD)
+    for account in demo_accounts.DEMO_ACCOUNTS:
+        expect(demo.get_by_role("row").filter(has_text=account.email)).to_contain_text(
+            account.display_name)
     # Listed, not typed in for the user.
     expect(field(page, "Email address")).to_have_value("")
     expect(field(page, "Password")).to_have_value("")
 
 
 @pytest.mark.parametrize("value", [None, "0"])
-def test_outside_demo_mode_nothing_is_listed_or_filled_in(signed_out_page: Page,
-                                                          monkeypatch, value):
-    if value is None:
-        monkeypatch.delenv("CLOUDLINK_DEMO_MODE", raising=False)
-    else:
-        monkeypatch.setenv("CLOUDLINK_DEMO_MODE", value)
+def test_outside_demo_mode_nothing_is_listed_or_filled_in(signed_out_page: Page, value):
     page = signed_out_page
-    open_sign_in(page)
-    expect(page.get_by_role("region", name="Demo accounts")).to_have_count(0)
-    expect(page.get_by_text(users.DEMO_PASSWORD)).to_have_count(0)
-    expect(page.get_by_text(ANNA)).to_have_count(0)
-    expect(field(page, "Email address")).to_have_value("")
-    expect(field(page, "Password")).to_have_value("")
+    with settings.override(demo_mode=settings.parse_bool("CLOUDLINK_DEMO_MODE", value)):
+        open_sign_in(page)
+        expect(page.get_by_role("region", name="Demo accounts")).to_have_count(0)
+        expect(page.get_by_text(demo_accounts.DEMO_PASSWORD)).to_have_count(0)
+        expect(page.get_by_text(ANNA)).to_have_count(0)
+        expect(field(page, "Email address")).to_have_value("")
+        expect(field(page, "Password")).to_have_value("")
 
 
 def test_the_empty_sign_in_page_has_no_violations(signed_out_page: Page):
     open_sign_in(signed_out_page)
-    assert _violations(signed_out_page) == []
+    assert axe_violations(signed_out_page) == []
 
 
 def test_the_sign_in_page_after_a_failure_has_no_violations(signed_out_page: Page):
@@ -130,12 +133,11 @@ def test_the_sign_in_page_after_a_failure_has_no_violations(signed_out_page: Pag
     open_sign_in(page)
     sign_in(page, ANNA, "not-the-password")
     expect(page.locator("#sign-in-error")).to_be_focused()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_sign_in_page_in_demo_mode_has_no_violations(signed_out_page: Page,
-                                                         monkeypatch):
-    monkeypatch.setenv("CLOUDLINK_DEMO_MODE", "1")
+                                                         demo_mode):
     open_sign_in(signed_out_page)
     expect(signed_out_page.get_by_role("region", name="Demo accounts")).to_be_visible()
-    assert _violations(signed_out_page) == []
+    assert axe_violations(signed_out_page) == []

@@ -7,8 +7,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import ready
-from tests.e2e.test_dashboard_search import seed
+from tests.support.browser import ready, seed
 
 NAME = "Bakkerij Geheim"
 

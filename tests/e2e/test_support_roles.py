@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import field, fill_valid_customer, open_new_customer
+from tests.support.browser import field, fill_valid_customer, open_new_customer
 
 
 @pytest.mark.parametrize(

@@ -4,21 +4,20 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import create_customer, field, fill_gateway, next_to
-from tests.e2e.test_accessibility import _violations
+from tests.support.browser import axe_violations, create_customer, field, fill_gateway, next_to
 
 
 def test_every_later_step_has_no_violations(page: Page, pbx_listener):
     create_customer(page, "Accessible BV")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     field(page, "Deployment type").select_option("appliance")
     page.get_by_role("button", name="Next").click()  # with errors
     expect(page.locator("#error-summary")).to_be_focused()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
     fill_gateway(page, "appliance", "02:00:5e:10:00:01")
     next_to(page, "PBX")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     field(page, "PBX type").select_option("mivoice_mx_one")
     field(page, "PBX address").fill("127.0.0.1")
     field(page, "Port").fill(str(pbx_listener))
@@ -26,13 +25,13 @@ def test_every_later_step_has_no_violations(page: Page, pbx_listener):
     next_to(page, "Connect")
     page.get_by_role("button", name="Check connection").click()
     expect(page.get_by_text(re.compile("Connected to"))).to_be_visible()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     next_to(page, "Review")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_sync_step_has_no_violations(page: Page):
     create_customer(page, "Accessible Sync BV")
     fill_gateway(page, "va", "VA-7")
     next_to(page, "Sync")
-    assert _violations(page) == []
+    assert axe_violations(page) == []

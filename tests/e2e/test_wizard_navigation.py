@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import create_customer, field, fill_gateway, next_to
+from tests.support.browser import create_customer, field, fill_gateway, next_to
 
 
 def test_back_keeps_typed_input(page: Page):

@@ -14,79 +14,28 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from redis.asyncio import Redis
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from sqlmodel import Session, SQLModel, select
 
+from alembic import command
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.models import Customer, EmailDomain, Partner
-from cloudlink_app.services import customers, users
+from cloudlink_app.services import customers
 from cloudlink_app.state.customer_step import CustomerStepState
-from tests.unit.state_harness import claim_race, valid_form
+from tests.support.builders import valid_form
+from tests.support.database import save
+from tests.support.fakes import claim_race
+from tests.support.postgres import alembic_config
 
-POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379"
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def alembic_config(url: str) -> Config:
-    """The project's migrations (alembic/) against `url`, without alembic.ini's logging
-    set-up (it would reconfigure the logging of the whole test run)."""
-    config = Config()
-    config.set_main_option("script_location", str(PROJECT / "alembic"))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config
-
-
-@pytest.fixture
-def schema_url():
-    """The URL of a new, empty PostgreSQL schema (first on the search path), dropped
-    with everything in it after the test."""
-    schema = f"cloudlink_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture
-def postgres(schema_url):
-    """An engine on a fresh schema migrated to the newest revision."""
-    command.upgrade(alembic_config(schema_url), "head")
-    engine = sa.create_engine(schema_url, poolclass=sa.pool.NullPool)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def partner(postgres) -> int:
-    """The demo partner on PostgreSQL."""
-    with Session(postgres) as session:
-        return users.ensure_demo_partner(session)
-
-
-def save(engine, partner_id: int, form: forms.CustomerForm, **kwargs) -> customers.CustomerRecord:
-    """Save a customer through the service on `engine` (complete unless told)."""
-    kwargs.setdefault("complete", True)
-    kwargs.setdefault("account_id", None)
-    kwargs.setdefault("expected_version", None)
-    with Session(engine, expire_on_commit=False) as session:
-        return customers.save_customer(session, partner_id=partner_id, form=form, **kwargs)
 
 
 # ----- migrations -------------------------------------------------------------------

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import SignInAttempt
-from cloudlink_app.services import auth, users
-from tests.production.test_postgres_redis import partner, postgres, schema_url  # noqa: F401
+from cloudlink_app.services import auth
 
-EMAIL = users.DEMO_PARTNER_EMAIL
+EMAIL = demo_accounts.DEMO_PARTNER_EMAIL
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 dashboard.
 
 The account admin (of one customer of the demo partner) opens and sends events
-themself, through Reflex's own event processing (state_harness.Tab): Save and return
+themself, through Reflex's own event processing (tests.support.tabs.Tab): Save and return
 on every step of their own customer is refused; the dashboard sends them to their
 account page and its events are refused; another customer of the same partner does not
 open on any step; the account page shows their own customer only.
@@ -20,22 +20,16 @@ from cloudlink_app.services import users
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
+from tests.support.database import (
     add_partner,
     add_user,
-    database,
+    customer_row,
     database_rows,
     demo_partner_id,
-    tab,
-)
-from tests.unit.wizard_harness import (
-    STATES,
-    assert_refused,
-    customer_row,
     make_customer,
-    open_step,
 )
+from tests.support.refusals import assert_refused
+from tests.support.tabs import STATES, Tab, open_step
 
 pytestmark = pytest.mark.asyncio
 
@@ -81,7 +75,7 @@ async def open_as_admin(tab: Tab, step: str, account_id: str):
     if step == CUSTOMER:
         url = routes.step_url(account_id, CUSTOMER)
         tab.open_route(routes.CUSTOMER_STEP, as_path=url, account_id=account_id)
-        return await tab.send(CustomerStepState, "load_customer")
+        return await tab.send(CustomerStepState, "load")
     return await open_step(tab, step, account_id)
 
 

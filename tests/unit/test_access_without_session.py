@@ -2,7 +2,7 @@
 
 A browser tab whose session ended (no cookie, a revoked or an expired session) can
 still send any event with any payload. Every event handler registered for the app's
-states is sent here, through Reflex's own event processing (state_harness.Tab), from a
+states is sent here, through Reflex's own event processing (tests.support.tabs.Tab), from a
 tab that had the page open while signed in, with a payload that a signed-in user would
 get through (the control test shows that). Each one must be refused:
 
@@ -30,6 +30,7 @@ from reflex_base.registry import RegistrationContext
 from sqlmodel import Session, select
 
 from cloudlink_app import routes
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer, UserSession
@@ -44,22 +45,16 @@ from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.sign_in import SignInState
 from cloudlink_app.state.sync_step import SyncStepState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
+from tests.support.database import (
     add_user,
-    database,
+    customer_row,
     database_rows,
     demo_partner_id,
-    tab,
-)
-from tests.unit.wizard_harness import (
-    ROUTES,
-    USER_VARS,
-    customer_row,
-    fake_checks,
     make_customer,
-    open_step,
 )
+from tests.support.fakes import fake_checks
+from tests.support.refusals import USER_VARS
+from tests.support.tabs import ROUTES, Tab, open_step
 
 pytestmark = pytest.mark.asyncio
 
@@ -94,7 +89,7 @@ async def _customer_page(tab: Tab, engine) -> Opened:
     account_id = make_customer(engine, demo_partner_id(engine), wizard_path.CUSTOMER)
     url = routes.step_url(account_id, wizard_path.CUSTOMER)
     tab.open_route(routes.CUSTOMER_STEP, as_path=url, account_id=account_id)
-    await tab.customer("load_customer")
+    await tab.customer("load")
     # A second admin contact row, so that one may be removed.
     await tab.customer("add_admin_contact")
     state = tab.customer_step
@@ -226,7 +221,7 @@ def _step_cases(state: type, page: str, field_id: str, setters: dict[str, Any],
 CASES: list[Case] = [
     # The Customer step (new customers and saved ones).
     Case(CustomerStepState, "load_new_customer", "customer", _none, ON_LOAD),
-    Case(CustomerStepState, "load_customer", "customer", _none, ON_LOAD),
+    Case(CustomerStepState, "load", "customer", _none, ON_LOAD),
     *[Case(CustomerStepState, f"set_{name}", "customer", _value(value))
       for name, value in [("customer_name", "Typed BV"), ("country", "BE"),
                           ("street_address", "Typed 1"), ("address_line2", "Typed"),
@@ -252,6 +247,7 @@ CASES: list[Case] = [
          _row("support", "t@acme.example")),
     Case(CustomerStepState, "next_step", "customer", _none),
     Case(CustomerStepState, "save_and_return", "customer", _none),
+    Case(CustomerStepState, "go_back", "customer", _none),
     *_cancel_cases(CustomerStepState, "customer"),
     Case(CustomerStepState, "setvar", "customer",
          lambda o: {"var_name": "customer_name", "value": "Typed BV"}),
@@ -360,7 +356,7 @@ def warnings_of_the_app(caplog) -> list[str]:
 
 # An expired session is looked up as a revoked one is (test_sessions.py): a few of
 # each kind of refusal are enough for it.
-EXPIRED = ["CustomerStepState.load_customer", "CustomerStepState.set_customer_name",
+EXPIRED = ["CustomerStepState.load", "CustomerStepState.set_customer_name",
            "CustomerStepState.next_step", "CustomerStepState.cancel",
            "ReviewStepState.finish_onboarding", "DashboardState.delete_draft",
            "DashboardState.load", "AccountState.load", "SessionState.dismiss_notice"]
@@ -447,14 +443,14 @@ async def test_setvar_of_a_state_without_setters_sets_nothing(tab, database, cas
     "form_data",
     [
         "anna@example",
-        ["email", users.DEMO_PARTNER_EMAIL],
+        ["email", demo_accounts.DEMO_PARTNER_EMAIL],
         None,
         {},
-        {"email": users.DEMO_PARTNER_EMAIL},
+        {"email": demo_accounts.DEMO_PARTNER_EMAIL},
         {"email": 1, "password": 2},
-        {"email": [users.DEMO_PARTNER_EMAIL], "password": ["x"]},
+        {"email": [demo_accounts.DEMO_PARTNER_EMAIL], "password": ["x"]},
         {"email": "a" * 100_000 + "@example.com", "password": "x"},
-        {"email": users.DEMO_PARTNER_EMAIL, "password": "x" * 100_000},
+        {"email": demo_accounts.DEMO_PARTNER_EMAIL, "password": "x" * 100_000},
         {"email": {"$ne": ""}, "password": {"$ne": ""}},
     ],
     ids=repr,
@@ -517,7 +513,7 @@ async def test_after_signing_out_the_tab_gets_no_customer_data(tab, database):
     crafted.state(SessionState).session_token = token  # the old cookie, replayed
     crafted.root._clean()
     crafted.open_route(opened.route, as_path=opened.as_path, **opened.params)
-    sent = await crafted.customer("load_customer")
+    sent = await crafted.customer("load")
     assert sent.redirects == [routes.sign_in_url(opened.as_path)]
     assert crafted.customer_step.loaded == ""
     assert "Acme" not in repr(sent.deltas)

@@ -5,29 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import SaveRecord
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.state.review_step import ReviewStepState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
-    add_user,
-    database,
-    demo_partner_id,
-    valid_form,
-)
-from tests.unit.wizard_harness import gateway_form, make_customer, open_step, version
-
-
-@pytest.fixture
-def partner(database) -> int:
-    """The demo partner's id."""
-    return demo_partner_id(database)
+from tests.support.builders import gateway_form, valid_form
+from tests.support.database import add_user, make_customer, version
+from tests.support.tabs import Tab, open_step
 
 
 def test_a_save_records_who_which_step_and_when(database, partner):
     with Session(database) as session:
-        anna = users.find_user(session, users.DEMO_PARTNER_EMAIL).id
+        anna = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         record = customers.save_customer(
             session, partner_id=partner, account_id=None, expected_version=None,
             form=valid_form("Audit BV", "audit.example"), complete=True, saved_by=anna)
@@ -57,7 +47,7 @@ def test_recent_saves_are_scoped_by_partner(database, partner):
 async def test_review_shows_the_last_changes(database, partner):
     account_id = make_customer(database, partner, wizard_path.CONNECT)
     with Session(database) as session:
-        anna = users.find_user(session, users.DEMO_PARTNER_EMAIL).id
+        anna = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         wizard.save_gateway(session, partner_id=partner, account_id=account_id,
                             expected_version=version(database, account_id),
                             form=gateway_form(), complete=True, saved_by=anna)

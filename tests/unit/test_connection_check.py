@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from cloudlink_app import settings
 from cloudlink_app.services import connection
 from cloudlink_app.services.connection import (
     OUTCOMES,
@@ -342,12 +343,14 @@ async def test_arguments_the_rules_refuse_are_a_programming_error(host, port):
         ({"CLOUDLINK_ALLOW_PRIVATE_TARGETS": "no"}, False),
     ],
 )
-def test_private_targets_only_in_demo_mode(monkeypatch, environment, allowed):
-    monkeypatch.delenv("CLOUDLINK_DEMO_MODE", raising=False)
-    monkeypatch.delenv("CLOUDLINK_ALLOW_PRIVATE_TARGETS", raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    assert allow_private_targets() is allowed
+def test_private_targets_only_in_demo_mode(environment, allowed):
+    flags = {
+        field: settings.parse_bool(name, environment.get(name))
+        for field, name in (("demo_mode", "CLOUDLINK_DEMO_MODE"),
+                            ("allow_private_targets", "CLOUDLINK_ALLOW_PRIVATE_TARGETS"))
+    }
+    with settings.override(**flags):
+        assert allow_private_targets() is allowed
 
 
 def test_the_rate_limit():

@@ -14,28 +14,9 @@ from sqlmodel import Session, select
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
 from cloudlink_app.services import customers
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    claim_race,
-    add_partner,
-    database,
-    database_rows,
-    demo_partner_id,
-    save,
-    valid_form,
-)
-
-
-@pytest.fixture
-def partner(database) -> int:
-    """The demo partner's id."""
-    return demo_partner_id(database)
-
-
-@pytest.fixture
-def session(database):
-    """A session on the test database, as the app opens them."""
-    with Session(database, expire_on_commit=False) as session:
-        yield session
+from tests.support.builders import valid_form
+from tests.support.database import database_rows, save
+from tests.support.fakes import claim_race
 
 
 def stored(engine, account_id: str) -> tuple[Customer, list[EmailDomain], list, list]:
@@ -247,12 +228,6 @@ def test_list_row_carries_the_stored_status(session, partner, database):
 
 
 # ----- partner scoping ---------------------------------------------------------------
-
-
-@pytest.fixture
-def other_partner(database) -> int:
-    """A second partner, Rival Telecom, with no customers."""
-    return add_partner(database, "Rival Telecom")
 
 
 def test_a_partner_lists_only_its_own_customers(database, session, partner, other_partner):

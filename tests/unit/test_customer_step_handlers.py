@@ -2,7 +2,7 @@
 
 Every public method of a state is an event a browser can send with any arguments
 (CONVENTIONS.md). These tests send such events through Reflex's own event processing
-(see state_harness.py) and check the notice that says why, that the state is exactly
+(see tests/support/tabs.py) and check the notice that says why, that the state is exactly
 as before, and that nothing was written to the database; and that the buttons save
 exactly what they should.
 """
@@ -13,6 +13,7 @@ import dataclasses
 
 import pytest
 import pytest_asyncio
+from reflex_base.registry import RegistrationContext
 from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY
 from sqlmodel import Session, select
 
@@ -22,22 +23,19 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer
 from cloudlink_app.services import users
-from cloudlink_app.state.customer_step import MAX_LENGTH, CustomerStepState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
+from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.customer_step import CustomerStepState
+from tests.support.builders import valid_form
+from tests.support.database import (
     add_partner,
     add_user,
     count,
-    database,
     database_rows,
     demo_partner_id,
-    new_customer,
-    open_customer,
     save,
-    tab,
-    type_form,
-    valid_form,
 )
+from tests.support.refusals import USER_VARS, assert_refused
+from tests.support.tabs import Tab, open_customer, type_form
 
 pytestmark = pytest.mark.asyncio
 
@@ -53,8 +51,6 @@ NOT_TEXT = [
 ]
 # Values a crafted event can send where the handler expects a row id.
 NOT_A_ROW = [999, 0, -1, None, "abc", "1.5", 1.5, [1], {"id": 1}]
-# The user is read from the database by some handlers: that refresh is not a change.
-USER_VARS = {"is_partner", "user_name"}
 
 TEXT_SETTERS = [
     "set_customer_name",
@@ -67,12 +63,12 @@ TEXT_SETTERS = [
 CHOICE_SETTERS = ["set_country", "set_business_type", "set_default_language"]
 # (setter, list, part, longest value accepted)
 ROW_TEXT_SETTERS = [
-    ("set_email_domain", "email_domains", "value", MAX_LENGTH["domain"]),
-    ("set_admin_first_name", "admin_contacts", "first_name", MAX_LENGTH["name"]),
-    ("set_admin_last_name", "admin_contacts", "last_name", MAX_LENGTH["name"]),
-    ("set_admin_email", "admin_contacts", "email", MAX_LENGTH["email"]),
-    ("set_support_name", "support_contacts", "name", MAX_LENGTH["name"]),
-    ("set_support_email", "support_contacts", "email", MAX_LENGTH["email"]),
+    ("set_email_domain", "email_domains", "value", limits.DOMAIN_MAX),
+    ("set_admin_first_name", "admin_contacts", "first_name", limits.NAME_MAX),
+    ("set_admin_last_name", "admin_contacts", "last_name", limits.NAME_MAX),
+    ("set_admin_email", "admin_contacts", "email", limits.EMAIL_MAX),
+    ("set_support_name", "support_contacts", "name", limits.NAME_MAX),
+    ("set_support_email", "support_contacts", "email", limits.EMAIL_MAX),
 ]
 ROW_HANDLERS = [
     ("set_email_domain", "email_domains", {"value": "acme.example"}),
@@ -91,25 +87,6 @@ ADD_ROW = [
     ("add_admin_contact", "admin_contacts", AdminContactRow),
     ("add_support_contact", "support_contacts", SupportContactRow),
 ]
-
-
-async def assert_refused(
-    tab: Tab, engine, handler: str, notice: str, ignore: frozenset = frozenset(), **payload
-):
-    """Send the event; it must show `notice` and change nothing else, in the state,
-    in what the browser is sent, and in the database."""
-    before = tab.snapshot(CustomerStepState)
-    rows_before = database_rows(engine)
-    sent = await tab.customer(handler, **payload)
-    assert tab.notice == notice
-    after = tab.snapshot(CustomerStepState)
-    for name in ignore:
-        before.pop(name), after.pop(name)
-    assert after == before
-    assert sent.changed <= {"notice", *ignore}
-    assert sent.redirects == []
-    assert database_rows(engine) == rows_before
-    return sent
 
 
 @pytest_asyncio.fixture
@@ -132,7 +109,8 @@ def row_ids(tab: Tab, rows_name: str) -> list[int]:
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
 @pytest.mark.parametrize("handler", TEXT_SETTERS)
 async def test_text_setter_refuses_a_value_that_is_not_text(new_customer, database, handler, value):
-    await assert_refused(new_customer, database, handler, t("notice.not_text"), value=value)
+    await assert_refused(new_customer, database, CustomerStepState,
+                         handler, t("notice.not_text"), value=value)
 
 
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
@@ -140,7 +118,8 @@ async def test_text_setter_refuses_a_value_that_is_not_text(new_customer, databa
 async def test_choice_setter_refuses_a_value_that_is_not_text(
     new_customer, database, handler, value
 ):
-    await assert_refused(new_customer, database, handler, t("notice.unknown_choice"), value=value)
+    await assert_refused(new_customer, database, CustomerStepState,
+                         handler, t("notice.unknown_choice"), value=value)
 
 
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
@@ -150,7 +129,8 @@ async def test_row_setter_refuses_a_value_that_is_not_text(
 ):
     row_id = row_ids(with_rows, rows_name)[0]
     await assert_refused(
-        with_rows, database, handler, t("notice.not_text"), row_id=row_id, value=value
+        with_rows, database, CustomerStepState,
+        handler, t("notice.not_text"), row_id=row_id, value=value
     )
 
 
@@ -158,7 +138,7 @@ async def test_row_setter_refuses_a_value_that_is_not_text(
 async def test_support_role_refuses_a_value_that_is_not_text(with_rows, database, value):
     row_id = row_ids(with_rows, "support_contacts")[0]
     await assert_refused(
-        with_rows, database, "set_support_role", t("notice.unknown_choice"),
+        with_rows, database, CustomerStepState, "set_support_role", t("notice.unknown_choice"),
         row_id=row_id, value=value,
     )
 
@@ -178,15 +158,17 @@ async def test_a_payload_with_other_arguments_is_not_run(new_customer, database)
 @pytest.mark.parametrize("handler", TEXT_SETTERS)
 async def test_text_up_to_the_limit_is_taken_and_longer_is_refused(new_customer, database, handler):
     field = handler.removeprefix("set_")
-    limit = MAX_LENGTH[field]
+    limit = CustomerStepState.MAX_LENGTH[field]
     await new_customer.customer(handler, value="x" * limit)
     assert new_customer.notice == ""
     assert getattr(new_customer.customer_step, field) == "x" * limit
     await assert_refused(
-        new_customer, database, handler, t("notice.too_long", limit=limit), value="y" * (limit + 1)
+        new_customer, database, CustomerStepState,
+        handler, t("notice.too_long", limit=limit), value="y" * (limit + 1)
     )
     await assert_refused(
-        new_customer, database, handler, t("notice.too_long", limit=limit), value="y" * 1_000_000
+        new_customer, database, CustomerStepState,
+        handler, t("notice.too_long", limit=limit), value="y" * 1_000_000
     )
 
 
@@ -199,7 +181,7 @@ async def test_row_text_up_to_the_limit_is_taken_and_longer_is_refused(
     assert with_rows.notice == ""
     assert getattr(getattr(with_rows.customer_step, rows_name)[0], part) == "x" * limit
     await assert_refused(
-        with_rows, database, handler, t("notice.too_long", limit=limit),
+        with_rows, database, CustomerStepState, handler, t("notice.too_long", limit=limit),
         row_id=row_id, value="y" * (limit + 1),
     )
 
@@ -224,7 +206,8 @@ async def test_row_text_up_to_the_limit_is_taken_and_longer_is_refused(
     ],
 )
 async def test_a_choice_not_in_the_list_is_refused(new_customer, database, handler, value):
-    await assert_refused(new_customer, database, handler, t("notice.unknown_choice"), value=value)
+    await assert_refused(new_customer, database, CustomerStepState,
+                         handler, t("notice.unknown_choice"), value=value)
 
 
 @pytest.mark.parametrize(
@@ -241,7 +224,7 @@ async def test_a_choice_in_the_list_is_taken(new_customer, handler, value):
 async def test_a_support_role_not_in_the_list_is_refused(new_customer, database, value):
     row_id = row_ids(new_customer, "support_contacts")[0]
     await assert_refused(
-        new_customer, database, "set_support_role", t("notice.unknown_choice"),
+        new_customer, database, CustomerStepState, "set_support_role", t("notice.unknown_choice"),
         row_id=row_id, value=value,
     )
 
@@ -265,7 +248,8 @@ async def test_a_row_id_that_is_not_a_row_is_refused(
     with_rows, database, handler, rows_name, payload, row_id
 ):
     await assert_refused(
-        with_rows, database, handler, t("notice.unknown_row"), row_id=row_id, **payload
+        with_rows, database, CustomerStepState,
+        handler, t("notice.unknown_row"), row_id=row_id, **payload
     )
 
 
@@ -280,7 +264,8 @@ async def test_a_removed_row_is_refused(with_rows, database, handler, rows_name,
     await with_rows.customer(remove, row_id=removed)
     assert removed not in row_ids(with_rows, rows_name)
     await assert_refused(
-        with_rows, database, handler, t("notice.unknown_row"), row_id=removed, **payload
+        with_rows, database, CustomerStepState,
+        handler, t("notice.unknown_row"), row_id=removed, **payload
     )
 
 
@@ -296,7 +281,8 @@ async def test_a_bool_is_not_taken_for_row_id_1(with_rows, database, handler, pa
     # True == 1 in Python: the first admin contact of a new customer has id 1.
     assert row_ids(with_rows, "admin_contacts")[0] == 1
     await assert_refused(
-        with_rows, database, handler, t("notice.unknown_row"), row_id=True, **payload
+        with_rows, database, CustomerStepState,
+        handler, t("notice.unknown_row"), row_id=True, **payload
     )
 
 
@@ -317,7 +303,8 @@ async def test_a_list_takes_up_to_500_rows(new_customer, database, handler, rows
     assert new_customer.notice == ""
     assert len(getattr(new_customer.customer_step, rows_name)) == limits.MAX_ROWS
     await assert_refused(
-        new_customer, database, handler, t("notice.too_many_rows", limit=limits.MAX_ROWS)
+        new_customer, database, CustomerStepState,
+        handler, t("notice.too_many_rows", limit=limits.MAX_ROWS)
     )
 
 
@@ -325,7 +312,8 @@ async def test_the_last_admin_contact_cannot_be_removed(new_customer, database):
     only = row_ids(new_customer, "admin_contacts")
     assert len(only) == 1
     await assert_refused(
-        new_customer, database, "remove_admin_contact", t("notice.keep_one_admin"),
+        new_customer, database, CustomerStepState,
+        "remove_admin_contact", t("notice.keep_one_admin"),
         row_id=only[0],
     )
     await new_customer.customer("add_admin_contact")
@@ -375,7 +363,8 @@ async def test_removing_the_onsite_admin_shows_the_missing_role(new_customer):
 )
 async def test_leave_field_refuses_a_field_not_on_the_form(new_customer, database, field_id):
     await assert_refused(
-        new_customer, database, "leave_field", t("notice.unknown_field"), field_id=field_id
+        new_customer, database, CustomerStepState,
+        "leave_field", t("notice.unknown_field"), field_id=field_id
     )
 
 
@@ -403,13 +392,13 @@ async def test_helpers_and_vars_have_no_event(new_customer, name):
 
 
 async def test_setvar_goes_through_the_fields_own_checks(new_customer, database):
-    limit = MAX_LENGTH[forms.CUSTOMER_NAME]
+    limit = CustomerStepState.MAX_LENGTH[forms.CUSTOMER_NAME]
     await assert_refused(
-        new_customer, database, "setvar", t("notice.too_long", limit=limit),
+        new_customer, database, CustomerStepState, "setvar", t("notice.too_long", limit=limit),
         var_name=forms.CUSTOMER_NAME, value="x" * (limit + 1),
     )
     await assert_refused(
-        new_customer, database, "setvar", t("notice.unknown_choice"),
+        new_customer, database, CustomerStepState, "setvar", t("notice.unknown_choice"),
         var_name=forms.COUNTRY, value="XX",
     )
 
@@ -422,7 +411,8 @@ async def test_setvar_goes_through_the_fields_own_checks(new_customer, database)
         ("errors", {}),
         ("dirty", False),
         ("is_partner", True),
-        ("_user_email", "someone@else.example"),
+        ("session_token", "x" * 43),  # SessionState's: another session's cookie
+        ("lang", "nl"),  # SessionState's: the language of every message
         ("_touched", []),
         ("email_domains", [{"id": 1, "value": "gmail.com"}]),
     ],
@@ -434,6 +424,20 @@ async def test_setvar_cannot_set_a_var_without_a_setter(new_customer, database, 
         await new_customer.customer("setvar", var_name=var_name, value=value)
     assert new_customer.snapshot(CustomerStepState) == before
     assert database_rows(database) == rows_before
+
+
+@pytest.mark.parametrize("var_name", ["session_token", "lang"])
+async def test_no_event_of_any_state_sets_the_session_token_or_the_language(
+    new_customer, var_name
+):
+    """The session token comes only from the cookie (and sign-in and sign-out), the
+    language only from the app: no state of the app has a setter event for either, so
+    neither setvar (above) nor an event of that name reaches one."""
+    assert not [name for name in RegistrationContext.get().event_handlers
+                if name.endswith(f".set_{var_name}")]
+    for state_cls in (SessionState, CustomerStepState):
+        with pytest.raises(KeyError):
+            await new_customer.send(state_cls, f"set_{var_name}", value="x" * 43)
 
 
 # ----- who may press the buttons -------------------------------------------------------
@@ -453,7 +457,8 @@ async def test_save_and_return_is_refused_to_an_account_admin(
     await type_form(new_customer, valid_form())
     new_customer.sign_in_as(account_admin)
     await assert_refused(
-        new_customer, database, "save_and_return", t("notice.partners_only"), ignore=USER_VARS
+        new_customer, database, CustomerStepState,
+        "save_and_return", t("notice.partners_only"), ignore=USER_VARS
     )
     assert new_customer.customer_step.is_partner is False
     assert count(database, Customer) == 0
@@ -470,8 +475,9 @@ async def test_a_tab_without_a_session_is_refused(new_customer, database, handle
     await type_form(new_customer, valid_form())
     new_customer.sign_out()
     # The header forgets who was signed in; nothing else changes.
-    await assert_refused(new_customer, database, handler, t("notice.not_signed_in"),
-                         ignore=frozenset({"is_partner", "user_name"}))
+    await assert_refused(new_customer, database, CustomerStepState,
+                         handler, t("notice.not_signed_in"),
+                         ignore=USER_VARS)
     assert count(database, Customer) == 0
 
 

@@ -12,19 +12,20 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer
 from cloudlink_app.services import customers, users
 from cloudlink_app.state.dashboard import PAGE_SIZE, DashboardState, delete_button_id
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
+from tests.support.builders import valid_form
+from tests.support.database import (
+    ONBOARDED,
+    PROBLEM,
     add_partner,
     add_user,
+    advance,
     count,
-    database,
     database_rows,
     demo_partner_id,
     save,
-    tab,
-    valid_form,
 )
-from tests.unit.test_dashboard_service import ONBOARDED, PROBLEM, advance
+from tests.support.refusals import USER_VARS, assert_refused
+from tests.support.tabs import Tab
 
 pytestmark = pytest.mark.asyncio
 
@@ -48,25 +49,10 @@ def scripts(sent) -> str:
     return repr([e.payload for e in sent.frontend_events if e.name == "_call_script"])
 
 
-# Who is signed in, as freshly read by every check: not something a handler changes.
-CALLER = frozenset({"is_partner", "user_name"})
-
-
 def snapshot(tab: Tab) -> dict:
-    """The dashboard's vars, without those about the caller."""
-    return {k: v for k, v in tab.snapshot(DashboardState).items() if k not in CALLER}
-
-
-async def assert_refused(tab: Tab, engine, handler: str, notice: str, **payload):
-    """Send the event; it must show `notice` and change nothing else."""
-    before = snapshot(tab)
-    rows_before = database_rows(engine)
-    sent = await tab.send(DashboardState, handler, **payload)
-    assert tab.notice == notice
-    assert snapshot(tab) == before
-    assert sent.changed <= {"notice", *CALLER}
-    assert sent.frontend_events == []
-    assert database_rows(engine) == rows_before
+    """The dashboard's vars, without those about the caller (freshly read by every
+    check: not something a handler changes)."""
+    return {k: v for k, v in tab.snapshot(DashboardState).items() if k not in USER_VARS}
 
 
 @pytest.fixture
@@ -147,7 +133,7 @@ async def test_keep_draft_closes_the_question_and_keeps_it(dashboard, database, 
     assert delete_button_id(jansen) in scripts(sent)
     assert database_rows(database) == rows_before
     # The question is closed: its answer no longer deletes.
-    await assert_refused(dashboard, database, "delete_draft",
+    await assert_refused(dashboard, database, DashboardState, "delete_draft",
                          t("notice.delete_not_confirmed"), account_id=jansen)
 
 
@@ -199,39 +185,40 @@ async def test_deleting_the_only_row_of_the_last_page_shows_the_page_before(tab,
 @pytest.mark.parametrize("account_id", NOT_ACCOUNT_IDS, ids=lambda v: repr(v)[:20])
 @pytest.mark.parametrize("handler", ["ask_delete", "delete_draft"])
 async def test_an_account_id_that_is_not_one_is_refused(dashboard, database, handler, account_id):
-    await assert_refused(dashboard, database, handler, t("notice.draft_not_found"),
+    await assert_refused(dashboard, database, DashboardState, handler, t("notice.draft_not_found"),
                          account_id=account_id)
 
 
 @pytest.mark.parametrize("account_id", NOT_ACCOUNT_IDS, ids=lambda v: repr(v)[:20])
 async def test_an_open_question_ignores_a_crafted_answer(dashboard, database, drafts, account_id):
     await dashboard.send(DashboardState, "ask_delete", account_id=drafts["Bakkerij Jansen"])
-    await assert_refused(dashboard, database, "delete_draft", t("notice.draft_not_found"),
+    await assert_refused(dashboard, database, DashboardState,
+                         "delete_draft", t("notice.draft_not_found"),
                          account_id=account_id)
     assert dashboard_state(dashboard).delete_dialog_open
 
 
 async def test_a_draft_cannot_be_deleted_without_the_question(dashboard, database, drafts):
-    await assert_refused(dashboard, database, "delete_draft",
+    await assert_refused(dashboard, database, DashboardState, "delete_draft",
                          t("notice.delete_not_confirmed"),
                          account_id=drafts["Bakkerij Jansen"])
 
 
 async def test_the_answer_deletes_only_the_draft_asked_about(dashboard, database, drafts):
     await dashboard.send(DashboardState, "ask_delete", account_id=drafts["Bakkerij Jansen"])
-    await assert_refused(dashboard, database, "delete_draft",
+    await assert_refused(dashboard, database, DashboardState, "delete_draft",
                          t("notice.delete_not_confirmed"), account_id=drafts["Problem BV"])
     assert exists(database, drafts["Bakkerij Jansen"])
 
 
 async def test_an_onboarded_customer_is_not_asked_about(dashboard, database, drafts):
-    await assert_refused(dashboard, database, "ask_delete", t("notice.not_a_draft"),
+    await assert_refused(dashboard, database, DashboardState, "ask_delete", t("notice.not_a_draft"),
                          account_id=drafts["Onboarded BV"])
 
 
 async def test_an_onboarded_customer_is_not_deleted(dashboard, database, drafts):
     onboarded = drafts["Onboarded BV"]
-    await assert_refused(dashboard, database, "delete_draft",
+    await assert_refused(dashboard, database, DashboardState, "delete_draft",
                          t("notice.delete_not_confirmed"), account_id=onboarded)
     # Even with the question open on it (which the page never does), the server refuses.
     dashboard_state(dashboard).delete_account_id = onboarded
@@ -243,12 +230,13 @@ async def test_an_onboarded_customer_is_not_deleted(dashboard, database, drafts)
 
 
 async def test_another_partners_draft_is_not_asked_about(dashboard, database, rival):
-    await assert_refused(dashboard, database, "ask_delete", t("notice.draft_not_found"),
+    await assert_refused(dashboard, database, DashboardState,
+                         "ask_delete", t("notice.draft_not_found"),
                          account_id=rival)
 
 
 async def test_another_partners_draft_is_not_deleted(dashboard, database, rival):
-    await assert_refused(dashboard, database, "delete_draft",
+    await assert_refused(dashboard, database, DashboardState, "delete_draft",
                          t("notice.delete_not_confirmed"), account_id=rival)
     dashboard_state(dashboard).delete_account_id = rival
     rows_before = database_rows(database)
@@ -296,10 +284,11 @@ async def test_an_account_admin_cannot_ask_or_delete(dashboard, database, drafts
     add_user(database, email, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(database), customer_id)
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     dashboard.sign_in_as(email)
-    await assert_refused(dashboard, database, "delete_draft",
-                         t("notice.partners_only_delete"), account_id=jansen)
+    await assert_refused(dashboard, database, DashboardState, "delete_draft",
+                         t("notice.partners_only_delete"), ignore=USER_VARS,
+                         account_id=jansen)
     await dashboard.send(DashboardState, "keep_draft")
-    await assert_refused(dashboard, database, "ask_delete",
+    await assert_refused(dashboard, database, DashboardState, "ask_delete",
                          t("notice.partners_only_delete"), account_id=jansen)
     assert exists(database, jansen)
 
@@ -308,9 +297,11 @@ async def test_a_signed_out_user_cannot_ask_or_delete(dashboard, database, draft
     jansen = drafts["Bakkerij Jansen"]
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     dashboard.sign_out()
-    await assert_refused(dashboard, database, "delete_draft", t("notice.not_signed_in"),
+    await assert_refused(dashboard, database, DashboardState,
+                         "delete_draft", t("notice.not_signed_in"), ignore=USER_VARS,
                          account_id=jansen)
     await dashboard.send(DashboardState, "keep_draft")
-    await assert_refused(dashboard, database, "ask_delete", t("notice.not_signed_in"),
+    await assert_refused(dashboard, database, DashboardState,
+                         "ask_delete", t("notice.not_signed_in"),
                          account_id=jansen)
     assert count(database, Customer) == 3

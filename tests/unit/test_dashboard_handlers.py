@@ -12,31 +12,12 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer
 from cloudlink_app.services import users
 from cloudlink_app.state.dashboard import PAGE_SIZE, SEARCH_MAX, DashboardState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
-    add_partner,
-    add_user,
-    database,
-    database_rows,
-    demo_partner_id,
-    open_customer,
-    save,
-    tab,
-    valid_form,
-)
+from tests.support.builders import valid_form
+from tests.support.database import add_partner, add_user, database_rows, demo_partner_id, save
+from tests.support.refusals import assert_refused
+from tests.support.tabs import Tab, open_customer
 
 pytestmark = pytest.mark.asyncio
-
-
-async def assert_refused(tab: Tab, engine, handler: str, notice: str, **payload):
-    """Send the event; it must show `notice` and change nothing else."""
-    before = tab.snapshot(DashboardState)
-    rows_before = database_rows(engine)
-    sent = await tab.send(DashboardState, handler, **payload)
-    assert tab.notice == notice
-    assert tab.snapshot(DashboardState) == before
-    assert sent.changed <= {"notice"}
-    assert database_rows(engine) == rows_before
 
 
 def listed(tab: Tab) -> list[str]:
@@ -71,7 +52,8 @@ def rival(database) -> str:
     ids=repr,
 )
 async def test_go_to_page_refuses_a_page_that_does_not_exist(dashboard, database, page):
-    await assert_refused(dashboard, database, "go_to_page", t("notice.unknown_page"), page=page)
+    await assert_refused(dashboard, database, DashboardState,
+                         "go_to_page", t("notice.unknown_page"), page=page)
 
 
 async def test_go_to_page_opens_the_next_page(tab, database):
@@ -83,7 +65,8 @@ async def test_go_to_page_opens_the_next_page(tab, database):
     await tab.send(DashboardState, "go_to_page", page=2)
     assert tab.notice == ""
     assert listed(tab) == ["Customer 00"]
-    await assert_refused(tab, database, "go_to_page", t("notice.unknown_page"), page=3)
+    await assert_refused(tab, database, DashboardState,
+                         "go_to_page", t("notice.unknown_page"), page=3)
 
 
 # ----- search -----------------------------------------------------------------------------
@@ -95,7 +78,8 @@ async def test_go_to_page_opens_the_next_page(tab, database):
 )
 async def test_set_search_refuses_a_search_too_long_or_not_text(dashboard, database, value):
     await assert_refused(
-        dashboard, database, "set_search", t("notice.too_long", limit=SEARCH_MAX), value=value
+        dashboard, database, DashboardState,
+        "set_search", t("notice.too_long", limit=SEARCH_MAX), value=value
     )
 
 

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cloudlink_app.domain import wizard_path
+from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain import permissions, wizard_path
 from cloudlink_app.models import (
     AdminContact,
     AppUser,
@@ -19,52 +20,16 @@ from cloudlink_app.models import (
     SupportContact,
 )
 from cloudlink_app.services import customers, users
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    add_partner,
+from tests.support.builders import valid_form
+from tests.support.database import (
+    AT_PBX,
+    ONBOARDED,
+    PROBLEM,
     add_user,
-    database,
+    advance,
     database_rows,
-    demo_partner_id,
     save,
-    valid_form,
 )
-
-ONBOARDED = {"completed_steps": "customer,gateway,pbx,connect,review",
-             "deployment_type": wizard_path.APPLIANCE, "onboarded": True}
-PROBLEM = {"completed_steps": "customer,gateway,pbx,connect",
-           "deployment_type": wizard_path.APPLIANCE, "connection_skipped": True}
-AT_PBX = {"completed_steps": "customer,gateway", "deployment_type": wizard_path.APPLIANCE}
-
-
-@pytest.fixture
-def partner(database) -> int:
-    """The demo partner's id."""
-    return demo_partner_id(database)
-
-
-@pytest.fixture
-def other_partner(database) -> int:
-    """A second partner, Rival Telecom, with no customers."""
-    return add_partner(database, "Rival Telecom")
-
-
-@pytest.fixture
-def session(database):
-    """A session on the test database, as the app opens them."""
-    with Session(database, expire_on_commit=False) as session:
-        yield session
-
-
-def advance(engine, account_id: str, values: dict) -> str:
-    """Store later steps' values through the shared optimistic update (which sets the
-    status, as every step's save does); returns the new status."""
-    with Session(engine) as session:
-        customer = session.exec(select(Customer).where(Customer.account_id == account_id)).one()
-        customers.update_with_version(session, customer, values)
-        session.commit()
-        return session.exec(
-            select(Customer.status).where(Customer.account_id == account_id)
-        ).one()
 
 
 def add_check(engine, account_id: str) -> None:
@@ -73,7 +38,7 @@ def add_check(engine, account_id: str) -> None:
         customer_id = session.exec(
             select(Customer.id).where(Customer.account_id == account_id)).one()
         user_id = session.exec(
-            select(AppUser.id).where(AppUser.email == users.DEMO_PARTNER_EMAIL)).one()
+            select(AppUser.id).where(AppUser.email == demo_accounts.DEMO_PARTNER_EMAIL)).one()
         session.add(ConnectionCheck(user_id=user_id, customer_id=customer_id,
                                     target="pbx.example:3999", result="timed_out"))
         session.commit()
@@ -247,7 +212,7 @@ def test_a_deleted_drafts_account_admin_keeps_no_customer(database, partner, dra
     with Session(database) as session:
         admin = users.find_user(session, "admin@jansen.example")
     assert admin is not None and admin.customer_id is None
-    assert not admin.may_edit(customer_id)
+    assert not admin.may(permissions.EDIT_CUSTOMER, partner, customer_id)
 
 
 def test_a_draft_at_any_step_can_be_deleted(database, session, partner):

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, select
 
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, Partner
-from cloudlink_app.services import users
 from cloudlink_app.services.auth import hash_password, verify_password
-from tests.unit.state_harness import database  # noqa: F401 (fixture)
 
 PASSWORD = "correct horse battery staple"
 
@@ -70,47 +69,47 @@ def test_unicode_passwords(stored):
 
 def test_demo_users_get_a_hash_of_the_demo_password_never_the_password(database):
     with Session(database) as session:
-        ids = users.ensure_demo_users(session)
+        ids = demo_accounts.ensure_demo_users(session)
         rows = session.exec(select(AppUser).where(col(AppUser.id).in_(ids.values()))).all()
-    assert {row.email for row in rows} == {email for email, *_ in users.DEMO_ACCOUNTS}
+    assert {row.email for row in rows} == {a.email for a in demo_accounts.DEMO_ACCOUNTS}
     for row in rows:
         assert row.password_hash.startswith("$argon2id$")
-        assert users.DEMO_PASSWORD not in row.password_hash
+        assert demo_accounts.DEMO_PASSWORD not in row.password_hash
     assert len({row.password_hash for row in rows}) == len(rows)  # salted one by one
-    assert verify_password(rows[0].password_hash, users.DEMO_PASSWORD)
+    assert verify_password(rows[0].password_hash, demo_accounts.DEMO_PASSWORD)
 
 
 def test_demo_users_belong_to_their_partners_and_roles(database):
     with Session(database) as session:
-        ids = users.ensure_demo_users(session)
+        ids = demo_accounts.ensure_demo_users(session)
         partner_of = {
             user.email: session.get(Partner, user.partner_id).name
             for user in session.exec(select(AppUser))
         }
         roles = {user.email: user.role for user in session.exec(select(AppUser))}
-    for email, _, role, partner_name in users.DEMO_ACCOUNTS:
-        assert partner_of[email] == partner_name
-        assert roles[email] == role
+    for account in demo_accounts.DEMO_ACCOUNTS:
+        assert partner_of[account.email] == account.partner_name
+        assert roles[account.email] == account.role
     # The demo partner of ensure_demo_partner is the Northwind of the demo accounts.
     with Session(database) as session:
-        northwind = users.ensure_demo_partner(session)
-        anna = session.get(AppUser, ids[users.DEMO_PARTNER_EMAIL])
+        northwind = demo_accounts.ensure_demo_partner(session)
+        anna = session.get(AppUser, ids[demo_accounts.DEMO_PARTNER_EMAIL])
     assert anna.partner_id == northwind
-    assert {e for e, *_ in users.DEMO_ACCOUNTS} == set(ids)
+    assert {a.email for a in demo_accounts.DEMO_ACCOUNTS} == set(ids)
 
 
 def test_ensure_demo_users_is_idempotent_and_keeps_changed_passwords(database):
     with Session(database) as session:
-        first = users.ensure_demo_users(session)
+        first = demo_accounts.ensure_demo_users(session)
         jeroen = session.get(AppUser, first["jeroen.bakker@northwind-telecom.example"])
         jeroen.password_hash = hash_password("changed by Jeroen")
         session.add(jeroen)
         session.commit()
         kept = jeroen.password_hash
     with Session(database) as session:
-        second = users.ensure_demo_users(session)
+        second = demo_accounts.ensure_demo_users(session)
         assert second == first
         assert session.get(AppUser, second["jeroen.bakker@northwind-telecom.example"]
                            ).password_hash == kept
         assert len(session.exec(select(Partner)).all()) == 2
-        assert len(session.exec(select(AppUser)).all()) == len(users.DEMO_ACCOUNTS)
+        assert len(session.exec(select(AppUser)).all()) == len(demo_accounts.DEMO_ACCOUNTS)

@@ -10,9 +10,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from cloudlink_app import settings
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
 from cloudlink_app.services import auth, users
-from tests.unit.state_harness import add_user, database, database_rows  # noqa: F401
+from tests.support.database import add_user, database_rows
 
 NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.timezone.utc)
 
@@ -20,7 +22,7 @@ NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.timezone.utc)
 @pytest.fixture
 def anna(database) -> users.CurrentUser:
     with Session(database) as session:
-        return users.find_user(session, users.DEMO_PARTNER_EMAIL)
+        return users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL)
 
 
 @pytest.fixture
@@ -164,9 +166,9 @@ def test_the_user_is_read_fresh_from_the_database(database, anna, token):
     assert lookup(database, token).display_name == "Anna dV"
 
 
-def test_another_secret_key_invalidates_every_session(database, token, monkeypatch):
-    monkeypatch.setenv("CLOUDLINK_SECRET_KEY", "another-secret-" + "y" * 40)
-    assert lookup(database, token) is None
+def test_another_secret_key_invalidates_every_session(database, token):
+    with settings.override(secret_key="another-secret-" + "y" * 40):
+        assert lookup(database, token) is None
 
 
 def test_sign_in_prunes_ended_sessions_and_old_failures(database):
@@ -174,8 +176,8 @@ def test_sign_in_prunes_ended_sessions_and_old_failures(database):
     successful sign-in; live sessions and recent failures stay."""
     now = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.timezone.utc)
     with Session(database) as session:
-        users.ensure_demo_users(session)
-        user_id = users.find_user(session, users.DEMO_PARTNER_EMAIL).id
+        demo_accounts.ensure_demo_users(session)
+        user_id = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         old = auth.create_session(session, user_id, now - datetime.timedelta(days=3))
         live = auth.create_session(session, user_id, now - datetime.timedelta(hours=1))
         session.add(SignInAttempt(email="x@y.example", address="1.2.3.4",
@@ -183,8 +185,8 @@ def test_sign_in_prunes_ended_sessions_and_old_failures(database):
         session.add(SignInAttempt(email="x@y.example", address="1.2.3.4",
                                   attempted_at=now - datetime.timedelta(minutes=1)))
         session.commit()
-        result = auth.sign_in(session, users.DEMO_PARTNER_EMAIL, users.DEMO_PASSWORD,
-                              "127.0.0.1", now)
+        result = auth.sign_in(session, demo_accounts.DEMO_PARTNER_EMAIL,
+                              demo_accounts.DEMO_PASSWORD, "127.0.0.1", now)
         assert result.token is not None
         assert auth.user_for_token(session, old, now) is None
         assert auth.user_for_token(session, live, now) is not None

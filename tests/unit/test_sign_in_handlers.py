@@ -16,48 +16,23 @@ import urllib.parse
 import pytest
 from sqlmodel import Session
 
-from cloudlink_app import routes
+from cloudlink_app import routes, settings
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import SignInAttempt
 from cloudlink_app.services import auth, users
 from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.sign_in import SignInState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Sent,
-    Tab,
-    count,
-    database,
-    database_rows,
-)
+from tests.support.database import count, database_rows
+from tests.support.tabs import Sent, Tab
 
 pytestmark = pytest.mark.asyncio
 
-ANNA = users.DEMO_PARTNER_EMAIL
+ANNA = demo_accounts.DEMO_PARTNER_EMAIL
 SANNE = "sanne@vandermeer-bakkerij.nl"
-PASSWORD = users.DEMO_PASSWORD
+PASSWORD = demo_accounts.DEMO_PASSWORD
 FAILED = t("sign_in.failed")
 THROTTLED = t("sign_in.throttled")
-_DEMO_HASH: list[str] = []
-
-
-@pytest.fixture
-def demo(database, monkeypatch) -> None:
-    """The demo users with the demo password (hashed once: Argon2 is slow on purpose)."""
-    real_hash = auth.hash_password
-
-    def hash_once(password: str) -> str:
-        if password != PASSWORD:
-            return real_hash(password)
-        if not _DEMO_HASH:
-            _DEMO_HASH.append(real_hash(password))
-        return _DEMO_HASH[0]
-
-    with monkeypatch.context() as patch:
-        patch.setattr(auth, "hash_password", hash_once)
-        with Session(database) as session:
-            users.ensure_demo_users(session)
-
-
 def on_sign_in_page(next_path: str | None = None) -> Tab:
     """A tab without a session on /sign-in (with ?next=...)."""
     tab = Tab(None)
@@ -90,7 +65,7 @@ def scripts(sent: Sent) -> str:
 # ----- failures -----------------------------------------------------------------------
 
 
-async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(database, demo):
+async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(database, demo_users):
     wrong_password, unknown = on_sign_in_page(), on_sign_in_page()
     sent_wrong = await sign_in(wrong_password, ANNA, "not-the-password")
     sent_unknown = await sign_in(unknown, "nobody@northwind-telecom.example", PASSWORD)
@@ -104,14 +79,14 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(databas
     assert sent_wrong.changed == sent_unknown.changed
 
 
-async def test_the_message_does_not_name_the_email(database, demo):
+async def test_the_message_does_not_name_the_email(database, demo_users):
     tab = on_sign_in_page()
     await sign_in(tab, ANNA, "not-the-password")
     error = tab.state(SignInState).error
     assert "anna" not in error.lower() and "exist" not in error.lower()
 
 
-async def test_after_five_failures_sign_in_is_slowed_down(database, demo):
+async def test_after_five_failures_sign_in_is_slowed_down(database, demo_users):
     tab = on_sign_in_page()
     for _ in range(auth.MAX_FAILURES_PER_EMAIL):
         await sign_in(tab, ANNA, "not-the-password")
@@ -124,7 +99,7 @@ async def test_after_five_failures_sign_in_is_slowed_down(database, demo):
     assert THROTTLED != FAILED
 
 
-async def test_four_failures_still_let_the_right_password_in(database, demo):
+async def test_four_failures_still_let_the_right_password_in(database, demo_users):
     tab = on_sign_in_page()
     for _ in range(auth.MAX_FAILURES_PER_EMAIL - 1):
         await sign_in(tab, ANNA, "not-the-password")
@@ -133,7 +108,7 @@ async def test_four_failures_still_let_the_right_password_in(database, demo):
     assert tab.state(SignInState).error == ""
 
 
-async def test_a_failure_is_logged_without_what_was_typed(database, demo, caplog):
+async def test_a_failure_is_logged_without_what_was_typed(database, demo_users, caplog):
     tab = on_sign_in_page()
     with caplog.at_level(logging.DEBUG):
         await sign_in(tab, "typo-" + ANNA, "Secret-Typed-Password")
@@ -161,7 +136,7 @@ async def test_a_failure_is_logged_without_what_was_typed(database, demo, caplog
     ],
     ids=lambda value: repr(value)[:40],
 )
-async def test_crafted_form_data_signs_nobody_in_and_stores_nothing(database, demo,
+async def test_crafted_form_data_signs_nobody_in_and_stores_nothing(database, demo_users,
                                                                     form_data):
     tab = on_sign_in_page()
     rows_before = database_rows(database)
@@ -172,7 +147,7 @@ async def test_crafted_form_data_signs_nobody_in_and_stores_nothing(database, de
     assert database_rows(database) == rows_before
 
 
-async def test_a_wrong_password_is_counted(database, demo):
+async def test_a_wrong_password_is_counted(database, demo_users):
     tab = on_sign_in_page()
     await sign_in(tab, ANNA, "not-the-password")
     assert count(database, SignInAttempt) == 1
@@ -181,7 +156,7 @@ async def test_a_wrong_password_is_counted(database, demo):
 # ----- success ------------------------------------------------------------------------
 
 
-async def test_success_sets_the_session_cookie_and_opens_the_dashboard(database, demo):
+async def test_success_sets_the_session_cookie_and_opens_the_dashboard(database, demo_users):
     tab = on_sign_in_page()
     sent = await sign_in(tab, ANNA, PASSWORD)
     token = token_of(tab)
@@ -193,7 +168,7 @@ async def test_success_sets_the_session_cookie_and_opens_the_dashboard(database,
     assert PASSWORD not in repr(sent.deltas)
 
 
-async def test_an_account_admin_goes_to_their_account(database, demo):
+async def test_an_account_admin_goes_to_their_account(database, demo_users):
     tab = on_sign_in_page()
     sent = await sign_in(tab, SANNE, PASSWORD)
     assert sent.redirects == [routes.ACCOUNT]
@@ -205,7 +180,7 @@ async def test_an_account_admin_goes_to_their_account(database, demo):
     ["/customers/new", "/customers/K7M4-Q2XR/gateway",
      "/customers/K7M4-Q2XR/customer?from=review", "/account", "/"],
 )
-async def test_success_returns_to_the_page_asked_for(database, demo, next_path):
+async def test_success_returns_to_the_page_asked_for(database, demo_users, next_path):
     tab = on_sign_in_page(next_path)
     sent = await sign_in(tab, ANNA, PASSWORD)
     assert sent.redirects == [next_path]
@@ -241,7 +216,7 @@ async def test_a_crafted_next_is_not_a_target(next_path):
 
 
 @pytest.mark.parametrize("next_path", CRAFTED_NEXT, ids=repr)
-async def test_a_crafted_next_never_leaves_the_site(database, demo, next_path):
+async def test_a_crafted_next_never_leaves_the_site(database, demo_users, next_path):
     tab = on_sign_in_page(next_path)
     sent = await sign_in(tab, ANNA, PASSWORD)
     assert sent.redirects == [routes.DASHBOARD]
@@ -249,7 +224,7 @@ async def test_a_crafted_next_never_leaves_the_site(database, demo, next_path):
 
 @pytest.mark.parametrize("next_path", ["//evil.example", "https://evil.example",
                                        "/\\evil.example", "javascript:alert(1)"], ids=repr)
-async def test_a_crafted_next_sends_an_account_admin_to_their_account(database, demo,
+async def test_a_crafted_next_sends_an_account_admin_to_their_account(database, demo_users,
                                                                       next_path):
     tab = on_sign_in_page(next_path)
     sent = await sign_in(tab, SANNE, PASSWORD)
@@ -258,7 +233,7 @@ async def test_a_crafted_next_sends_an_account_admin_to_their_account(database, 
 
 @pytest.mark.parametrize("next_path", CRAFTED_NEXT, ids=repr)
 async def test_a_signed_in_user_on_the_sign_in_page_goes_on_but_not_off_the_site(
-    database, demo, next_path
+    database, demo_users, next_path
 ):
     tab = on_sign_in_page(next_path)
     tab.sign_in_as(ANNA)
@@ -267,7 +242,7 @@ async def test_a_signed_in_user_on_the_sign_in_page_goes_on_but_not_off_the_site
 
 
 async def test_a_signed_in_user_on_the_sign_in_page_goes_to_the_page_asked_for(
-    database, demo
+    database, demo_users
 ):
     tab = on_sign_in_page("/customers/new")
     tab.sign_in_as(ANNA)
@@ -275,7 +250,7 @@ async def test_a_signed_in_user_on_the_sign_in_page_goes_to_the_page_asked_for(
     assert sent.redirects == ["/customers/new"]
 
 
-async def test_success_clears_a_notice_from_before(database, demo):
+async def test_success_clears_a_notice_from_before(database, demo_users):
     tab = on_sign_in_page()
     await tab.send(SessionState, "dismiss_notice")  # refused: no session
     assert tab.state(SessionState).notice == t("notice.not_signed_in")
@@ -283,7 +258,7 @@ async def test_success_clears_a_notice_from_before(database, demo):
     assert tab.state(SessionState).notice == ""
 
 
-async def test_a_success_clears_the_earlier_error(database, demo):
+async def test_a_success_clears_the_earlier_error(database, demo_users):
     tab = on_sign_in_page()
     await sign_in(tab, ANNA, "not-the-password")
     await sign_in(tab, ANNA, PASSWORD)
@@ -293,25 +268,21 @@ async def test_a_success_clears_the_earlier_error(database, demo):
 # ----- demo mode ------------------------------------------------------------------------
 
 
-async def test_demo_mode_lists_the_demo_accounts_and_the_password(database, demo,
-                                                                  monkeypatch):
-    monkeypatch.setenv("CLOUDLINK_DEMO_MODE", "1")
+async def test_demo_mode_lists_the_demo_accounts_and_the_password(database, demo_users):
     tab = on_sign_in_page()
-    await tab.send(SignInState, "load")
+    with settings.override(demo_mode=True):
+        await tab.send(SignInState, "load")
     state = tab.state(SignInState)
     assert state.demo_mode is True
     assert state.demo_password == PASSWORD
-    assert [a.email for a in state.demo_accounts] == [a[0] for a in users.DEMO_ACCOUNTS]
+    assert [a.email for a in state.demo_accounts] == [a.email for a in demo_accounts.DEMO_ACCOUNTS]
 
 
 @pytest.mark.parametrize("value", [None, "", "0", "no"])
-async def test_outside_demo_mode_nothing_is_listed(database, demo, monkeypatch, value):
-    if value is None:
-        monkeypatch.delenv("CLOUDLINK_DEMO_MODE", raising=False)
-    else:
-        monkeypatch.setenv("CLOUDLINK_DEMO_MODE", value)
+async def test_outside_demo_mode_nothing_is_listed(database, demo_users, value):
     tab = on_sign_in_page()
-    sent = await tab.send(SignInState, "load")
+    with settings.override(demo_mode=settings.parse_bool("CLOUDLINK_DEMO_MODE", value)):
+        sent = await tab.send(SignInState, "load")
     state = tab.state(SignInState)
     assert (state.demo_mode, state.demo_password, state.demo_accounts) == (False, "", [])
     assert PASSWORD not in repr(sent.deltas) and ANNA not in repr(sent.deltas)
@@ -320,7 +291,7 @@ async def test_outside_demo_mode_nothing_is_listed(database, demo, monkeypatch, 
 # ----- signing out ----------------------------------------------------------------------
 
 
-async def test_sign_out_ends_the_session_on_the_server(database, demo):
+async def test_sign_out_ends_the_session_on_the_server(database, demo_users):
     tab = on_sign_in_page()
     await sign_in(tab, ANNA, PASSWORD)
     token = token_of(tab)
@@ -335,7 +306,7 @@ async def test_sign_out_ends_the_session_on_the_server(database, demo):
     assert f'location.replace("{routes.SIGN_IN}")' in text
 
 
-async def test_sign_out_ends_only_this_session(database, demo):
+async def test_sign_out_ends_only_this_session(database, demo_users):
     first, second = on_sign_in_page(), on_sign_in_page()
     await sign_in(first, ANNA, PASSWORD)
     await sign_in(second, ANNA, PASSWORD)
@@ -343,7 +314,7 @@ async def test_sign_out_ends_only_this_session(database, demo):
     assert user_of(database, token_of(second)).email == ANNA
 
 
-async def test_the_old_token_does_not_sign_in_again(database, demo):
+async def test_the_old_token_does_not_sign_in_again(database, demo_users):
     tab = on_sign_in_page()
     await sign_in(tab, ANNA, PASSWORD)
     token = token_of(tab)

@@ -8,39 +8,18 @@ import datetime
 import pytest
 from sqlmodel import Session, col, select
 
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession
 from cloudlink_app.services import auth, users
-from tests.unit.state_harness import database, database_rows  # noqa: F401 (fixture)
+from tests.support.database import database_rows
 
 NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.timezone.utc)
-ANNA = users.DEMO_PARTNER_EMAIL
+ANNA = demo_accounts.DEMO_PARTNER_EMAIL
 JEROEN = "jeroen.bakker@northwind-telecom.example"
-PASSWORD = users.DEMO_PASSWORD
+PASSWORD = demo_accounts.DEMO_PASSWORD
 HOME = "203.0.113.7"
 ELSEWHERE = "198.51.100.9"
-
-
-_DEMO_HASH: list[str] = []
-
-
-@pytest.fixture
-def demo(database, monkeypatch) -> dict[str, int]:
-    """The demo accounts with the demo password. One hash for all of them, made once:
-    Argon2 is slow on purpose (test_passwords.py checks the real per-user salts)."""
-    real_hash = auth.hash_password
-
-    def hash_once(password: str) -> str:
-        if password != PASSWORD:
-            return real_hash(password)
-        if not _DEMO_HASH:
-            _DEMO_HASH.append(real_hash(password))
-        return _DEMO_HASH[0]
-
-    with monkeypatch.context() as patch:
-        patch.setattr(auth, "hash_password", hash_once)
-        with Session(database) as session:
-            return users.ensure_demo_users(session)
 
 
 def sign_in(database, email, password, address=HOME, now=NOW) -> auth.SignInResult:
@@ -64,25 +43,25 @@ def add_failures(database, count, email, address, at=NOW):
         session.commit()
 
 
-def test_the_right_password_signs_in(database, demo):
+def test_the_right_password_signs_in(database, demo_users):
     result = sign_in(database, ANNA, PASSWORD)
     assert result.ok and not result.throttled
-    assert result.user.id == demo[ANNA] and result.user.email == ANNA
+    assert result.user.id == demo_users[ANNA] and result.user.email == ANNA
     with Session(database) as session:
         assert auth.user_for_token(session, result.token, now=NOW) == result.user
 
 
 @pytest.mark.parametrize("typed", ["  Anna.deVries@Northwind-Telecom.example ", ANNA.upper()])
-def test_the_email_is_compared_case_insensitively(database, demo, typed):
-    assert sign_in(database, typed, PASSWORD).user.id == demo[ANNA]
+def test_the_email_is_compared_case_insensitively(database, demo_users, typed):
+    assert sign_in(database, typed, PASSWORD).user.id == demo_users[ANNA]
 
 
-def test_the_account_admin_signs_in_too(database, demo):
+def test_the_account_admin_signs_in_too(database, demo_users):
     result = sign_in(database, "sanne@vandermeer-bakkerij.nl", PASSWORD)
     assert result.ok and result.user.role == users.ACCOUNT_ADMIN_ROLE
 
 
-def test_a_wrong_password_fails_and_is_recorded(database, demo):
+def test_a_wrong_password_fails_and_is_recorded(database, demo_users):
     result = sign_in(database, ANNA, "wrong")
     assert result == auth.SignInResult(token=None, user=None, throttled=False)
     assert failures(database, email=ANNA, address=HOME) == 1
@@ -90,7 +69,7 @@ def test_a_wrong_password_fails_and_is_recorded(database, demo):
         assert session.exec(select(UserSession)).all() == []
 
 
-def test_an_unknown_email_fails_the_same_way_and_is_recorded(database, demo, monkeypatch):
+def test_an_unknown_email_fails_the_same_way_and_is_recorded(database, demo_users, monkeypatch):
     verified = []
     real_verify = auth.verify_password
     monkeypatch.setattr(
@@ -116,19 +95,19 @@ def test_a_user_without_a_password_cannot_sign_in(database):
     [(None, PASSWORD), (ANNA, None), (42, PASSWORD), (ANNA, ["x"]), ({"e": 1}, {}),
      ("a" * 250 + "@x.nl", PASSWORD), (ANNA, "p" * (auth.PASSWORD_MAX + 1))],
 )
-def test_wrong_types_and_sizes_are_a_plain_failure(database, demo, email, password):
+def test_wrong_types_and_sizes_are_a_plain_failure(database, demo_users, email, password):
     before = database_rows(database)
     result = sign_in(database, email, password)
     assert result == auth.SignInResult(token=None, user=None, throttled=False)
     assert database_rows(database) == before
 
 
-def test_the_longest_allowed_password_is_checked(database, demo):
+def test_the_longest_allowed_password_is_checked(database, demo_users):
     assert not sign_in(database, ANNA, "p" * auth.PASSWORD_MAX).ok
     assert failures(database, email=ANNA) == 1
 
 
-def test_five_failures_for_an_email_throttle_it_even_with_the_right_password(database, demo):
+def test_five_failures_for_an_email_throttle_it_even_with_the_right_password(database, demo_users):
     assert auth.MAX_FAILURES_PER_EMAIL == 5
     for attempt in range(5):
         result = sign_in(database, ANNA, f"guess {attempt}", now=NOW + datetime.timedelta(seconds=attempt))
@@ -143,13 +122,13 @@ def test_five_failures_for_an_email_throttle_it_even_with_the_right_password(dat
     assert sign_in(database, JEROEN, PASSWORD).ok
 
 
-def test_a_throttled_attempt_does_not_check_the_password(database, demo, monkeypatch):
+def test_a_throttled_attempt_does_not_check_the_password(database, demo_users, monkeypatch):
     add_failures(database, 5, ANNA, ELSEWHERE)
     monkeypatch.setattr(auth, "verify_password", lambda *a: pytest.fail("verified"))
     assert sign_in(database, ANNA, PASSWORD).throttled
 
 
-def test_twenty_failures_from_an_address_throttle_every_email_from_it(database, demo):
+def test_twenty_failures_from_an_address_throttle_every_email_from_it(database, demo_users):
     assert auth.MAX_FAILURES_PER_ADDRESS == 20
     # Spread over many emails, none of which reaches its own limit.
     for index in range(19):
@@ -163,7 +142,7 @@ def test_twenty_failures_from_an_address_throttle_every_email_from_it(database, 
     assert failures(database, address=HOME) == 20
 
 
-def test_failures_older_than_the_window_do_not_count(database, demo):
+def test_failures_older_than_the_window_do_not_count(database, demo_users):
     assert auth.FAILURE_WINDOW == datetime.timedelta(minutes=15)
     add_failures(database, 5, ANNA, HOME, at=NOW)
     add_failures(database, 20, "other@example.com", ELSEWHERE, at=NOW)
@@ -175,14 +154,14 @@ def test_failures_older_than_the_window_do_not_count(database, demo):
     assert sign_in(database, JEROEN, PASSWORD, address=ELSEWHERE, now=later).ok
 
 
-def test_a_sliding_window_counts_only_the_recent_failures(database, demo):
+def test_a_sliding_window_counts_only_the_recent_failures(database, demo_users):
     add_failures(database, 3, ANNA, HOME, at=NOW - datetime.timedelta(minutes=20))
     add_failures(database, 4, ANNA, HOME, at=NOW)
     assert not sign_in(database, ANNA, "wrong").throttled  # 4 recent + this one
     assert sign_in(database, ANNA, PASSWORD).throttled
 
 
-def test_success_clears_that_emails_failures_only(database, demo):
+def test_success_clears_that_emails_failures_only(database, demo_users):
     add_failures(database, 3, ANNA, HOME)
     add_failures(database, 1, ANNA, ELSEWHERE)
     add_failures(database, 3, JEROEN, HOME)
@@ -195,7 +174,7 @@ def test_success_clears_that_emails_failures_only(database, demo):
     assert sign_in(database, ANNA, PASSWORD).ok
 
 
-def test_the_address_is_cut_to_its_column(database, demo):
+def test_the_address_is_cut_to_its_column(database, demo_users):
     long_address = "x" * 200
     sign_in(database, ANNA, "wrong", address=long_address)
     assert failures(database, address=long_address[: auth.ADDRESS_MAX]) == 1
@@ -203,23 +182,23 @@ def test_the_address_is_cut_to_its_column(database, demo):
     assert failures(database, address="") == 1
 
 
-def test_an_outdated_hash_is_upgraded_on_sign_in(database, demo):
+def test_an_outdated_hash_is_upgraded_on_sign_in(database, demo_users):
     from argon2 import PasswordHasher
 
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     with Session(database) as session:
-        anna = session.get(AppUser, demo[ANNA])
+        anna = session.get(AppUser, demo_users[ANNA])
         anna.password_hash = weak
         session.add(anna)
         session.commit()
     assert sign_in(database, ANNA, PASSWORD).ok
     with Session(database) as session:
-        upgraded = session.get(AppUser, demo[ANNA]).password_hash
+        upgraded = session.get(AppUser, demo_users[ANNA]).password_hash
     assert upgraded != weak and auth.verify_password(upgraded, PASSWORD)
     assert not auth._hasher.check_needs_rehash(upgraded)
 
 
-def test_the_password_is_never_stored_or_logged(database, demo, caplog):
+def test_the_password_is_never_stored_or_logged(database, demo_users, caplog):
     secret = "my-very-secret-guess"
     with caplog.at_level("DEBUG"):
         sign_in(database, ANNA, secret)

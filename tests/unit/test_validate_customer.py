@@ -9,29 +9,11 @@ from cloudlink_app.domain.forms import (
     SupportContactRow,
 )
 from cloudlink_app.domain.validation import validate_customer
-
-
-def _complete_form(**changes):
-    form = CustomerForm(
-        customer_name="Acme B.V.",
-        country="NL",
-        street_address="Keizersgracht 1",
-        city="Amsterdam",
-        postal_code="1015 CJ",
-        business_type="information_technology",
-        default_language="nl",
-        email_domains=[DomainRow(1, "acme.nl")],
-        admin_contacts=[AdminContactRow(1, "Anna", "de Vries", "anna@acme.nl")],
-        support_contacts=[
-            SupportContactRow(1, "maintainer", "Piet Jansen", "piet@acme.nl"),
-            SupportContactRow(2, "onsite_admin", "Sara Bakker", "sara@acme.nl"),
-        ],
-    )
-    return dataclasses.replace(form, **changes)
+from tests.support.builders import valid_form
 
 
 def test_a_complete_form_passes():
-    assert validate_customer(_complete_form()) == {}
+    assert validate_customer(valid_form()) == {}
 
 
 def test_an_untouched_form_lists_what_to_do():
@@ -80,7 +62,7 @@ def test_errors_come_in_the_order_of_the_page():
 
 
 def test_business_type_and_language_come_from_their_lists():
-    form = _complete_form(business_type="casino", default_language="xx")
+    form = valid_form(business_type="casino", default_language="xx")
     assert validate_customer(form) == {
         "business_type": "Select the business type",
         "default_language": "Select the default language",
@@ -88,12 +70,12 @@ def test_business_type_and_language_come_from_their_lists():
 
 
 def test_every_business_type_and_language_is_accepted():
-    assert validate_customer(_complete_form(business_type="other")) == {}
-    assert validate_customer(_complete_form(default_language="da")) == {}
+    assert validate_customer(valid_form(business_type="other")) == {}
+    assert validate_customer(valid_form(default_language="da")) == {}
 
 
 def test_the_country_decides_the_address_rules():
-    form = _complete_form(country="US", postal_code="94043", city="Mountain View")
+    form = valid_form(country="US", postal_code="94043", city="Mountain View")
     assert validate_customer(form) == {
         "state_province": "Select the state or province"
     }
@@ -101,7 +83,7 @@ def test_the_country_decides_the_address_rules():
 
 
 def test_domain_ownership_is_asked_with_the_normal_form():
-    form = _complete_form(email_domains=[DomainRow(4, "Bücher.Example")])
+    form = valid_form(email_domains=[DomainRow(4, "Bücher.Example")])
     errors = validate_customer(
         form, is_claimed_elsewhere=lambda normal: normal == "xn--bcher-kva.example"
     )
@@ -113,7 +95,7 @@ def test_domain_ownership_is_asked_with_the_normal_form():
 
 
 def test_no_email_domains_is_fine():
-    assert validate_customer(_complete_form(email_domains=[])) == {}
+    assert validate_customer(valid_form(email_domains=[])) == {}
 
 
 def test_messages_follow_the_language():

@@ -13,34 +13,20 @@ from sqlmodel import Session, select
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import ConnectionCheck, Customer
 from cloudlink_app.services import customers, users, wizard
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
+from tests.support.builders import gateway_form, pbx_form, result, sync_form, unique_mac
+from tests.support.database import (
+    add_checks,
     add_partner,
     add_user,
-    database,
-    database_rows,
-    demo_partner_id,
-)
-from tests.unit.wizard_harness import (
-    add_checks,
     customer_row,
-    gateway_form,
+    database_rows,
     make_customer,
-    pbx_form,
-    result,
     set_columns,
-    sync_form,
-    unique_mac,
     user_id,
     version,
 )
 
 APPLIANCE, SMBC, VA = wizard_path.APPLIANCE, wizard_path.SMBC, wizard_path.VA
-
-
-@pytest.fixture
-def partner(database) -> int:
-    """The demo partner's id."""
-    return demo_partner_id(database)
 
 
 def completed(engine, account_id: str) -> set[str]:

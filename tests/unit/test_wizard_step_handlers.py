@@ -2,11 +2,11 @@
 Sync, Review) refuse crafted events and change nothing.
 
 Every public method of a state is an event a browser can send with any arguments.
-These tests send such events through Reflex's own event processing (state_harness.Tab;
+These tests send such events through Reflex's own event processing (tests.support.tabs.Tab;
 the background "Check connection" too, on a StateProxy as Reflex runs it) and check the
 notice that says why, that the state is exactly as before, and that nothing was written
 to the database; and that the buttons do what they should when they may. The real TCP
-check is replaced (wizard_harness.fake_checks): services/connection.py has its own tests.
+check is replaced (tests.support.fakes.fake_checks): services/connection.py has its own tests.
 """
 
 from __future__ import annotations
@@ -18,40 +18,34 @@ from reflex_base.utils.form import FORM_DATA_ENTRIES_KEY
 from sqlmodel import Session
 
 from cloudlink_app import routes
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import ConnectionCheck
-from cloudlink_app.services import connection, users, wizard
-from cloudlink_app.state import connection_check, gateway_step, pbx_step, sync_step
+from cloudlink_app.services import connection, connection_checks, users, wizard
+from cloudlink_app.state import gateway_step, pbx_step, sync_step
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.gateway_step import GatewayStepState
 from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.sync_step import SyncStepState
-from tests.unit.state_harness import (  # noqa: F401 (fixtures)
-    Tab,
+from tests.support.builders import gateway_form
+from tests.support.database import (
+    add_checks,
     add_partner,
     add_user,
     count,
-    database,
+    customer_row,
     database_rows,
     demo_partner_id,
-    tab,
-)
-from tests.unit.wizard_harness import (
-    STATES,
-    USER_VARS,
-    add_checks,
-    assert_refused,
-    customer_row,
-    fake_checks,
-    gateway_form,
     make_customer,
-    open_step,
     set_columns,
     user_id,
     version,
 )
+from tests.support.fakes import fake_checks
+from tests.support.refusals import USER_VARS, assert_refused
+from tests.support.tabs import STATES, Tab, open_step
 
 pytestmark = pytest.mark.asyncio
 
@@ -74,14 +68,14 @@ NOT_TEXT = [
 
 # (step, setter, var, longest value accepted)
 TEXT_SETTERS = [
-    (GATEWAY, "set_site_name", "site_name", gateway_step.MAX_LENGTH[forms.SITE_NAME]),
+    (GATEWAY, "set_site_name", "site_name", gateway_step.GatewayStepState.MAX_LENGTH[forms.SITE_NAME]),
     *[
-        (GATEWAY, f"set_{name}", name, gateway_step.MAX_LENGTH[name])
+        (GATEWAY, f"set_{name}", name, gateway_step.GatewayStepState.MAX_LENGTH[name])
         for name in ("site_street_address", "site_address_line2", "site_city",
                      "site_state_province", "site_postal_code")
     ],
-    (GATEWAY, "set_mac_address", "mac_address", gateway_step.MAX_LENGTH[forms.MAC_ADDRESS]),
-    (GATEWAY, "set_system_id", "system_id", gateway_step.MAX_LENGTH[forms.SYSTEM_ID]),
+    (GATEWAY, "set_mac_address", "mac_address", gateway_step.GatewayStepState.MAX_LENGTH[forms.MAC_ADDRESS]),
+    (GATEWAY, "set_system_id", "system_id", gateway_step.GatewayStepState.MAX_LENGTH[forms.SYSTEM_ID]),
     (PBX, "set_pbx_address", "pbx_address", pbx_step.ADDRESS_MAX),
     (PBX, "set_pbx_port", "pbx_port", pbx_step.PORT_MAX),
     (SYNC, "set_sync_address", "sync_address", sync_step.ADDRESS_MAX),
@@ -401,10 +395,11 @@ async def test_setvar_goes_through_the_fields_own_checks(
         (CONNECT, "connected", True),
         (CONNECT, "skipped", True),
         (CONNECT, "checking", True),
-        (SYNC, "_reachable", True),
+        (SYNC, "_check_result", "reachable"),
         (SYNC, "_started", True),
         (REVIEW, "onboarded", True),
-        (GATEWAY, "_user_email", "someone@else.example"),
+        (GATEWAY, "session_token", "x" * 43),  # SessionState's: another session's cookie
+        (REVIEW, "lang", "nl"),  # SessionState's: the language of every message
         (GATEWAY, "errors", {}),
     ],
 )
@@ -610,7 +605,7 @@ async def test_events_on_a_customer_that_is_not_the_users_are_refused(
     asked = fake_checks(monkeypatch)
     tab.sign_in_as(other_partner_user(database))
     await assert_refused(tab, database, STATES[step], handler,
-                         t("notice.customer_not_found"))
+                         t("notice.customer_not_found"), ignore=USER_VARS)
     assert asked == []
 
 
@@ -640,7 +635,7 @@ async def test_save_and_return_is_refused_to_an_account_admin(tab, database, ste
         await tab.send(STATES[step], setter, value=value)
     tab.sign_in_as(account_admin(database, account_id))
     await assert_refused(tab, database, STATES[step], "save_and_return",
-                         t("notice.partners_only"))
+                         t("notice.partners_only"), ignore=USER_VARS)
     assert tab.state(STATES[step]).loaded == account_id
 
 
@@ -665,7 +660,7 @@ async def test_an_account_admin_cannot_check_a_connection(tab, database, monkeyp
     asked = fake_checks(monkeypatch)
     tab.sign_in_as(account_admin(database, account_id))
     await assert_refused(tab, database, STATES[step], "check_connection",
-                         t("notice.partners_only_check"))
+                         t("notice.partners_only_check"), ignore=USER_VARS)
     assert asked == []
     assert count(database, ConnectionCheck) == 0
 
@@ -675,18 +670,30 @@ async def test_connection_check_refusal(database):
     account_id = make_customer(database, partner, PBX)
     admin = account_admin(database, account_id)
     with Session(database) as session:
-        partner_user = users.find_user(session, users.DEMO_PARTNER_EMAIL)
+        partner_user = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL)
         admin_user = users.find_user(session, admin)
-        assert connection_check.refusal(session, partner_user) is None
-        assert connection_check.refusal(session, admin_user) == "notice.partners_only_check"
+        assert connection_checks.refusal(session, partner_user, account_id) is None
+        assert (connection_checks.refusal(session, admin_user, account_id)
+                == "notice.partners_only_check")
     add_checks(database, partner_user.id, account_id, [1] * (RATE_COUNT - 1) + [61, 120])
     with Session(database) as session:
-        assert connection_check.refusal(session, partner_user) is None
+        assert connection_checks.refusal(session, partner_user, account_id) is None
     add_checks(database, partner_user.id, account_id, [59])
     with Session(database) as session:
-        assert connection_check.refusal(session, partner_user) == "notice.too_many_checks"
+        assert (connection_checks.refusal(session, partner_user, account_id)
+                == "notice.too_many_checks")
         # The admin's refusal comes first whatever the count.
-        assert connection_check.refusal(session, admin_user) == "notice.partners_only_check"
+        assert (connection_checks.refusal(session, admin_user, account_id)
+                == "notice.partners_only_check")
+
+
+async def test_connection_check_refusal_of_another_partners_customer(database):
+    # Checked on the customer's row: another partner's customer is not found at all.
+    rival = make_customer(database, add_partner(database, "Rival Telecom"), PBX)
+    with Session(database) as session:
+        partner_user = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL)
+        assert (connection_checks.refusal(session, partner_user, rival)
+                == "notice.customer_not_found")
 
 
 # ----- the rate limit ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Send events to the app's states the way Reflex does for a browser, and look at
-what changed.
+"""A browser tab: send events to the app's states the way Reflex does for a browser,
+and look at what changed.
 
 A `Tab` is one browser tab: a real root `reflex.state.State` with all its substates.
 `Tab.send` looks the handler up by its event name in Reflex's registry (as the event
@@ -11,19 +11,19 @@ handler (`@rx.event(background=True)`) runs as `BaseStateEventProcessor._execute
 runs it: on a `StateProxy` of the state, with no root state (the lock is not held),
 its `async with self` blocks taking the tab's tree from the tab's state manager.
 
-Not a test module: test modules import the fixtures and helpers from here.
+Opening a page (`open_customer`, `open_step`) sets the route and runs its on_load
+event; `type_form` types a whole Customer step, event by event.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib
+import urllib.parse
 import uuid
 from typing import Any
 
-import pytest
-import pytest_asyncio
-import sqlalchemy as sa
 from reflex.istate.manager.memory import StateManagerMemory
 from reflex.istate.manager.token import BaseStateToken
 from reflex.istate.proxy import StateProxy
@@ -33,21 +33,44 @@ from reflex_base.event import Event
 from reflex_base.event.context import EventContext
 from reflex_base.event.processor.base_state_processor import process_event
 from reflex_base.registry import RegistrationContext
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-# Registers the pages, their states and the route argument `account_id`.
-import cloudlink_app.cloudlink_app  # noqa: F401
 from cloudlink_app import routes
-from cloudlink_app.domain import forms
-from cloudlink_app.models import AppUser, Partner
-from cloudlink_app.services import auth, customers, users
+from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain import forms, wizard_path
+from cloudlink_app.models import AppUser
+from cloudlink_app.services import auth
 from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
+from cloudlink_app.state.gateway_step import GatewayStepState
+from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.review_step import ReviewStepState
+from cloudlink_app.state.sync_step import SyncStepState
+
+# The app module registers the pages, their states and the route argument `account_id`.
+importlib.import_module("cloudlink_app.cloudlink_app")
 
 # Vars a handler does not own: the notice (the one thing a refusal changes) and what
 # Reflex itself keeps about the route and hydration.
 _NOT_COMPARED = frozenset({"notice", "router_data", "is_hydrated", "_reflex_internal_links"})
 _VAR_SUFFIX = "_rx_state_"
+
+# The steps after the Customer step: their states and routes, by step key.
+STATES = {
+    wizard_path.GATEWAY: GatewayStepState,
+    wizard_path.PBX: PbxStepState,
+    wizard_path.CONNECT: ConnectStepState,
+    wizard_path.SYNC: SyncStepState,
+    wizard_path.REVIEW: ReviewStepState,
+}
+ROUTES = {
+    wizard_path.GATEWAY: routes.GATEWAY_STEP,
+    wizard_path.PBX: routes.PBX_STEP,
+    wizard_path.CONNECT: routes.CONNECT_STEP,
+    wizard_path.SYNC: routes.SYNC_STEP,
+    wizard_path.REVIEW: routes.REVIEW_STEP,
+}
 
 
 @dataclasses.dataclass
@@ -81,7 +104,7 @@ class Sent:
 class Tab:
     """One browser tab: its own client token and state tree."""
 
-    def __init__(self, email: str | None = users.DEMO_PARTNER_EMAIL) -> None:
+    def __init__(self, email: str | None = demo_accounts.DEMO_PARTNER_EMAIL) -> None:
         """A new tab, signed in as ``email`` (the demo partner user), or as nobody."""
         self.token = uuid.uuid4().hex
         self.root = State(_reflex_internal_init=True)
@@ -200,113 +223,6 @@ class Tab:
         }
 
 
-def database_rows(engine: sa.engine.Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, to show that nothing was written."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted(
-                (tuple(row) for row in connection.execute(sa.select(table))), key=repr
-            )
-            for table in SQLModel.metadata.sorted_tables
-        }
-
-
-def count(engine: sa.engine.Engine, model: type[SQLModel]) -> int:
-    """How many rows a table has."""
-    with Session(engine) as session:
-        return session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
-
-
-def add_partner(engine: sa.engine.Engine, name: str) -> int:
-    """Create a partner organisation; returns its id."""
-    with Session(engine) as session:
-        partner = Partner(name=name)
-        session.add(partner)
-        session.commit()
-        return partner.id
-
-
-def add_user(
-    engine: sa.engine.Engine,
-    email: str,
-    role: str,
-    partner_id: int,
-    customer_id: int | None = None,
-) -> None:
-    """Create a user who can sign in."""
-    with Session(engine) as session:
-        session.add(
-            AppUser(
-                email=email,
-                display_name=email.split("@")[0],
-                role=role,
-                partner_id=partner_id,
-                customer_id=customer_id,
-            )
-        )
-        session.commit()
-
-
-def demo_partner_id(engine: sa.engine.Engine) -> int:
-    """The id of the demo partner the app runs as."""
-    with Session(engine) as session:
-        return users.ensure_demo_partner(session)
-
-
-def save(
-    engine: sa.engine.Engine,
-    partner_id: int,
-    form: forms.CustomerForm,
-    *,
-    complete: bool = True,
-    account_id: str | None = None,
-    expected_version: int | None = None,
-) -> customers.CustomerRecord:
-    """Save a customer through the service, as the state does."""
-    with Session(engine, expire_on_commit=False) as session:
-        return customers.save_customer(
-            session,
-            partner_id=partner_id,
-            account_id=account_id,
-            expected_version=expected_version,
-            form=form,
-            complete=complete,
-        )
-
-
-def valid_form(name: str = "Acme Trading BV", domain: str = "acme.example") -> forms.CustomerForm:
-    """A Customer step that passes every rule (a Dutch address)."""
-    mail = domain or "acme.example"
-    return forms.CustomerForm(
-        customer_name=name,
-        country="NL",
-        street_address="Keizersgracht 1",
-        city="Amsterdam",
-        postal_code="1012ab",
-        business_type="retail",
-        default_language="nl",
-        email_domains=[forms.DomainRow(1, domain)] if domain else [],
-        admin_contacts=[forms.AdminContactRow(2, "Ada", "Lovelace", f"ada@{mail}")],
-        support_contacts=[
-            forms.SupportContactRow(3, forms.ROLE_MAINTAINER, "Mo Main", f"mo@{mail}"),
-            forms.SupportContactRow(4, forms.ROLE_ONSITE_ADMIN, "Olga Site", f"olga@{mail}"),
-        ],
-    )
-
-
-def claim_race(monkeypatch) -> None:
-    """Make the service's first domain check miss a claim, as when another account's
-    save commits between the check and the insert; later checks see the truth."""
-    real = customers.domain_claimed_elsewhere
-    calls = []
-
-    def not_yet_claimed(session, normal, customer_id):
-        calls.append(normal)
-        return False if len(calls) == 1 else real(session, normal, customer_id)
-
-    monkeypatch.setattr(customers, "domain_claimed_elsewhere", not_yet_claimed)
-
-
 async def type_form(tab: Tab, form: forms.CustomerForm) -> None:
     """Type a whole form into a freshly loaded Customer step, event by event.
 
@@ -339,38 +255,13 @@ async def type_form(tab: Tab, form: forms.CustomerForm) -> None:
 async def open_customer(tab: Tab, account_id: str) -> Sent:
     """Open /customers/{account_id}/customer in the tab (its on_load event)."""
     tab.open_route(routes.CUSTOMER_STEP, account_id=account_id)
-    return await tab.customer("load_customer")
+    return await tab.customer("load")
 
 
-@pytest.fixture
-def database() -> sa.engine.Engine:
-    """The app's test database (REFLEX_DB_URL, set by tests/conftest.py): tables
-    created, every row deleted, then the demo partner and its user added."""
-    engine = get_engine()
-    # tests/conftest.py only sets REFLEX_DB_URL when it is unset: never empty a
-    # database that a developer's environment pointed the app at.
-    if engine.url.get_backend_name() != "sqlite" or "cloudlink-tests-" not in str(
-        engine.url.database
-    ):
-        pytest.fail(f"not the test database made by tests/conftest.py: {engine.url!r}")
-    SQLModel.metadata.create_all(engine)
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
-    demo_partner_id(engine)
-    return engine
-
-
-@pytest.fixture
-def tab(database) -> Tab:
-    """A browser tab signed in as the demo partner user, on no page yet."""
-    return Tab()
-
-
-@pytest_asyncio.fixture
-async def new_customer(tab: Tab) -> Tab:
-    """A tab on /customers/new after its on_load: a blank Customer step."""
-    tab.open_route(routes.NEW_CUSTOMER)
-    await tab.customer("load_new_customer")
-    assert tab.customer_step.loaded == "new"
-    return tab
+async def open_step(tab: Tab, step: str, account_id: str, **query: str) -> Sent:
+    """Open /customers/{account_id}/{step}?{query} in the tab (its on_load event)."""
+    url = routes.step_url(account_id, step)
+    if query:
+        url += "?" + urllib.parse.urlencode(query)
+    tab.open_route(ROUTES[step], as_path=url, account_id=account_id, **query)
+    return await tab.send(STATES[step], "load")

@@ -1,89 +1,114 @@
-"""Customers at any point of the wizard, and the steps after the Customer step driven
-through Reflex's event processing (state_harness.Tab).
+"""Rows in the test database: partners and users, customers saved through the
+services at any point of the wizard, and every row at once (to show nothing was written).
 
-Not a test module: test modules import the helpers from here, and the fixtures from
-state_harness.
+Every helper takes the engine (the `database` fixture) and opens its own session.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import itertools
-import urllib.parse
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
-from cloudlink_app import routes
+from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
-from cloudlink_app.models import AppUser, ConnectionCheck, Customer, utc_now
-from cloudlink_app.services import connection, users, wizard
-from cloudlink_app.services.connection import ConnectionResult
-from cloudlink_app.state.connect_step import ConnectStepState
-from cloudlink_app.state.gateway_step import GatewayStepState
-from cloudlink_app.state.pbx_step import PbxStepState
-from cloudlink_app.state.review_step import ReviewStepState
-from cloudlink_app.state.sync_step import SyncStepState
-from tests.unit.state_harness import Sent, Tab, database_rows, save, valid_form
+from cloudlink_app.models import AppUser, ConnectionCheck, Customer, Partner, utc_now
+from cloudlink_app.services import customers, wizard
+from tests.support.builders import (
+    gateway_form,
+    pbx_form,
+    result,
+    sync_form,
+    unique_number,
+    valid_form,
+)
 
-STATES = {
-    wizard_path.GATEWAY: GatewayStepState,
-    wizard_path.PBX: PbxStepState,
-    wizard_path.CONNECT: ConnectStepState,
-    wizard_path.SYNC: SyncStepState,
-    wizard_path.REVIEW: ReviewStepState,
-}
-ROUTES = {
-    wizard_path.GATEWAY: routes.GATEWAY_STEP,
-    wizard_path.PBX: routes.PBX_STEP,
-    wizard_path.CONNECT: routes.CONNECT_STEP,
-    wizard_path.SYNC: routes.SYNC_STEP,
-    wizard_path.REVIEW: routes.REVIEW_STEP,
-}
-# The user is read from the database by the handlers: that refresh is not a change.
-USER_VARS = frozenset({"is_partner", "user_name"})
-
-_numbers = itertools.count(1)
+# Later steps' stored values (for `advance`): onboarded, a problem (the PBX was not
+# reachable and the Connect step skipped), and at the PBX step.
+ONBOARDED = {"completed_steps": "customer,gateway,pbx,connect,review",
+             "deployment_type": wizard_path.APPLIANCE, "onboarded": True}
+PROBLEM = {"completed_steps": "customer,gateway,pbx,connect",
+           "deployment_type": wizard_path.APPLIANCE, "connection_skipped": True}
+AT_PBX = {"completed_steps": "customer,gateway", "deployment_type": wizard_path.APPLIANCE}
 
 
-def unique_mac() -> str:
-    """A unicast MAC address (normal form) no other customer of the test run has."""
-    n = next(_numbers)
-    return "02:00:00:00:" + f"{n >> 8 & 0xFF:02X}:{n & 0xFF:02X}"
+def database_rows(engine: sa.engine.Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that nothing was written."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(row) for row in connection.execute(sa.select(table))), key=repr
+            )
+            for table in SQLModel.metadata.sorted_tables
+        }
 
 
-def gateway_form(deployment: str = wizard_path.APPLIANCE, mac: str | None = None,
-                 system_id: str = "SMBC-0042", **changes: Any) -> forms.GatewayForm:
-    """A Gateway step that passes every rule (the site at the customer's address)."""
-    form = forms.GatewayForm(
-        site_name="Head office",
-        deployment_type=deployment,
-        mac_address=(mac or unique_mac()) if deployment == wizard_path.APPLIANCE else "",
-        system_id=system_id if deployment != wizard_path.APPLIANCE else "",
-    )
-    return dataclasses.replace(form, **changes)
+def count(engine: sa.engine.Engine, model: type[SQLModel]) -> int:
+    """How many rows a table has."""
+    with Session(engine) as session:
+        return session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
 
 
-def pbx_form(address: str = "pbx.acme.example", port: str = "3999",
-             pbx_type: str = "mivoice_business") -> forms.PbxForm:
-    """A PBX step that passes every rule."""
-    return forms.PbxForm(pbx_type=pbx_type, pbx_address=address, pbx_port=port)
+def add_partner(engine: sa.engine.Engine, name: str) -> int:
+    """Create a partner organisation; returns its id."""
+    with Session(engine) as session:
+        partner = Partner(name=name)
+        session.add(partner)
+        session.commit()
+        return partner.id
 
 
-def sync_form(address: str = "smbc.acme.example", port: str = "4443") -> forms.SyncForm:
-    """A Sync step's address and port that pass every rule."""
-    return forms.SyncForm(sync_address=address, sync_port=port)
+def add_user(
+    engine: sa.engine.Engine,
+    email: str,
+    role: str,
+    partner_id: int,
+    customer_id: int | None = None,
+) -> None:
+    """Create a user who can sign in."""
+    with Session(engine) as session:
+        session.add(
+            AppUser(
+                email=email,
+                display_name=email.split("@")[0],
+                role=role,
+                partner_id=partner_id,
+                customer_id=customer_id,
+            )
+        )
+        session.commit()
 
 
-def result(outcome: str = wizard.REACHABLE, port: int = 3999,
-           at: datetime.datetime | None = None) -> ConnectionResult:
-    """What a connection check found."""
-    return ConnectionResult(outcome, "192.0.2.10", port, 12.5, at or utc_now())
+def demo_partner_id(engine: sa.engine.Engine) -> int:
+    """The id of the demo partner the app runs as."""
+    with Session(engine) as session:
+        return demo_accounts.ensure_demo_partner(session)
 
 
-def user_id(engine: sa.engine.Engine, email: str = users.DEMO_PARTNER_EMAIL) -> int:
+def save(
+    engine: sa.engine.Engine,
+    partner_id: int,
+    form: forms.CustomerForm,
+    *,
+    complete: bool = True,
+    account_id: str | None = None,
+    expected_version: int | None = None,
+) -> customers.CustomerRecord:
+    """Save a customer through the service, as the state does."""
+    with Session(engine, expire_on_commit=False) as session:
+        return customers.save_customer(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=expected_version,
+            form=form,
+            complete=complete,
+        )
+
+
+def user_id(engine: sa.engine.Engine, email: str = demo_accounts.DEMO_PARTNER_EMAIL) -> int:
     """The database id of a user."""
     with Session(engine) as session:
         return session.exec(select(AppUser.id).where(AppUser.email == email)).one()
@@ -138,7 +163,7 @@ def make_customer(
     ``through`` is a step key; REVIEW means onboarded, "" only the Customer step's
     draft. ``checker`` is the user recorded for connection checks (the demo user).
     """
-    n = next(_numbers)
+    n = unique_number()
     record = save(engine, partner_id, valid_form(name, domain or f"acme{n}.example"),
                   complete=bool(through))
     account_id = record.account_id
@@ -187,41 +212,14 @@ def make_customer(
     return account_id
 
 
-def fake_checks(monkeypatch, outcome: str = wizard.REACHABLE) -> list[tuple[str, int]]:
-    """Replace the real TCP check with one that finds ``outcome`` at once; returns the
-    (host, port) of every check asked for."""
-    asked: list[tuple[str, int]] = []
-
-    async def check(host: str, port: int, **kwargs: Any) -> ConnectionResult:
-        asked.append((host, port))
-        return result(outcome, port)
-
-    monkeypatch.setattr(connection, "check_connection", check)
-    return asked
-
-
-async def open_step(tab: Tab, step: str, account_id: str, **query: str) -> Sent:
-    """Open /customers/{account_id}/{step}?{query} in the tab (its on_load event)."""
-    url = routes.step_url(account_id, step)
-    if query:
-        url += "?" + urllib.parse.urlencode(query)
-    tab.open_route(ROUTES[step], as_path=url, account_id=account_id, **query)
-    return await tab.send(STATES[step], "load")
-
-
-async def assert_refused(tab: Tab, engine, state_cls, handler: str, notice: str,
-                         ignore: frozenset = USER_VARS, **payload: Any) -> Sent:
-    """Send the event; it must show ``notice`` and change nothing else: in the state,
-    in what the browser is sent (no redirect either), and in the database."""
-    before = tab.snapshot(state_cls)
-    rows_before = database_rows(engine)
-    sent = await tab.send(state_cls, handler, **payload)
-    assert tab.notice == notice
-    after = tab.snapshot(state_cls)
-    for name in ignore:
-        before.pop(name, None), after.pop(name, None)
-    assert after == before
-    assert sent.changed <= {"notice", *ignore}
-    assert sent.redirects == []
-    assert database_rows(engine) == rows_before
-    return sent
+def advance(engine: sa.engine.Engine, account_id: str, values: dict) -> str:
+    """Store later steps' values (ONBOARDED, PROBLEM, AT_PBX) through the shared
+    optimistic update (which sets the status, as every step's save does); returns the
+    new status."""
+    with Session(engine) as session:
+        customer = session.exec(select(Customer).where(Customer.account_id == account_id)).one()
+        customers.update_with_version(session, customer, values)
+        session.commit()
+        return session.exec(
+            select(Customer.status).where(Customer.account_id == account_id)
+        ).one()

@@ -1,0 +1,50 @@
+"""The production tests' fixtures: a fresh PostgreSQL schema per test, migrated.
+
+schema_url  the URL of a new, empty schema, dropped with everything in it afterwards
+postgres    an engine on that schema, migrated to the newest revision
+partner     the demo partner there (its id)
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from alembic import command
+from cloudlink_app.demo_data import accounts as demo_accounts
+from tests.support.postgres import POSTGRES_URL, alembic_config
+
+
+@pytest.fixture
+def schema_url():
+    """The URL of a new, empty PostgreSQL schema (first on the search path), dropped
+    with everything in it after the test."""
+    schema = f"cloudlink_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres(schema_url):
+    """An engine on a fresh schema migrated to the newest revision."""
+    command.upgrade(alembic_config(schema_url), "head")
+    engine = sa.create_engine(schema_url, poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def partner(postgres) -> int:
+    """The demo partner on PostgreSQL."""
+    with Session(postgres) as session:
+        return demo_accounts.ensure_demo_partner(session)

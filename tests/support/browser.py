@@ -1,0 +1,150 @@
+"""The browser suite's helpers (Playwright): the steps a person takes, by labels and
+roles; the accessibility check; customers and sessions put straight into the app's
+database, for tests that start from them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
+from sqlmodel import select
+
+from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain import wizard_path
+from cloudlink_app.models import AppUser, Customer, EmailDomain
+from cloudlink_app.services import auth
+from cloudlink_app.services.database import get_session
+
+# The WCAG levels axe checks: 2.0, 2.1 and 2.2, A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# When the first seeded customer was saved (the next ones a minute apart).
+SEEDED_AT = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
+
+
+# ----- steps a person takes -------------------------------------------------------------
+
+
+def field(page: Page, label: str):
+    """The form control with exactly this label."""
+    return page.get_by_label(label, exact=True)
+
+
+def ready(page: Page) -> None:
+    """Wait until the page's state has arrived (its on_load done) before typing."""
+    expect(page.locator("main[data-ready='true']")).to_be_attached()
+
+
+def open_new_customer(page: Page) -> None:
+    """From the dashboard, Create customer."""
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Partner dashboard")).to_be_visible()
+    page.get_by_role("button", name="Create customer").click()
+    expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
+    ready(page)
+
+
+def fill_valid_customer(page: Page, name: str = "Bakkerij Jansen", domain: str = "") -> None:
+    """Fill every required field of the Customer step with valid Dutch data."""
+    field(page, "Customer name").fill(name)
+    field(page, "Country").select_option("NL")
+    field(page, "Street address").fill("Kerkstraat 1")
+    field(page, "City").fill("Utrecht")
+    field(page, "Postal code").fill("3511 LK")
+    field(page, "Business type").select_option("retail")
+    field(page, "Default language").select_option("nl")
+    if domain:
+        page.get_by_role("button", name="Add email domain").click()
+        field(page, "Email domain 1").fill(domain)
+    field(page, "Admin contact 1: First name").fill("Sanne")
+    field(page, "Admin contact 1: Last name").fill("Jansen")
+    field(page, "Admin contact 1: Email address").fill("sanne@bakkerij-jansen.nl")
+    field(page, "Support contact 1: Name").fill("Northwind Support")
+    field(page, "Support contact 1: Email address").fill("support@northwind.example")
+    field(page, "Support contact 2: Name").fill("Piet Jansen")
+    field(page, "Support contact 2: Email address").fill("piet@bakkerij-jansen.nl")
+    # Let the last typed value reach the server before a button is pressed.
+    field(page, "Support contact 2: Email address").blur()
+
+
+def create_customer(page: Page, name: str = "Bakkerij Jansen") -> str:
+    """Create a customer through the Customer step; on the Gateway page, its account ID."""
+    open_new_customer(page)
+    fill_valid_customer(page, name=name)
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    ready(page)
+    return page.url.rsplit("/", 2)[-2]
+
+
+def fill_gateway(page: Page, deployment: str = "appliance", identifier: str = "") -> None:
+    """Fill the Gateway step: site name, deployment type and the gateway's identifier."""
+    field(page, "Site name").fill("Head office")
+    field(page, "Deployment type").select_option(deployment)
+    if deployment == "appliance":
+        box = field(page, "MAC address")
+        box.fill(identifier or "00-1a-2b-3c-4d-5e")
+    else:
+        box = field(page, "System ID")
+        box.fill(identifier or "SMBC-4711")
+    box.blur()
+
+
+def next_to(page: Page, heading: str) -> None:
+    """Press Next and arrive at the step with this heading."""
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    ready(page)
+
+
+# ----- what the page shows ----------------------------------------------------------------
+
+
+def data_rows(page: Page):
+    """The table's rows of customers (not its header)."""
+    return page.locator("tbody").get_by_role("row")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe finds against WCAG 2.2 A and AA on the page, one line each."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [
+        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})"
+        for v in results.response["violations"]
+    ]
+
+
+# ----- straight into the database --------------------------------------------------------
+
+
+def seed(customers: list[tuple[str, str, str]]) -> list[str]:
+    """Store (name, email domain, status) customers for the demo partner, the last one
+    saved most recently; returns their account IDs in the same order."""
+    account_ids = []
+    with get_session() as session:
+        partner_id = demo_accounts.ensure_demo_partner(session)
+        for minutes, (name, domain, status) in enumerate(customers):
+            customer = Customer(
+                account_id=wizard_path.generate_account_id(), partner_id=partner_id,
+                name=name, country="NL", status=status,
+                onboarded=status == wizard_path.ONBOARDED,
+                updated_at=SEEDED_AT + datetime.timedelta(minutes=minutes),
+            )
+            session.add(customer)
+            session.flush()
+            session.add(EmailDomain(customer_id=customer.id, position=0, domain=domain,
+                                    normalized=domain))
+            account_ids.append(customer.account_id)
+        session.commit()
+    return account_ids
+
+
+def sign_in_context(context: BrowserContext, base_url: str, email: str) -> None:
+    """Give the browser the session cookie of a real session of ``email`` (what the
+    sign-in page does, without typing; the sign-in tests type)."""
+    with get_session() as session:
+        user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
+        token = auth.create_session(session, user_id)
+    context.add_cookies([{"name": "cloudlink_session", "value": token, "url": base_url,
+                          "sameSite": "Strict"}])
