@@ -1,4 +1,5 @@
 # Two commands on a fresh machine: `make run` (the app with demo data) and `make test`.
+# `make help` lists every target.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,19 +11,39 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Playwright drives Debian's Chromium; it must not try to download a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup setup-test migrate demo-data reset-demo unit e2e bench clean
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format unit e2e setup setup-dev setup-test migrate demo-data \
+	reset-demo bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) \
+		| awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 run: setup migrate demo-data ## Set up, migrate, load demo data and serve on :3000
 	CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE:-1} $(BIN)/reflex run --env dev --frontend-port 3000 --backend-port 8000
 
-test: setup-test ## Set up everything, then the unit and browser tests
+test: setup-test lint unit e2e ## Set up everything, then lint, unit and browser tests
+
+lint: setup-dev ## Ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup-dev ## Format the code and apply ruff's safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+unit: setup-dev ## Unit and production tests (PostgreSQL, Redis)
 	$(BIN)/python -m pytest tests/unit tests/production
-	@# Playwright's event loop clashes with pytest-asyncio: browser tests run on their own.
+
+e2e: setup-test ## Browser tests (Playwright's event loop clashes with pytest-asyncio: own run)
 	$(BIN)/python -m pytest tests/e2e
 
-setup: $(VENV)/.installed $(BUN)
+setup: $(VENV)/.installed $(BUN) ## Install the app's dependencies and bun
 
-setup-test: setup $(VENV)/.installed-dev /usr/bin/chromium
+setup-dev: setup $(VENV)/.installed-dev ## setup, plus the test and lint tools
+
+setup-test: setup-dev /usr/bin/chromium ## setup-dev, plus Debian's Chromium
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,8 +73,8 @@ demo-data: setup ## Load the demo customers once
 reset-demo: setup migrate ## Drop every customer and load the demo customers again
 	$(BIN)/python -m cloudlink_app.demo_data --reset
 
-bench: setup-test ## Run the benchmarks and print their figures
+bench: setup-dev ## Run the benchmarks and print their figures (no browser needed)
 	$(BIN)/python -m bench
 
-clean:
+clean: ## Remove the virtualenv, bun and Reflex's build and state folders
 	rm -rf $(VENV) .tools .web .states
