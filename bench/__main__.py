@@ -25,10 +25,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description="CloudLink Onboarding benchmarks"
     )
-    parser.add_argument("--only", choices=BENCHMARKS, action="append",
-                        help="run only this benchmark (repeatable)")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repetitions: a smoke run, not figures to quote")
+    parser.add_argument(
+        "--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repetitions: a smoke run, not figures to quote"
+    )
     args = parser.parse_args()
 
     # Telemetry off, as in the tests; the benchmarks never use the app's database URL.
@@ -40,11 +42,13 @@ def main() -> None:
 
     modules = {"validation": validation, "dashboard": dashboard, "save": save}
     print("CloudLink Onboarding benchmarks")
-    print(f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}, SQLAlchemy {sqlalchemy.__version__}, "
-          f"email-validator {email_validator.__version__}"
-          + (" (--quick: fewer repetitions)" if args.quick else ""))
+    print(
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, SQLAlchemy {sqlalchemy.__version__}, "
+        f"email-validator {email_validator.__version__}"
+        + (" (--quick: fewer repetitions)" if args.quick else "")
+    )
     started = time.perf_counter()
     # Always in this order, so the validation's first call meets cold caches.
     for name in [b for b in BENCHMARKS if not args.only or b in args.only]:

@@ -19,26 +19,77 @@ from cloudlink_app.domain import forms
 from cloudlink_app.domain.wizard_path import _ACCOUNT_ID_ALPHABET
 from cloudlink_app.models import Customer, EmailDomain, Partner
 
-FIRST_NAMES = ["Sanne", "Pieter", "Lotte", "Jan", "Emma", "Thomas", "Julia", "Lukas",
-               "Sophie", "Oliver", "Grace", "Daniel", "Maria", "James", "Hannah", "Noah",
-               "Fenna", "Bram", "Elif", "Mohamed"]
-LAST_NAMES = ["de Jong", "Janssens", "Peeters", "Schmidt", "Weber", "Smith", "Taylor",
-              "Brown", "Visser", "Bakker", "Wagner", "Evans", "Miller", "Garcia", "Clark",
-              "van der Meer", "Hoogendijk", "Dubois", "Müller", "O'Brien"]
+FIRST_NAMES = [
+    "Sanne",
+    "Pieter",
+    "Lotte",
+    "Jan",
+    "Emma",
+    "Thomas",
+    "Julia",
+    "Lukas",
+    "Sophie",
+    "Oliver",
+    "Grace",
+    "Daniel",
+    "Maria",
+    "James",
+    "Hannah",
+    "Noah",
+    "Fenna",
+    "Bram",
+    "Elif",
+    "Mohamed",
+]
+LAST_NAMES = [
+    "de Jong",
+    "Janssens",
+    "Peeters",
+    "Schmidt",
+    "Weber",
+    "Smith",
+    "Taylor",
+    "Brown",
+    "Visser",
+    "Bakker",
+    "Wagner",
+    "Evans",
+    "Miller",
+    "Garcia",
+    "Clark",
+    "van der Meer",
+    "Hoogendijk",
+    "Dubois",
+    "Müller",
+    "O'Brien",
+]
 # (business word, where it goes, business type)
 BUSINESSES = [
-    ("Bakkerij", "before", "retail"), ("Tandartspraktijk", "before", "healthcare"),
-    ("Logistiek", "after", "transport"), ("Advocatenkantoor", "before", "legal"),
-    ("Hotel", "before", "hospitality"), ("Brouwerij", "before", "manufacturing"),
-    ("Notariaat", "before", "legal"), ("Maschinenbau GmbH", "after", "manufacturing"),
-    ("Praxis", "before", "healthcare"), ("Spedition", "after", "transport"),
-    ("Solicitors", "after", "legal"), ("Dental Care", "after", "healthcare"),
-    ("Marine Supplies", "after", "retail"), ("Credit Union", "after", "finance"),
-    ("Realty", "after", "real_estate"), ("Installatietechniek", "after", "construction"),
+    ("Bakkerij", "before", "retail"),
+    ("Tandartspraktijk", "before", "healthcare"),
+    ("Logistiek", "after", "transport"),
+    ("Advocatenkantoor", "before", "legal"),
+    ("Hotel", "before", "hospitality"),
+    ("Brouwerij", "before", "manufacturing"),
+    ("Notariaat", "before", "legal"),
+    ("Maschinenbau GmbH", "after", "manufacturing"),
+    ("Praxis", "before", "healthcare"),
+    ("Spedition", "after", "transport"),
+    ("Solicitors", "after", "legal"),
+    ("Dental Care", "after", "healthcare"),
+    ("Marine Supplies", "after", "retail"),
+    ("Credit Union", "after", "finance"),
+    ("Realty", "after", "real_estate"),
+    ("Installatietechniek", "after", "construction"),
 ]
-CITIES = [("Utrecht", "NL", "3511 LK"), ("Rotterdam", "NL", "3089 JH"),
-          ("Gent", "BE", "9000"), ("Stuttgart", "DE", "70565"),
-          ("Leeds", "GB", "LS1 6DT"), ("Amersfoort", "NL", "3818 AB")]
+CITIES = [
+    ("Utrecht", "NL", "3511 LK"),
+    ("Rotterdam", "NL", "3089 JH"),
+    ("Gent", "BE", "9000"),
+    ("Stuttgart", "DE", "70565"),
+    ("Leeds", "GB", "LS1 6DT"),
+    ("Amersfoort", "NL", "3818 AB"),
+]
 TLDS = ["nl", "be", "de", "co.uk", "com", "eu"]
 
 
@@ -76,8 +127,9 @@ def realistic_form(tag: str = "") -> forms.CustomerForm:
             forms.AdminContactRow(5, "Lotte", "Visser", f"Lotte.Visser@{second}"),
         ],
         support_contacts=[
-            forms.SupportContactRow(6, "maintainer", "Northwind Support Desk",
-                                    "support@northwind-telecom.example"),
+            forms.SupportContactRow(
+                6, "maintainer", "Northwind Support Desk", "support@northwind-telecom.example"
+            ),
             forms.SupportContactRow(7, "onsite_admin", "Jan Bakker", f"jan.bakker@{domain}"),
             forms.SupportContactRow(8, "other", "Emma Schmidt", f"emma.schmidt@{domain}"),
             forms.SupportContactRow(9, "other", "Facilitair Bureau", f"facilitair@{second}"),
@@ -94,15 +146,23 @@ def large_form(tag: str = "") -> forms.CustomerForm:
     admins, supports = [], []
     for n in range(500):
         first, last = FIRST_NAMES[n % 20], LAST_NAMES[(n * 7) % 20]
-        admins.append(forms.AdminContactRow(
-            next_id, first, last, f"{_mail_local(first, last)}{n}@{domains[n % 2]}"))
+        admins.append(
+            forms.AdminContactRow(
+                next_id, first, last, f"{_mail_local(first, last)}{n}@{domains[n % 2]}"
+            )
+        )
         next_id += 1
     roles = ["maintainer", "onsite_admin", "other"]
     for n in range(500):
         first, last = FIRST_NAMES[(n * 3) % 20], LAST_NAMES[(n + 5) % 20]
-        supports.append(forms.SupportContactRow(
-            next_id, roles[min(n, 2)], f"{first} {last}",
-            f"support.{_mail_local(first, last)}{n}@{domains[n % 2]}"))
+        supports.append(
+            forms.SupportContactRow(
+                next_id,
+                roles[min(n, 2)],
+                f"{first} {last}",
+                f"support.{_mail_local(first, last)}{n}@{domains[n % 2]}",
+            )
+        )
         next_id += 1
     form.admin_contacts, form.support_contacts = admins, supports
     return form
@@ -190,9 +250,14 @@ def seed_customers(
     rng = random.Random(20261127 + per_partner)
     total = per_partner * len(partners)
     account_ids = _account_ids(rng, total)
-    newest = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.timezone.utc)
-    progress = ["", "customer", "customer,gateway", "customer,gateway,pbx",
-                "customer,gateway,pbx,connect"]
+    newest = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
+    progress = [
+        "",
+        "customer",
+        "customer,gateway",
+        "customer,gateway,pbx",
+        "customer,gateway,pbx,connect",
+    ]
     customers, domains = [], []
     for index in range(total):
         word, where, business = BUSINESSES[rng.randrange(len(BUSINESSES))]
@@ -206,19 +271,31 @@ def seed_customers(
         saved = newest - datetime.timedelta(minutes=age)
         steps = progress[rng.randrange(len(progress))]
         customer_id = index + 1
-        customers.append({
-            "id": customer_id, "account_id": account_ids[index],
-            "partner_id": partners[index % len(partners)], "name": name,
-            "country": country, "street_address": f"Kerkstraat {rng.randrange(1, 300)}",
-            "address_line2": "", "city": city, "state_province": "", "postal_code": postal,
-            "business_type": business, "default_language": "nl",
-            "completed_steps": steps, "onboarded": steps.endswith("connect"),
-            "created_at": saved - datetime.timedelta(days=2), "updated_at": saved,
-            "version": 1 + rng.randrange(4),
-        })
+        customers.append(
+            {
+                "id": customer_id,
+                "account_id": account_ids[index],
+                "partner_id": partners[index % len(partners)],
+                "name": name,
+                "country": country,
+                "street_address": f"Kerkstraat {rng.randrange(1, 300)}",
+                "address_line2": "",
+                "city": city,
+                "state_province": "",
+                "postal_code": postal,
+                "business_type": business,
+                "default_language": "nl",
+                "completed_steps": steps,
+                "onboarded": steps.endswith("connect"),
+                "created_at": saved - datetime.timedelta(days=2),
+                "updated_at": saved,
+                "version": 1 + rng.randrange(4),
+            }
+        )
         domain = f"{_slug(last)}-{_slug(word)}-{customer_id}.{TLDS[index % len(TLDS)]}"
-        domains.append({"customer_id": customer_id, "position": 0, "domain": domain,
-                        "normalized": domain})
+        domains.append(
+            {"customer_id": customer_id, "position": 0, "domain": domain, "normalized": domain}
+        )
     with engine.begin() as connection:
         connection.execute(sa.insert(Customer), customers)
         connection.execute(sa.insert(EmailDomain), domains)

@@ -88,7 +88,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     def line(row: Sequence[str]) -> str:
         parts = [
             cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths))
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         return "  ".join(parts).rstrip()
 

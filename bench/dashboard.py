@@ -44,8 +44,10 @@ def _queries(seeded: list[dict], domains: list[dict], partner_id: int) -> dict[s
     domain = next(d["domain"] for d in domains if d["customer_id"] == target["id"])
     return {
         "first page": {"search": "", "page": 1},
-        f"page {DEEP_PAGE}" if deep == DEEP_PAGE else f"page {deep} (last)":
-            {"search": "", "page": deep},
+        f"page {DEEP_PAGE}" if deep == DEEP_PAGE else f"page {deep} (last)": {
+            "search": "",
+            "page": deep,
+        },
         f"search name '{NAME_SEARCH}'": {"search": NAME_SEARCH, "page": 1},
         "search account ID": {"search": target["account_id"], "page": 1},
         "search domain": {"search": domain, "page": 1},
@@ -55,9 +57,7 @@ def _queries(seeded: list[dict], domains: list[dict], partner_id: int) -> dict[s
 def _list_call(engine: sa.Engine, partner_id: int, args: dict):
     def call():
         with _fixtures.session(engine) as s:
-            return customers.list_customers(
-                s, partner_id, args["search"], args["page"], PAGE_SIZE
-            )
+            return customers.list_customers(s, partner_id, args["search"], args["page"], PAGE_SIZE)
 
     return call
 
@@ -76,12 +76,14 @@ def _set_statuses(engine: sa.Engine, seeded: list[dict]) -> None:
     for index, customer in enumerate(seeded):
         completed = wizard_path.parse_completed(customer["completed_steps"])
         skipped = wizard_path.CONNECT in completed and index % PROBLEM_EVERY == 0
-        status = wizard_path.status_for(completed, wizard_path.APPLIANCE,
-                                        customer["onboarded"], skipped)
+        status = wizard_path.status_for(
+            completed, wizard_path.APPLIANCE, customer["onboarded"], skipped
+        )
         updates.append({"row_id": customer["id"], "new_status": status})
     with engine.begin() as connection:
         connection.execute(
-            sa.update(Customer).where(Customer.id == sa.bindparam("row_id"))
+            sa.update(Customer)
+            .where(Customer.id == sa.bindparam("row_id"))
             .values(status=sa.bindparam("new_status")),
             updates,
         )
@@ -97,9 +99,7 @@ def _baseline_call(engine: sa.Engine):
 
 def _plan(engine: sa.Engine, statement: str, parameters: tuple) -> list[str]:
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", parameters
-        ).all()
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     depth = {0: 0}
     lines = []
     for node_id, parent, _, detail in rows:
@@ -127,8 +127,7 @@ def run(quick: bool = False) -> dict:
             seeded, domains = _fixtures.seed_customers(engine, [partner_id, other_id], size)
             _set_statuses(engine, seeded)
             queries = _queries(seeded, domains, partner_id)
-            calls = {name: _list_call(engine, partner_id, args)
-                     for name, args in queries.items()}
+            calls = {name: _list_call(engine, partner_id, args) for name, args in queries.items()}
             calls[COUNTS] = _counts_call(engine, partner_id)
             calls["baseline: " + BASELINE_SQL] = _baseline_call(engine)
             repetitions = max(5, REPETITIONS[size] // (5 if quick else 1))
@@ -142,13 +141,16 @@ def run(quick: bool = False) -> dict:
                     matches, shown = found.total, 3
                 else:
                     matches, shown = found, 1
-                results[name] = {"samples": samples[name], "matches": matches,
-                                 "rows": shown, "reps": repetitions}
+                results[name] = {
+                    "samples": samples[name],
+                    "matches": matches,
+                    "rows": shown,
+                    "reps": repetitions,
+                }
             figures["sizes"][size] = results
             if size == max(SIZES):
                 figures["plans"] = _explain(engine, partner_id, queries)
-                figures["plans"] += _explain_call(
-                    engine, COUNTS, _counts_call(engine, partner_id))
+                figures["plans"] += _explain_call(engine, COUNTS, _counts_call(engine, partner_id))
         _print(figures)
     return figures
 
@@ -166,15 +168,26 @@ def _explain_call(engine: sa.Engine, name: str, call) -> list[dict]:
     explained = []
     for statement, parameters in _fixtures.sent_statements(engine, call):
         upper = statement.lstrip().upper()
-        kind = ("group by" if "GROUP BY" in upper else
-                "count" if upper.startswith("SELECT COUNT") else "page")
-        timing = interleaved(
-            {"s": _statement_call(engine, statement, parameters)}, 10, warmup=1
-        )["s"]
-        explained.append({"query": name, "kind": kind, "sql": statement,
-                          "parameters": parameters,
-                          "plan": _plan(engine, statement, parameters),
-                          "median": timing.median})
+        kind = (
+            "group by"
+            if "GROUP BY" in upper
+            else "count"
+            if upper.startswith("SELECT COUNT")
+            else "page"
+        )
+        timing = interleaved({"s": _statement_call(engine, statement, parameters)}, 10, warmup=1)[
+            "s"
+        ]
+        explained.append(
+            {
+                "query": name,
+                "kind": kind,
+                "sql": statement,
+                "parameters": parameters,
+                "plan": _plan(engine, statement, parameters),
+                "median": timing.median,
+            }
+        )
     return explained
 
 
@@ -183,25 +196,46 @@ def _print(figures: dict) -> None:
     base_small = next(r for n, r in small.items() if n.startswith("baseline"))
     base_large = next(r for n, r in large.items() if n.startswith("baseline"))
     rows = []
-    for (name_s, r_s), (name_l, r_l) in zip(small.items(), large.items()):
+    for (name_s, r_s), (name_l, r_l) in zip(small.items(), large.items(), strict=True):
         label = name_l if name_s == name_l else f"{name_l} / 1k: {name_s}"
-        s, l = r_s["samples"], r_l["samples"]
-        rows.append([
-            label,
-            r_s["matches"], ms(s.median), ratio(s.median, base_small["samples"].median),
-            r_l["matches"], ms(l.median), ms(l.p95),
-            ratio(l.median, base_large["samples"].median),
-            ratio(l.median, s.median),
-        ])
-    print(f"{PAGE_SIZE} rows a page; each query on a new Session; medians of "
-          f"{base_small['reps']} (1k) and {base_large['reps']} (10k) runs, interleaved.")
-    print(table(
-        ["query", "1k: matches", "median ms", "vs base", "10k: matches", "median ms",
-         "p95 ms", "vs base", "10k / 1k"],
-        rows,
-    ))
-    print("\nWhere the time goes at 10k: each statement list_customers sends, "
-          "timed alone (median of 10), and its EXPLAIN QUERY PLAN")
+        s, big = r_s["samples"], r_l["samples"]
+        rows.append(
+            [
+                label,
+                r_s["matches"],
+                ms(s.median),
+                ratio(s.median, base_small["samples"].median),
+                r_l["matches"],
+                ms(big.median),
+                ms(big.p95),
+                ratio(big.median, base_large["samples"].median),
+                ratio(big.median, s.median),
+            ]
+        )
+    print(
+        f"{PAGE_SIZE} rows a page; each query on a new Session; medians of "
+        f"{base_small['reps']} (1k) and {base_large['reps']} (10k) runs, interleaved."
+    )
+    print(
+        table(
+            [
+                "query",
+                "1k: matches",
+                "median ms",
+                "vs base",
+                "10k: matches",
+                "median ms",
+                "p95 ms",
+                "vs base",
+                "10k / 1k",
+            ],
+            rows,
+        )
+    )
+    print(
+        "\nWhere the time goes at 10k: each statement list_customers sends, "
+        "timed alone (median of 10), and its EXPLAIN QUERY PLAN"
+    )
     for item in figures["plans"]:
         print(f"\n- {item['query']} / {item['kind']}: {ms(item['median'])} ms")
         for line in item["plan"]:

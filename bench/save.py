@@ -42,8 +42,12 @@ def run(quick: bool = False) -> dict:
             form = _fixtures.realistic_form(tag=f"-{next(counter)}")
             with _fixtures.session(engine) as s:
                 return customers.save_customer(
-                    s, partner_id=partner_id, account_id=None, expected_version=None,
-                    form=form, complete=True,
+                    s,
+                    partner_id=partner_id,
+                    account_id=None,
+                    expected_version=None,
+                    form=form,
+                    complete=True,
                 )
 
         existing = save_new()
@@ -53,8 +57,12 @@ def run(quick: bool = False) -> dict:
         def save_existing():
             with _fixtures.session(engine) as s:
                 record = customers.save_customer(
-                    s, partner_id=partner_id, account_id=existing.account_id,
-                    expected_version=state["version"], form=existing_form, complete=True,
+                    s,
+                    partner_id=partner_id,
+                    account_id=existing.account_id,
+                    expected_version=state["version"],
+                    form=existing_form,
+                    complete=True,
                 )
             # Each successful update adds one to the version. Counted here, not taken
             # from record.version, which some versions of save_customer returned stale
@@ -68,10 +76,14 @@ def run(quick: bool = False) -> dict:
 
         def bare_insert():
             with engine.begin() as connection:
-                connection.execute(sa.insert(Customer), {
-                    "account_id": wizard_path.generate_account_id(),
-                    "partner_id": partner_id, "name": "Bakkerij Van der Meer B.V.",
-                })
+                connection.execute(
+                    sa.insert(Customer),
+                    {
+                        "account_id": wizard_path.generate_account_id(),
+                        "partner_id": partner_id,
+                        "name": "Bakkerij Van der Meer B.V.",
+                    },
+                )
 
         calls = {
             "save, new customer": save_new,
@@ -85,8 +97,12 @@ def run(quick: bool = False) -> dict:
             form = _fixtures.large_form(tag=f"-{next(counter)}")
             with _fixtures.session(engine) as s:
                 return customers.save_customer(
-                    s, partner_id=partner_id, account_id=None, expected_version=None,
-                    form=form, complete=True,
+                    s,
+                    partner_id=partner_id,
+                    account_id=None,
+                    expected_version=None,
+                    form=form,
+                    complete=True,
                 )
 
         # The largest form the rules accept, for scale: timed on its own, fewer times.
@@ -96,12 +112,17 @@ def run(quick: bool = False) -> dict:
         )[large_name]
         calls[large_name] = save_large
         # Statements each sends (an executemany counts once; BEGIN/COMMIT not counted).
-        sent = {name: len(_fixtures.sent_statements(engine, call))
-                for name, call in calls.items()}
+        sent = {name: len(_fixtures.sent_statements(engine, call)) for name, call in calls.items()}
     base = samples["baseline: bare INSERT of 1 customer"].median
-    rows = [[name, len(s), sent[name], ms(s.median), ms(s.p95), ratio(s.median, base)]
-            for name, s in samples.items()]
-    print("Realistic form, complete=True, new Session per call; SQLite default journal "
-          "(the app sets no PRAGMA).")
-    print(table(["operation", "calls", "SQL statements", "median ms", "p95 ms", "vs baseline"], rows))
+    rows = [
+        [name, len(s), sent[name], ms(s.median), ms(s.p95), ratio(s.median, base)]
+        for name, s in samples.items()
+    ]
+    print(
+        "Realistic form, complete=True, new Session per call; SQLite default journal "
+        "(the app sets no PRAGMA)."
+    )
+    print(
+        table(["operation", "calls", "SQL statements", "median ms", "p95 ms", "vs baseline"], rows)
+    )
     return {"samples": samples, "reps": repetitions, "statements": sent}

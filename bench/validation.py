@@ -52,15 +52,46 @@ def run(quick: bool = False) -> dict:
             repetitions,
         )
         rules, library = samples["rules"], samples["library"]
-        figures[key] = {"label": label, "addresses": len(addresses), "calls": repetitions,
-                        "rules": rules, "library": library}
-        rows.append([f"{key}: validate_customer", label, repetitions,
-                     ms(rules.median), ms(rules.p95), ratio(rules.median, library.median)])
-        rows.append([f"{key}: baseline", f"validate_email x {len(addresses)} addresses",
-                     repetitions, ms(library.median), ms(library.p95), "1.0x"])
-        rows.append([f"{key}: rules on top", "median minus baseline", "",
-                     ms(rules.median - library.median), "", ""])
+        figures[key] = {
+            "label": label,
+            "addresses": len(addresses),
+            "calls": repetitions,
+            "rules": rules,
+            "library": library,
+        }
+        rows.append(
+            [
+                f"{key}: validate_customer",
+                label,
+                repetitions,
+                ms(rules.median),
+                ms(rules.p95),
+                ratio(rules.median, library.median),
+            ]
+        )
+        rows.append(
+            [
+                f"{key}: baseline",
+                f"validate_email x {len(addresses)} addresses",
+                repetitions,
+                ms(library.median),
+                ms(library.p95),
+                "1.0x",
+            ]
+        )
+        rows.append(
+            [
+                f"{key}: rules on top",
+                "median minus baseline",
+                "",
+                ms(rules.median - library.median),
+                "",
+                "",
+            ]
+        )
     print(table(["case", "what", "calls", "median ms", "p95 ms", "vs baseline"], rows))
-    print(f"First call in a fresh process (loads address data, free-mail list): "
-          f"{ms(first_call)} ms, not included above.")
+    print(
+        f"First call in a fresh process (loads address data, free-mail list): "
+        f"{ms(first_call)} ms, not included above."
+    )
     return figures

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 def utc_now() -> datetime.datetime:
     """The current time, timezone-aware, in UTC."""
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 class Partner(SQLModel, table=True):
@@ -54,9 +54,7 @@ class UserSession(SQLModel, table=True):
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
     )
     expires_at: datetime.datetime = Field(sa_type=sa.DateTime(timezone=True))
-    revoked_at: datetime.datetime | None = Field(
-        default=None, sa_type=sa.DateTime(timezone=True)
-    )
+    revoked_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class SignInAttempt(SQLModel, table=True):
@@ -137,9 +135,7 @@ class Customer(SQLModel, table=True):
     sync_started_at: datetime.datetime | None = Field(
         default=None, sa_type=sa.DateTime(timezone=True)
     )
-    onboarded_at: datetime.datetime | None = Field(
-        default=None, sa_type=sa.DateTime(timezone=True)
-    )
+    onboarded_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
     )
@@ -213,9 +209,7 @@ class SaveRecord(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id")
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     step: str = Field(max_length=20)
-    saved_at: datetime.datetime = Field(
-        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
-    )
+    saved_at: datetime.datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
 
 
 # Reflex's migrations read the tables from its registry; they all share one metadata.

@@ -78,8 +78,9 @@ def _optional(field: str, value: object) -> str | None:
         return None
     if not isinstance(value, str):
         # The type only: the value may be a secret.
-        raise SettingsError(VARIABLES[field], f"a {type(value).__name__} is not text",
-                            "a string or unset")
+        raise SettingsError(
+            VARIABLES[field], f"a {type(value).__name__} is not text", "a string or unset"
+        )
     return value.strip() or None
 
 
@@ -105,9 +106,9 @@ class Settings:
         set_(self, "deploy_url", _check_deploy_url(_optional("deploy_url", self.deploy_url)))
         for field in ("demo_mode", "allow_private_targets"):
             if not isinstance(getattr(self, field), bool):
-                raise SettingsError(VARIABLES[field],
-                                    f"{getattr(self, field)!r} is not a boolean",
-                                    "True or False")
+                raise SettingsError(
+                    VARIABLES[field], f"{getattr(self, field)!r} is not a boolean", "True or False"
+                )
         set_(self, "secret_key", _check_secret_key(_optional("secret_key", self.secret_key)))
 
     @property
@@ -133,8 +134,8 @@ def _check_db_url(value: object) -> str:
     value = value.strip()
     if not _DB_URL.match(value):
         raise SettingsError(
-            name, "the value is not a database URL (not shown: it may hold a password)",
-            accepted)
+            name, "the value is not a database URL (not shown: it may hold a password)", accepted
+        )
     return value
 
 
@@ -163,8 +164,7 @@ def _check_deploy_url(value: str | None) -> str | None:
     except ValueError:  # a malformed address or port
         raise SettingsError(name, f"{_shown(value)} is not a valid URL", accepted) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise SettingsError(name, f"{_shown(value)} is not an http:// or https:// URL",
-                            accepted)
+        raise SettingsError(name, f"{_shown(value)} is not an http:// or https:// URL", accepted)
     if not parts.hostname:
         raise SettingsError(name, f"{_shown(value)} has no host name", accepted)
     if not port_ok:
@@ -173,7 +173,8 @@ def _check_deploy_url(value: str | None) -> str | None:
         raise SettingsError(name, f"{_shown(value)} contains white space", accepted)
     if parts.username is not None or parts.query or parts.fragment:
         raise SettingsError(
-            name, f"{_shown(value)} has a user name, a query or a fragment", accepted)
+            name, f"{_shown(value)} has a user name, a query or a fragment", accepted
+        )
     return value.rstrip("/")
 
 
@@ -198,8 +199,7 @@ def parse_bool(variable: str, value: str | None) -> bool:
         return True
     if word in FALSE_WORDS or word == "":
         return False
-    raise SettingsError(variable, f"{_shown(value or '')} is not a yes/no value",
-                        _BOOL_ACCEPTED)
+    raise SettingsError(variable, f"{_shown(value or '')} is not a yes/no value", _BOOL_ACCEPTED)
 
 
 def from_environ(environ: Mapping[str, str]) -> Settings:
@@ -216,7 +216,8 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         deploy_url=text("deploy_url"),
         demo_mode=parse_bool(VARIABLES["demo_mode"], text("demo_mode")),
         allow_private_targets=parse_bool(
-            VARIABLES["allow_private_targets"], text("allow_private_targets")),
+            VARIABLES["allow_private_targets"], text("allow_private_targets")
+        ),
         secret_key=text("secret_key"),
     )
 

@@ -15,8 +15,15 @@ pytest.register_assert_rewrite("tests.support")
 # time: the caller's shell must not change the app under test (REFLEX_STATE_AUTO_SETTERS
 # would give every var a setter event). Only where the tools and build folders are is
 # kept.
-_TOOL_LOCATIONS = {"REFLEX_BUN_PATH", "REFLEX_USE_SYSTEM_BUN", "REFLEX_USE_NPM", "REFLEX_DIR",
-                   "REFLEX_WEB_WORKDIR", "REFLEX_STATES_WORKDIR", "REFLEX_CHECK_LATEST_VERSION"}
+_TOOL_LOCATIONS = {
+    "REFLEX_BUN_PATH",
+    "REFLEX_USE_SYSTEM_BUN",
+    "REFLEX_USE_NPM",
+    "REFLEX_DIR",
+    "REFLEX_WEB_WORKDIR",
+    "REFLEX_STATES_WORKDIR",
+    "REFLEX_CHECK_LATEST_VERSION",
+}
 for _name in [n for n in os.environ if n.startswith("REFLEX_") and n not in _TOOL_LOCATIONS]:
     del os.environ[_name]
 
@@ -30,8 +37,12 @@ os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
 os.environ["CLOUDLINK_SECRET_KEY"] = "test-secret-" + "x" * 40
 # settings.py reads the environment once: the caller's shell (make run's demo mode, a
 # deployment's URL or Redis) must not change what the tests see.
-for _name in ("CLOUDLINK_DEMO_MODE", "CLOUDLINK_ALLOW_PRIVATE_TARGETS", "REFLEX_DEPLOY_URL",
-              "REFLEX_REDIS_URL"):
+for _name in (
+    "CLOUDLINK_DEMO_MODE",
+    "CLOUDLINK_ALLOW_PRIVATE_TARGETS",
+    "REFLEX_DEPLOY_URL",
+    "REFLEX_REDIS_URL",
+):
     os.environ.pop(_name, None)
 # The bun that `make setup` installs (Reflex would otherwise try to download one).
 _BUN = Path(__file__).resolve().parents[1] / ".tools/bun/node_modules/bun/bin/bun.exe"

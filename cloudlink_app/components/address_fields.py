@@ -27,30 +27,42 @@ def address_fields(state, prefix: str = "") -> list:
     def setter(name):
         return getattr(state, "set_" + prefix + name)
 
-    def text(name, label, max_length, **kwargs):
-        return text_field(state, prefix + name, label, var(name), setter(name),
-                          max_length=max_length, **kwargs)
+    def text(name, label, max_length: int, autocomplete: str, width="input--full", **kwargs):
+        return text_field(
+            state,
+            prefix + name,
+            label,
+            var(name),
+            setter(name),
+            max_length=max_length,
+            autocomplete=autocomplete,
+            width=width,
+            **kwargs,
+        )
+
+    def select(name, label, options):
+        return select_field(state, prefix + name, label, var(name), setter(name), options)
 
     rules = var("address_rules")
+    city_label = _optional(rules.city_required, "city")
     state_label = _optional(rules.state_required, "state_province")
+    postal_code_label = _optional(rules.postal_code_required, "postal_code")
     return [
-        select_field(state, prefix + "country", t("label.country"), var("country"),
-                     setter("country"), choices.countries()),
-        text("street_address", t("label.street_address"), limits.ADDRESS_MAX,
-             autocomplete="address-line1"),
-        text("address_line2", t("label.address_line2"), limits.ADDRESS_MAX,
-             autocomplete="address-line2"),
-        text("city", _optional(rules.city_required, "city"), limits.CITY_MAX,
-             autocomplete="address-level2", width="input--half"),
+        select("country", t("label.country"), choices.countries()),
+        text("street_address", t("label.street_address"), limits.ADDRESS_MAX, "address-line1"),
+        text("address_line2", t("label.address_line2"), limits.ADDRESS_MAX, "address-line2"),
+        text("city", city_label, limits.CITY_MAX, "address-level2", "input--half"),
         rx.cond(
             rules.state_options.length() > 0,
-            select_field(state, prefix + "state_province", state_label,
-                         var("state_province"), setter("state_province"),
-                         rules.state_options),
-            text("state_province", state_label, limits.STATE_MAX,
-                 autocomplete="address-level1", width="input--half"),
+            select("state_province", state_label, rules.state_options),
+            text("state_province", state_label, limits.STATE_MAX, "address-level1", "input--half"),
         ),
-        text("postal_code", _optional(rules.postal_code_required, "postal_code"),
-             limits.POSTAL_CODE_MAX, autocomplete="postal-code", width="input--quarter",
-             spellcheck=False),
+        text(
+            "postal_code",
+            postal_code_label,
+            limits.POSTAL_CODE_MAX,
+            "postal-code",
+            "input--quarter",
+            spellcheck=False,
+        ),
     ]

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.button import action_button
 from cloudlink_app.domain.i18n import t
 
 
 def connection_check(state):
     """Button, a live region that announces progress and result, and the result."""
     return rx.el.div(
-        rx.el.button(
+        action_button(
             rx.cond(state.checking, t("connect.checking"), t("connect.check")),
-            type="button",
-            on_click=state.check_connection,
+            state.check_connection,
             disabled=state.checking,
             aria_disabled=rx.cond(state.checking, "true", "false"),
-            class_name="button button--secondary",
         ),
         rx.el.p(
             rx.cond(state.checking, t("connect.checking"), state.result_text),
             role="status",
             aria_live="polite",
-            class_name=rx.cond(state.connected, "check-result check-result--ok",
-                               "check-result"),
+            class_name=rx.cond(state.connected, "check-result check-result--ok", "check-result"),
         ),
         class_name="form-group",
     )

@@ -16,8 +16,9 @@ def error_summary(items: Var):
     return rx.cond(
         items.length() > 0,
         rx.el.div(
-            rx.el.h2(t("summary.heading"), class_name="error-summary__title",
-                     id="error-summary-title"),
+            rx.el.h2(
+                t("summary.heading"), class_name="error-summary__title", id="error-summary-title"
+            ),
             rx.el.ul(
                 rx.foreach(
                     items,
@@ -26,8 +27,7 @@ def error_summary(items: Var):
                             item.message,
                             href="#" + item.field_id,
                             # A plain #anchor does not move focus inside the app.
-                            on_click=focus_element(item.field_id, scroll=True)
-                            .prevent_default,
+                            on_click=focus_element(item.field_id, scroll=True).prevent_default,
                         )
                     ),
                 ),

@@ -54,9 +54,20 @@ def control_props(field_id, *, errors: Var, on_blur, hint: bool = False) -> dict
     }
 
 
-def text_input(field_id, value, on_change, *, errors: Var, on_blur, max_length: int,
-               hint: bool = False, autocomplete: str = "off", input_type: str = "text",
-               width: str = "input--full", spellcheck: bool = True):
+def text_input(
+    field_id,
+    value,
+    on_change,
+    *,
+    errors: Var,
+    on_blur,
+    max_length: int,
+    hint: bool = False,
+    autocomplete: str = "off",
+    input_type: str = "text",
+    width: str = "input--full",
+    spellcheck: bool = True,
+):
     """A text input that sends what is typed after a short pause."""
     return rx.debounce_input(
         rx.el.input(
@@ -73,8 +84,7 @@ def text_input(field_id, value, on_change, *, errors: Var, on_blur, max_length: 
     )
 
 
-def select_input(field_id, value, on_change, options, *, errors: Var, on_blur,
-                 hint: bool = False):
+def select_input(field_id, value, on_change, options, *, errors: Var, on_blur, hint: bool = False):
     """A native select (labelled, keyboard-friendly) with a "Choose" first option.
 
     ``options`` is a list of (value, label) pairs, or a Var of [value, label] lists.
@@ -93,23 +103,49 @@ def select_input(field_id, value, on_change, options, *, errors: Var, on_blur,
     )
 
 
-def text_field(state, field_id, label, value, on_change, *, hint: str | None = None,
-               **kwargs):
-    """A whole text field group of a step's state (its errors and leave_field)."""
+def _state_field(state, control, field_id, label, value, on_change, *args, hint, **kwargs):
+    # A field group whose control reports to a step's state: its errors, leave_field.
     return field_group(
-        field_id, label,
-        text_input(field_id, value, on_change, errors=state.errors,
-                   on_blur=state.leave_field(field_id), hint=bool(hint), **kwargs),
-        errors=state.errors, hint=hint,
+        field_id,
+        label,
+        control(
+            field_id,
+            value,
+            on_change,
+            *args,
+            errors=state.errors,
+            on_blur=state.leave_field(field_id),
+            hint=bool(hint),
+            **kwargs,
+        ),
+        errors=state.errors,
+        hint=hint,
     )
 
 
-def select_field(state, field_id, label, value, on_change, options, *,
-                 hint: str | None = None):
+def text_field(state, field_id, label, value, on_change, *, hint: str | None = None, **kwargs):
+    """A whole text field group of a step's state (its errors and leave_field)."""
+    return _state_field(state, text_input, field_id, label, value, on_change, hint=hint, **kwargs)
+
+
+def select_field(state, field_id, label, value, on_change, options, *, hint: str | None = None):
     """A whole select field group of a step's state."""
-    return field_group(
-        field_id, label,
-        select_input(field_id, value, on_change, options, errors=state.errors,
-                     on_blur=state.leave_field(field_id), hint=bool(hint)),
-        errors=state.errors, hint=hint,
+    return _state_field(state, select_input, field_id, label, value, on_change, options, hint=hint)
+
+
+def code_field(
+    state, field_id: str, label, max_length: int, *, hint: str | None = None, width: str
+):
+    """A text field for a typed address, port or identifier (no spell check) of a step's
+    state whose var and ``set_`` handler are named after the field id."""
+    return text_field(
+        state,
+        field_id,
+        label,
+        getattr(state, field_id),
+        getattr(state, "set_" + field_id),
+        max_length=max_length,
+        hint=hint,
+        spellcheck=False,
+        width=width,
     )

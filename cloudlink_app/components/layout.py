@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app import routes
+from cloudlink_app.components.button import action_button
 from cloudlink_app.components.notice import notice
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.base import SessionState
@@ -27,16 +28,20 @@ def page(*children):
                 SessionState.user_name != "",
                 rx.el.div(
                     rx.el.span(SessionState.user_name, class_name="header__user"),
-                    rx.el.button(t("sign_out.button"), type="button",
-                                 on_click=SessionState.sign_out,
-                                 class_name="button button--header"),
+                    action_button(
+                        t("sign_out.button"), SessionState.sign_out, style="button--header"
+                    ),
                     class_name="header__account",
                 ),
             ),
             class_name="header",
         ),
         rx.el.main(
-            notice(), *children, id="main", tab_index=-1, class_name="main",
+            notice(),
+            *children,
+            id="main",
+            tab_index=-1,
+            class_name="main",
             # "true" once the page's state arrived (after its on_load): what the
             # browser tests wait for before they type, as a person waits for the page.
             custom_attrs={"data-ready": rx.cond(rx.State.is_hydrated, "true", "false")},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.button import action_button
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.base import SessionState
 
@@ -15,9 +16,7 @@ def notice():
             SessionState.notice != "",
             rx.el.div(
                 rx.el.p(SessionState.notice),
-                rx.el.button(t("notice.dismiss"), type="button",
-                             on_click=SessionState.dismiss_notice,
-                             class_name="button button--secondary"),
+                action_button(t("notice.dismiss"), SessionState.dismiss_notice),
                 id="notice",
                 tab_index=-1,
                 class_name="notice",

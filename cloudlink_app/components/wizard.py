@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.button import action_button
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.step_nav import step_nav
@@ -26,9 +27,9 @@ def cancel_dialog(state):
                     rx.el.button(t("cancel.keep"), type="button", class_name="button"),
                 ),
                 rx.alert_dialog.action(
-                    rx.el.button(t("cancel.confirm"), type="button",
-                                 on_click=state.discard_changes,
-                                 class_name="button button--warning"),
+                    action_button(
+                        t("cancel.confirm"), state.discard_changes, style="button--warning"
+                    ),
                 ),
                 class_name="button-group",
             ),
@@ -38,29 +39,39 @@ def cancel_dialog(state):
     )
 
 
-def step_buttons(state, next_label: str | None = None):
-    """Next (submits the form), Back, Save and return (partners only) and Cancel."""
+def step_buttons(state, next_label: str | None = None, *, back: bool = True):
+    """Next (submits the form), Back (not on the first step: ``back=False``), Save and
+    return (partners only) and Cancel."""
     return rx.el.div(
         rx.el.button(next_label or t("button.next"), type="submit", class_name="button"),
-        rx.el.button(t("button.back"), type="button", on_click=state.go_back,
-                     class_name="button button--secondary"),
+        *([action_button(t("button.back"), state.go_back)] if back else []),
         rx.cond(
-            state.is_partner,
-            rx.el.button(t("button.save_and_return"), type="button",
-                         on_click=state.save_and_return,
-                         class_name="button button--secondary"),
+            state.is_partner, action_button(t("button.save_and_return"), state.save_and_return)
         ),
-        rx.el.button(t("button.cancel"), type="button", on_click=state.cancel,
-                     class_name="button button--link"),
+        action_button(t("button.cancel"), state.cancel, style="button--link"),
         class_name="button-group",
     )
 
 
-def wizard_page(state, step: str, heading_key: str, intro, *fields, after_form=(),
-                next_label: str | None = None, on_submit=None):
+def step_indicator(state, step: str):
+    """The step indicator of ``step`` on the customer's path (the SMBC/VA path's or the
+    appliance's)."""
+    return rx.cond(state.sync_path, step_nav(step, wizard_path.SMBC), step_nav(step))
+
+
+def wizard_page(
+    state,
+    step: str,
+    heading_key: str,
+    intro,
+    *fields,
+    after_form=(),
+    next_label: str | None = None,
+    on_submit=None,
+):
     """A later step: its fields in a form whose submit is Next (or ``on_submit``)."""
     return page(
-        rx.cond(state.sync_path, step_nav(step, wizard_path.SMBC), step_nav(step)),
+        step_indicator(state, step),
         error_summary(state.error_summary),
         rx.el.p(state.customer_name, class_name="caption"),
         rx.el.h1(t(heading_key), class_name="heading-xl"),

@@ -13,8 +13,7 @@ def main(argv: list[str] | None = None) -> None:
     """Load the demo customers once, or with --reset delete every customer first."""
     parser = argparse.ArgumentParser(
         prog="python -m cloudlink_app.demo_data",
-        description="Load the demo customers (once), or delete every customer and "
-        "load them again.",
+        description="Load the demo customers (once), or delete every customer and load them again.",
     )
     parser.add_argument("--reset", action="store_true", help="delete every customer first")
     args = parser.parse_args(argv)

@@ -33,16 +33,31 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount(DEMO_PARTNER_EMAIL, "Anna de Vries", permissions.PARTNER_ROLE,
-                DEMO_PARTNER_NAME),
-    DemoAccount("jeroen.bakker@northwind-telecom.example", "Jeroen Bakker",
-                permissions.PARTNER_ROLE, DEMO_PARTNER_NAME),
-    DemoAccount("liam.peeters@contoso-comms.example", "Liam Peeters",
-                permissions.PARTNER_ROLE, DEMO_OTHER_PARTNER_NAME),
-    DemoAccount("emma.schmidt@contoso-comms.example", "Emma Schmidt",
-                permissions.PARTNER_ROLE, DEMO_OTHER_PARTNER_NAME),
-    DemoAccount("sanne@vandermeer-bakkerij.nl", "Sanne van der Meer",
-                permissions.ACCOUNT_ADMIN_ROLE, DEMO_PARTNER_NAME),
+    DemoAccount(DEMO_PARTNER_EMAIL, "Anna de Vries", permissions.PARTNER_ROLE, DEMO_PARTNER_NAME),
+    DemoAccount(
+        "jeroen.bakker@northwind-telecom.example",
+        "Jeroen Bakker",
+        permissions.PARTNER_ROLE,
+        DEMO_PARTNER_NAME,
+    ),
+    DemoAccount(
+        "liam.peeters@contoso-comms.example",
+        "Liam Peeters",
+        permissions.PARTNER_ROLE,
+        DEMO_OTHER_PARTNER_NAME,
+    ),
+    DemoAccount(
+        "emma.schmidt@contoso-comms.example",
+        "Emma Schmidt",
+        permissions.PARTNER_ROLE,
+        DEMO_OTHER_PARTNER_NAME,
+    ),
+    DemoAccount(
+        "sanne@vandermeer-bakkerij.nl",
+        "Sanne van der Meer",
+        permissions.ACCOUNT_ADMIN_ROLE,
+        DEMO_PARTNER_NAME,
+    ),
 )
 
 

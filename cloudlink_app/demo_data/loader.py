@@ -52,11 +52,21 @@ CUSTOMER_SPACING = datetime.timedelta(hours=7)
 # One customer's saves, one after another (a partner going through the wizard).
 STEP_SPACING = datetime.timedelta(minutes=4)
 
-SITE_NAMES = {"nl": "Vestiging {city}", "de": "Standort {city}", "fr": "Site de {city}",
-              "en": "{city} office"}
+SITE_NAMES = {
+    "nl": "Vestiging {city}",
+    "de": "Standort {city}",
+    "fr": "Site de {city}",
+    "en": "{city} office",
+}
 # PBX types in turn; each gets its default port (domain.pbx.DEFAULT_PORTS).
-PBX_TYPES = ("mivoice_business", "mivoice_office_400", "mivoice_connect", "mivoice_5000",
-             "mivoice_mx_one", "mivoice_office_250")
+PBX_TYPES = (
+    "mivoice_business",
+    "mivoice_office_400",
+    "mivoice_connect",
+    "mivoice_5000",
+    "mivoice_mx_one",
+    "mivoice_office_250",
+)
 SYNC_PORT = "4443"
 # Mitel's OUI: the CloudLink Gateway appliances are Mitel devices.
 MAC_PREFIX = (0x08, 0x00, 0x0F)
@@ -79,9 +89,16 @@ class _Times:
 class _Onboarding:
     """One demo customer taken through the wizard's services, step by step."""
 
-    def __init__(self, session: Session, partner: DemoPartner, partner_number: int,
-                 index: int, user_ids: dict[str, int], partner_id: int,
-                 last_saved: datetime.datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        partner: DemoPartner,
+        partner_number: int,
+        index: int,
+        user_ids: dict[str, int],
+        partner_id: int,
+        last_saved: datetime.datetime,
+    ) -> None:
         self.session = session
         self.partner = partner
         self.demo = partner.customers[index]
@@ -127,10 +144,41 @@ class _Onboarding:
     def _fail(self, step: str, errors: dict[str, str]) -> DemoDataError:
         return DemoDataError(f"{self.demo.name}, {step} step: {errors}")
 
-    def _saved(self, record: customers.CustomerRecord | wizard.WizardRecord,
-               at: datetime.datetime) -> None:
+    def _saved(
+        self, record: customers.CustomerRecord | wizard.WizardRecord, at: datetime.datetime
+    ) -> None:
         self.version = record.version
         self.times.saves.append(at)
+
+    def _save(
+        self, save: Callable[..., wizard.WizardRecord], at: datetime.datetime, **step: object
+    ) -> None:
+        """One of the wizard's saves, by the later user at the version last saved."""
+        self._saved(
+            save(
+                self.session,
+                partner_id=self.partner_id,
+                account_id=self.account_id,
+                expected_version=self.version,
+                saved_by=self.later_user,
+                **step,
+            ),
+            at,
+        )
+
+    def _store(
+        self,
+        step: str,
+        form: forms.GatewayForm | forms.PbxForm | forms.SyncForm,
+        errors: dict[str, str],
+        save: Callable[..., wizard.WizardRecord],
+        complete: bool,
+        at: datetime.datetime,
+    ) -> None:
+        """A step's form saved once its own rules passed (as on Next)."""
+        if errors:
+            raise self._fail(step, errors)
+        self._save(save, at, form=form, complete=complete)
 
     # ----- the steps -----------------------------------------------------------------
 
@@ -139,12 +187,17 @@ class _Onboarding:
         customer to name an Onsite Admin."""
         demo, address = self.demo, self.demo.address
         admin, onsite = contact_people(demo)
-        support = [forms.SupportContactRow(3, forms.ROLE_MAINTAINER,
-                                           self.partner.support_desk,
-                                           self.partner.support_email)]
+        support = [
+            forms.SupportContactRow(
+                3, forms.ROLE_MAINTAINER, self.partner.support_desk, self.partner.support_email
+            )
+        ]
         if demo.stage != DRAFT:
-            support.append(forms.SupportContactRow(4, forms.ROLE_ONSITE_ADMIN, onsite.name,
-                                                   onsite.email_at(demo.domain)))
+            support.append(
+                forms.SupportContactRow(
+                    4, forms.ROLE_ONSITE_ADMIN, onsite.name, onsite.email_at(demo.domain)
+                )
+            )
         return forms.CustomerForm(
             customer_name=demo.name,
             country=address.country,
@@ -155,8 +208,11 @@ class _Onboarding:
             business_type=demo.business_type,
             default_language=demo.language,
             email_domains=[forms.DomainRow(1, demo.domain)],
-            admin_contacts=[forms.AdminContactRow(2, admin.first_name, admin.last_name,
-                                                  admin.email_at(demo.domain))],
+            admin_contacts=[
+                forms.AdminContactRow(
+                    2, admin.first_name, admin.last_name, admin.email_at(demo.domain)
+                )
+            ],
             support_contacts=support,
         )
 
@@ -166,17 +222,26 @@ class _Onboarding:
         complete = self.demo.stage != DRAFT
         errors = (
             validation.validate_customer(
-                form, lambda d: customers.domain_claimed_elsewhere(self.session, d, None))
-            if complete else validation.validate_draft(form)
+                form, lambda d: customers.domain_claimed_elsewhere(self.session, d, None)
+            )
+            if complete
+            else validation.validate_draft(form)
         )
         if errors:
             raise self._fail(wizard_path.CUSTOMER, errors)
         record = customers.save_customer(
-            self.session, partner_id=self.partner_id, account_id=None,
-            expected_version=None, form=form, complete=complete, saved_by=self.first_user)
+            self.session,
+            partner_id=self.partner_id,
+            account_id=None,
+            expected_version=None,
+            form=form,
+            complete=complete,
+            saved_by=self.first_user,
+        )
         self.account_id = record.account_id
         self.times.customer_id = wizard.load_wizard(
-            self.session, self.partner_id, record.account_id).customer_id
+            self.session, self.partner_id, record.account_id
+        ).customer_id
         self._saved(record, at)
 
     def gateway_form(self) -> forms.GatewayForm:
@@ -194,45 +259,37 @@ class _Onboarding:
         return dataclasses.replace(form, system_id=f"{prefix}-{number:04X}")
 
     def _typed_mac(self) -> str:
-        octets = [*MAC_PREFIX, self.partner_number, self.index,
-                  (self.index * 37 + 11) % 256]
+        octets = [*MAC_PREFIX, self.partner_number, self.index, (self.index * 37 + 11) % 256]
         digits = "".join(f"{octet:02x}" for octet in octets)
         notation = self.index % 3
         if notation == 0:
             return ":".join(f"{octet:02X}" for octet in octets)
         if notation == 1:
             return "-".join(f"{octet:02x}" for octet in octets)
-        return ".".join(digits[i:i + 4] for i in range(0, 12, 4))  # Cisco's notation
+        return ".".join(digits[i : i + 4] for i in range(0, 12, 4))  # Cisco's notation
 
     def gateway_step(self, at: datetime.datetime) -> None:
         """Next on the Gateway step."""
         form = self.gateway_form()
         errors = gateway.validate_gateway(
-            form, lambda mac: wizard.mac_claimed_elsewhere(
-                self.session, mac, self.times.customer_id))
-        if errors:
-            raise self._fail(wizard_path.GATEWAY, errors)
-        self._saved(wizard.save_gateway(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            expected_version=self.version, form=form, complete=True,
-            saved_by=self.later_user), at)
+            form,
+            lambda mac: wizard.mac_claimed_elsewhere(self.session, mac, self.times.customer_id),
+        )
+        self._store(wizard_path.GATEWAY, form, errors, wizard.save_gateway, True, at)
 
     def pbx_form(self) -> forms.PbxForm:
         """The PBX step: a PBX type in turn, its default port, the customer's PBX."""
         pbx_type = PBX_TYPES[self.index % len(PBX_TYPES)]
-        return forms.PbxForm(pbx_type=pbx_type, pbx_address=f"pbx.{self.demo.domain}",
-                             pbx_port=str(pbx.DEFAULT_PORTS[pbx_type]))
+        return forms.PbxForm(
+            pbx_type=pbx_type,
+            pbx_address=f"pbx.{self.demo.domain}",
+            pbx_port=str(pbx.DEFAULT_PORTS[pbx_type]),
+        )
 
     def pbx_step(self, at: datetime.datetime) -> None:
         """Next on the PBX step."""
         form = self.pbx_form()
-        errors = pbx.validate_pbx(form)
-        if errors:
-            raise self._fail(wizard_path.PBX, errors)
-        self._saved(wizard.save_pbx(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            expected_version=self.version, form=form, complete=True,
-            saved_by=self.later_user), at)
+        self._store(wizard_path.PBX, form, pbx.validate_pbx(form), wizard.save_pbx, True, at)
 
     def _check(self, address: str, port: str, at: datetime.datetime) -> None:
         # What services.connection.check_connection would have found, made up: the
@@ -241,56 +298,54 @@ class _Onboarding:
         ip = f"203.0.113.{10 + 20 * self.partner_number + self.index}"  # TEST-NET-3
         result = ConnectionResult(
             outcome=connection.TIMED_OUT if failed else connection.REACHABLE,
-            address=ip, port=int(port),
+            address=ip,
+            port=int(port),
             elapsed_ms=connection.DEFAULT_TIMEOUT * 1000 if failed else 24.0 + self.index,
             checked_at=at,
         )
-        self._saved(wizard.record_check(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            user_id=self.later_user, target=wizard.target_of(address, port), result=result),
-            at)
+        self._saved(
+            wizard.record_check(
+                self.session,
+                partner_id=self.partner_id,
+                account_id=self.account_id,
+                user_id=self.later_user,
+                target=wizard.target_of(address, port),
+                result=result,
+            ),
+            at,
+        )
 
     def check_pbx(self, at: datetime.datetime) -> None:
-        """"Check connection" on the Connect step."""
+        """ "Check connection" on the Connect step."""
         form = self.pbx_form()
         self._check(form.pbx_address, form.pbx_port, at)
 
     def connect_step(self, at: datetime.datetime) -> None:
         """Next on the Connect step, or "Continue without a connection" (problem)."""
-        self._saved(wizard.complete_connect(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            expected_version=self.version, skipped=self.demo.stage == PROBLEM,
-            saved_by=self.later_user), at)
+        self._save(wizard.complete_connect, at, skipped=self.demo.stage == PROBLEM)
 
     def sync_form(self) -> forms.SyncForm:
         """The Sync step: the customer's SMBC or VA and its port."""
-        return forms.SyncForm(sync_address=f"{self.demo.deployment}.{self.demo.domain}",
-                              sync_port=SYNC_PORT)
+        return forms.SyncForm(
+            sync_address=f"{self.demo.deployment}.{self.demo.domain}", sync_port=SYNC_PORT
+        )
 
     def _store_sync(self, complete: bool, at: datetime.datetime) -> None:
         form = self.sync_form()
-        errors = pbx.validate_sync(form)
-        if errors:
-            raise self._fail(wizard_path.SYNC, errors)
-        self._saved(wizard.save_sync(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            expected_version=self.version, form=form, complete=complete,
-            saved_by=self.later_user), at)
+        self._store(wizard_path.SYNC, form, pbx.validate_sync(form), wizard.save_sync, complete, at)
 
     def sync_address(self, at: datetime.datetime) -> None:
         """The Sync step's address stored before it is checked (as the step does)."""
         self._store_sync(False, at)
 
     def check_sync(self, at: datetime.datetime) -> None:
-        """"Check connection" on the Sync step."""
+        """ "Check connection" on the Sync step."""
         form = self.sync_form()
         self._check(form.sync_address, form.sync_port, at)
 
     def start_sync(self, at: datetime.datetime) -> None:
-        """"Start synchronisation"."""
-        self._saved(wizard.start_sync(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            expected_version=self.version, saved_by=self.later_user), at)
+        """ "Start synchronisation"."""
+        self._save(wizard.start_sync, at)
         self.times.sync_started_at = at
 
     def sync_step(self, at: datetime.datetime) -> None:
@@ -298,13 +353,11 @@ class _Onboarding:
         self._store_sync(True, at)
 
     def finish(self, at: datetime.datetime) -> None:
-        """"Finish onboarding" on Review: every step checked again first."""
+        """ "Finish onboarding" on Review: every step checked again first."""
         failing = wizard.first_failing_step(self.session, self.partner_id, self.account_id)
         if failing is not None:
             raise self._fail(failing, {"finish": "the step fails its rules"})
-        self._saved(wizard.finish(
-            self.session, partner_id=self.partner_id, account_id=self.account_id,
-            expected_version=self.version, saved_by=self.later_user), at)
+        self._save(wizard.finish, at)
         self.times.onboarded_at = at
 
 
@@ -316,8 +369,14 @@ def load(session: Session, reset: bool = False) -> int:
     user_ids = accounts.ensure_demo_users(session)
     if reset:
         session.execute(sa.update(AppUser).values(customer_id=None))
-        for model in (ConnectionCheck, SaveRecord, EmailDomain, AdminContact,
-                      SupportContact, Customer):
+        for model in (
+            ConnectionCheck,
+            SaveRecord,
+            EmailDomain,
+            AdminContact,
+            SupportContact,
+            Customer,
+        ):
             session.execute(sa.delete(model))
         session.commit()
     elif session.exec(select(Customer.id).limit(1)).first() is not None:
@@ -328,8 +387,9 @@ def load(session: Session, reset: bool = False) -> int:
         partner_id = _user(session, user_ids[partner.user_emails[0]]).partner_id
         for index in range(len(partner.customers)):
             last_saved = now - CUSTOMER_SPACING * index - datetime.timedelta(hours=1)
-            onboarding = _Onboarding(session, partner, partner_number, index, user_ids,
-                                     partner_id, last_saved)
+            onboarding = _Onboarding(
+                session, partner, partner_number, index, user_ids, partner_id, last_saved
+            )
             loaded.append(onboarding.run())
     _link_account_admin(session, user_ids[ACCOUNT_ADMIN_EMAIL])
     _move_into_the_week(session, loaded)
@@ -345,8 +405,7 @@ def _user(session: Session, user_id: int) -> AppUser:
 
 def _link_account_admin(session: Session, admin_id: int) -> None:
     """Sanne becomes the account admin of her own bakery (an admin contact of it)."""
-    customer = session.exec(
-        select(Customer).where(Customer.name == ACCOUNT_ADMIN_CUSTOMER)).one()
+    customer = session.exec(select(Customer).where(Customer.name == ACCOUNT_ADMIN_CUSTOMER)).one()
     admin = _user(session, admin_id)
     admin.customer_id = customer.id
     admin.partner_id = customer.partner_id
@@ -366,15 +425,23 @@ def _move_into_the_week(session: Session, loaded: list[_Times]) -> None:
     for times in loaded:
         ids = records.get(times.customer_id, [])
         if len(ids) != len(times.saves):  # one save per service call, or the plan is off
-            raise DemoDataError(f"customer {times.customer_id}: {len(ids)} saves recorded, "
-                                f"{len(times.saves)} planned")
-        save_times += [{"id": i, "saved_at": at}
-                       for i, at in zip(ids, times.saves, strict=True)]
+            raise DemoDataError(
+                f"customer {times.customer_id}: {len(ids)} saves recorded, "
+                f"{len(times.saves)} planned"
+            )
+        save_times += [{"id": i, "saved_at": at} for i, at in zip(ids, times.saves, strict=True)]
     session.execute(sa.update(SaveRecord), save_times)
-    session.execute(sa.update(Customer), [
-        {"id": times.customer_id, "created_at": times.saves[0],
-         "updated_at": times.saves[-1], "sync_started_at": times.sync_started_at,
-         "onboarded_at": times.onboarded_at}
-        for times in loaded
-    ])
+    session.execute(
+        sa.update(Customer),
+        [
+            {
+                "id": times.customer_id,
+                "created_at": times.saves[0],
+                "updated_at": times.saves[-1],
+                "sync_started_at": times.sync_started_at,
+                "onboarded_at": times.onboarded_at,
+            }
+            for times in loaded
+        ],
+    )
     session.commit()

@@ -171,19 +171,13 @@ def address_problems(
     return problems_found(
         {
             forms.COUNTRY: choice_problem(country, country_codes(), "country"),
-            forms.STREET_ADDRESS: text_problem(
-                street_address, ADDRESS_MAX, "street_address"
-            ),
+            forms.STREET_ADDRESS: text_problem(street_address, ADDRESS_MAX, "street_address"),
             forms.ADDRESS_LINE2: text_problem(
                 address_line2, ADDRESS_MAX, "address_line2", required=False
             ),
-            forms.CITY: text_problem(
-                city, CITY_MAX, "city", required=address.city_required
-            ),
+            forms.CITY: text_problem(city, CITY_MAX, "city", required=address.city_required),
             forms.STATE_PROVINCE: _state_problem(state_province, address),
-            forms.POSTAL_CODE: _postal_code_problem(
-                country, state_province, postal_code, address
-            ),
+            forms.POSTAL_CODE: _postal_code_problem(country, state_province, postal_code, address),
         }
     )
 

@@ -8,6 +8,8 @@ position in the list, as the page labels them ("Admin contact 2: First name").
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -19,11 +21,14 @@ from cloudlink_app.domain.limits import (
     ProblemError,
     Problems,
     choice_problem,
+    normal_or_problem,
     problems_found,
     render,
     text_problem,
     too_many_rows,
 )
+
+_Row = TypeVar("_Row", forms.AdminContactRow, forms.SupportContactRow)
 
 
 class EmailError(ProblemError):
@@ -62,22 +67,15 @@ def admin_contact_problems(rows: list[forms.AdminContactRow]) -> Problems:
         return {forms.ADMIN_CONTACTS: Problem("admin_contacts.required")}
     if too_many := too_many_rows(rows, "admin_contacts"):
         return {forms.ADMIN_CONTACTS: too_many}
-    problems: Problems = {}
-    first_with: dict[str, int] = {}
-    for n, row in enumerate(rows, start=1):
-        checks = {
-            forms.admin_field(row.id, "first_name"): text_problem(
-                row.first_name, NAME_MAX, "admin.first_name", n=n
-            ),
-            forms.admin_field(row.id, "last_name"): text_problem(
-                row.last_name, NAME_MAX, "admin.last_name", n=n
-            ),
-            forms.admin_field(row.id, "email"): _email_problem(
-                row.email, "admin.email", n, first_with
-            ),
-        }
-        problems.update(problems_found(checks))
-    return problems
+    return _row_problems(
+        rows,
+        "admin",
+        forms.admin_field,
+        lambda row, n: {
+            "first_name": text_problem(row.first_name, NAME_MAX, "admin.first_name", n=n),
+            "last_name": text_problem(row.last_name, NAME_MAX, "admin.last_name", n=n),
+        },
+    )
 
 
 def support_contact_problems(rows: list[forms.SupportContactRow]) -> Problems:
@@ -85,27 +83,19 @@ def support_contact_problems(rows: list[forms.SupportContactRow]) -> Problems:
     one problem per missing required role."""
     if too_many := too_many_rows(rows, "support_contacts"):
         return {forms.SUPPORT_CONTACTS: too_many}
-    problems: Problems = {}
-    first_with: dict[str, int] = {}
-    for n, row in enumerate(rows, start=1):
-        checks = {
-            forms.support_field(row.id, "role"): choice_problem(
-                row.role, forms.ROLES, "support.role", n=n
-            ),
-            forms.support_field(row.id, "name"): text_problem(
-                row.name, NAME_MAX, "support.name", n=n
-            ),
-            forms.support_field(row.id, "email"): _email_problem(
-                row.email, "support.email", n, first_with
-            ),
-        }
-        problems.update(problems_found(checks))
+    problems = _row_problems(
+        rows,
+        "support",
+        forms.support_field,
+        lambda row, n: {
+            "role": choice_problem(row.role, forms.ROLES, "support.role", n=n),
+            "name": text_problem(row.name, NAME_MAX, "support.name", n=n),
+        },
+    )
     # A row with a role but other problems still counts: its own errors say what to fix.
     roles = {row.role for row in rows}
     if forms.ROLE_MAINTAINER not in roles:
-        problems[forms.SUPPORT_MISSING_MAINTAINER] = Problem(
-            "support_contacts.missing_maintainer"
-        )
+        problems[forms.SUPPORT_MISSING_MAINTAINER] = Problem("support_contacts.missing_maintainer")
     if forms.ROLE_ONSITE_ADMIN not in roles:
         problems[forms.SUPPORT_MISSING_ONSITE_ADMIN] = Problem(
             "support_contacts.missing_onsite_admin"
@@ -113,9 +103,7 @@ def support_contact_problems(rows: list[forms.SupportContactRow]) -> Problems:
     return problems
 
 
-def validate_admin_contacts(
-    rows: list[forms.AdminContactRow], lang: str = "en"
-) -> dict[str, str]:
+def validate_admin_contacts(rows: list[forms.AdminContactRow], lang: str = "en") -> dict[str, str]:
     """Messages for the admin contacts that break a rule, by field id."""
     return render(admin_contact_problems(rows), lang)
 
@@ -127,17 +115,28 @@ def validate_support_contacts(
     return render(support_contact_problems(rows), lang)
 
 
-def _email_problem(
-    value: str, prefix: str, n: int, first_with: dict[str, int]
-) -> Problem | None:
+def _row_problems(
+    rows: Sequence[_Row],
+    prefix: str,
+    field_id: Callable[[int, str], str],
+    own_checks: Callable[[_Row, int], dict[str, Problem | None]],
+) -> Problems:
+    # Each row n: its own parts (own_checks, by part), then its email address, which
+    # no two rows of the list may share; keyed by field id, in page order.
+    problems: Problems = {}
+    first_with: dict[str, int] = {}
+    for n, row in enumerate(rows, start=1):
+        checks = own_checks(row, n)
+        checks["email"] = _email_problem(row.email, f"{prefix}.email", n, first_with)
+        problems.update(problems_found({field_id(row.id, part): p for part, p in checks.items()}))
+    return problems
+
+
+def _email_problem(value: str, prefix: str, n: int, first_with: dict[str, int]) -> Problem | None:
     # first_with maps each normalised address to the first row that has it.
-    problem = text_problem(value, EMAIL_MAX, prefix, n=n)
-    if problem is not None:
-        return problem
-    try:
-        normal = normalize_email(value)
-    except EmailError as error:
-        return error.problem
+    normal = normal_or_problem(value, EMAIL_MAX, prefix, normalize_email, n=n)
+    if isinstance(normal, Problem):
+        return normal
     first = first_with.setdefault(normal, n)
     if first != n:
         return Problem(f"{prefix}.duplicate", {"n": n, "first": first})

@@ -17,10 +17,10 @@ from cloudlink_app.domain import forms
 from cloudlink_app.domain.limits import (
     DOMAIN_MAX,
     Problem,
-    Problems,
     ProblemError,
+    Problems,
+    normal_or_problem,
     render,
-    text_problem,
     too_many_rows,
 )
 
@@ -120,13 +120,9 @@ def validate_email_domains(
 def _row_problem(
     value: str, seen: set[str], is_claimed_elsewhere: Callable[[str], bool]
 ) -> Problem | None:
-    problem = text_problem(value, DOMAIN_MAX, "email_domain")
-    if problem is not None:
-        return problem
-    try:
-        normal = normalize_domain(value)
-    except DomainError as error:
-        return error.problem
+    normal = normal_or_problem(value, DOMAIN_MAX, "email_domain", normalize_domain)
+    if isinstance(normal, Problem):
+        return normal
     if is_public_email_domain(normal):
         return Problem("email_domain.public", {"domain": display_domain(normal)})
     if normal in seen:

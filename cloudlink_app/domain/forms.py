@@ -29,17 +29,10 @@ SUPPORT_CONTACTS = "support_contacts"
 SUPPORT_MISSING_MAINTAINER = "support_contacts-maintainer"
 SUPPORT_MISSING_ONSITE_ADMIN = "support_contacts-onsite_admin"
 
-SCALAR_FIELDS = (
-    CUSTOMER_NAME,
-    COUNTRY,
-    STREET_ADDRESS,
-    ADDRESS_LINE2,
-    CITY,
-    STATE_PROVINCE,
-    POSTAL_CODE,
-    BUSINESS_TYPE,
-    DEFAULT_LANGUAGE,
-)
+# The address fields in page order; the Gateway step's site address has them prefixed.
+ADDRESS_FIELDS = (COUNTRY, STREET_ADDRESS, ADDRESS_LINE2, CITY, STATE_PROVINCE, POSTAL_CODE)
+
+SCALAR_FIELDS = (CUSTOMER_NAME, *ADDRESS_FIELDS, BUSINESS_TYPE, DEFAULT_LANGUAGE)
 
 # Support contact roles, stored by these keys.
 ROLE_MAINTAINER = "maintainer"
@@ -137,16 +130,30 @@ class RowKind:
 ROW_KINDS: dict[str, RowKind] = {
     kind.name: kind
     for kind in (
-        RowKind(EMAIL_DOMAINS, DomainRow, lambda row_id, _part: domain_field(row_id),
-                {"value": limits.DOMAIN_MAX}),
-        RowKind(ADMIN_CONTACTS, AdminContactRow, admin_field,
-                {"first_name": limits.NAME_MAX, "last_name": limits.NAME_MAX,
-                 "email": limits.EMAIL_MAX},
-                min_rows=1),
-        RowKind(SUPPORT_CONTACTS, SupportContactRow, support_field,
-                {"role": max(map(len, ROLES)), "name": limits.NAME_MAX,
-                 "email": limits.EMAIL_MAX},
-                choices={"role": ROLES}),
+        RowKind(
+            EMAIL_DOMAINS,
+            DomainRow,
+            lambda row_id, _part: domain_field(row_id),
+            {"value": limits.DOMAIN_MAX},
+        ),
+        RowKind(
+            ADMIN_CONTACTS,
+            AdminContactRow,
+            admin_field,
+            {
+                "first_name": limits.NAME_MAX,
+                "last_name": limits.NAME_MAX,
+                "email": limits.EMAIL_MAX,
+            },
+            min_rows=1,
+        ),
+        RowKind(
+            SUPPORT_CONTACTS,
+            SupportContactRow,
+            support_field,
+            {"role": max(map(len, ROLES)), "name": limits.NAME_MAX, "email": limits.EMAIL_MAX},
+            choices={"role": ROLES},
+        ),
     )
 }
 
@@ -225,3 +232,9 @@ class SyncForm:
 
     sync_address: str = ""
     sync_port: str = ""
+
+
+def address_parts(form: CustomerForm | GatewayForm, prefix: str = "") -> tuple[str, ...]:
+    """The address fields of a form as typed, in the order of ADDRESS_FIELDS (the
+    arguments of address.address_problems); the site's with prefix SITE_PREFIX."""
+    return tuple(getattr(form, prefix + field) for field in ADDRESS_FIELDS)

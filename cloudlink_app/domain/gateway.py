@@ -19,9 +19,12 @@ from cloudlink_app.domain.limits import (
     ProblemError,
     Problems,
     choice_problem,
+    hard_limits,
+    normal_or_problem,
     problems_found,
     render,
     text_problem,
+    typed_problem,
 )
 from cloudlink_app.domain.messages import CATALOG
 
@@ -114,11 +117,7 @@ def normalize_system_id(value: str) -> str:
         raise SystemIdError("system_id.too_long", max=SYSTEM_ID_MAX)
     # isascii first: upper() maps "ß" to "SS" and would let non-ASCII text through.
     normal = text.upper()
-    if (
-        not text.isascii()
-        or len(normal) < SYSTEM_ID_MIN
-        or not _SYSTEM_ID.fullmatch(normal)
-    ):
+    if not text.isascii() or len(normal) < SYSTEM_ID_MIN or not _SYSTEM_ID.fullmatch(normal):
         raise SystemIdError("system_id.format")
     return normal
 
@@ -140,25 +139,18 @@ def gateway_problems(
     )
     if not form.site_same_address:
         problems.update(_site_address_problems(form))
-    deployment = choice_problem(
-        form.deployment_type, _DEPLOYMENT_TYPE_KEYS, "deployment_type"
-    )
+    deployment = choice_problem(form.deployment_type, _DEPLOYMENT_TYPE_KEYS, "deployment_type")
     if deployment is not None:
         problems[forms.DEPLOYMENT_TYPE] = deployment
     elif form.deployment_type == wizard_path.APPLIANCE:
         problems.update(
             problems_found(
-                {
-                    forms.MAC_ADDRESS: _mac_problem(
-                        form.mac_address, is_mac_claimed_elsewhere
-                    )
-                }
+                {forms.MAC_ADDRESS: _mac_problem(form.mac_address, is_mac_claimed_elsewhere)}
             )
         )
     else:
-        problems.update(
-            problems_found({forms.SYSTEM_ID: _system_id_problem(form.system_id)})
-        )
+        system_id = typed_problem(form.system_id, SYSTEM_ID_MAX, "system_id", normalize_system_id)
+        problems.update(problems_found({forms.SYSTEM_ID: system_id}))
     return problems
 
 
@@ -176,46 +168,19 @@ def validate_gateway_draft(form: forms.GatewayForm, lang: str = "en") -> dict[st
     """Messages that stop "Save and return" on the Gateway step: only the hard limits
     (lengths, values outside a list, unstorable text) of the fields shown. Everything
     else, the site name included, may be incomplete in a draft."""
-    problems = gateway_problems(form, lambda normal: False)
-    return render(
-        {field: p for field, p in problems.items() if p.is_hard_limit}, lang
-    )
+    return render(hard_limits(gateway_problems(form, lambda normal: False)), lang)
 
 
 def _site_address_problems(form: forms.GatewayForm) -> Problems:
-    problems = address_problems(
-        form.site_country,
-        form.site_street_address,
-        form.site_address_line2,
-        form.site_city,
-        form.site_state_province,
-        form.site_postal_code,
-    )
+    problems = address_problems(*forms.address_parts(form, forms.SITE_PREFIX))
     return {forms.SITE_PREFIX + field: p for field, p in problems.items()}
 
 
-def _mac_problem(
-    value: str, is_mac_claimed_elsewhere: Callable[[str], bool]
-) -> Problem | None:
-    problem = text_problem(value, MAC_ADDRESS_TYPED_MAX, "mac_address")
-    if problem is not None:
-        return problem
-    try:
-        normal = normalize_mac(value)
-    except MacError as error:
-        return error.problem
+def _mac_problem(value: str, is_mac_claimed_elsewhere: Callable[[str], bool]) -> Problem | None:
+    normal = normal_or_problem(value, MAC_ADDRESS_TYPED_MAX, "mac_address", normalize_mac)
+    if isinstance(normal, Problem):
+        return normal
     # Never names the other customer: that would leak another partner's data.
     if is_mac_claimed_elsewhere(normal):
         return Problem("mac_address.claimed")
-    return None
-
-
-def _system_id_problem(value: str) -> Problem | None:
-    problem = text_problem(value, SYSTEM_ID_MAX, "system_id")
-    if problem is not None:
-        return problem
-    try:
-        normalize_system_id(value)
-    except SystemIdError as error:
-        return error.problem
     return None

@@ -23,8 +23,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "Nothing was deleted.",
         "notice.not_a_draft": "This customer is onboarded: only drafts can be deleted. "
         "Nothing was deleted.",
-        "notice.partners_only_delete": "Only partner users can delete drafts. "
-        "Nothing was deleted.",
+        "notice.partners_only_delete": "Only partner users can delete drafts. Nothing was deleted.",
         "notice.delete_not_confirmed": "Choose Delete on the customer's row and confirm "
         "first. Nothing was deleted.",
     }

@@ -8,7 +8,8 @@ being stored (see Problem.is_hard_limit).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sized
+from collections.abc import Callable, Collection, Mapping, Sized
+from typing import TypeVar
 
 from cloudlink_app.domain.i18n import t
 
@@ -20,6 +21,8 @@ POSTAL_CODE_MAX = 20
 DOMAIN_MAX = 253  # RFC 1035, without the trailing dot
 EMAIL_MAX = 254  # RFC 5321 path limit minus the angle brackets
 MAX_ROWS = 500  # rows in any one list of the step
+
+_Normal = TypeVar("_Normal")
 
 # Problems with these message keys would break storage or the page, so even a draft
 # that is saved half-way must not have them.
@@ -72,6 +75,37 @@ def text_problem(
     return None
 
 
+def normal_or_problem(
+    value: str,
+    maximum: int,
+    prefix: str,
+    normalize: Callable[[str], _Normal],
+    **params: object,
+) -> _Normal | Problem:
+    """The stored form of a typed value, or its first problem: text_problem's (the
+    hard limits first), else the one ``normalize`` raises as a ProblemError."""
+    # required=True said outright: ``params`` are the message's parameters only.
+    problem = text_problem(value, maximum, prefix, required=True, **params)
+    if problem is not None:
+        return problem
+    try:
+        return normalize(value)
+    except ProblemError as error:
+        return error.problem
+
+
+def typed_problem(
+    value: str,
+    maximum: int,
+    prefix: str,
+    normalize: Callable[[str], object],
+    **params: object,
+) -> Problem | None:
+    """The problem of a typed value that has no rule beyond ``normalize``, if any."""
+    found = normal_or_problem(value, maximum, prefix, normalize, **params)
+    return found if isinstance(found, Problem) else None
+
+
 def choice_problem(
     value: str, allowed: Collection[str], prefix: str, **params: object
 ) -> Problem | None:
@@ -106,6 +140,11 @@ def storable(value: str) -> bool:
 def problems_found(checks: Mapping[str, Problem | None]) -> Problems:
     """Keep the checks that found a problem, in their order, keyed by field id."""
     return {field: problem for field, problem in checks.items() if problem is not None}
+
+
+def hard_limits(problems: Problems) -> Problems:
+    """The problems that stop even a draft from being stored, in their order."""
+    return {field: p for field, p in problems.items() if p.is_hard_limit}
 
 
 def render(problems: Mapping[str, Problem], lang: str) -> dict[str, str]:

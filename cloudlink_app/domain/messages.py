@@ -24,9 +24,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "city.too_long": "City must be {max} characters or fewer",
         "state_province.required": "Enter the state or province",
         "state_province.select": "Select the state or province",
-        "state_province.too_long": (
-            "State or province must be {max} characters or fewer"
-        ),
+        "state_province.too_long": ("State or province must be {max} characters or fewer"),
         "postal_code.required": "Enter the postal code",
         "postal_code.format": "Postal code must be in the format {example}",
         "postal_code.too_long": "Postal code must be {max} characters or fewer",
@@ -36,29 +34,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "default_language.unknown": "Select the default language",
         # Email domains
         "email_domain.required": "Enter an email domain, or remove the row",
-        "email_domain.format": (
-            "Enter an email domain in the correct format, like example.com"
-        ),
+        "email_domain.format": ("Enter an email domain in the correct format, like example.com"),
         "email_domain.too_long": "Email domain must be {max} characters or fewer",
         "email_domain.public": (
             "{domain} is a public email provider: enter a domain the organisation owns"
         ),
         "email_domain.duplicate": "This email domain is already in the list",
-        "email_domain.claimed": (
-            "This email domain is already used by another customer account"
-        ),
+        "email_domain.claimed": ("This email domain is already used by another customer account"),
         "email_domains.too_many": "Remove email domains until there are {max} or fewer",
         # Any email address
         "email.required": "Enter an email address",
-        "email.format": (
-            "Enter an email address in the correct format, like name@example.com"
-        ),
+        "email.format": ("Enter an email address in the correct format, like name@example.com"),
         "email.too_long": "Email address must be {max} characters or fewer",
         # Admin contacts
         "admin_contacts.required": "Add at least one admin contact",
-        "admin_contacts.too_many": (
-            "Remove admin contacts until there are {max} or fewer"
-        ),
+        "admin_contacts.too_many": ("Remove admin contacts until there are {max} or fewer"),
         "admin.first_name.required": "Enter the first name of admin contact {n}",
         "admin.first_name.too_long": (
             "First name of admin contact {n} must be {max} characters or fewer"
@@ -75,21 +65,15 @@ CATALOG: dict[str, dict[str, str]] = {
             "Admin contact {n} has the same email address as admin contact {first}"
         ),
         # Support contacts
-        "support_contacts.too_many": (
-            "Remove support contacts until there are {max} or fewer"
-        ),
-        "support_contacts.missing_maintainer": (
-            "Add a support contact with the role Maintainer"
-        ),
+        "support_contacts.too_many": ("Remove support contacts until there are {max} or fewer"),
+        "support_contacts.missing_maintainer": ("Add a support contact with the role Maintainer"),
         "support_contacts.missing_onsite_admin": (
             "Add a support contact with the role Onsite Admin"
         ),
         "support.role.required": "Select the role of support contact {n}",
         "support.role.unknown": "Select the role of support contact {n}",
         "support.name.required": "Enter the name of support contact {n}",
-        "support.name.too_long": (
-            "Name of support contact {n} must be {max} characters or fewer"
-        ),
+        "support.name.too_long": ("Name of support contact {n} must be {max} characters or fewer"),
         "support.email.required": "Enter the email address of support contact {n}",
         "support.email.too_long": (
             "Email address of support contact {n} must be {max} characters or fewer"
@@ -117,9 +101,7 @@ CATALOG: dict[str, dict[str, str]] = {
             "Enter the MAC address from the label on the gateway appliance: "
             "this address does not belong to a single device"
         ),
-        "mac_address.claimed": (
-            "This MAC address is already used by another customer's gateway"
-        ),
+        "mac_address.claimed": ("This MAC address is already used by another customer's gateway"),
         "system_id.required": "Enter the system ID",
         "system_id.format": (
             "System ID must be 4 to 64 letters, digits and dashes, "

@@ -7,6 +7,7 @@ the review show exactly what will be used.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 
@@ -20,9 +21,10 @@ from cloudlink_app.domain.limits import (
     ProblemError,
     Problems,
     choice_problem,
+    hard_limits,
     problems_found,
     render,
-    text_problem,
+    typed_problem,
 )
 from cloudlink_app.domain.messages import CATALOG
 
@@ -123,10 +125,7 @@ def _host_name(text: str, prefix: str) -> str:
     except UnicodeError:
         raise HostError(f"{prefix}.format") from None
     labels = normal.removesuffix(".").split(".")
-    if (
-        not all(_LABEL.fullmatch(label) for label in labels)
-        or not labels[-1][0].isalpha()
-    ):
+    if not all(_LABEL.fullmatch(label) for label in labels) or not labels[-1][0].isalpha():
         raise HostError(f"{prefix}.format")
     name = ".".join(labels)
     if len(name) > HOST_MAX:
@@ -155,9 +154,15 @@ def pbx_problems(form: forms.PbxForm) -> Problems:
     return problems_found(
         {
             forms.PBX_TYPE: choice_problem(form.pbx_type, _PBX_TYPE_KEYS, "pbx_type"),
-            forms.PBX_ADDRESS: _address_problem(form.pbx_address, "pbx_address"),
-            forms.PBX_PORT: _port_problem(form.pbx_port),
+            **_system_checks(forms.PBX_ADDRESS, form.pbx_address, forms.PBX_PORT, form.pbx_port),
         }
+    )
+
+
+def sync_problems(form: forms.SyncForm) -> Problems:
+    """Every problem of the Sync step's system address and port, in page order."""
+    return problems_found(
+        _system_checks(forms.SYNC_ADDRESS, form.sync_address, forms.SYNC_PORT, form.sync_port)
     )
 
 
@@ -166,52 +171,28 @@ def validate_pbx(form: forms.PbxForm, lang: str = "en") -> dict[str, str]:
     return render(pbx_problems(form), lang)
 
 
-def validate_pbx_draft(form: forms.PbxForm, lang: str = "en") -> dict[str, str]:
-    """Messages that stop "Save and return" on the PBX step: the hard limits only."""
-    return render(_hard_limits(pbx_problems(form)), lang)
-
-
-def sync_problems(form: forms.SyncForm) -> Problems:
-    """Every problem of the Sync step's system address and port, in page order."""
-    return problems_found(
-        {
-            forms.SYNC_ADDRESS: _address_problem(form.sync_address, "sync_address"),
-            forms.SYNC_PORT: _port_problem(form.sync_port),
-        }
-    )
-
-
 def validate_sync(form: forms.SyncForm, lang: str = "en") -> dict[str, str]:
     """Messages for the Sync step's address and port when they break a rule."""
     return render(sync_problems(form), lang)
 
 
+def validate_pbx_draft(form: forms.PbxForm, lang: str = "en") -> dict[str, str]:
+    """Messages that stop "Save and return" on the PBX step: the hard limits only."""
+    return render(hard_limits(pbx_problems(form)), lang)
+
+
 def validate_sync_draft(form: forms.SyncForm, lang: str = "en") -> dict[str, str]:
     """Messages that stop "Save and return" on the Sync step: the hard limits only."""
-    return render(_hard_limits(sync_problems(form)), lang)
+    return render(hard_limits(sync_problems(form)), lang)
 
 
-def _hard_limits(problems: Problems) -> Problems:
-    return {field: p for field, p in problems.items() if p.is_hard_limit}
-
-
-def _address_problem(value: str, prefix: str) -> Problem | None:
-    problem = text_problem(value, HOST_MAX, prefix)
-    if problem is not None:
-        return problem
-    try:
-        normalize_host(value, prefix=prefix)
-    except HostError as error:
-        return error.problem
-    return None
-
-
-def _port_problem(value: str) -> Problem | None:
-    problem = text_problem(value, PORT_TYPED_MAX, "port")
-    if problem is not None:
-        return problem
-    try:
-        parse_port(value)
-    except PortError as error:
-        return error.problem
-    return None
+def _system_checks(
+    address_field: str, address: str, port_field: str, port: str
+) -> dict[str, Problem | None]:
+    # An address's message keys are its field id's ("pbx_address.format"); a port's
+    # are the same on both steps ("port.range").
+    normalize = functools.partial(normalize_host, prefix=address_field)
+    return {
+        address_field: typed_problem(address, HOST_MAX, address_field, normalize),
+        port_field: typed_problem(port, PORT_TYPED_MAX, "port", parse_port),
+    }

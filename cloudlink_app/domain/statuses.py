@@ -21,7 +21,7 @@ _PROBLEM_STEPS = {wizard_path.PROBLEM_PBX_UNREACHABLE: wizard_path.CONNECT}
 
 
 def status_kind(status: str) -> str:
-    """"next", "problem" or "onboarded"; anything else stored counts as "next"."""
+    """ "next", "problem" or "onboarded"; anything else stored counts as "next"."""
     kind = wizard_path.status_kind(status)
     return kind if kind in (PROBLEM, ONBOARDED) else NEXT
 

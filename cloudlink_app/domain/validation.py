@@ -16,6 +16,7 @@ from cloudlink_app.domain.contacts import (
     support_contact_problems,
 )
 from cloudlink_app.domain.domains import domain_problems
+
 # The step's limits are imported here too, so callers find them next to the rules.
 from cloudlink_app.domain.limits import (  # noqa: F401
     ADDRESS_MAX,
@@ -51,16 +52,7 @@ def customer_problems(
 ) -> Problems:
     """Every problem of the step, keyed by field id, in the order of the page."""
     problems = _customer_name_problems(form.customer_name)
-    problems.update(
-        address_problems(
-            form.country,
-            form.street_address,
-            form.address_line2,
-            form.city,
-            form.state_province,
-            form.postal_code,
-        )
-    )
+    problems.update(address_problems(*forms.address_parts(form)))
     problems.update(
         problems_found(
             {
@@ -107,6 +99,4 @@ def validate_draft(form: forms.CustomerForm, lang: str = "en") -> dict[str, str]
 
 
 def _customer_name_problems(value: str) -> Problems:
-    return problems_found(
-        {forms.CUSTOMER_NAME: text_problem(value, NAME_MAX, "customer_name")}
-    )
+    return problems_found({forms.CUSTOMER_NAME: text_problem(value, NAME_MAX, "customer_name")})

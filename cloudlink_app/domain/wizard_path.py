@@ -83,7 +83,7 @@ def status_for(
 
 
 def status_kind(status: str) -> str:
-    """"next", "problem" or "onboarded": how the dashboard colours and labels it."""
+    """ "next", "problem" or "onboarded": how the dashboard colours and labels it."""
     return status.split(":", 1)[0]
 
 

@@ -14,15 +14,20 @@ def account():
     return page(
         rx.el.h1(t("account.heading"), class_name="heading-xl"),
         rx.el.dl(
-            rx.el.div(rx.el.dt(t("label.customer_name")), rx.el.dd(S.customer_name),
-                      class_name="review__row"),
-            rx.el.div(rx.el.dt(t("customer.account_id")),
-                      rx.el.dd(S.customer_account_id, class_name="account-id"),
-                      class_name="review__row"),
-            rx.el.div(rx.el.dt(t("dashboard.col.status")), rx.el.dd(S.status),
-                      class_name="review__row"),
+            rx.el.div(
+                rx.el.dt(t("label.customer_name")),
+                rx.el.dd(S.customer_name),
+                class_name="review__row",
+            ),
+            rx.el.div(
+                rx.el.dt(t("customer.account_id")),
+                rx.el.dd(S.customer_account_id, class_name="account-id"),
+                class_name="review__row",
+            ),
+            rx.el.div(
+                rx.el.dt(t("dashboard.col.status")), rx.el.dd(S.status), class_name="review__row"
+            ),
             class_name="review__list",
         ),
-        rx.el.a(t("account.continue"), href=S.continue_url, role="button",
-                class_name="button"),
+        rx.el.a(t("account.continue"), href=S.continue_url, role="button", class_name="button"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.button import action_button
 from cloudlink_app.components.connection_check import connection_check
 from cloudlink_app.components.wizard import group_error, wizard_page
 from cloudlink_app.domain import forms, wizard_path
@@ -15,7 +16,9 @@ def connect_step():
     """The whole Connect page."""
     before, after = t("connect.intro", target="\x00").split("\x00")
     return wizard_page(
-        S, wizard_path.CONNECT, "connect.heading",
+        S,
+        wizard_path.CONNECT,
+        "connect.heading",
         rx.fragment(before, rx.el.strong(S.target), after),
         rx.el.div(
             group_error(S, forms.CONNECTION),
@@ -25,9 +28,7 @@ def connect_step():
         ),
         after_form=(
             rx.el.div(
-                rx.el.button(t("connect.continue_without"), type="button",
-                             on_click=S.continue_without_connection,
-                             class_name="button button--secondary"),
+                action_button(t("connect.continue_without"), S.continue_without_connection),
                 rx.el.p(t("connect.continue_hint"), class_name="hint"),
                 class_name="form-group",
             ),

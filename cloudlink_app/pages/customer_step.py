@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cloudlink_app.components.error_summary import error_summary
-from cloudlink_app.components.wizard import cancel_dialog, group_error
 from cloudlink_app.components.address_fields import address_fields
-from cloudlink_app.components.form_field import (
-    field_group,
-    select_field,
-    select_input,
-    text_field,
-    text_input,
-)
+from cloudlink_app.components.button import action_button
+from cloudlink_app.components.error_summary import error_summary
+from cloudlink_app.components.form_field import select_field, text_field
 from cloudlink_app.components.layout import numbered, page
-from cloudlink_app.components.step_nav import step_nav
-from cloudlink_app.domain import choices, forms, limits, wizard_path
+from cloudlink_app.components.wizard import (
+    cancel_dialog,
+    group_error,
+    step_buttons,
+    step_indicator,
+)
+from cloudlink_app.domain import choices, forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.customer_step import CustomerStepState as S
 
 MAX_LENGTH = S.MAX_LENGTH
 ROWS = forms.ROW_KINDS
-
-ERRORS = S.errors
 
 
 def _text(field_id, label, value, on_change, **kwargs):
@@ -34,28 +31,58 @@ def customer_details():
     """Name, address, business type and default language."""
     return rx.el.fieldset(
         rx.el.legend(t("customer.details"), class_name="legend"),
-        _text(forms.CUSTOMER_NAME, t("label.customer_name"), S.customer_name,
-              S.set_customer_name, max_length=MAX_LENGTH[forms.CUSTOMER_NAME],
-              autocomplete="organization"),
+        _text(
+            forms.CUSTOMER_NAME,
+            t("label.customer_name"),
+            S.customer_name,
+            S.set_customer_name,
+            max_length=MAX_LENGTH[forms.CUSTOMER_NAME],
+            autocomplete="organization",
+        ),
         *address_fields(S),
-        select_field(S, forms.BUSINESS_TYPE, t("label.business_type"), S.business_type,
-                     S.set_business_type, choices.business_type_options("en"),
-                     hint=t("hint.business_type")),
-        select_field(S, forms.DEFAULT_LANGUAGE, t("label.default_language"),
-                     S.default_language, S.set_default_language,
-                     choices.language_options("en"), hint=t("hint.default_language")),
+        select_field(
+            S,
+            forms.BUSINESS_TYPE,
+            t("label.business_type"),
+            S.business_type,
+            S.set_business_type,
+            choices.business_type_options("en"),
+            hint=t("hint.business_type"),
+        ),
+        select_field(
+            S,
+            forms.DEFAULT_LANGUAGE,
+            t("label.default_language"),
+            S.default_language,
+            S.set_default_language,
+            choices.language_options("en"),
+            hint=t("hint.default_language"),
+        ),
         class_name="fieldset",
     )
 
 
 def _remove_button(key: str, n, on_click):
     # Visible "Remove"; the accessible name says which row: "Remove admin contact 2".
-    return rx.el.button(
+    return action_button(
         t("button.remove"),
+        on_click,
+        style="button--secondary button--small",
         aria_label=numbered(key, n),
-        type="button",
-        on_click=on_click,
-        class_name="button button--secondary button--small",
+    )
+
+
+def _row_list(key: str, rows, row, on_add, *group_errors, **props):
+    """One list of rows (``key`` "domains", "admins" or "support"): heading, hint, the
+    errors about the whole list, a row each, and the Add button."""
+    return rx.el.fieldset(
+        rx.el.legend(t(f"{key}.heading"), class_name="legend"),
+        rx.el.p(t(f"{key}.hint"), class_name="hint"),
+        *group_errors,
+        rx.foreach(rows, row),
+        action_button(t(f"{key}.add"), on_add),
+        class_name="fieldset",
+        **props,
     )
 
 
@@ -66,127 +93,101 @@ def email_domains():
         n = index + 1
         field_id = "email_domain-" + item.id.to_string()
         return rx.el.div(
-            field_group(
-                field_id, numbered("domains.label", n),
-                text_input(field_id, item.value,
-                           lambda v: S.set_email_domain(item.id, v), errors=ERRORS,
-                           on_blur=S.leave_field(field_id),
-                           max_length=ROWS[forms.EMAIL_DOMAINS].max_length["value"], spellcheck=False,
-                           width="input--half"),
-                errors=ERRORS,
+            _text(
+                field_id,
+                numbered("domains.label", n),
+                item.value,
+                lambda v: S.set_email_domain(item.id, v),
+                max_length=ROWS[forms.EMAIL_DOMAINS].max_length["value"],
+                spellcheck=False,
+                width="input--half",
             ),
             _remove_button("domains.remove", n, S.remove_email_domain(item.id)),
             class_name="row row--inline",
         )
 
+    return _row_list("domains", S.email_domains, row, S.add_email_domain)
+
+
+_ROLES = [(role, t(f"role.{role}")) for role in forms.ROLES]
+
+
+def _contact_row(kind: str, key: str, item, index, removable=None):
+    """The fieldset of contact row ``index`` of forms.ROW_KINDS' list ``{kind}_contacts``:
+    a field per part ("{kind}-{row id}-{part}", set by S.set_{kind}_{part}), labelled
+    with the row's number from ``key`` ("Admin contact 2: First name"), and Remove
+    (only while ``removable``, when given)."""
+    n = index + 1
+    fid = kind + "-" + item.id.to_string()
+
+    def field(part: str, max_length: int):
+        field_id = fid + f"-{part}"
+        label = numbered(f"{key}.{part}", n)
+        value = getattr(item, part)
+        set_part = getattr(S, f"set_{kind}_{part}")
+
+        def on_change(v):
+            return set_part(item.id, v)
+
+        if part == "role":
+            return select_field(S, field_id, label, value, on_change, _ROLES)
+        # An email address is typed as such and not spell-checked; a name is shorter.
+        if part == "email":
+            props = {"input_type": "email", "spellcheck": False}
+        else:
+            props = {"width": "input--half"}
+        return _text(
+            field_id, label, value, on_change, max_length=max_length, autocomplete="off", **props
+        )
+
+    remove = _remove_button(f"{key}.remove", n, getattr(S, f"remove_{kind}_contact")(item.id))
     return rx.el.fieldset(
-        rx.el.legend(t("domains.heading"), class_name="legend"),
-        rx.el.p(t("domains.hint"), class_name="hint"),
-        rx.foreach(S.email_domains, row),
-        rx.el.button(t("domains.add"), type="button", on_click=S.add_email_domain,
-                     class_name="button button--secondary"),
-        class_name="fieldset",
+        rx.el.legend(numbered(f"{key}.legend", n), class_name="legend legend--small"),
+        *[field(part, most) for part, most in ROWS[f"{kind}_contacts"].max_length.items()],
+        remove if removable is None else rx.cond(removable, remove),
+        class_name="fieldset row",
+    )
+
+
+def _contacts(kind: str, key: str, *group_errors, removable=None):
+    """The list ``{kind}_contacts`` of forms.ROW_KINDS (also the fieldset's id, which
+    the error summary links to), its rows made by _contact_row."""
+    name = f"{kind}_contacts"
+    return _row_list(
+        key,
+        getattr(S, name),
+        lambda item, index: _contact_row(kind, key, item, index, removable),
+        getattr(S, f"add_{kind}_contact"),
+        *group_errors,
+        id=name,
+        tab_index=-1,
     )
 
 
 def admin_contacts():
     """At least one admin contact; as many as needed."""
-
-    def row(item, index):
-        n = index + 1
-        fid = "admin-" + item.id.to_string()
-        return rx.el.fieldset(
-            rx.el.legend(numbered("admins.legend", n), class_name="legend legend--small"),
-            _text(fid + "-first_name", numbered("admins.first_name", n), item.first_name,
-                  lambda v: S.set_admin_first_name(item.id, v),
-                  max_length=limits.NAME_MAX, autocomplete="off", width="input--half"),
-            _text(fid + "-last_name", numbered("admins.last_name", n), item.last_name,
-                  lambda v: S.set_admin_last_name(item.id, v),
-                  max_length=limits.NAME_MAX, autocomplete="off", width="input--half"),
-            _text(fid + "-email", numbered("admins.email", n), item.email,
-                  lambda v: S.set_admin_email(item.id, v), max_length=limits.EMAIL_MAX,
-                  input_type="email", autocomplete="off", spellcheck=False),
-            rx.cond(
-                S.admin_contacts.length() > 1,
-                _remove_button("admins.remove", n, S.remove_admin_contact(item.id)),
-            ),
-            class_name="fieldset row",
-        )
-
-    return rx.el.fieldset(
-        rx.el.legend(t("admins.heading"), class_name="legend"),
-        rx.el.p(t("admins.hint"), class_name="hint"),
+    return _contacts(
+        "admin",
+        "admins",
         group_error(S, forms.ADMIN_CONTACTS),
-        rx.foreach(S.admin_contacts, row),
-        rx.el.button(t("admins.add"), type="button", on_click=S.add_admin_contact,
-                     class_name="button button--secondary"),
-        id=forms.ADMIN_CONTACTS,
-        tab_index=-1,
-        class_name="fieldset",
+        removable=S.admin_contacts.length() > 1,
     )
 
 
 def support_contacts():
     """Support contacts with their roles; at least one Maintainer and Onsite Admin."""
-    roles = [(role, t(f"role.{role}")) for role in forms.ROLES]
-
-    def row(item, index):
-        n = index + 1
-        fid = "support-" + item.id.to_string()
-        return rx.el.fieldset(
-            rx.el.legend(numbered("support.legend", n), class_name="legend legend--small"),
-            field_group(
-                fid + "-role", numbered("support.role", n),
-                select_input(fid + "-role", item.role,
-                             lambda v: S.set_support_role(item.id, v), roles,
-                             errors=ERRORS, on_blur=S.leave_field(fid + "-role")),
-                errors=ERRORS,
-            ),
-            _text(fid + "-name", numbered("support.name", n), item.name,
-                  lambda v: S.set_support_name(item.id, v),
-                  max_length=limits.NAME_MAX, autocomplete="off", width="input--half"),
-            _text(fid + "-email", numbered("support.email", n), item.email,
-                  lambda v: S.set_support_email(item.id, v),
-                  max_length=limits.EMAIL_MAX, input_type="email",
-                  autocomplete="off", spellcheck=False),
-            _remove_button("support.remove", n, S.remove_support_contact(item.id)),
-            class_name="fieldset row",
-        )
-
-    return rx.el.fieldset(
-        rx.el.legend(t("support.heading"), class_name="legend"),
-        rx.el.p(t("support.hint"), class_name="hint"),
+    return _contacts(
+        "support",
+        "support",
         group_error(S, forms.SUPPORT_MISSING_MAINTAINER),
         group_error(S, forms.SUPPORT_MISSING_ONSITE_ADMIN),
-        rx.foreach(S.support_contacts, row),
-        rx.el.button(t("support.add"), type="button", on_click=S.add_support_contact,
-                     class_name="button button--secondary"),
-        id=forms.SUPPORT_CONTACTS,
-        tab_index=-1,
-        class_name="fieldset",
-    )
-
-
-def buttons():
-    """Next, Save and return (partners only) and Cancel."""
-    return rx.el.div(
-        rx.el.button(t("button.next"), type="submit", class_name="button"),
-        rx.cond(
-            S.is_partner,
-            rx.el.button(t("button.save_and_return"), type="button",
-                         on_click=S.save_and_return, class_name="button button--secondary"),
-        ),
-        rx.el.button(t("button.cancel"), type="button", on_click=S.cancel,
-                     class_name="button button--link"),
-        class_name="button-group",
     )
 
 
 def customer_step():
     """The whole Customer step page."""
     return page(
-        rx.cond(S.sync_path, step_nav(wizard_path.CUSTOMER, wizard_path.SMBC),
-                step_nav(wizard_path.CUSTOMER)),
+        step_indicator(S, wizard_path.CUSTOMER),
         error_summary(S.error_summary),
         rx.el.h1(t("customer.heading"), class_name="heading-xl"),
         rx.cond(
@@ -203,7 +204,8 @@ def customer_step():
             email_domains(),
             admin_contacts(),
             support_contacts(),
-            buttons(),
+            # The first step: nothing to go back to.
+            step_buttons(S, back=False),
             on_submit=S.next_step,
             prevent_default=True,
             no_validate=True,

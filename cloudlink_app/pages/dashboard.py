@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app import routes
+from cloudlink_app.components.button import action_button
 from cloudlink_app.components.layout import page
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.dashboard import DELETED_MESSAGE_ID, SEARCH_MAX
@@ -61,13 +62,12 @@ def _row(row):
         rx.el.td(
             rx.cond(
                 row.deletable,
-                rx.el.button(
+                action_button(
                     t("dashboard.delete"),
-                    type="button",
+                    S.ask_delete(row.account_id),
+                    style="button--secondary button--small",
                     id=row.delete_id,
                     aria_label=row.delete_label,
-                    on_click=S.ask_delete(row.account_id),
-                    class_name="button button--secondary button--small",
                 ),
             ),
         ),
@@ -82,8 +82,10 @@ def _table():
             rx.el.tr(
                 *[rx.el.th(t(c), scope="col") for c in columns],
                 rx.el.th(t("dashboard.col.last_saved"), scope="col", aria_sort="descending"),
-                rx.el.th(rx.el.span(t("dashboard.col.actions"), class_name="visually-hidden"),
-                         scope="col"),
+                rx.el.th(
+                    rx.el.span(t("dashboard.col.actions"), class_name="visually-hidden"),
+                    scope="col",
+                ),
             )
         ),
         rx.el.tbody(rx.foreach(S.rows, _row)),
@@ -93,13 +95,9 @@ def _table():
 
 def _paging():
     return rx.el.nav(
-        rx.el.button(t("dashboard.previous"), type="button", disabled=S.page <= 1,
-                     on_click=S.go_to_page(S.page - 1),
-                     class_name="button button--secondary"),
+        action_button(t("dashboard.previous"), S.go_to_page(S.page - 1), disabled=S.page <= 1),
         rx.el.span(S.paging_status, class_name="paging__status"),
-        rx.el.button(t("dashboard.next"), type="button", disabled=S.page >= S.pages,
-                     on_click=S.go_to_page(S.page + 1),
-                     class_name="button button--secondary"),
+        action_button(t("dashboard.next"), S.go_to_page(S.page + 1), disabled=S.page >= S.pages),
         aria_label=t("dashboard.paging_label"),
         class_name="paging",
     )
@@ -110,8 +108,9 @@ def _deleted_message():
     return rx.el.div(
         rx.cond(
             S.deleted_message != "",
-            rx.el.p(S.deleted_message, id=DELETED_MESSAGE_ID, tab_index=-1,
-                    class_name="success-message"),
+            rx.el.p(
+                S.deleted_message, id=DELETED_MESSAGE_ID, tab_index=-1, class_name="success-message"
+            ),
         ),
         role="status",
     )
@@ -123,16 +122,15 @@ def _delete_dialog():
             rx.alert_dialog.title(S.delete_question),
             rx.alert_dialog.description(t("dashboard.delete.body")),
             rx.el.div(
-                rx.el.button(t("dashboard.delete.confirm"), type="button",
-                             on_click=S.delete_draft(S.delete_account_id),
-                             class_name="button button--warning"),
+                action_button(
+                    t("dashboard.delete.confirm"),
+                    S.delete_draft(S.delete_account_id),
+                    style="button--warning",
+                ),
                 # The safe answer, focused when the dialog opens. No on_click of its own:
                 # Reflex would wrap it in a <div>, which Radix cannot focus. Radix closes
                 # the dialog through on_open_change, as for Escape.
-                rx.alert_dialog.cancel(
-                    rx.el.button(t("dashboard.delete.keep"), type="button",
-                                 class_name="button button--secondary"),
-                ),
+                rx.alert_dialog.cancel(action_button(t("dashboard.delete.keep"))),
                 class_name="button-group",
             ),
         ),
@@ -147,14 +145,20 @@ def dashboard():
         rx.el.h1(t("dashboard.heading"), class_name="heading-xl"),
         _deleted_message(),
         _counts(),
-        rx.el.a(t("dashboard.create"), href=routes.NEW_CUSTOMER, role="button",
-                class_name="button"),
+        rx.el.a(
+            t("dashboard.create"), href=routes.NEW_CUSTOMER, role="button", class_name="button"
+        ),
         rx.el.div(
             rx.el.label(t("dashboard.search"), html_for="search", class_name="label"),
             rx.debounce_input(
-                rx.el.input(id="search", type="search", value=S.search,
-                            on_change=S.set_search, max_length=SEARCH_MAX,
-                            class_name="input input--half"),
+                rx.el.input(
+                    id="search",
+                    type="search",
+                    value=S.search,
+                    on_change=S.set_search,
+                    max_length=SEARCH_MAX,
+                    class_name="input input--half",
+                ),
                 debounce_timeout=300,
             ),
             class_name="form-group search",

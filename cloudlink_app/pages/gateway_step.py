@@ -5,7 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app.components.address_fields import address_fields
-from cloudlink_app.components.form_field import control_props, select_field, text_field
+from cloudlink_app.components.form_field import (
+    code_field,
+    control_props,
+    select_field,
+    text_field,
+)
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import forms, gateway, wizard_path
 from cloudlink_app.domain.i18n import t
@@ -21,29 +26,53 @@ def _same_address():
             checked=S.site_same_address,
             on_change=S.set_site_same_address,
             class_name="checkbox",
-            **control_props(forms.SITE_SAME_ADDRESS, errors=S.errors,
-                            on_blur=S.leave_field(forms.SITE_SAME_ADDRESS)),
+            **control_props(
+                forms.SITE_SAME_ADDRESS,
+                errors=S.errors,
+                on_blur=S.leave_field(forms.SITE_SAME_ADDRESS),
+            ),
         ),
-        rx.el.label(t("gateway.same_address"), html_for=forms.SITE_SAME_ADDRESS,
-                    class_name="checkbox-label"),
+        rx.el.label(
+            t("gateway.same_address"), html_for=forms.SITE_SAME_ADDRESS, class_name="checkbox-label"
+        ),
         class_name="form-group checkbox-group",
+    )
+
+
+def _gateway_id_field(field_id: str):
+    # The MAC address or the system ID: its label and hint are named after its id.
+    return code_field(
+        S,
+        field_id,
+        t(f"label.{field_id}"),
+        MAX_LENGTH[field_id],
+        hint=t(f"hint.{field_id}"),
+        width="input--half",
     )
 
 
 def gateway_step():
     """The whole Gateway page."""
     return wizard_page(
-        S, wizard_path.GATEWAY, "gateway.heading", t("gateway.intro"),
+        S,
+        wizard_path.GATEWAY,
+        "gateway.heading",
+        t("gateway.intro"),
         rx.el.fieldset(
             rx.el.legend(t("gateway.site"), class_name="legend"),
-            text_field(S, forms.SITE_NAME, t("label.site_name"), S.site_name,
-                       S.set_site_name, max_length=MAX_LENGTH[forms.SITE_NAME]),
+            text_field(
+                S,
+                forms.SITE_NAME,
+                t("label.site_name"),
+                S.site_name,
+                S.set_site_name,
+                max_length=MAX_LENGTH[forms.SITE_NAME],
+            ),
             _same_address(),
             rx.cond(
                 ~S.site_same_address,
                 rx.el.fieldset(
-                    rx.el.legend(t("gateway.site_address"),
-                                 class_name="legend legend--small"),
+                    rx.el.legend(t("gateway.site_address"), class_name="legend legend--small"),
                     *address_fields(S, forms.SITE_PREFIX),
                     class_name="fieldset row",
                 ),
@@ -52,23 +81,19 @@ def gateway_step():
         ),
         rx.el.fieldset(
             rx.el.legend(t("gateway.deployment"), class_name="legend"),
-            select_field(S, forms.DEPLOYMENT_TYPE, t("label.deployment_type"),
-                         S.deployment_type, S.set_deployment_type,
-                         gateway.deployment_type_options("en"),
-                         hint=t("hint.deployment_type")),
+            select_field(
+                S,
+                forms.DEPLOYMENT_TYPE,
+                t("label.deployment_type"),
+                S.deployment_type,
+                S.set_deployment_type,
+                gateway.deployment_type_options("en"),
+                hint=t("hint.deployment_type"),
+            ),
             rx.cond(
                 S.appliance,
-                text_field(S, forms.MAC_ADDRESS, t("label.mac_address"), S.mac_address,
-                           S.set_mac_address, max_length=MAX_LENGTH[forms.MAC_ADDRESS],
-                           hint=t("hint.mac_address"), spellcheck=False,
-                           width="input--half"),
-                rx.cond(
-                    S.deployment_type != "",
-                    text_field(S, forms.SYSTEM_ID, t("label.system_id"), S.system_id,
-                               S.set_system_id, max_length=MAX_LENGTH[forms.SYSTEM_ID],
-                               hint=t("hint.system_id"), spellcheck=False,
-                               width="input--half"),
-                ),
+                _gateway_id_field(forms.MAC_ADDRESS),
+                rx.cond(S.deployment_type != "", _gateway_id_field(forms.SYSTEM_ID)),
             ),
             class_name="fieldset",
         ),

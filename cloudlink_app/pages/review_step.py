@@ -38,14 +38,19 @@ def _section(section):
 def review_step():
     """The whole Review page; its form's submit is Finish onboarding."""
     return wizard_page(
-        S, wizard_path.REVIEW, "review.heading", t("review.intro"),
+        S,
+        wizard_path.REVIEW,
+        "review.heading",
+        t("review.intro"),
         rx.foreach(S.sections, _section),
         rx.cond(
             S.last_changes.length() > 0,
             rx.el.section(
                 rx.el.h2(t("review.last_changes"), class_name="heading-m"),
-                rx.el.ul(rx.foreach(S.last_changes, lambda line: rx.el.li(line)),
-                         class_name="review__changes"),
+                rx.el.ul(
+                    rx.foreach(S.last_changes, lambda line: rx.el.li(line)),
+                    class_name="review__changes",
+                ),
                 class_name="review__section",
             ),
         ),

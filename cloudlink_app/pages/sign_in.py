@@ -13,8 +13,12 @@ def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
     return rx.el.div(
         rx.el.label(t(label_key), html_for=field_id, class_name="label"),
         rx.el.input(
-            id=field_id, name=field_id, type=input_type, auto_complete=autocomplete,
-            spell_check=False, max_length=254 if input_type == "email" else 1024,
+            id=field_id,
+            name=field_id,
+            type=input_type,
+            auto_complete=autocomplete,
+            spell_check=False,
+            max_length=254 if input_type == "email" else 1024,
             aria_describedby=rx.cond(S.error != "", "sign-in-error", ""),
             class_name="input input--half",
         ),
@@ -27,16 +31,25 @@ def _demo_accounts():
         S.demo_mode,
         rx.el.section(
             rx.el.h2(t("sign_in.demo_heading"), class_name="heading-m"),
-            rx.el.p(t("sign_in.demo_password"), " ",
-                    rx.el.code(S.demo_password, class_name="account-id")),
+            rx.el.p(
+                t("sign_in.demo_password"),
+                " ",
+                rx.el.code(S.demo_password, class_name="account-id"),
+            ),
             rx.el.table(
-                rx.el.thead(rx.el.tr(
-                    rx.el.th(t("sign_in.demo_email"), scope="col"),
-                    rx.el.th(t("sign_in.demo_name"), scope="col"),
-                    rx.el.th(t("sign_in.demo_role"), scope="col"),
-                )),
-                rx.el.tbody(rx.foreach(S.demo_accounts, lambda a: rx.el.tr(
-                    rx.el.td(a.email), rx.el.td(a.name), rx.el.td(a.role)))),
+                rx.el.thead(
+                    rx.el.tr(
+                        rx.el.th(t("sign_in.demo_email"), scope="col"),
+                        rx.el.th(t("sign_in.demo_name"), scope="col"),
+                        rx.el.th(t("sign_in.demo_role"), scope="col"),
+                    )
+                ),
+                rx.el.tbody(
+                    rx.foreach(
+                        S.demo_accounts,
+                        lambda a: rx.el.tr(rx.el.td(a.email), rx.el.td(a.name), rx.el.td(a.role)),
+                    )
+                ),
                 class_name="table",
             ),
             class_name="demo-accounts",

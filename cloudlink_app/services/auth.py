@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -24,6 +25,7 @@ import os
 import secrets
 import threading
 from pathlib import Path
+from typing import TypeGuard
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -112,8 +114,8 @@ def secret_key() -> bytes:
         else:
             raise RuntimeError(
                 f"Set {SECRET_KEY_ENV} to a secret of at least {SECRET_KEY_MIN} characters "
-                "(for example the output of: python -c \"import secrets; "
-                "print(secrets.token_urlsafe(48))\"). Only demo mode "
+                '(for example the output of: python -c "import secrets; '
+                'print(secrets.token_urlsafe(48))"). Only demo mode '
                 "(CLOUDLINK_DEMO_MODE=1) generates one."
             )
         value = key.encode("utf-8")
@@ -145,10 +147,9 @@ def _write_new_key(path: Path) -> None:
             file.write(secrets.token_urlsafe(48) + "\n")
             file.flush()
             os.fsync(file.fileno())
-        try:
+        # Another process made the key first: theirs is kept.
+        with contextlib.suppress(FileExistsError):
             os.link(temporary, path)
-        except FileExistsError:
-            pass
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -161,15 +162,15 @@ def _utc(now: datetime.datetime | None) -> datetime.datetime:
     if now is None:
         return utc_now()
     if now.tzinfo is None:
-        return now.replace(tzinfo=datetime.timezone.utc)
-    return now.astimezone(datetime.timezone.utc)
+        return now.replace(tzinfo=datetime.UTC)
+    return now.astimezone(datetime.UTC)
 
 
 def _token_hash(token: str) -> str:
     return hmac.new(secret_key(), token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _acceptable_token(token: object) -> bool:
+def _acceptable_token(token: object) -> TypeGuard[str]:
     return isinstance(token, str) and 0 < len(token) <= TOKEN_MAX
 
 
@@ -280,10 +281,14 @@ def prune(session: Session, now: datetime.datetime | None = None) -> None:
     successful sign-in, so neither table grows without end; the caller commits."""
     now = _utc(now)
     ended = now - datetime.timedelta(days=1)
-    session.execute(sa.delete(UserSession).where(sa.or_(
-        col(UserSession.expires_at) < ended, col(UserSession.revoked_at) < ended)))
-    session.execute(sa.delete(SignInAttempt).where(
-        col(SignInAttempt.attempted_at) < now - FAILURE_WINDOW))
+    session.execute(
+        sa.delete(UserSession).where(
+            sa.or_(col(UserSession.expires_at) < ended, col(UserSession.revoked_at) < ended)
+        )
+    )
+    session.execute(
+        sa.delete(SignInAttempt).where(col(SignInAttempt.attempted_at) < now - FAILURE_WINDOW)
+    )
 
 
 def sign_in(
@@ -309,9 +314,7 @@ def sign_in(
     if is_throttled(session, email, address, now):
         return _THROTTLED
 
-    user = session.exec(
-        select(AppUser).where(sa.func.lower(col(AppUser.email)) == email)
-    ).first()
+    user = session.exec(select(AppUser).where(sa.func.lower(col(AppUser.email)) == email)).first()
     if user is not None and user.password_hash:
         verified = verify_password(user.password_hash, password)
     else:
@@ -324,6 +327,8 @@ def sign_in(
         session.commit()
         return _FAILED
 
+    # Verified: the user exists (and was read from the database).
+    assert user is not None and user.id is not None
     if _needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)

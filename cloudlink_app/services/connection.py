@@ -94,7 +94,7 @@ async def check_connection(
     if not PORT_MIN <= port <= PORT_MAX:
         raise ValueError(f"not a port: {port!r}")
 
-    checked_at = datetime.datetime.now(datetime.timezone.utc)
+    checked_at = datetime.datetime.now(datetime.UTC)
     started = time.monotonic()
     deadline = started + timeout
 
@@ -144,8 +144,10 @@ async def _resolve(
     for family, _, _, _, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
             continue
+        host = sockaddr[0]
+        assert isinstance(host, str)  # an IPv4 or IPv6 address's host is a str
         # The zone of a link-local IPv6 result is dropped: the policy refuses those.
-        ip = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
         if ip not in addresses:
             addresses.append(ip)
     return addresses

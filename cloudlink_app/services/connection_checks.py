@@ -33,8 +33,9 @@ def refusal(session: Session, user: users.CurrentUser, account_id: str) -> str |
     return None
 
 
-async def run_check(user: users.CurrentUser, account_id: str, address: str,
-                    port: str) -> wizard.WizardRecord:
+async def run_check(
+    user: users.CurrentUser, account_id: str, address: str, port: str
+) -> wizard.WizardRecord:
     """Check the connection to ``address``:``port`` for real and store the result with
     the customer (and in the audit trail); the caller asked refusal() first.
 
@@ -47,6 +48,10 @@ async def run_check(user: users.CurrentUser, account_id: str, address: str,
     )
     with get_session() as session:
         return wizard.record_check(
-            session, partner_id=user.partner_id, account_id=account_id, user_id=user.id,
-            target=wizard.target_of(host, str(number)), result=result,
+            session,
+            partner_id=user.partner_id,
+            account_id=account_id,
+            user_id=user.id,
+            target=wizard.target_of(host, str(number)),
+            result=result,
         )

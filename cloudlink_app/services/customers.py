@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import contacts, domains, forms, statuses, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
-from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
 from cloudlink_app.models import (
     AdminContact,
     AppUser,
     ConnectionCheck,
-    SaveRecord,
     Customer,
     EmailDomain,
+    SaveRecord,
     SupportContact,
     utc_now,
 )
+from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
 
 
 class CustomerNotFound(Exception):
@@ -95,18 +97,14 @@ class StatusCounts:
 def owned_customer(session: Session, partner_id: int, account_id: str) -> Customer:
     """The partner's customer with this account ID; raises CustomerNotFound."""
     customer = session.exec(
-        select(Customer).where(
-            Customer.account_id == account_id, Customer.partner_id == partner_id
-        )
+        select(Customer).where(Customer.account_id == account_id, Customer.partner_id == partner_id)
     ).first()
     if customer is None:
         raise CustomerNotFound(account_id)
     return customer
 
 
-def domain_claimed_elsewhere(
-    session: Session, normalized: str, customer_id: int | None
-) -> bool:
+def domain_claimed_elsewhere(session: Session, normalized: str, customer_id: int | None) -> bool:
     """Whether another customer account has claimed this (normalised) domain."""
     query = select(EmailDomain.id).where(EmailDomain.normalized == normalized)
     if customer_id is not None:
@@ -169,7 +167,8 @@ def account_overview(
     if customer is None or customer.partner_id != partner_id:
         return None
     step = wizard_path.first_incomplete_step(
-        wizard_path.parse_completed(customer.completed_steps), customer.deployment_type)
+        wizard_path.parse_completed(customer.completed_steps), customer.deployment_type
+    )
     return AccountOverview(
         name=customer.name,
         account_id=customer.account_id,
@@ -235,13 +234,13 @@ def _domain_rows(session: Session, customer_id: int | None, form: forms.Customer
     public provider's, not repeated in the list and not already claimed elsewhere.
     """
     seen: set[str] = set()
-    result = []
+    result: list[tuple[str, str | None]] = []
     for row in form.email_domains:
         normal = _try_normalize_domain(row.value)
         if normal is None:
             result.append((row.value.strip(), None))
             continue
-        claim = normal
+        claim: str | None = normal
         if (
             normal in seen
             or domains.is_public_email_domain(normal)
@@ -282,13 +281,17 @@ def save_customer(
         completed.add(wizard_path.CUSTOMER)
     elif wizard_path.CUSTOMER in completed:
         # A draft of a completed step that no longer passes its rules opens it again.
+        # Only a stored customer has completed steps.
+        assert customer is not None
+        stored_id = customer.id
         valid = not validation.validate_customer(
-            form, lambda d: domain_claimed_elsewhere(session, d, customer.id))
+            form, lambda d: domain_claimed_elsewhere(session, d, stored_id)
+        )
     reopened = not valid and wizard_path.CUSTOMER in completed
     if reopened:
         completed -= {wizard_path.CUSTOMER, wizard_path.REVIEW}
     postal = form.postal_code.strip()
-    values = {
+    values: dict[str, Any] = {
         "name": form.customer_name.strip(),
         "country": form.country,
         "street_address": form.street_address.strip(),
@@ -315,13 +318,14 @@ def save_customer(
             update_with_version(session, customer, values)
             for model in (EmailDomain, AdminContact, SupportContact):
                 session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
+        assert customer.id is not None  # stored (flushed or loaded) by now
         _add_rows(session, customer.id, form)
         record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
         session.commit()
     except IntegrityError as error:
         session.rollback()
         # Another account claimed a domain between the check and the insert.
-        existing_id = customer.id if account_id else None
+        existing_id = customer.id if account_id and customer is not None else None
         claimed = [
             forms.domain_field(row.id)
             for row in form.email_domains
@@ -351,8 +355,9 @@ class SaveEntry:
     saved_at: datetime.datetime
 
 
-def recent_saves(session: Session, partner_id: int, account_id: str,
-                 limit: int = 5) -> list[SaveEntry]:
+def recent_saves(
+    session: Session, partner_id: int, account_id: str, limit: int = 5
+) -> list[SaveEntry]:
     """The customer's last saves, newest first, with who made them."""
     customer = owned_customer(session, partner_id, account_id)
     rows = session.exec(
@@ -369,8 +374,10 @@ def update_with_version(session: Session, customer: Customer, values: dict) -> N
     """Update the customer's row with ``values`` (and a fresh status) unless someone
     saved it since ``customer`` was read: the optimistic lock. Raises VersionConflict;
     the caller commits."""
-    merged = {name: values.get(name, getattr(customer, name)) for name in (
-        "completed_steps", "deployment_type", "onboarded", "connection_skipped")}
+    merged = {
+        name: values.get(name, getattr(customer, name))
+        for name in ("completed_steps", "deployment_type", "onboarded", "connection_skipped")
+    }
     values = {
         **values,
         "status": wizard_path.status_for(
@@ -380,11 +387,15 @@ def update_with_version(session: Session, customer: Customer, values: dict) -> N
             merged["connection_skipped"],
         ),
     }
-    updated = session.execute(
-        sa.update(Customer)
-        .where(col(Customer.id) == customer.id, col(Customer.version) == customer.version)
-        .values(version=customer.version + 1, **values)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult, which has the rowcount.
+    updated = cast(
+        "CursorResult[Any]",
+        session.execute(
+            sa.update(Customer)
+            .where(col(Customer.id) == customer.id, col(Customer.version) == customer.version)
+            .values(version=customer.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if updated.rowcount != 1:
         raise VersionConflict(customer.account_id)
@@ -400,28 +411,26 @@ def _try_normalize_domain(value: str) -> str | None:
 def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> None:
     for position, (shown, claim) in enumerate(_domain_rows(session, customer_id, form)):
         session.add(
-            EmailDomain(
-                customer_id=customer_id, position=position, domain=shown, normalized=claim
-            )
+            EmailDomain(customer_id=customer_id, position=position, domain=shown, normalized=claim)
         )
-    for position, row in enumerate(form.admin_contacts):
+    for position, admin in enumerate(form.admin_contacts):
         session.add(
             AdminContact(
                 customer_id=customer_id,
                 position=position,
-                first_name=row.first_name.strip(),
-                last_name=row.last_name.strip(),
-                email=_normal_email(row.email),
+                first_name=admin.first_name.strip(),
+                last_name=admin.last_name.strip(),
+                email=_normal_email(admin.email),
             )
         )
-    for position, row in enumerate(form.support_contacts):
+    for position, support in enumerate(form.support_contacts):
         session.add(
             SupportContact(
                 customer_id=customer_id,
                 position=position,
-                role=row.role,
-                name=row.name.strip(),
-                email=_normal_email(row.email),
+                role=support.role,
+                name=support.name.strip(),
+                email=_normal_email(support.email),
             )
         )
 
@@ -429,9 +438,7 @@ def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> N
 def _new_account_id(session: Session) -> str:
     for _ in range(20):
         candidate = wizard_path.generate_account_id()
-        exists = session.exec(
-            select(Customer.id).where(Customer.account_id == candidate)
-        ).first()
+        exists = session.exec(select(Customer.id).where(Customer.account_id == candidate)).first()
         if exists is None:
             return candidate
     raise RuntimeError("could not find a free account ID")
@@ -446,9 +453,9 @@ def list_customers(
     page itself shows where the list ends (a short, non-empty page, or a short first
     page): a selective search then scans the partner's rows once instead of twice.
     """
-    query = select(
-        Customer.account_id, Customer.name, Customer.status, Customer.updated_at
-    ).where(Customer.partner_id == partner_id)
+    query = select(Customer.account_id, Customer.name, Customer.status, Customer.updated_at).where(
+        Customer.partner_id == partner_id
+    )
     term = search.strip().lower()
     if term:
         like = f"%{_escape_like(term)}%"
@@ -521,21 +528,24 @@ def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
         raise NotADraft(account_id)
     name = customer.name
     try:
-        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck,
-                      SaveRecord):
+        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck, SaveRecord):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
         session.execute(
             sa.update(AppUser)
             .where(col(AppUser.customer_id) == customer.id)
             .values(customer_id=None)
         )
-        deleted = session.execute(
-            sa.delete(Customer).where(
-                col(Customer.id) == customer.id,
-                col(Customer.partner_id) == partner_id,
-                sa.not_(col(Customer.onboarded)),
-                col(Customer.status) != wizard_path.ONBOARDED,
-            )
+        # A DELETE's result is a CursorResult, which has the rowcount.
+        deleted = cast(
+            "CursorResult[Any]",
+            session.execute(
+                sa.delete(Customer).where(
+                    col(Customer.id) == customer.id,
+                    col(Customer.partner_id) == partner_id,
+                    sa.not_(col(Customer.onboarded)),
+                    col(Customer.status) != wizard_path.ONBOARDED,
+                )
+            ),
         )
         if deleted.rowcount != 1:
             # Onboarded, or deleted by someone else, since it was read above.

@@ -58,6 +58,7 @@ class CurrentUser:
 
 def current_user(user: AppUser) -> CurrentUser:
     """The caller as the states see it, from the user's row."""
+    assert user.id is not None  # a stored row
     return CurrentUser(
         id=user.id,
         email=user.email,

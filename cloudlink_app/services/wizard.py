@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -64,6 +65,7 @@ class WizardRecord:
 def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRecord:
     """The customer's later steps as stored; raises customers.CustomerNotFound."""
     c = customers.owned_customer(session, partner_id, account_id)
+    assert c.id is not None  # read from the database
     return WizardRecord(
         account_id=c.account_id,
         partner_id=c.partner_id,
@@ -103,14 +105,22 @@ def _locked(session: Session, partner_id: int, account_id: str, expected_version
     return customer
 
 
-def _save(session: Session, partner_id: int, customer: Customer, values: dict,
-          completed: set[str], step: str, saved_by: int | None) -> WizardRecord:
+def _save(
+    session: Session,
+    partner_id: int,
+    customer: Customer,
+    values: dict,
+    completed: set[str],
+    step: str,
+    saved_by: int | None,
+) -> WizardRecord:
     values = {
         **values,
         "completed_steps": wizard_path.format_completed(completed),
         "updated_at": utc_now(),
     }
     customers.update_with_version(session, customer, values)
+    assert customer.id is not None  # read from the database
     customers.record_save(session, customer.id, step, saved_by)
     session.commit()
     session.expire_all()
@@ -132,9 +142,16 @@ def _try(normalize, value: str) -> str | None:
         return None
 
 
-def save_gateway(session: Session, *, partner_id: int, account_id: str,
-                 expected_version: int, form: forms.GatewayForm,
-                 complete: bool, saved_by: int | None = None) -> WizardRecord:
+def save_gateway(
+    session: Session,
+    *,
+    partner_id: int,
+    account_id: str,
+    expected_version: int,
+    form: forms.GatewayForm,
+    complete: bool,
+    saved_by: int | None = None,
+) -> WizardRecord:
     """Store the Gateway step (complete: validated, in normal forms, step marked).
 
     A new deployment type keeps the later steps' data but re-opens them, since the
@@ -143,7 +160,8 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {
-        name: getattr(form, name).strip() if isinstance(getattr(form, name), str)
+        name: getattr(form, name).strip()
+        if isinstance(getattr(form, name), str)
         else getattr(form, name)
         for name in (f.name for f in dataclasses.fields(forms.GatewayForm))
     }
@@ -151,13 +169,13 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
     appliance = form.deployment_type == wizard_path.APPLIANCE
     claim = (
         normal_mac
-        if appliance and normal_mac
-        and not mac_claimed_elsewhere(session, normal_mac, customer.id)
+        if appliance and normal_mac and not mac_claimed_elsewhere(session, normal_mac, customer.id)
         else None
     )
     values["mac_claim"] = claim
     valid = complete or not gateway.validate_gateway(
-        form, lambda mac: mac_claimed_elsewhere(session, mac, customer.id))
+        form, lambda mac: mac_claimed_elsewhere(session, mac, customer.id)
+    )
     if complete:
         if appliance:
             values["mac_address"] = normal_mac or ""
@@ -169,19 +187,18 @@ def save_gateway(session: Session, *, partner_id: int, account_id: str,
             )
     _mark(completed, wizard_path.GATEWAY, complete, valid, values)
     if form.deployment_type != customer.deployment_type:
-        completed -= {wizard_path.PBX, wizard_path.CONNECT, wizard_path.SYNC,
-                      wizard_path.REVIEW}
+        completed -= {wizard_path.PBX, wizard_path.CONNECT, wizard_path.SYNC, wizard_path.REVIEW}
         values["onboarded"] = False
     try:
-        return _save(session, partner_id, customer, values, completed,
-                     wizard_path.GATEWAY, saved_by)
+        return _save(
+            session, partner_id, customer, values, completed, wizard_path.GATEWAY, saved_by
+        )
     except IntegrityError as error:
         session.rollback()
         raise MacClaimed() from error
 
 
-def _mark(completed: set[str], step: str, complete: bool, valid: bool,
-          values: dict) -> None:
+def _mark(completed: set[str], step: str, complete: bool, valid: bool, values: dict) -> None:
     # Next completes a step. A draft (Back, Save and return) is stored as typed; one of
     # a completed step that no longer passes its rules opens the step again, so Finish
     # cannot onboard what the step's own Next would refuse.
@@ -192,47 +209,79 @@ def _mark(completed: set[str], step: str, complete: bool, valid: bool,
         values["onboarded"] = False
 
 
-def _target_values(customer: Customer, new_target: str, completed: set[str],
-                   step: str) -> dict:
+def _target_values(customer: Customer, new_target: str, completed: set[str], step: str) -> dict:
     # A check, a skip or a synchronisation is about one target: another one undoes it.
     if new_target == customer.connection_target:
         return {}
     completed.discard(step)
     completed.discard(wizard_path.REVIEW)
-    return {"connection_result": "", "connection_target": new_target,
-            "connection_checked_at": None, "connection_skipped": False,
-            "sync_started_at": None, "onboarded": False}
+    return {
+        "connection_result": "",
+        "connection_target": new_target,
+        "connection_checked_at": None,
+        "connection_skipped": False,
+        "sync_started_at": None,
+        "onboarded": False,
+    }
 
 
-def save_pbx(session: Session, *, partner_id: int, account_id: str, expected_version: int,
-             form: forms.PbxForm, complete: bool, saved_by: int | None = None) -> WizardRecord:
+def save_pbx(
+    session: Session,
+    *,
+    partner_id: int,
+    account_id: str,
+    expected_version: int,
+    form: forms.PbxForm,
+    complete: bool,
+    saved_by: int | None = None,
+) -> WizardRecord:
     """Store the PBX step; a new PBX address or port re-opens the Connect step."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
-    values = {"pbx_type": form.pbx_type, "pbx_address": form.pbx_address.strip(),
-              "pbx_port": form.pbx_port.strip()}
+    values = {
+        "pbx_type": form.pbx_type,
+        "pbx_address": form.pbx_address.strip(),
+        "pbx_port": form.pbx_port.strip(),
+    }
     valid = complete or not pbx.validate_pbx(form)
     if complete:
         values["pbx_address"] = pbx.normalize_host(form.pbx_address)
         values["pbx_port"] = str(pbx.parse_port(form.pbx_port))
     _mark(completed, wizard_path.PBX, complete, valid, values)
-    values.update(_target_values(
-        customer, target_of(values["pbx_address"], values["pbx_port"]), completed,
-        wizard_path.CONNECT))
+    values.update(
+        _target_values(
+            customer,
+            target_of(values["pbx_address"], values["pbx_port"]),
+            completed,
+            wizard_path.CONNECT,
+        )
+    )
     return _save(session, partner_id, customer, values, completed, wizard_path.PBX, saved_by)
 
 
-def save_sync(session: Session, *, partner_id: int, account_id: str, expected_version: int,
-              form: forms.SyncForm, complete: bool, saved_by: int | None = None) -> WizardRecord:
+def save_sync(
+    session: Session,
+    *,
+    partner_id: int,
+    account_id: str,
+    expected_version: int,
+    form: forms.SyncForm,
+    complete: bool,
+    saved_by: int | None = None,
+) -> WizardRecord:
     """Store the Sync step's address and port; complete needs a started synchronisation."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {"sync_address": form.sync_address.strip(), "sync_port": form.sync_port.strip()}
-    values.update(_target_values(
-        customer, target_of(values["sync_address"], values["sync_port"]), completed,
-        wizard_path.SYNC))
-    _mark(completed, wizard_path.SYNC, complete,
-          complete or not pbx.validate_sync(form), values)
+    values.update(
+        _target_values(
+            customer,
+            target_of(values["sync_address"], values["sync_port"]),
+            completed,
+            wizard_path.SYNC,
+        )
+    )
+    _mark(completed, wizard_path.SYNC, complete, complete or not pbx.validate_sync(form), values)
     return _save(session, partner_id, customer, values, completed, wizard_path.SYNC, saved_by)
 
 
@@ -240,49 +289,91 @@ def checks_in_last(session: Session, user_id: int, seconds: int) -> int:
     """How many connection checks the user asked for in the last ``seconds``."""
     since = utc_now() - datetime.timedelta(seconds=seconds)
     return session.exec(
-        select(sa.func.count()).select_from(ConnectionCheck).where(
-            ConnectionCheck.user_id == user_id, col(ConnectionCheck.checked_at) >= since)
+        select(sa.func.count())
+        .select_from(ConnectionCheck)
+        .where(ConnectionCheck.user_id == user_id, col(ConnectionCheck.checked_at) >= since)
     ).one()
 
 
-def record_check(session: Session, *, partner_id: int, account_id: str, user_id: int,
-                 target: str, result: ConnectionResult) -> WizardRecord:
+def record_check(
+    session: Session,
+    *,
+    partner_id: int,
+    account_id: str,
+    user_id: int,
+    target: str,
+    result: ConnectionResult,
+) -> WizardRecord:
     """Store a connection check's result on the customer and in the audit trail.
 
     It is not a user's edit, so it does not need the version the user started from;
     it still bumps the version, so a stale tab cannot save over it.
     """
     customer = customers.owned_customer(session, partner_id, account_id)
-    session.add(ConnectionCheck(user_id=user_id, customer_id=customer.id, target=target,
-                                result=result.outcome, checked_at=result.checked_at))
+    assert customer.id is not None  # read from the database
+    session.add(
+        ConnectionCheck(
+            user_id=user_id,
+            customer_id=customer.id,
+            target=target,
+            result=result.outcome,
+            checked_at=result.checked_at,
+        )
+    )
     completed = wizard_path.parse_completed(customer.completed_steps)
-    values = {"connection_result": result.outcome, "connection_target": target,
-              "connection_checked_at": result.checked_at}
+    values = {
+        "connection_result": result.outcome,
+        "connection_target": target,
+        "connection_checked_at": result.checked_at,
+    }
     if result.outcome == REACHABLE:
         values["connection_skipped"] = False
     elif target != customer.connection_target:
         values["sync_started_at"] = None
-    step = wizard_path.SYNC if wizard_path.is_sync_path(customer.deployment_type) \
+    step = (
+        wizard_path.SYNC
+        if wizard_path.is_sync_path(customer.deployment_type)
         else wizard_path.CONNECT
+    )
     return _save(session, partner_id, customer, values, completed, step, user_id)
 
 
-def complete_connect(session: Session, *, partner_id: int, account_id: str,
-                     expected_version: int, skipped: bool, saved_by: int | None = None) -> WizardRecord:
-    """Mark the Connect step done: with a working connection, or explicitly without."""
-    customer = _locked(session, partner_id, account_id, expected_version)
-    completed = wizard_path.parse_completed(customer.completed_steps) | {wizard_path.CONNECT}
-    return _save(session, partner_id, customer, {"connection_skipped": skipped}, completed,
-                 wizard_path.CONNECT, saved_by)
-
-
-def start_sync(session: Session, *, partner_id: int, account_id: str,
-               expected_version: int, saved_by: int | None = None) -> WizardRecord:
-    """Record the start of the synchronisation (after a successful check)."""
+def _save_step_values(
+    session: Session,
+    values: dict,
+    step: str,
+    complete: bool,
+    *,
+    partner_id: int,
+    account_id: str,
+    expected_version: int,
+    saved_by: int | None = None,
+) -> WizardRecord:
+    """Store ``values`` for ``step`` under the customer's version check (``complete``:
+    and mark the step done), with its line in the audit trail."""
     customer = _locked(session, partner_id, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
-    return _save(session, partner_id, customer, {"sync_started_at": utc_now()}, completed,
-                 wizard_path.SYNC, saved_by)
+    if complete:
+        completed.add(step)
+    return _save(session, partner_id, customer, values, completed, step, saved_by)
+
+
+# The step actions below take the arguments of every save by keyword (``where``):
+# partner_id, account_id, expected_version and saved_by.
+
+
+def complete_connect(session: Session, *, skipped: bool, **where: Any) -> WizardRecord:
+    """Mark the Connect step done: with a working connection, or explicitly without."""
+    return _save_step_values(
+        session, {"connection_skipped": skipped}, wizard_path.CONNECT, True, **where
+    )
+
+
+def start_sync(session: Session, **where: Any) -> WizardRecord:
+    """Record the start of the synchronisation (after a successful check)."""
+    return _save_step_values(
+        session, {"sync_started_at": utc_now()}, wizard_path.SYNC, False, **where
+    )
 
 
 def first_failing_step(session: Session, partner_id: int, account_id: str) -> str | None:
@@ -305,28 +396,25 @@ def first_failing_step(session: Session, partner_id: int, account_id: str) -> st
         return wizard_path.GATEWAY
     if wizard_path.is_sync_path(wizard.deployment_type):
         target = target_of(wizard.sync.sync_address, wizard.sync.sync_port)
-        if (wizard_path.SYNC not in done or pbx.validate_sync(wizard.sync)
-                or not checks.is_connected(wizard.connection_result,
-                                           wizard.connection_target, target)
-                or wizard.sync_started_at is None):
+        if (
+            wizard_path.SYNC not in done
+            or pbx.validate_sync(wizard.sync)
+            or not checks.is_connected(wizard.connection_result, wizard.connection_target, target)
+            or wizard.sync_started_at is None
+        ):
             return wizard_path.SYNC
         return None
     if wizard_path.PBX not in done or pbx.validate_pbx(wizard.pbx):
         return wizard_path.PBX
     target = target_of(wizard.pbx.pbx_address, wizard.pbx.pbx_port)
     connected = checks.is_connected(wizard.connection_result, wizard.connection_target, target)
-    if wizard_path.CONNECT not in wizard.completed or not (
-        connected or wizard.connection_skipped
-    ):
+    if wizard_path.CONNECT not in wizard.completed or not (connected or wizard.connection_skipped):
         return wizard_path.CONNECT
     return None
 
 
-def finish(session: Session, *, partner_id: int, account_id: str,
-           expected_version: int, saved_by: int | None = None) -> WizardRecord:
+def finish(session: Session, **where: Any) -> WizardRecord:
     """Mark the customer onboarded; the caller checked first_failing_step first."""
-    customer = _locked(session, partner_id, account_id, expected_version)
-    completed = wizard_path.parse_completed(customer.completed_steps) | {wizard_path.REVIEW}
-    return _save(session, partner_id, customer,
-                 {"onboarded": True, "onboarded_at": utc_now()}, completed,
-                 wizard_path.REVIEW, saved_by)
+    return _save_step_values(
+        session, {"onboarded": True, "onboarded_at": utc_now()}, wizard_path.REVIEW, True, **where
+    )

@@ -42,7 +42,7 @@ class AccountState(SessionState):
         self.status = (
             t("status.onboarded", self.lang)
             if statuses.status_kind(overview.status) == statuses.ONBOARDED
-            else t("status.next", self.lang,
-                   step=t(f"step.{overview.continue_step}", self.lang)))
+            else t("status.next", self.lang, step=t(f"step.{overview.continue_step}", self.lang))
+        )
         self.continue_url = routes.step_url(overview.account_id, overview.continue_step)
         return None

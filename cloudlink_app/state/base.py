@@ -14,13 +14,13 @@ import logging
 import reflex as rx
 from reflex.vars import Var
 
-logger = logging.getLogger("cloudlink_app")
-
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
 from cloudlink_app.services import auth, users
 from cloudlink_app.services.database import get_session
+
+logger = logging.getLogger("cloudlink_app")
 
 
 @dataclasses.dataclass
@@ -48,7 +48,10 @@ class SessionState(rx.State):
     """
 
     session_token: str = rx.Cookie(
-        "", name="cloudlink_session", path="/", same_site="strict",
+        "",
+        name="cloudlink_session",
+        path="/",
+        same_site="strict",
         max_age=int(auth.SESSION_LIFETIME.total_seconds()),
     )
     lang: str = DEFAULT_LANGUAGE

@@ -9,8 +9,7 @@ import reflex as rx
 from cloudlink_app.domain import checks, forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import wizard
-from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element
+from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.connection_check import ConnectionCheckMixin
 from cloudlink_app.views.connection import check_result_text
 
@@ -35,7 +34,8 @@ class ConnectStepState(ConnectionCheckMixin, SessionState):
         self.target = checks.target_of(self._address, self._port)
         self.result_text = check_result_text(record, self.lang)
         self.connected = checks.is_connected(
-            record.connection_result, record.connection_target, self.target)
+            record.connection_result, record.connection_target, self.target
+        )
         self.skipped = record.connection_skipped
 
     def _validate(self) -> dict[str, str]:
@@ -47,8 +47,12 @@ class ConnectStepState(ConnectionCheckMixin, SessionState):
         if not complete:  # nothing is typed on this step
             return wizard.load_wizard(session, user.partner_id, self.loaded)
         return wizard.complete_connect(
-            session, partner_id=user.partner_id, account_id=self.loaded,
-            expected_version=self.saved_version, skipped=False, saved_by=user.id,
+            session,
+            partner_id=user.partner_id,
+            account_id=self.loaded,
+            expected_version=self.saved_version,
+            skipped=False,
+            saved_by=user.id,
         )
 
     def _check_target(self, user):
@@ -60,22 +64,10 @@ class ConnectStepState(ConnectionCheckMixin, SessionState):
     @rx.event
     def continue_without_connection(self):
         """Go on without a working connection; the dashboard shows it as a problem."""
-        user = self._user()
+        user, stop = self._acting_user()
         if user is None:
-            return None
-        blocked = self._blocked(user)
-        if blocked:
-            return blocked
-        with get_session() as session:
-            try:
-                record = wizard.complete_connect(
-                    session, partner_id=user.partner_id, account_id=self.loaded,
-                    expected_version=self.saved_version, skipped=not self.connected,
-                    saved_by=user.id,
-                )
-            except wizard.customers.VersionConflict:
-                self._stale = True
-                self._refuse("notice.version_conflict")
-                return focus_element("notice")
-        self.saved_version = record.version
+            return stop
+        record, stop = self._apply(user, wizard.complete_connect, skipped=not self.connected)
+        if record is None:
+            return stop
         return self._go(wizard_path.REVIEW)

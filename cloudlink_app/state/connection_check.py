@@ -14,7 +14,7 @@ from cloudlink_app.state.wizard_step import WizardStepMixin
 
 
 class ConnectionCheckMixin(WizardStepMixin, mixin=True):
-    """"Check connection" for a wizard step: the step base (WizardStepMixin) checks the
+    """ "Check connection" for a wizard step: the step base (WizardStepMixin) checks the
     caller and the customer, the service the permission and the rate limit, then the
     real check runs in the background. Each step supplies the hooks below."""
 
@@ -38,12 +38,9 @@ class ConnectionCheckMixin(WizardStepMixin, mixin=True):
         async with self:
             if self.checking:
                 return None
-            user = self._user()
+            user, stop = self._acting_user()
             if user is None:
-                return None
-            blocked = self._blocked(user)
-            if blocked:
-                return blocked
+                return stop
             if not self._check_ready():
                 return None
             with get_session() as session:

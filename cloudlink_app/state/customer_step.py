@@ -9,7 +9,7 @@ changes nothing but the notice that says why.
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar, Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -90,11 +90,8 @@ class CustomerStepState(WizardStepMixin, SessionState):
 
     def _show_form(self, stored: forms.CustomerForm) -> None:
         form = forms.with_default_rows(stored)
-        for name in forms.SCALAR_FIELDS:
+        for name in (*forms.SCALAR_FIELDS, *_ROWS):
             setattr(self, name, getattr(form, name))
-        self.email_domains = form.email_domains
-        self.admin_contacts = form.admin_contacts
-        self.support_contacts = form.support_contacts
         self._next_row_id = forms.next_row_id(form)
 
     def _form(self) -> forms.CustomerForm:
@@ -113,8 +110,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
         user = self._current_user()
         form = self._form()
         with get_session() as session:
-            customer_id = customers.customer_id_of(
-                session, user.partner_id, self.saved_account_id)
+            customer_id = customers.customer_id_of(session, user.partner_id, self.saved_account_id)
             return validation.validate_customer(
                 form,
                 lambda d: customers.domain_claimed_elsewhere(session, d, customer_id),
@@ -215,7 +211,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
             return None
         if len(rows) <= _ROWS[name].min_rows:
             return self._refuse("notice.keep_one_admin")
-        setattr(self, name, rows[:index] + rows[index + 1:])
+        setattr(self, name, rows[:index] + rows[index + 1 :])
         self.dirty = True
         self.notice = ""
         self._revalidate()
@@ -223,9 +219,11 @@ class CustomerStepState(WizardStepMixin, SessionState):
 
     def _set_row(self, name: str, row_id: object, part: str, value: object):
         kind, index = _ROWS[name], self._row_index(name, row_id)
-        if index is None or not (self._allowed(value, kind.choices[part])
-                                 if part in kind.choices
-                                 else self._fits(value, kind.max_length[part])):
+        if index is None or not (
+            self._allowed(value, kind.choices[part])
+            if part in kind.choices
+            else self._fits(value, kind.max_length[part])
+        ):
             return None
         rows = list(getattr(self, name))
         rows[index] = dataclasses.replace(rows[index], **{part: value})

@@ -71,8 +71,9 @@ class DashboardState(SessionState):
 
     # ----- helpers ---------------------------------------------------------------------
 
-    def _permitted_user(self, action: str, refusal_key: str,
-                        account_id: str | None = None) -> users.CurrentUser | None:
+    def _permitted_user(
+        self, action: str, refusal_key: str, account_id: str | None = None
+    ) -> users.CurrentUser | None:
         """The signed-in user when the permission table lets them do ``action`` (on the
         customer ``account_id``, when given); otherwise the refusal is shown and None
         returned."""
@@ -89,8 +90,11 @@ class DashboardState(SessionState):
             # A customer the user's partner does not have (deleted meanwhile, another
             # partner's) is asked about as one of the partner's: the service then
             # reports it as not found, to anyone.
-            allowed = (user.may(action, owner.partner_id, owner.customer_id) if owner
-                       else user.may(action, user.partner_id))
+            allowed = (
+                user.may(action, owner.partner_id, owner.customer_id)
+                if owner
+                else user.may(action, user.partner_id)
+            )
         if not allowed:
             self._refuse(refusal_key)
             return None
@@ -143,8 +147,7 @@ class DashboardState(SessionState):
         """Search by customer name, account ID or email domain."""
         if not isinstance(value, str) or len(value) > SEARCH_MAX:
             return self._refuse("notice.too_long", limit=SEARCH_MAX)
-        user = self._permitted_user(permissions.VIEW_DASHBOARD,
-                                   "notice.partners_only_dashboard")
+        user = self._permitted_user(permissions.VIEW_DASHBOARD, "notice.partners_only_dashboard")
         if user is None:
             return None
         self.search = value
@@ -158,8 +161,7 @@ class DashboardState(SessionState):
         """Open another page of the list."""
         if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= self.pages:
             return self._refuse("notice.unknown_page")
-        user = self._permitted_user(permissions.VIEW_DASHBOARD,
-                                   "notice.partners_only_dashboard")
+        user = self._permitted_user(permissions.VIEW_DASHBOARD, "notice.partners_only_dashboard")
         if user is None:
             return None
         self.page = page
@@ -180,8 +182,12 @@ class DashboardState(SessionState):
         row = self._listed_row(account_id)
         if row is None:
             return self._refuse("notice.draft_not_found")
-        if self._permitted_user(permissions.DELETE_DRAFT, "notice.partners_only_delete",
-                                row.account_id) is None:
+        if (
+            self._permitted_user(
+                permissions.DELETE_DRAFT, "notice.partners_only_delete", row.account_id
+            )
+            is None
+        ):
             return None
         if not row.deletable:
             return self._refuse("notice.not_a_draft")
@@ -192,6 +198,10 @@ class DashboardState(SessionState):
     @rx.event
     def keep_draft(self):
         """Keep draft (or Escape): close the question, back to the row's Delete."""
+        return self._keep_draft()
+
+    def _keep_draft(self):
+        """Close the question and focus the row's Delete (sign in first when nobody is)."""
         if (to_sign_in := self._sign_in_first()) is not None:
             return to_sign_in
         if not self.delete_account_id:
@@ -206,7 +216,7 @@ class DashboardState(SessionState):
         if (to_sign_in := self._sign_in_first()) is not None:
             return to_sign_in
         if is_open is False:
-            return self.keep_draft()
+            return self._keep_draft()
         return None
 
     @rx.event
@@ -218,8 +228,9 @@ class DashboardState(SessionState):
         """
         if not wizard_path.is_account_id(account_id):
             return self._refuse("notice.draft_not_found")
-        user = self._permitted_user(permissions.DELETE_DRAFT, "notice.partners_only_delete",
-                                    account_id)
+        user = self._permitted_user(
+            permissions.DELETE_DRAFT, "notice.partners_only_delete", account_id
+        )
         if user is None:
             return None
         if account_id != self.delete_account_id:
@@ -231,8 +242,11 @@ class DashboardState(SessionState):
             # Changed since the list was read (by someone else): show it as it is now.
             self.delete_account_id = self.delete_question = ""
             self._load(user, counts=True)
-            key = ("notice.draft_not_found" if isinstance(error, customers.CustomerNotFound)
-                   else "notice.not_a_draft")
+            key = (
+                "notice.draft_not_found"
+                if isinstance(error, customers.CustomerNotFound)
+                else "notice.not_a_draft"
+            )
             self._refuse(key)
             return _focus_after_dialog("notice")
         self.delete_account_id = self.delete_question = ""

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
-from cloudlink_app.domain import choices, forms, gateway, limits, wizard_path
-from cloudlink_app.domain.address import address_format
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain import forms, gateway, limits, wizard_path
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.wizard_step import AddressRules, WizardStepMixin, address_rules
 
 _DEPLOYMENT_TYPES = frozenset(key for key, _ in gateway.DEPLOYMENT_TYPES)
-_ADDRESS_FIELDS = ("country", "street_address", "address_line2", "city",
-                   "state_province", "postal_code")
+_ADDRESS_FIELDS = (
+    "country",
+    "street_address",
+    "address_line2",
+    "city",
+    "state_province",
+    "postal_code",
+)
 
 
 class GatewayStepState(WizardStepMixin, SessionState):
@@ -59,9 +62,9 @@ class GatewayStepState(WizardStepMixin, SessionState):
         return address_rules(self.site_country)
 
     def _form(self) -> forms.GatewayForm:
-        return forms.GatewayForm(**{
-            f.name: getattr(self, f.name) for f in dataclasses.fields(forms.GatewayForm)
-        })
+        return forms.GatewayForm(
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(forms.GatewayForm)}
+        )
 
     # ----- hooks -------------------------------------------------------------------
 
@@ -70,8 +73,13 @@ class GatewayStepState(WizardStepMixin, SessionState):
             setattr(self, f.name, getattr(record.gateway, f.name))
 
     def _field_ids(self) -> set[str]:
-        ids = {forms.SITE_NAME, forms.SITE_SAME_ADDRESS, forms.DEPLOYMENT_TYPE,
-               forms.MAC_ADDRESS, forms.SYSTEM_ID}
+        ids = {
+            forms.SITE_NAME,
+            forms.SITE_SAME_ADDRESS,
+            forms.DEPLOYMENT_TYPE,
+            forms.MAC_ADDRESS,
+            forms.SYSTEM_ID,
+        }
         return ids | {forms.SITE_PREFIX + name for name in _ADDRESS_FIELDS}
 
     def _validate(self) -> dict[str, str]:
@@ -88,11 +96,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
         return gateway.validate_gateway_draft(self._form(), self.lang)
 
     def _store(self, session, user, complete):
-        return wizard.save_gateway(
-            session, partner_id=user.partner_id, account_id=self.loaded,
-            expected_version=self.saved_version, form=self._form(), complete=complete,
-            saved_by=user.id,
-        )
+        return self._save_form(wizard.save_gateway, session, user, complete)
 
     def _after_store(self, record: wizard.WizardRecord) -> None:
         self._show(record)
@@ -106,7 +110,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
 
     @rx.event
     def set_site_same_address(self, value: bool):
-        """"Same as the customer address" checked or unchecked."""
+        """ "Same as the customer address" checked or unchecked."""
         if not self._signed_in():
             return None
         if not isinstance(value, bool):

@@ -21,6 +21,10 @@ class PbxStepState(WizardStepMixin, SessionState):
 
     STEP: ClassVar[str] = wizard_path.PBX
     TITLE_KEY: ClassVar[str] = "title.pbx_step"
+    MAX_LENGTH: ClassVar[dict[str, int]] = {
+        forms.PBX_ADDRESS: ADDRESS_MAX,
+        forms.PBX_PORT: PORT_MAX,
+    }
 
     pbx_type: str = ""
     pbx_address: str = ""
@@ -44,11 +48,7 @@ class PbxStepState(WizardStepMixin, SessionState):
         return pbx.validate_pbx_draft(self._form(), self.lang)
 
     def _store(self, session, user, complete):
-        return wizard.save_pbx(
-            session, partner_id=user.partner_id, account_id=self.loaded,
-            expected_version=self.saved_version, form=self._form(), complete=complete,
-            saved_by=user.id,
-        )
+        return self._save_form(wizard.save_pbx, session, user, complete)
 
     def _after_store(self, record: wizard.WizardRecord) -> None:
         self._show(record)
@@ -65,13 +65,9 @@ class PbxStepState(WizardStepMixin, SessionState):
     @rx.event
     def set_pbx_address(self, value: str):
         """PBX address typed."""
-        if self._text_ok(value, ADDRESS_MAX):
-            self.pbx_address = value
-            self._changed(forms.PBX_ADDRESS)
+        self._set_text(forms.PBX_ADDRESS, value)
 
     @rx.event
     def set_pbx_port(self, value: str):
         """Port typed."""
-        if self._text_ok(value, PORT_MAX):
-            self.pbx_port = value
-            self._changed(forms.PBX_PORT)
+        self._set_text(forms.PBX_PORT, value)

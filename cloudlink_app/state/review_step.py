@@ -10,7 +10,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, home_url
+from cloudlink_app.state.base import SessionState, home_url
 from cloudlink_app.state.wizard_step import WizardStepMixin
 from cloudlink_app.views import review
 from cloudlink_app.views.review import ReviewSection
@@ -40,23 +40,16 @@ class ReviewStepState(WizardStepMixin, SessionState):
     @rx.event
     def finish_onboarding(self):
         """Finish onboarding: check every step again; open the first that fails."""
-        user = self._user()
-        if user is None:
-            return None
         # A step re-opened since Review was opened is found by first_failing_step.
-        blocked = self._blocked(user, step_open=False)
-        if blocked:
-            return blocked
+        user, stop = self._acting_user(step_open=False)
+        if user is None:
+            return stop
         with get_session() as session:
             failing = wizard.first_failing_step(session, user.partner_id, self.loaded)
-            if failing is not None:
-                return rx.redirect(routes.failing_step_url(self.loaded, failing))
-            try:
-                wizard.finish(session, partner_id=user.partner_id, account_id=self.loaded,
-                              expected_version=self.saved_version, saved_by=user.id)
-            except customers.VersionConflict:
-                self._stale = True
-                self._refuse("notice.version_conflict")
-                return focus_element("notice")
+        if failing is not None:
+            return rx.redirect(routes.failing_step_url(self.loaded, failing))
+        record, stop = self._apply(user, wizard.finish)
+        if record is None:
+            return stop
         self.loaded = ""
         return rx.redirect(home_url(user))

@@ -86,5 +86,4 @@ class SignInState(SessionState):
         # Never what was typed: a password typed into the email field is common.
         logger.warning("Sign-in refused: %s", message_key)
         self.error = t(message_key, self.lang)
-        return [set_title("title.sign_in", self.lang, error=True),
-                focus_element("sign-in-error")]
+        return [set_title("title.sign_in", self.lang, error=True), focus_element("sign-in-error")]

@@ -10,8 +10,7 @@ import reflex as rx
 from cloudlink_app.domain import checks, forms, pbx, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import wizard
-from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element
+from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.connection_check import ConnectionCheckMixin
 from cloudlink_app.views.connection import check_result_text, sync_started_text
 
@@ -24,6 +23,10 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
 
     STEP: ClassVar[str] = wizard_path.SYNC
     TITLE_KEY: ClassVar[str] = "title.sync_step"
+    MAX_LENGTH: ClassVar[dict[str, int]] = {
+        forms.SYNC_ADDRESS: ADDRESS_MAX,
+        forms.SYNC_PORT: PORT_MAX,
+    }
 
     sync_address: str = ""
     sync_port: str = ""
@@ -37,8 +40,11 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
     @rx.var(cache=True)
     def connected(self) -> bool:
         """Whether the last check reached what is typed now."""
-        return checks.is_connected(self._check_result, self._checked_target,
-                                   checks.target_of(self.sync_address, self.sync_port))
+        return checks.is_connected(
+            self._check_result,
+            self._checked_target,
+            checks.target_of(self.sync_address, self.sync_port),
+        )
 
     def _form(self) -> forms.SyncForm:
         return forms.SyncForm(self.sync_address, self.sync_port)
@@ -62,18 +68,15 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
         errors = pbx.validate_sync(self._form(), self.lang)
         if not errors and not (self.connected and self._started):
             errors[forms.SYNCHRONISATION] = t(
-                "sync.required" if self.connected else "connection.required_sync", self.lang)
+                "sync.required" if self.connected else "connection.required_sync", self.lang
+            )
         return errors
 
     def _validate_draft(self) -> dict[str, str]:
         return pbx.validate_sync_draft(self._form(), self.lang)
 
     def _store(self, session, user, complete):
-        return wizard.save_sync(
-            session, partner_id=user.partner_id, account_id=self.loaded,
-            expected_version=self.saved_version, form=self._form(), complete=complete,
-            saved_by=user.id,
-        )
+        return self._save_form(wizard.save_sync, session, user, complete)
 
     def _after_store(self, record: wizard.WizardRecord) -> None:
         self._show_check(record)
@@ -81,16 +84,12 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
     @rx.event
     def set_sync_address(self, value: str):
         """System address typed."""
-        if self._text_ok(value, ADDRESS_MAX):
-            self.sync_address = value
-            self._changed(forms.SYNC_ADDRESS)
+        self._set_text(forms.SYNC_ADDRESS, value)
 
     @rx.event
     def set_sync_port(self, value: str):
         """Port typed."""
-        if self._text_ok(value, PORT_MAX):
-            self.sync_port = value
-            self._changed(forms.SYNC_PORT)
+        self._set_text(forms.SYNC_PORT, value)
 
     def _check_ready(self) -> bool:
         errors = pbx.validate_sync(self._form(), self.lang)
@@ -107,26 +106,16 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
     @rx.event
     def start_synchronisation(self):
         """Start synchronisation: recorded with its time, after a successful check."""
-        user = self._user()
+        user, stop = self._acting_user()
         if user is None:
-            return None
-        blocked = self._blocked(user)
-        if blocked:
-            return blocked
+            return stop
         if not self.connected:
             return self._show_errors(
-                {forms.SYNCHRONISATION: t("connection.required_sync", self.lang)})
-        with get_session() as session:
-            try:
-                record = wizard.start_sync(
-                    session, partner_id=user.partner_id, account_id=self.loaded,
-                    expected_version=self.saved_version, saved_by=user.id,
-                )
-            except wizard.customers.VersionConflict:
-                self._stale = True
-                self._refuse("notice.version_conflict")
-                return focus_element("notice")
-        self.saved_version = record.version
+                {forms.SYNCHRONISATION: t("connection.required_sync", self.lang)}
+            )
+        record, stop = self._apply(user, wizard.start_sync)
+        if record is None:
+            return stop
         self._show_check(record)
         self.errors = {}
         self.error_summary = []

@@ -52,8 +52,12 @@ class AddressRules:
 def address_rules(country: str) -> AddressRules:
     """The address rules of a country (any value: unknown ones need nothing)."""
     rules = address.address_format(country)
-    return AddressRules(rules.city_required, rules.state_required,
-                        rules.postal_code_required, [list(o) for o in rules.state_options])
+    return AddressRules(
+        rules.city_required,
+        rules.state_required,
+        rules.postal_code_required,
+        [list(o) for o in rules.state_options],
+    )
 
 
 class WizardStepMixin(_StepBase, mixin=True):
@@ -103,8 +107,13 @@ class WizardStepMixin(_StepBase, mixin=True):
             self._refuse("notice.not_signed_in")
             return None
 
-    def _editable_record(self, session, user: users.CurrentUser, account_id: str,
-                         action: str = permissions.EDIT_CUSTOMER) -> wizard.WizardRecord | None:
+    def _editable_record(
+        self,
+        session,
+        user: users.CurrentUser,
+        account_id: str,
+        action: str = permissions.EDIT_CUSTOMER,
+    ) -> wizard.WizardRecord | None:
         """The customer when it exists and this user may do ``action`` on it, else None."""
         if not wizard_path.is_account_id(account_id):
             return None
@@ -122,8 +131,12 @@ class WizardStepMixin(_StepBase, mixin=True):
             return user.may(permissions.CREATE_CUSTOMER)
         return self._editable_record(session, user, self.loaded) is not None
 
-    def _blocked(self, user: users.CurrentUser, step_open: bool = True,
-                 action: str = permissions.EDIT_CUSTOMER):
+    def _blocked(
+        self,
+        user: users.CurrentUser,
+        step_open: bool = True,
+        action: str = permissions.EDIT_CUSTOMER,
+    ):
         """Events that refuse an action on the loaded customer, or None when it may go on.
 
         The user must still be allowed to do ``action`` (editing, unless said otherwise)
@@ -285,16 +298,17 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     def _set_country(self, field_id: str, state_field_id: str, value: object) -> None:
         """A country chosen; a state no longer in the country's list is cleared."""
-        if self._set_choice(field_id, value, choices.country_codes()):
+        if self._choice_ok(value, choices.country_codes()):
+            setattr(self, field_id, value)
             kept = address.state_kept(str(value), getattr(self, state_field_id))
             setattr(self, state_field_id, kept)
+            self._changed(field_id)
 
     def _show_errors(self, errors: dict[str, str]):
         self._submitted = True
         self.errors = errors
         self.error_summary = [ErrorLink(k, v) for k, v in errors.items()]
-        return [set_title(self.TITLE_KEY, self.lang, error=True),
-                focus_element("error-summary")]
+        return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("error-summary")]
 
     # ----- saving ------------------------------------------------------------------
 
@@ -306,6 +320,25 @@ class WizardStepMixin(_StepBase, mixin=True):
         # The next load of this customer must read the other user's save.
         self._stale = True
         return self._refused_with_notice("notice.version_conflict")
+
+    def _apply(self, user: users.CurrentUser, action, **values):
+        """One of services.wizard's step actions (complete_connect, start_sync, finish)
+        on the loaded customer: (the stored record, None), or (None, the events that
+        say why not) when someone else saved it in between."""
+        with get_session() as session:
+            try:
+                record = action(
+                    session,
+                    partner_id=user.partner_id,
+                    account_id=self.loaded,
+                    expected_version=self.saved_version,
+                    saved_by=user.id,
+                    **values,
+                )
+            except customers.VersionConflict:
+                return None, self._version_conflict()
+        self.saved_version = record.version
+        return record, None
 
     def _store_as(self, user: users.CurrentUser, complete: bool):
         """Save through the step's hook; return events on a problem, else None."""
@@ -323,9 +356,8 @@ class WizardStepMixin(_StepBase, mixin=True):
             except customers.CustomerNotFound:
                 return self._refused_with_notice("notice.customer_not_found")
             except customers.ClaimTaken as claimed:
-                message = t(claimed.message_key, self.lang)
-                return self._show_errors(
-                    {**self.errors, **{f: message for f in claimed.field_ids}})
+                claims = dict.fromkeys(claimed.field_ids, t(claimed.message_key, self.lang))
+                return self._show_errors({**self.errors, **claims})
         self.loaded = record.account_id
         self.saved_version = record.version
         self.deployment_type = record.deployment_type
@@ -464,6 +496,22 @@ class WizardStepMixin(_StepBase, mixin=True):
     def _store(self, session, user: users.CurrentUser, complete: bool) -> wizard.WizardRecord:
         """Save the step (complete: as on Next) and return the stored record."""
         return wizard.load_wizard(session, user.partner_id, self.loaded)
+
+    def _form(self):
+        """The step's form as typed (a dataclass of domain.forms)."""
+        return None
+
+    def _save_form(self, save, session, user: users.CurrentUser, complete: bool):
+        """The step's form stored by ``save`` (one of services.wizard's save_*)."""
+        return save(
+            session,
+            partner_id=user.partner_id,
+            account_id=self.loaded,
+            expected_version=self.saved_version,
+            form=self._form(),
+            complete=complete,
+            saved_by=user.id,
+        )
 
     def _after_store(self, record: wizard.WizardRecord) -> None:
         """Take over what the save changed (e.g. a re-opened step)."""

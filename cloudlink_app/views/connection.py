@@ -12,9 +12,12 @@ def check_result_text(record: WizardRecord, lang: str) -> str:
     """What the last check found, with its target and time, or "" when there was none."""
     if not record.connection_result or record.connection_checked_at is None:
         return ""
-    return t(f"check.result.{record.connection_result}", lang,
-             target=record.connection_target,
-             time=format_time(record.connection_checked_at, seconds=True))
+    return t(
+        f"check.result.{record.connection_result}",
+        lang,
+        target=record.connection_target,
+        time=format_time(record.connection_checked_at, seconds=True),
+    )
 
 
 def sync_started_time(record: WizardRecord) -> str:
@@ -25,6 +28,6 @@ def sync_started_time(record: WizardRecord) -> str:
 
 
 def sync_started_text(record: WizardRecord, lang: str) -> str:
-    """"Synchronisation started ..." with its time, or "" when it was not started."""
+    """ "Synchronisation started ..." with its time, or "" when it was not started."""
     started = sync_started_time(record)
     return t("sync.started_at", lang, time=started) if started else ""

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from cloudlink_app import routes
-from cloudlink_app.domain import checks, choices, gateway, pbx, wizard_path
+from cloudlink_app.domain import checks, choices, forms, gateway, pbx, wizard_path
 from cloudlink_app.domain.address import address_format
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services.customers import CustomerRecord, SaveEntry
@@ -48,98 +48,161 @@ def _label(options: Iterable[tuple[str, str]], key: str) -> str:
     return dict(options).get(key, key)
 
 
-def _address(country: str, street: str, line2: str, city: str, state: str,
-             postal: str) -> str:
+def _address(country: str, street: str, line2: str, city: str, state: str, postal: str) -> str:
     """An address on one line, with the state's and the country's names."""
     names = dict(choices.countries())
     states = dict(address_format(country).state_options)
-    parts = [street, line2, " ".join(p for p in (postal, city) if p),
-             states.get(state, state), names.get(country, country)]
+    parts = [
+        street,
+        line2,
+        " ".join(p for p in (postal, city) if p),
+        states.get(state, state),
+        names.get(country, country),
+    ]
     return ", ".join(p for p in parts if p)
 
 
 def last_changes(saves: Iterable[SaveEntry], lang: str) -> list[str]:
-    """"Saved by Anna de Vries, 27 Nov 2026 14:02 (PBX)", one line per save."""
+    """ "Saved by Anna de Vries, 27 Nov 2026 14:02 (PBX)", one line per save."""
     return [
-        t("review.saved_by", lang,
-          name=entry.user_name or t("review.unknown_user", lang),
-          time=format_time(entry.saved_at),
-          step=t(f"step.{entry.step}", lang))
+        t(
+            "review.saved_by",
+            lang,
+            name=entry.user_name or t("review.unknown_user", lang),
+            time=format_time(entry.saved_at),
+            step=t(f"step.{entry.step}", lang),
+        )
         for entry in saves
     ]
 
 
-def review_sections(record: WizardRecord, customer: CustomerRecord,
-                    lang: str) -> list[ReviewSection]:
+def review_sections(
+    record: WizardRecord, customer: CustomerRecord, lang: str
+) -> list[ReviewSection]:
     """The sections of Review: the customer's path, each step's answers."""
 
     def section(step: str, rows: list[tuple[str, str]]) -> ReviewSection:
-        return ReviewSection(step, t(f"step.{step}", lang),
-                             routes.change_url(record.account_id, step),
-                             [ReviewRow(t(k, lang), v) for k, v in rows])
+        return ReviewSection(
+            step,
+            t(f"step.{step}", lang),
+            routes.change_url(record.account_id, step),
+            [ReviewRow(t(k, lang), v) for k, v in rows],
+        )
 
     form = customer.form
     roles = dict(choices.role_options(lang))
-    sections = [section(wizard_path.CUSTOMER, [
-        ("label.customer_name", form.customer_name),
-        ("customer.account_id", record.account_id),
-        ("review.address", _address(form.country, form.street_address,
-                                    form.address_line2, form.city,
-                                    form.state_province, form.postal_code)),
-        ("label.business_type",
-         _label(choices.business_type_options(lang), form.business_type)),
-        ("label.default_language",
-         _label(choices.language_options(lang), form.default_language)),
-        ("domains.heading",
-         ", ".join(r.value for r in form.email_domains) or t("review.none", lang)),
-        ("admins.heading", "; ".join(
-            f"{r.first_name} {r.last_name}, {r.email}" for r in form.admin_contacts)),
-        ("support.heading", "; ".join(
-            f"{roles.get(r.role, r.role)}: {r.name}, {r.email}"
-            for r in form.support_contacts)),
-    ])]
+    sections = [
+        section(
+            wizard_path.CUSTOMER,
+            [
+                ("label.customer_name", form.customer_name),
+                ("customer.account_id", record.account_id),
+                (
+                    "review.address",
+                    _address(*forms.address_parts(form)),
+                ),
+                (
+                    "label.business_type",
+                    _label(choices.business_type_options(lang), form.business_type),
+                ),
+                (
+                    "label.default_language",
+                    _label(choices.language_options(lang), form.default_language),
+                ),
+                (
+                    "domains.heading",
+                    ", ".join(r.value for r in form.email_domains) or t("review.none", lang),
+                ),
+                (
+                    "admins.heading",
+                    "; ".join(
+                        f"{r.first_name} {r.last_name}, {r.email}" for r in form.admin_contacts
+                    ),
+                ),
+                (
+                    "support.heading",
+                    "; ".join(
+                        f"{roles.get(r.role, r.role)}: {r.name}, {r.email}"
+                        for r in form.support_contacts
+                    ),
+                ),
+            ],
+        )
+    ]
     g = record.gateway
-    site = (t("gateway.same_address", lang) if g.site_same_address else _address(
-        g.site_country, g.site_street_address, g.site_address_line2, g.site_city,
-        g.site_state_province, g.site_postal_code))
-    identifier = (("label.mac_address", g.mac_address)
-                  if record.deployment_type == wizard_path.APPLIANCE
-                  else ("label.system_id", g.system_id))
-    sections.append(section(wizard_path.GATEWAY, [
-        ("label.site_name", g.site_name),
-        ("review.site_address", site),
-        ("label.deployment_type",
-         _label(gateway.deployment_type_options(lang), record.deployment_type)),
-        identifier,
-    ]))
+    site = (
+        t("gateway.same_address", lang)
+        if g.site_same_address
+        else _address(*forms.address_parts(g, forms.SITE_PREFIX))
+    )
+    identifier = (
+        ("label.mac_address", g.mac_address)
+        if record.deployment_type == wizard_path.APPLIANCE
+        else ("label.system_id", g.system_id)
+    )
+    sections.append(
+        section(
+            wizard_path.GATEWAY,
+            [
+                ("label.site_name", g.site_name),
+                ("review.site_address", site),
+                (
+                    "label.deployment_type",
+                    _label(gateway.deployment_type_options(lang), record.deployment_type),
+                ),
+                identifier,
+            ],
+        )
+    )
     check = check_result_text(record, lang)
     if wizard_path.is_sync_path(record.deployment_type):
         started = sync_started_time(record)
-        sections.append(section(wizard_path.SYNC, [
-            ("label.sync_address", record.sync.sync_address),
-            ("label.port", record.sync.sync_port),
-            ("review.connection", check or t("review.none", lang)),
-            ("review.sync_started", started or t("review.none", lang)),
-        ]))
+        sections.append(
+            section(
+                wizard_path.SYNC,
+                [
+                    ("label.sync_address", record.sync.sync_address),
+                    ("label.port", record.sync.sync_port),
+                    ("review.connection", check or t("review.none", lang)),
+                    ("review.sync_started", started or t("review.none", lang)),
+                ],
+            )
+        )
         return sections
-    sections.append(section(wizard_path.PBX, [
-        ("label.pbx_type", _label(pbx.pbx_type_options(lang), record.pbx.pbx_type)),
-        ("label.pbx_address", record.pbx.pbx_address),
-        ("label.port", record.pbx.pbx_port),
-    ]))
+    sections.append(
+        section(
+            wizard_path.PBX,
+            [
+                ("label.pbx_type", _label(pbx.pbx_type_options(lang), record.pbx.pbx_type)),
+                ("label.pbx_address", record.pbx.pbx_address),
+                ("label.port", record.pbx.pbx_port),
+            ],
+        )
+    )
     connected = checks.is_connected(
-        record.connection_result, record.connection_target,
-        checks.target_of(record.pbx.pbx_address, record.pbx.pbx_port))
-    sections.append(section(wizard_path.CONNECT, [
-        ("review.connection",
-         check if connected or not record.connection_skipped
-         else t("review.continued_without", lang)),
-    ]))
+        record.connection_result,
+        record.connection_target,
+        checks.target_of(record.pbx.pbx_address, record.pbx.pbx_port),
+    )
+    sections.append(
+        section(
+            wizard_path.CONNECT,
+            [
+                (
+                    "review.connection",
+                    check
+                    if connected or not record.connection_skipped
+                    else t("review.continued_without", lang),
+                ),
+            ],
+        )
+    )
     return sections
 
 
-def review_view(record: WizardRecord, customer: CustomerRecord,
-                saves: Iterable[SaveEntry], lang: str) -> ReviewView:
+def review_view(
+    record: WizardRecord, customer: CustomerRecord, saves: Iterable[SaveEntry], lang: str
+) -> ReviewView:
     """What Review shows of a customer: its answers and its last saves."""
     return ReviewView(
         sections=review_sections(record, customer, lang),

@@ -34,8 +34,12 @@ from tests.support.browser import sign_in_context
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 expect.set_options(timeout=10_000)
 
@@ -74,8 +78,9 @@ def app_harness(private_targets):
 def browser() -> Browser:
     """Debian's Chromium, headless."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -85,8 +90,16 @@ def clean_customers(app_harness):
     """No customers (nor sessions, nor failed sign-ins) at the start of the test."""
     with get_session() as session:
         session.execute(sa.update(AppUser).values(customer_id=None))
-        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck,
-                      SaveRecord, UserSession, SignInAttempt, Customer):
+        for model in (
+            EmailDomain,
+            AdminContact,
+            SupportContact,
+            ConnectionCheck,
+            SaveRecord,
+            UserSession,
+            SignInAttempt,
+            Customer,
+        ):
             session.execute(sa.delete(model))
         session.commit()
 

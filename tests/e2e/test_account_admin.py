@@ -29,9 +29,11 @@ def link_admin(account_id: str) -> None:
     """Make Sanne the account admin of this customer."""
     with get_session() as session:
         customer_id = session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)).one()
-        session.execute(sa.update(AppUser).where(AppUser.email == SANNE)
-                        .values(customer_id=customer_id))
+            select(Customer.id).where(Customer.account_id == account_id)
+        ).one()
+        session.execute(
+            sa.update(AppUser).where(AppUser.email == SANNE).values(customer_id=customer_id)
+        )
         session.commit()
 
 

@@ -18,12 +18,14 @@ from tests.support.browser import data_rows, seed
 def customers(page: Page) -> dict[str, str]:
     """Two drafts and an onboarded customer of the demo partner; name -> account ID."""
     names = ["Bakkerij Van Dijk", "Hotel De Zon", "Garage Noord"]
-    account_ids = seed([
-        ("Bakkerij Van Dijk", "vandijk.example", "next:gateway"),
-        ("Hotel De Zon", "dezon.example", "onboarded"),
-        ("Garage Noord", "garagenoord.example", "problem:pbx_unreachable"),
-    ])
-    return dict(zip(names, account_ids))
+    account_ids = seed(
+        [
+            ("Bakkerij Van Dijk", "vandijk.example", "next:gateway"),
+            ("Hotel De Zon", "dezon.example", "onboarded"),
+            ("Garage Noord", "garagenoord.example", "problem:pbx_unreachable"),
+        ]
+    )
+    return dict(zip(names, account_ids, strict=True))
 
 
 def stored(account_id: str) -> tuple[bool, int]:
@@ -32,8 +34,9 @@ def stored(account_id: str) -> tuple[bool, int]:
         customer = session.exec(select(Customer).where(Customer.account_id == account_id)).first()
         if customer is None:
             return False, 0
-        return True, len(session.exec(
-            select(EmailDomain).where(EmailDomain.customer_id == customer.id)).all())
+        return True, len(
+            session.exec(select(EmailDomain).where(EmailDomain.customer_id == customer.id)).all()
+        )
 
 
 def row(page: Page, name: str):
@@ -68,8 +71,7 @@ def test_delete_a_draft_after_a_confirmation_that_names_it(page: Page, customers
 def test_a_draft_with_a_problem_can_be_deleted(page: Page, customers):
     page.goto("/")
     page.get_by_role("button", name="Delete draft Garage Noord").click()
-    page.get_by_role("alertdialog").get_by_role("button", name="Delete draft",
-                                                exact=True).click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete draft", exact=True).click()
     expect(page.get_by_text("The draft for Garage Noord was deleted.")).to_be_visible()
     expect(row(page, "Garage Noord")).to_have_count(0)
     assert stored(customers["Garage Noord"]) == (False, 0)

@@ -22,8 +22,7 @@ def customer_name(number: int) -> str:
 def sixty(page: Page) -> list[str]:
     """60 draft customers "Bakkerij 03", "Garage 01"..., number 60 saved last; their
     account IDs, number 1 first."""
-    return seed([(customer_name(n), f"klant{n:02d}.example", "next:gateway")
-                 for n in range(1, 61)])
+    return seed([(customer_name(n), f"klant{n:02d}.example", "next:gateway") for n in range(1, 61)])
 
 
 def first_names(page: Page, count: int) -> list[str]:
@@ -96,4 +95,5 @@ def test_a_search_starts_at_its_first_page(page: Page, sixty):
     expect(data_rows(page).first).to_contain_text(customer_name(60))
     # The counts at the top are the partner's, not the search's.
     expect(page.get_by_role("region", name="Customers by status")).to_contain_text(
-        re.compile(r"In progress\s*60"))
+        re.compile(r"In progress\s*60")
+    )

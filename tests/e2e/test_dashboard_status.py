@@ -24,7 +24,7 @@ def customers(page: Page) -> dict[str, str]:
         ("Garage Noord", "garagenoord.example", "problem:pbx_unreachable"),
         ("Hotel De Zon", "dezon.example", "onboarded"),
     ]
-    return dict(zip([e[0] for e in entries], seed(entries)))
+    return dict(zip([e[0] for e in entries], seed(entries), strict=True))
 
 
 @pytest.mark.parametrize(
@@ -46,15 +46,16 @@ def test_each_status_is_a_tag_in_words_and_the_row_opens_its_step(
     expect(row.get_by_role("cell", name=status, exact=True)).to_be_visible()
     expect(row.get_by_role("cell").nth(2)).to_contain_text(status)
     expect(row.get_by_role("link", name=name)).to_have_attribute(
-        "href", f"/customers/{customers[name]}/{step}")
+        "href", f"/customers/{customers[name]}/{step}"
+    )
 
 
 def test_the_counts_at_the_top(page: Page, customers):
     page.goto("/")
     counts = page.get_by_role("region", name="Customers by status")
     expect(counts.get_by_role("listitem")).to_have_text(
-        [re.compile(r"In progress\s*2"), re.compile(r"Problems\s*1"),
-         re.compile(r"Onboarded\s*1")])
+        [re.compile(r"In progress\s*2"), re.compile(r"Problems\s*1"), re.compile(r"Onboarded\s*1")]
+    )
 
 
 def test_the_dashboard_with_every_status_has_no_violations(page: Page, customers):
@@ -75,7 +76,8 @@ def demo(page: Page):
     """The sales engineers' demo customers (cloudlink_app.demo_data), removed after."""
     with get_session() as session:
         assert demo_data.load(session) == len(demo_data.CUSTOMERS) + len(
-            demo_data.SECOND_PARTNER_CUSTOMERS)
+            demo_data.SECOND_PARTNER_CUSTOMERS
+        )
     yield
     with get_session() as session:
         session.execute(sa.delete(ConnectionCheck))
@@ -96,9 +98,11 @@ def test_a_demo_customer_opens_at_the_step_its_status_names(
     page: Page, demo, name, status, step, heading
 ):
     page.goto("/")
-    expect(page.get_by_role("region", name="Customers by status").get_by_role(
-        "listitem")).to_have_text([re.compile(r"In progress\s*20"),
-                                   re.compile(r"Problems\s*2"), re.compile(r"Onboarded\s*3")])
+    expect(
+        page.get_by_role("region", name="Customers by status").get_by_role("listitem")
+    ).to_have_text(
+        [re.compile(r"In progress\s*20"), re.compile(r"Problems\s*2"), re.compile(r"Onboarded\s*3")]
+    )
     row = data_rows(page).filter(has=page.get_by_role("link", name=name, exact=True))
     expect(row.get_by_role("cell", name=status, exact=True)).to_be_visible()
     row.get_by_role("link", name=name).click()

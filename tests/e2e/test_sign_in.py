@@ -97,15 +97,15 @@ def demo_mode():
         yield
 
 
-def test_demo_mode_lists_the_demo_accounts_and_the_password(signed_out_page: Page,
-                                                             demo_mode):
+def test_demo_mode_lists_the_demo_accounts_and_the_password(signed_out_page: Page, demo_mode):
     page = signed_out_page
     open_sign_in(page)
     demo = page.get_by_role("region", name="Demo accounts")
     expect(demo).to_contain_text(demo_accounts.DEMO_PASSWORD)
     for account in demo_accounts.DEMO_ACCOUNTS:
         expect(demo.get_by_role("row").filter(has_text=account.email)).to_contain_text(
-            account.display_name)
+            account.display_name
+        )
     # Listed, not typed in for the user.
     expect(field(page, "Email address")).to_have_value("")
     expect(field(page, "Password")).to_have_value("")
@@ -136,8 +136,7 @@ def test_the_sign_in_page_after_a_failure_has_no_violations(signed_out_page: Pag
     assert axe_violations(page) == []
 
 
-def test_the_sign_in_page_in_demo_mode_has_no_violations(signed_out_page: Page,
-                                                         demo_mode):
+def test_the_sign_in_page_in_demo_mode_has_no_violations(signed_out_page: Page, demo_mode):
     open_sign_in(signed_out_page)
     expect(signed_out_page.get_by_role("region", name="Demo accounts")).to_be_visible()
     assert axe_violations(signed_out_page) == []

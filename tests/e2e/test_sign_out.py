@@ -51,8 +51,13 @@ def test_after_sign_out_the_pages_send_the_browser_to_sign_in(page: Page):
     page.goto("/")
     expect(page.get_by_role("link", name=NAME)).to_be_visible()
     sign_out(page)
-    for url in ("/", f"/customers/{account_id}/customer", f"/customers/{account_id}/gateway",
-                "/customers/new", "/account"):
+    for url in (
+        "/",
+        f"/customers/{account_id}/customer",
+        f"/customers/{account_id}/gateway",
+        "/customers/new",
+        "/account",
+    ):
         page.goto(url)
         on_sign_in_page(page)
         expect(page.get_by_text(NAME)).to_have_count(0)
@@ -64,13 +69,22 @@ def test_the_old_cookie_value_does_not_sign_in(page: Page, browser: Browser, app
     expect(page.get_by_role("link", name=NAME)).to_be_visible()
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "cloudlink_session"]
     sign_out(page)
-    assert not [c for c in page.context.cookies() if c["name"] == "cloudlink_session"
-                and c["value"]]
+    assert not [
+        c for c in page.context.cookies() if c["name"] == "cloudlink_session" and c["value"]
+    ]
 
     context = browser.new_context(base_url=app_harness.frontend_url)
     try:
-        context.add_cookies([{"name": "cloudlink_session", "value": cookie["value"],
-                              "url": app_harness.frontend_url, "sameSite": "Strict"}])
+        context.add_cookies(
+            [
+                {
+                    "name": "cloudlink_session",
+                    "value": cookie["value"],
+                    "url": app_harness.frontend_url,
+                    "sameSite": "Strict",
+                }
+            ]
+        )
         other = context.new_page()
         other.goto("/")
         on_sign_in_page(other)

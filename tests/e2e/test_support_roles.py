@@ -31,5 +31,9 @@ def test_both_roles_missing_are_two_errors(page: Page):
     field(page, "Support contact 2: Role").select_option("other")
     page.get_by_role("button", name="Next").click()
     summary = page.locator("#error-summary")
-    expect(summary.get_by_role("link", name="Add a support contact with the role Maintainer")).to_be_visible()
-    expect(summary.get_by_role("link", name="Add a support contact with the role Onsite Admin")).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Add a support contact with the role Maintainer")
+    ).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Add a support contact with the role Onsite Admin")
+    ).to_be_visible()

@@ -27,7 +27,8 @@ def test_appliance_path_to_onboarded(page: Page, pbx_listener):
     # Next without a check is refused with a clear error.
     page.get_by_role("button", name="Next").click()
     expect(page.locator("#error-summary")).to_contain_text(
-        "Check the connection, or continue without a connection")
+        "Check the connection, or continue without a connection"
+    )
 
     page.get_by_role("button", name="Check connection").click()
     expect(page.get_by_text(re.compile(r"Connected to 127\.0\.0\.1:\d+ at"))).to_be_visible()
@@ -37,7 +38,8 @@ def test_appliance_path_to_onboarded(page: Page, pbx_listener):
     expect(page.get_by_text("MiVoice Business")).to_be_visible()
     # The audit trail: who saved the last steps.
     changes = page.get_by_role("listitem").filter(
-        has_text=re.compile(r"Saved by Anna de Vries, .*\(Connect\)"))
+        has_text=re.compile(r"Saved by Anna de Vries, .*\(Connect\)")
+    )
     expect(changes.first).to_be_visible()
     page.get_by_role("button", name="Finish onboarding").click()
     expect(_dashboard_row(page, "Appliance Path BV")).to_contain_text("Onboarded")

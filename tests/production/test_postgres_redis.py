@@ -83,8 +83,14 @@ def test_save_and_load_round_trip(postgres, partner):
     assert loaded.completed == {wizard_path.CUSTOMER}
     assert loaded.updated_at.tzinfo is not None
 
-    draft = save(postgres, partner, dataclasses.replace(form, city=" Utrecht "),
-                 complete=False, account_id=record.account_id, expected_version=1)
+    draft = save(
+        postgres,
+        partner,
+        dataclasses.replace(form, city=" Utrecht "),
+        complete=False,
+        account_id=record.account_id,
+        expected_version=1,
+    )
     assert (draft.version, draft.form.city) == (2, "Utrecht")
 
 
@@ -140,17 +146,31 @@ def test_the_second_of_two_saves_is_a_conflict(postgres, partner):
     record = save(postgres, partner, valid_form("Original BV"))
     with Session(postgres, expire_on_commit=False) as slow:
         read = slow.exec(select(Customer).where(Customer.account_id == record.account_id)).one()
-        save(postgres, partner, valid_form("Fast BV"), account_id=record.account_id,
-             expected_version=1)
+        save(
+            postgres,
+            partner,
+            valid_form("Fast BV"),
+            account_id=record.account_id,
+            expected_version=1,
+        )
         assert read.version == 1  # only the database's check can see the other save
         with pytest.raises(customers.VersionConflict):
             customers.save_customer(
-                slow, partner_id=partner, account_id=record.account_id, expected_version=1,
-                form=valid_form("Slow BV"), complete=True,
+                slow,
+                partner_id=partner,
+                account_id=record.account_id,
+                expected_version=1,
+                form=valid_form("Slow BV"),
+                complete=True,
             )
     with pytest.raises(customers.VersionConflict):
-        save(postgres, partner, valid_form("Late BV"), account_id=record.account_id,
-             expected_version=1)
+        save(
+            postgres,
+            partner,
+            valid_form("Late BV"),
+            account_id=record.account_id,
+            expected_version=1,
+        )
     with Session(postgres) as session:
         customer = session.exec(select(Customer)).one()
     assert (customer.name, customer.version) == ("Fast BV", 2)

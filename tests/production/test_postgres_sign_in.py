@@ -15,8 +15,12 @@ EMAIL = demo_accounts.DEMO_PARTNER_EMAIL
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [(EMAIL + "\x00", "x"), (EMAIL[:4] + "\ud800" + EMAIL[4:], "x"),
-     (EMAIL, "x\x00"), (EMAIL, "x\ud800")],
+    [
+        (EMAIL + "\x00", "x"),
+        (EMAIL[:4] + "\ud800" + EMAIL[4:], "x"),
+        (EMAIL, "x\x00"),
+        (EMAIL, "x\ud800"),
+    ],
     ids=["NUL in email", "surrogate in email", "NUL in password", "surrogate in password"],
 )
 def test_unstorable_text_fails_like_a_wrong_password(postgres, partner, email, password):

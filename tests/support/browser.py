@@ -126,15 +126,19 @@ def seed(customers: list[tuple[str, str, str]]) -> list[str]:
         partner_id = demo_accounts.ensure_demo_partner(session)
         for minutes, (name, domain, status) in enumerate(customers):
             customer = Customer(
-                account_id=wizard_path.generate_account_id(), partner_id=partner_id,
-                name=name, country="NL", status=status,
+                account_id=wizard_path.generate_account_id(),
+                partner_id=partner_id,
+                name=name,
+                country="NL",
+                status=status,
                 onboarded=status == wizard_path.ONBOARDED,
                 updated_at=SEEDED_AT + datetime.timedelta(minutes=minutes),
             )
             session.add(customer)
             session.flush()
-            session.add(EmailDomain(customer_id=customer.id, position=0, domain=domain,
-                                    normalized=domain))
+            session.add(
+                EmailDomain(customer_id=customer.id, position=0, domain=domain, normalized=domain)
+            )
             account_ids.append(customer.account_id)
         session.commit()
     return account_ids
@@ -146,5 +150,6 @@ def sign_in_context(context: BrowserContext, base_url: str, email: str) -> None:
     with get_session() as session:
         user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
         token = auth.create_session(session, user_id)
-    context.add_cookies([{"name": "cloudlink_session", "value": token, "url": base_url,
-                          "sameSite": "Strict"}])
+    context.add_cookies(
+        [{"name": "cloudlink_session", "value": token, "url": base_url, "sameSite": "Strict"}]
+    )

@@ -25,8 +25,9 @@ def unique_number() -> int:
     return next(_numbers)
 
 
-def valid_form(name: str = "Acme Trading BV", domain: str = "acme.example",
-               **changes: Any) -> forms.CustomerForm:
+def valid_form(
+    name: str = "Acme Trading BV", domain: str = "acme.example", **changes: Any
+) -> forms.CustomerForm:
     """A Customer step that passes every rule (a Dutch address), for customer ``name``
     with the email domain ``domain`` ("" for none; the contacts' addresses stay at
     acme.example then), then ``changes`` to its fields."""
@@ -55,8 +56,12 @@ def unique_mac() -> str:
     return "02:00:00:00:" + f"{n >> 8 & 0xFF:02X}:{n & 0xFF:02X}"
 
 
-def gateway_form(deployment: str = wizard_path.APPLIANCE, mac: str | None = None,
-                 system_id: str = "SMBC-0042", **changes: Any) -> forms.GatewayForm:
+def gateway_form(
+    deployment: str = wizard_path.APPLIANCE,
+    mac: str | None = None,
+    system_id: str = "SMBC-0042",
+    **changes: Any,
+) -> forms.GatewayForm:
     """A Gateway step that passes every rule (the site at the customer's address)."""
     form = forms.GatewayForm(
         site_name="Head office",
@@ -67,8 +72,9 @@ def gateway_form(deployment: str = wizard_path.APPLIANCE, mac: str | None = None
     return dataclasses.replace(form, **changes)
 
 
-def pbx_form(address: str = "pbx.acme.example", port: str = "3999",
-             pbx_type: str = "mivoice_business") -> forms.PbxForm:
+def pbx_form(
+    address: str = "pbx.acme.example", port: str = "3999", pbx_type: str = "mivoice_business"
+) -> forms.PbxForm:
     """A PBX step that passes every rule."""
     return forms.PbxForm(pbx_type=pbx_type, pbx_address=address, pbx_port=port)
 
@@ -78,7 +84,8 @@ def sync_form(address: str = "smbc.acme.example", port: str = "4443") -> forms.S
     return forms.SyncForm(sync_address=address, sync_port=port)
 
 
-def result(outcome: str = wizard.REACHABLE, port: int = 3999,
-           at: datetime.datetime | None = None) -> ConnectionResult:
+def result(
+    outcome: str = wizard.REACHABLE, port: int = 3999, at: datetime.datetime | None = None
+) -> ConnectionResult:
     """What a connection check found."""
     return ConnectionResult(outcome, "192.0.2.10", port, 12.5, at or utc_now())

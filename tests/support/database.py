@@ -27,10 +27,16 @@ from tests.support.builders import (
 
 # Later steps' stored values (for `advance`): onboarded, a problem (the PBX was not
 # reachable and the Connect step skipped), and at the PBX step.
-ONBOARDED = {"completed_steps": "customer,gateway,pbx,connect,review",
-             "deployment_type": wizard_path.APPLIANCE, "onboarded": True}
-PROBLEM = {"completed_steps": "customer,gateway,pbx,connect",
-           "deployment_type": wizard_path.APPLIANCE, "connection_skipped": True}
+ONBOARDED = {
+    "completed_steps": "customer,gateway,pbx,connect,review",
+    "deployment_type": wizard_path.APPLIANCE,
+    "onboarded": True,
+}
+PROBLEM = {
+    "completed_steps": "customer,gateway,pbx,connect",
+    "deployment_type": wizard_path.APPLIANCE,
+    "connection_skipped": True,
+}
 AT_PBX = {"completed_steps": "customer,gateway", "deployment_type": wizard_path.APPLIANCE}
 
 
@@ -123,8 +129,7 @@ def customer_row(engine: sa.engine.Engine, account_id: str) -> Customer:
 def set_columns(engine: sa.engine.Engine, account_id: str, **values: Any) -> None:
     """Change stored columns directly (a state the services would not leave)."""
     with engine.begin() as conn:
-        conn.execute(sa.update(Customer).where(Customer.account_id == account_id)
-                     .values(**values))
+        conn.execute(sa.update(Customer).where(Customer.account_id == account_id).values(**values))
 
 
 def version(engine: sa.engine.Engine, account_id: str) -> int:
@@ -138,9 +143,15 @@ def add_checks(engine: sa.engine.Engine, uid: int, account_id: str, ages: list[f
     now = utc_now()
     with Session(engine) as session:
         for age in ages:
-            session.add(ConnectionCheck(
-                user_id=uid, customer_id=customer_id, target="pbx.acme.example:3999",
-                result=wizard.REACHABLE, checked_at=now - datetime.timedelta(seconds=age)))
+            session.add(
+                ConnectionCheck(
+                    user_id=uid,
+                    customer_id=customer_id,
+                    target="pbx.acme.example:3999",
+                    result=wizard.REACHABLE,
+                    checked_at=now - datetime.timedelta(seconds=age),
+                )
+            )
         session.commit()
 
 
@@ -164,8 +175,9 @@ def make_customer(
     draft. ``checker`` is the user recorded for connection checks (the demo user).
     """
     n = unique_number()
-    record = save(engine, partner_id, valid_form(name, domain or f"acme{n}.example"),
-                  complete=bool(through))
+    record = save(
+        engine, partner_id, valid_form(name, domain or f"acme{n}.example"), complete=bool(through)
+    )
     account_id = record.account_id
     path = wizard_path.wizard_path(deployment)
     if not through or through == wizard_path.CUSTOMER:
@@ -175,40 +187,73 @@ def make_customer(
     with Session(engine) as session:
         v = record.version
         v = wizard.save_gateway(
-            session, partner_id=partner_id, account_id=account_id, expected_version=v,
-            form=gateway or gateway_form(deployment), complete=True).version
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=v,
+            form=gateway or gateway_form(deployment),
+            complete=True,
+        ).version
         if deployment == wizard_path.APPLIANCE:
             if last >= path.index(wizard_path.PBX):
                 form = pbx or pbx_form()
                 v = wizard.save_pbx(
-                    session, partner_id=partner_id, account_id=account_id,
-                    expected_version=v, form=form, complete=True).version
+                    session,
+                    partner_id=partner_id,
+                    account_id=account_id,
+                    expected_version=v,
+                    form=form,
+                    complete=True,
+                ).version
             if last >= path.index(wizard_path.CONNECT):
                 target = wizard.target_of(form.pbx_address, form.pbx_port)
                 v = wizard.record_check(
-                    session, partner_id=partner_id, account_id=account_id, user_id=uid,
-                    target=target, result=result()).version
+                    session,
+                    partner_id=partner_id,
+                    account_id=account_id,
+                    user_id=uid,
+                    target=target,
+                    result=result(),
+                ).version
                 v = wizard.complete_connect(
-                    session, partner_id=partner_id, account_id=account_id,
-                    expected_version=v, skipped=False).version
+                    session,
+                    partner_id=partner_id,
+                    account_id=account_id,
+                    expected_version=v,
+                    skipped=False,
+                ).version
         elif last >= path.index(wizard_path.SYNC):
             form = sync or sync_form()
             v = wizard.save_sync(
-                session, partner_id=partner_id, account_id=account_id,
-                expected_version=v, form=form, complete=False).version
+                session,
+                partner_id=partner_id,
+                account_id=account_id,
+                expected_version=v,
+                form=form,
+                complete=False,
+            ).version
             v = wizard.record_check(
-                session, partner_id=partner_id, account_id=account_id, user_id=uid,
+                session,
+                partner_id=partner_id,
+                account_id=account_id,
+                user_id=uid,
                 target=wizard.target_of(form.sync_address, form.sync_port),
-                result=result()).version
-            v = wizard.start_sync(session, partner_id=partner_id, account_id=account_id,
-                                  expected_version=v).version
+                result=result(),
+            ).version
+            v = wizard.start_sync(
+                session, partner_id=partner_id, account_id=account_id, expected_version=v
+            ).version
             v = wizard.save_sync(
-                session, partner_id=partner_id, account_id=account_id,
-                expected_version=v, form=form, complete=True).version
+                session,
+                partner_id=partner_id,
+                account_id=account_id,
+                expected_version=v,
+                form=form,
+                complete=True,
+            ).version
         if through == wizard_path.REVIEW:
             assert wizard.first_failing_step(session, partner_id, account_id) is None
-            wizard.finish(session, partner_id=partner_id, account_id=account_id,
-                          expected_version=v)
+            wizard.finish(session, partner_id=partner_id, account_id=account_id, expected_version=v)
     return account_id
 
 
@@ -220,6 +265,4 @@ def advance(engine: sa.engine.Engine, account_id: str, values: dict) -> str:
         customer = session.exec(select(Customer).where(Customer.account_id == account_id)).one()
         customers.update_with_version(session, customer, values)
         session.commit()
-        return session.exec(
-            select(Customer.status).where(Customer.account_id == account_id)
-        ).one()
+        return session.exec(select(Customer.status).where(Customer.account_id == account_id)).one()

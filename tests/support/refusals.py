@@ -24,13 +24,21 @@ USER_VARS = frozenset({"is_partner", "user_name"})
 def _focuses_the_notice(event: Event) -> bool:
     """Whether the event is the script that moves the focus to the notice
     (state.base.focus_element("notice")), which a refusal may send."""
-    return (event.name == "_call_script"
-            and 'getElementById("notice")' in event.payload.get("javascript_code", ""))
+    return event.name == "_call_script" and 'getElementById("notice")' in event.payload.get(
+        "javascript_code", ""
+    )
 
 
-async def assert_refused(tab: Tab, engine: sa.engine.Engine, state_cls: type[State],
-                         handler: str, notice: str, *, ignore: frozenset[str] = frozenset(),
-                         **payload: Any) -> Sent:
+async def assert_refused(
+    tab: Tab,
+    engine: sa.engine.Engine,
+    state_cls: type[State],
+    handler: str,
+    notice: str,
+    *,
+    ignore: frozenset[str] = frozenset(),
+    **payload: Any,
+) -> Sent:
     """Send the event ``handler`` of ``state_cls`` with ``payload``; it must show
     ``notice`` and change nothing else: the state's vars but those in ``ignore``, what
     the browser is sent, and the database. Returns what was sent."""

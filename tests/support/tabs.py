@@ -95,9 +95,7 @@ class Sent:
     def redirects(self) -> list[str]:
         """Paths the browser was sent to."""
         return [
-            event.payload["path"]
-            for event in self.frontend_events
-            if event.name == "_redirect"
+            event.payload["path"] for event in self.frontend_events if event.name == "_redirect"
         ]
 
 
@@ -129,9 +127,7 @@ class Tab:
             "token": self.token,
             "asPath": as_path or route,
         }
-        self.root.router_data = self.root._update_router_vars(
-            router_data, self.root.router_data
-        )
+        self.root.router_data = self.root._update_router_vars(router_data, self.root.router_data)
         self.root._clean()
 
     async def send(self, state_cls: type[State], handler_name: str, **payload: Any) -> Sent:
@@ -170,9 +166,7 @@ class Tab:
                 return sent
             # The proxy's `async with self` locks and reads the tree through the
             # state manager: it must hold this tab's tree under the tab's token.
-            await self._manager.set_state(
-                BaseStateToken(ident=self.token, cls=State), self.root
-            )
+            await self._manager.set_state(BaseStateToken(ident=self.token, cls=State), self.root)
             try:
                 await process_event(
                     handler=registered.handler,

@@ -34,8 +34,13 @@ from tests.support.tabs import STATES, Tab, open_step
 pytestmark = pytest.mark.asyncio
 
 CUSTOMER, GATEWAY, PBX, CONNECT, SYNC, REVIEW = (
-    wizard_path.CUSTOMER, wizard_path.GATEWAY, wizard_path.PBX, wizard_path.CONNECT,
-    wizard_path.SYNC, wizard_path.REVIEW)
+    wizard_path.CUSTOMER,
+    wizard_path.GATEWAY,
+    wizard_path.PBX,
+    wizard_path.CONNECT,
+    wizard_path.SYNC,
+    wizard_path.REVIEW,
+)
 ADMIN = "sanne@bakkerij.example"
 OWN = "Bakkerij Eigen BV"
 OTHER = "Andere Klant BV"
@@ -58,15 +63,15 @@ def customer_at(database, step: str, name: str = OWN) -> str:
     """A customer of the demo partner that opens at ``step``; its account ID."""
     deployment = deployment_for(step)
     through = CUSTOMER if step == CUSTOMER else wizard_path.previous_step(step, deployment)
-    return make_customer(database, demo_partner_id(database), through,
-                         deployment=deployment, name=name)
+    return make_customer(
+        database, demo_partner_id(database), through, deployment=deployment, name=name
+    )
 
 
 def admin_of(database, account_id: str | None) -> str:
     """An account admin of this customer (of none: None); returns the email."""
     customer_id = None if account_id is None else customer_row(database, account_id).id
-    add_user(database, ADMIN, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(database),
-             customer_id)
+    add_user(database, ADMIN, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(database), customer_id)
     return ADMIN
 
 
@@ -95,10 +100,12 @@ def admin_tab(database) -> Tab:
 SAVE_AND_RETURN = [(step, False) for step in STEPS] + [(step, True) for step in TYPING]
 
 
-@pytest.mark.parametrize(("step", "typed"), SAVE_AND_RETURN,
-                         ids=[f"{s}-{'typed' if d else 'clean'}" for s, d in SAVE_AND_RETURN])
-async def test_save_and_return_on_the_own_customer_is_refused(admin_tab, database, step,
-                                                              typed):
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    SAVE_AND_RETURN,
+    ids=[f"{s}-{'typed' if d else 'clean'}" for s, d in SAVE_AND_RETURN],
+)
+async def test_save_and_return_on_the_own_customer_is_refused(admin_tab, database, step, typed):
     account_id = customer_at(database, step)
     admin_tab.sign_in_as(admin_of(database, account_id))
     sent = await open_as_admin(admin_tab, step, account_id)
@@ -110,8 +117,7 @@ async def test_save_and_return_on_the_own_customer_is_refused(admin_tab, databas
         await admin_tab.send(state_of(step), setter, value=value)
         assert admin_tab.state(state_of(step)).dirty is True
     version = customer_row(database, account_id).version
-    await assert_refused(admin_tab, database, state_of(step), "save_and_return",
-                         PARTNERS_ONLY)
+    await assert_refused(admin_tab, database, state_of(step), "save_and_return", PARTNERS_ONLY)
     assert customer_row(database, account_id).version == version
 
 
@@ -131,8 +137,9 @@ async def test_next_on_the_own_customer_is_taken(admin_tab, database, step):
     sent = await admin_tab.send(STATES[step], "next_step")
     assert admin_tab.notice == ""
     assert admin_tab.state(STATES[step]).errors == {}
-    assert sent.redirects == [routes.step_url(account_id,
-                                              wizard_path.next_step(step, wizard_path.APPLIANCE))]
+    assert sent.redirects == [
+        routes.step_url(account_id, wizard_path.next_step(step, wizard_path.APPLIANCE))
+    ]
 
 
 async def test_cancel_returns_the_account_admin_to_the_account_page(admin_tab, database):
@@ -178,11 +185,14 @@ async def test_the_dashboard_sends_the_account_admin_to_their_account(admins_das
 
 async def test_the_dashboards_search_and_paging_are_refused(admins_dashboard, database):
     tab, _, _ = admins_dashboard
-    for handler, payload in (("set_search", {"value": "Bakkerij"}),
-                             ("set_search", {"value": ""}),
-                             ("go_to_page", {"page": 1})):
-        await assert_refused(tab, database, DashboardState, handler,
-                             t("notice.partners_only_dashboard"), **payload)
+    for handler, payload in (
+        ("set_search", {"value": "Bakkerij"}),
+        ("set_search", {"value": ""}),
+        ("go_to_page", {"page": 1}),
+    ):
+        await assert_refused(
+            tab, database, DashboardState, handler, t("notice.partners_only_dashboard"), **payload
+        )
         assert tab.state(DashboardState).rows == []
 
 
@@ -191,10 +201,22 @@ async def test_deleting_a_draft_is_refused(admins_dashboard, database, whose):
     tab, own, other = admins_dashboard
     account_id = own if whose == "own" else other
     # Nothing is listed for them: Delete cannot even ask.
-    await assert_refused(tab, database, DashboardState, "ask_delete",
-                         t("notice.draft_not_found"), account_id=account_id)
-    await assert_refused(tab, database, DashboardState, "delete_draft",
-                         t("notice.partners_only_delete"), account_id=account_id)
+    await assert_refused(
+        tab,
+        database,
+        DashboardState,
+        "ask_delete",
+        t("notice.draft_not_found"),
+        account_id=account_id,
+    )
+    await assert_refused(
+        tab,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.partners_only_delete"),
+        account_id=account_id,
+    )
     assert customer_row(database, account_id).name in (OWN, OTHER)
 
 
@@ -202,8 +224,7 @@ async def test_deleting_a_draft_is_refused(admins_dashboard, database, whose):
 
 
 @pytest.mark.parametrize("step", STEPS)
-async def test_another_customer_of_the_same_partner_does_not_open(admin_tab, database,
-                                                                   step):
+async def test_another_customer_of_the_same_partner_does_not_open(admin_tab, database, step):
     own = customer_at(database, step)
     other = customer_at(database, step, name=OTHER)
     admin_tab.sign_in_as(admin_of(database, own))
@@ -217,8 +238,7 @@ async def test_another_customer_of_the_same_partner_does_not_open(admin_tab, dat
 
 
 async def test_another_partners_customer_does_not_open(admin_tab, database):
-    other = make_customer(database, add_partner(database, "Rival Telecom"), GATEWAY,
-                          name=OTHER)
+    other = make_customer(database, add_partner(database, "Rival Telecom"), GATEWAY, name=OTHER)
     admin_tab.sign_in_as(admin_of(database, customer_at(database, GATEWAY)))
     sent = await open_as_admin(admin_tab, PBX, other)
     assert sent.redirects == [routes.ACCOUNT]
@@ -261,9 +281,7 @@ async def test_a_partner_user_is_sent_to_the_dashboard(tab, database):
     assert tab.state(AccountState).customer_name == ""
 
 
-async def test_an_account_admin_without_a_customer_stays_on_the_account_page(
-    admin_tab, database
-):
+async def test_an_account_admin_without_a_customer_stays_on_the_account_page(admin_tab, database):
     """Sign-in sends an account admin to /account: sending them back to sign in would
     go round for ever."""
     admin_tab.sign_in_as(admin_of(database, None))
@@ -277,8 +295,7 @@ async def test_an_account_admin_linked_to_another_partners_customer_sees_nothing
     admin_tab, database
 ):
     """Inconsistent data (the customer belongs to another partner): nothing shown."""
-    other = make_customer(database, add_partner(database, "Rival Telecom"), GATEWAY,
-                          name=OTHER)
+    other = make_customer(database, add_partner(database, "Rival Telecom"), GATEWAY, name=OTHER)
     admin_tab.sign_in_as(admin_of(database, other))
     sent = await open_account(admin_tab)
     assert admin_tab.notice == t("notice.customer_not_found")

@@ -42,9 +42,13 @@ from tests.support.tabs import STATES, Tab, open_step
 
 pytestmark = pytest.mark.asyncio
 
-GATEWAY, PBX, CONNECT, SYNC, REVIEW = (wizard_path.GATEWAY, wizard_path.PBX,
-                                       wizard_path.CONNECT, wizard_path.SYNC,
-                                       wizard_path.REVIEW)
+GATEWAY, PBX, CONNECT, SYNC, REVIEW = (
+    wizard_path.GATEWAY,
+    wizard_path.PBX,
+    wizard_path.CONNECT,
+    wizard_path.SYNC,
+    wizard_path.REVIEW,
+)
 B_USER = "liam@rival-telecom.example"
 B_NAME = "Rival Customer BV"
 NOT_FOUND = t("notice.customer_not_found")
@@ -70,8 +74,7 @@ def b_customer(database, partner_b: int, step: str) -> str:
     if step == wizard_path.CUSTOMER:
         return save(database, partner_b, valid_form(B_NAME, domain="")).account_id
     through = wizard_path.previous_step(step, deployment_for(step))
-    return make_customer(database, partner_b, through, deployment=deployment_for(step),
-                         name=B_NAME)
+    return make_customer(database, partner_b, through, deployment=deployment_for(step), name=B_NAME)
 
 
 async def open_customer_step(tab: Tab, account_id: str):
@@ -91,8 +94,7 @@ async def refused_on_the_customer_step(tab: Tab, database, handler: str) -> None
     way nothing is saved and the browser stays."""
     if handler == "save_and_return":
         # The tab's user changed before this event: reading it again is no change.
-        await assert_refused(tab, database, CustomerStepState, handler, NOT_FOUND,
-                             ignore=USER_VARS)
+        await assert_refused(tab, database, CustomerStepState, handler, NOT_FOUND, ignore=USER_VARS)
         return
     rows_before = database_rows(database)
     sent = await tab.customer(handler)
@@ -131,8 +133,9 @@ async def test_the_buttons_after_a_refused_load_do_not_reach_bs_customer(
 async def test_a_refused_load_keeps_the_own_customer_and_saves_only_that(
     tab, database, partner_b, handler
 ):
-    own = make_customer(database, demo_partner_id(database), wizard_path.CUSTOMER,
-                        name="Own Customer BV")
+    own = make_customer(
+        database, demo_partner_id(database), wizard_path.CUSTOMER, name="Own Customer BV"
+    )
     other = b_customer(database, partner_b, wizard_path.CUSTOMER)
     await open_customer_step(tab, own)
     await tab.customer("set_customer_name", value="Typed BV")
@@ -147,9 +150,7 @@ async def test_a_refused_load_keeps_the_own_customer_and_saves_only_that(
 
 
 @pytest.mark.parametrize("handler", ["next_step", "save_and_return"])
-async def test_bs_open_customer_step_is_not_saved_by_as_session(
-    tab, database, partner_b, handler
-):
+async def test_bs_open_customer_step_is_not_saved_by_as_session(tab, database, partner_b, handler):
     """B's user had the customer open; the tab's cookie is then A's session."""
     account_id = b_customer(database, partner_b, wizard_path.CUSTOMER)
     tab.sign_in_as(B_USER)
@@ -168,10 +169,14 @@ async def test_bs_open_customer_step_is_not_saved_by_as_session(
 BUTTONS = {
     GATEWAY: ["next_step", "go_back", "save_and_return"],
     PBX: ["next_step", "go_back", "save_and_return"],
-    CONNECT: ["next_step", "go_back", "save_and_return", "check_connection",
-              "continue_without_connection"],
-    SYNC: ["next_step", "go_back", "save_and_return", "check_connection",
-           "start_synchronisation"],
+    CONNECT: [
+        "next_step",
+        "go_back",
+        "save_and_return",
+        "check_connection",
+        "continue_without_connection",
+    ],
+    SYNC: ["next_step", "go_back", "save_and_return", "check_connection", "start_synchronisation"],
     REVIEW: ["next_step", "go_back", "save_and_return", "finish_onboarding"],
 }
 STEP_BUTTONS = [(step, handler) for step, handlers in BUTTONS.items() for handler in handlers]
@@ -194,8 +199,9 @@ async def test_bs_customer_does_not_open_on_a_later_step(tab, database, partner_
     assert database_rows(database) == rows_before
 
 
-@pytest.mark.parametrize(("step", "handler"), STEP_BUTTONS,
-                         ids=[f"{s}-{h}" for s, h in STEP_BUTTONS])
+@pytest.mark.parametrize(
+    ("step", "handler"), STEP_BUTTONS, ids=[f"{s}-{h}" for s, h in STEP_BUTTONS]
+)
 async def test_the_buttons_after_a_refused_load_are_refused(
     tab, database, monkeypatch, partner_b, step, handler
 ):
@@ -211,8 +217,9 @@ async def test_the_buttons_after_a_refused_load_are_refused(
     assert b_row(database, account_id) == b_before
 
 
-@pytest.mark.parametrize(("step", "handler"), STEP_BUTTONS,
-                         ids=[f"{s}-{h}" for s, h in STEP_BUTTONS])
+@pytest.mark.parametrize(
+    ("step", "handler"), STEP_BUTTONS, ids=[f"{s}-{h}" for s, h in STEP_BUTTONS]
+)
 async def test_bs_open_step_is_not_changed_by_as_session(
     tab, database, monkeypatch, partner_b, step, handler
 ):
@@ -232,9 +239,7 @@ async def test_bs_open_step_is_not_changed_by_as_session(
     assert b_row(database, account_id) == b_before
 
 
-async def test_finish_onboarding_of_bs_complete_customer_is_refused(
-    tab, database, partner_b
-):
+async def test_finish_onboarding_of_bs_complete_customer_is_refused(tab, database, partner_b):
     account_id = b_customer(database, partner_b, REVIEW)
     assert b_row(database, account_id)[2] != wizard_path.ONBOARDED
     sent = await open_step(tab, REVIEW, account_id)
@@ -260,39 +265,50 @@ async def dashboard(tab, database, partner_b) -> tuple[Tab, str, str]:
 
 def b_exists(database, account_id: str) -> bool:
     with Session(database) as session:
-        return session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)).first() is not None
+        return (
+            session.exec(select(Customer.id).where(Customer.account_id == account_id)).first()
+            is not None
+        )
 
 
 async def test_ask_delete_of_bs_draft_is_refused(dashboard, database):
     tab, _, other = dashboard
-    await assert_refused(tab, database, DashboardState, "ask_delete",
-                         t("notice.draft_not_found"), account_id=other)
+    await assert_refused(
+        tab, database, DashboardState, "ask_delete", t("notice.draft_not_found"), account_id=other
+    )
     assert tab.state(DashboardState).delete_account_id == ""
     assert b_exists(database, other)
 
 
 async def test_delete_draft_of_bs_draft_is_refused(dashboard, database):
     tab, _, other = dashboard
-    await assert_refused(tab, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=other)
+    await assert_refused(
+        tab,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=other,
+    )
     assert b_exists(database, other)
 
 
-async def test_delete_draft_of_bs_draft_while_asking_about_the_own_is_refused(
-    dashboard, database
-):
+async def test_delete_draft_of_bs_draft_while_asking_about_the_own_is_refused(dashboard, database):
     tab, own, other = dashboard
     await tab.send(DashboardState, "ask_delete", account_id=own)
     assert tab.state(DashboardState).delete_account_id == own
-    await assert_refused(tab, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=other)
+    await assert_refused(
+        tab,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=other,
+    )
     assert b_exists(database, other) and b_exists(database, own)
 
 
-async def test_bs_draft_asked_in_bs_tab_is_not_deleted_by_as_session(
-    tab, database, partner_b
-):
+async def test_bs_draft_asked_in_bs_tab_is_not_deleted_by_as_session(tab, database, partner_b):
     """B's user asked to delete B's draft; the tab's cookie is then A's session."""
     other = make_customer(database, partner_b, "", name=B_NAME)
     tab.sign_in_as(B_USER)
@@ -315,8 +331,14 @@ async def test_the_dashboard_list_cannot_be_set_from_the_browser(dashboard, data
         with pytest.raises(AttributeError):
             await tab.send(DashboardState, "setvar", var_name=var_name, value=other)
     assert tab.state(DashboardState).delete_account_id == ""
-    await assert_refused(tab, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=other)
+    await assert_refused(
+        tab,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=other,
+    )
 
 
 async def test_searching_for_bs_account_id_or_name_finds_nothing(dashboard):
@@ -327,9 +349,7 @@ async def test_searching_for_bs_account_id_or_name_finds_nothing(dashboard):
         assert tab.state(DashboardState).total == 0
 
 
-async def test_a_connect_check_of_bs_customer_is_never_made(
-    tab, database, monkeypatch, partner_b
-):
+async def test_a_connect_check_of_bs_customer_is_never_made(tab, database, monkeypatch, partner_b):
     account_id = b_customer(database, partner_b, CONNECT)
     asked = fake_checks(monkeypatch)
     await open_step(tab, CONNECT, account_id)
@@ -340,4 +360,3 @@ async def test_a_connect_check_of_bs_customer_is_never_made(
     await tab.send(SyncStepState, "set_sync_port", value="4443")
     await tab.send(SyncStepState, "check_connection")
     assert asked == []
-

@@ -22,7 +22,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -59,9 +60,13 @@ from tests.support.tabs import ROUTES, Tab, open_step
 pytestmark = pytest.mark.asyncio
 
 NOT_SIGNED_IN = t("notice.not_signed_in")
-GATEWAY, PBX, CONNECT, SYNC, REVIEW = (wizard_path.GATEWAY, wizard_path.PBX,
-                                       wizard_path.CONNECT, wizard_path.SYNC,
-                                       wizard_path.REVIEW)
+GATEWAY, PBX, CONNECT, SYNC, REVIEW = (
+    wizard_path.GATEWAY,
+    wizard_path.PBX,
+    wizard_path.CONNECT,
+    wizard_path.SYNC,
+    wizard_path.REVIEW,
+)
 ADMIN = "admin@acme.example"
 
 # What a refusal looks like.
@@ -95,24 +100,30 @@ async def _customer_page(tab: Tab, engine) -> Opened:
     state = tab.customer_step
     assert state.loaded == account_id and tab.notice == ""
     return Opened(
-        routes.CUSTOMER_STEP, url, {"account_id": account_id}, account_id,
-        {"domain": state.email_domains[0].id, "admin": state.admin_contacts[-1].id,
-         "support": state.support_contacts[0].id},
+        routes.CUSTOMER_STEP,
+        url,
+        {"account_id": account_id},
+        account_id,
+        {
+            "domain": state.email_domains[0].id,
+            "admin": state.admin_contacts[-1].id,
+            "support": state.support_contacts[0].id,
+        },
     )
 
 
 def _step_page(step: str, deployment: str = wizard_path.APPLIANCE):
     async def open_page(tab: Tab, engine) -> Opened:
         through = wizard_path.previous_step(step, deployment)
-        account_id = make_customer(engine, demo_partner_id(engine), through,
-                                   deployment=deployment)
+        account_id = make_customer(engine, demo_partner_id(engine), through, deployment=deployment)
         sent = await open_step(tab, step, account_id)
         assert sent.redirects == [] and tab.notice == ""
         if step == SYNC:
             await tab.send(SyncStepState, "set_sync_address", value="smbc.acme.example")
             await tab.send(SyncStepState, "set_sync_port", value="4443")
-        return Opened(ROUTES[step], routes.step_url(account_id, step),
-                      {"account_id": account_id}, account_id)
+        return Opened(
+            ROUTES[step], routes.step_url(account_id, step), {"account_id": account_id}, account_id
+        )
 
     return open_page
 
@@ -129,8 +140,13 @@ async def _dashboard_page(tab: Tab, engine) -> Opened:
 
 async def _account_page(tab: Tab, engine) -> Opened:
     account_id = make_customer(engine, demo_partner_id(engine), GATEWAY)
-    add_user(engine, ADMIN, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(engine),
-             customer_row(engine, account_id).id)
+    add_user(
+        engine,
+        ADMIN,
+        users.ACCOUNT_ADMIN_ROLE,
+        demo_partner_id(engine),
+        customer_row(engine, account_id).id,
+    )
     tab.sign_in_as(ADMIN)
     tab.open_route(routes.ACCOUNT)
     sent = await tab.send(AccountState, "load")
@@ -149,8 +165,12 @@ PAGES: dict[str, Callable] = {
     "account": _account_page,
 }
 STEP_STATES = {
-    "customer": CustomerStepState, GATEWAY: GatewayStepState, PBX: PbxStepState,
-    CONNECT: ConnectStepState, SYNC: SyncStepState, REVIEW: ReviewStepState,
+    "customer": CustomerStepState,
+    GATEWAY: GatewayStepState,
+    PBX: PbxStepState,
+    CONNECT: ConnectStepState,
+    SYNC: SyncStepState,
+    REVIEW: ReviewStepState,
 }
 
 
@@ -197,8 +217,14 @@ def _cancel_cases(state: type, page: str) -> list[Case]:
     ]
 
 
-def _step_cases(state: type, page: str, field_id: str, setters: dict[str, Any],
-                extra: tuple[str, ...] = (), setvar: str | None = None) -> list[Case]:
+def _step_cases(
+    state: type,
+    page: str,
+    field_id: str,
+    setters: dict[str, Any],
+    extra: tuple[str, ...] = (),
+    setvar: str | None = None,
+) -> list[Case]:
     cases = [
         Case(state, "load", page, _none, ON_LOAD),
         Case(state, "leave_field", page, lambda o: {"field_id": field_id}),
@@ -210,11 +236,11 @@ def _step_cases(state: type, page: str, field_id: str, setters: dict[str, Any],
         *[Case(state, name, page, _none) for name in extra],
     ]
     if setvar is None:
-        cases.append(Case(state, "setvar", page,
-                          lambda o: {"var_name": "loaded", "value": "X"}, NO_SETTER))
+        cases.append(
+            Case(state, "setvar", page, lambda o: {"var_name": "loaded", "value": "X"}, NO_SETTER)
+        )
     else:
-        cases.append(Case(state, "setvar", page,
-                          lambda o: {"var_name": setvar, "value": "Typed"}))
+        cases.append(Case(state, "setvar", page, lambda o: {"var_name": setvar, "value": "Typed"}))
     return cases
 
 
@@ -222,14 +248,21 @@ CASES: list[Case] = [
     # The Customer step (new customers and saved ones).
     Case(CustomerStepState, "load_new_customer", "customer", _none, ON_LOAD),
     Case(CustomerStepState, "load", "customer", _none, ON_LOAD),
-    *[Case(CustomerStepState, f"set_{name}", "customer", _value(value))
-      for name, value in [("customer_name", "Typed BV"), ("country", "BE"),
-                          ("street_address", "Typed 1"), ("address_line2", "Typed"),
-                          ("city", "Typed"), ("state_province", "Typed"),
-                          ("postal_code", "1234"), ("business_type", "healthcare"),
-                          ("default_language", "en")]],
-    Case(CustomerStepState, "leave_field", "customer",
-         lambda o: {"field_id": forms.CUSTOMER_NAME}),
+    *[
+        Case(CustomerStepState, f"set_{name}", "customer", _value(value))
+        for name, value in [
+            ("customer_name", "Typed BV"),
+            ("country", "BE"),
+            ("street_address", "Typed 1"),
+            ("address_line2", "Typed"),
+            ("city", "Typed"),
+            ("state_province", "Typed"),
+            ("postal_code", "1234"),
+            ("business_type", "healthcare"),
+            ("default_language", "en"),
+        ]
+    ],
+    Case(CustomerStepState, "leave_field", "customer", lambda o: {"field_id": forms.CUSTOMER_NAME}),
     Case(CustomerStepState, "add_email_domain", "customer", _none),
     Case(CustomerStepState, "remove_email_domain", "customer", _row("domain")),
     Case(CustomerStepState, "set_email_domain", "customer", _row("domain", "typed.example")),
@@ -240,36 +273,67 @@ CASES: list[Case] = [
     Case(CustomerStepState, "set_admin_email", "customer", _row("admin", "t@acme.example")),
     Case(CustomerStepState, "add_support_contact", "customer", _none),
     Case(CustomerStepState, "remove_support_contact", "customer", _row("support")),
-    Case(CustomerStepState, "set_support_role", "customer",
-         _row("support", forms.ROLE_ONSITE_ADMIN)),
+    Case(
+        CustomerStepState, "set_support_role", "customer", _row("support", forms.ROLE_ONSITE_ADMIN)
+    ),
     Case(CustomerStepState, "set_support_name", "customer", _row("support", "Typed")),
-    Case(CustomerStepState, "set_support_email", "customer",
-         _row("support", "t@acme.example")),
+    Case(CustomerStepState, "set_support_email", "customer", _row("support", "t@acme.example")),
     Case(CustomerStepState, "next_step", "customer", _none),
     Case(CustomerStepState, "save_and_return", "customer", _none),
     Case(CustomerStepState, "go_back", "customer", _none),
     *_cancel_cases(CustomerStepState, "customer"),
-    Case(CustomerStepState, "setvar", "customer",
-         lambda o: {"var_name": "customer_name", "value": "Typed BV"}),
+    Case(
+        CustomerStepState,
+        "setvar",
+        "customer",
+        lambda o: {"var_name": "customer_name", "value": "Typed BV"},
+    ),
     # The later steps.
     *_step_cases(
-        GatewayStepState, GATEWAY, forms.SITE_NAME,
-        {"set_site_name": "Typed site", "set_site_same_address": False,
-         "set_site_country": "BE", "set_site_street_address": "Typed 1",
-         "set_site_address_line2": "Typed", "set_site_city": "Typed",
-         "set_site_state_province": "Typed", "set_site_postal_code": "1234",
-         "set_deployment_type": wizard_path.VA, "set_mac_address": "02:00:00:00:FF:01",
-         "set_system_id": "SMBC-1"},
-        setvar="site_name"),
-    *_step_cases(PbxStepState, PBX, forms.PBX_ADDRESS,
-                 {"set_pbx_type": "mivoice_connect", "set_pbx_address": "typed.example",
-                  "set_pbx_port": "4000"}, setvar="pbx_address"),
-    *_step_cases(ConnectStepState, CONNECT, forms.CONNECTION, {},
-                 extra=("check_connection", "continue_without_connection")),
-    *_step_cases(SyncStepState, SYNC, forms.SYNC_ADDRESS,
-                 {"set_sync_address": "typed.example", "set_sync_port": "4000"},
-                 extra=("check_connection", "start_synchronisation"),
-                 setvar="sync_address"),
+        GatewayStepState,
+        GATEWAY,
+        forms.SITE_NAME,
+        {
+            "set_site_name": "Typed site",
+            "set_site_same_address": False,
+            "set_site_country": "BE",
+            "set_site_street_address": "Typed 1",
+            "set_site_address_line2": "Typed",
+            "set_site_city": "Typed",
+            "set_site_state_province": "Typed",
+            "set_site_postal_code": "1234",
+            "set_deployment_type": wizard_path.VA,
+            "set_mac_address": "02:00:00:00:FF:01",
+            "set_system_id": "SMBC-1",
+        },
+        setvar="site_name",
+    ),
+    *_step_cases(
+        PbxStepState,
+        PBX,
+        forms.PBX_ADDRESS,
+        {
+            "set_pbx_type": "mivoice_connect",
+            "set_pbx_address": "typed.example",
+            "set_pbx_port": "4000",
+        },
+        setvar="pbx_address",
+    ),
+    *_step_cases(
+        ConnectStepState,
+        CONNECT,
+        forms.CONNECTION,
+        {},
+        extra=("check_connection", "continue_without_connection"),
+    ),
+    *_step_cases(
+        SyncStepState,
+        SYNC,
+        forms.SYNC_ADDRESS,
+        {"set_sync_address": "typed.example", "set_sync_port": "4000"},
+        extra=("check_connection", "start_synchronisation"),
+        setvar="sync_address",
+    ),
     *_step_cases(ReviewStepState, REVIEW, "none", {}, extra=("finish_onboarding",)),
     # The dashboard.
     Case(DashboardState, "load", "dashboard", _none, ON_LOAD),
@@ -277,22 +341,36 @@ CASES: list[Case] = [
     Case(DashboardState, "go_to_page", "dashboard", lambda o: {"page": 1}),
     Case(DashboardState, "ask_delete", "dashboard", lambda o: {"account_id": o.account_id}),
     Case(DashboardState, "keep_draft", "dashboard", _none, TO_SIGN_IN),
-    Case(DashboardState, "delete_dialog_changed", "dashboard",
-         lambda o: {"is_open": False}, TO_SIGN_IN),
-    Case(DashboardState, "delete_draft", "dashboard",
-         lambda o: {"account_id": o.account_id}),
-    Case(DashboardState, "setvar", "dashboard",
-         lambda o: {"var_name": "search", "value": "Acme"}),
+    Case(
+        DashboardState,
+        "delete_dialog_changed",
+        "dashboard",
+        lambda o: {"is_open": False},
+        TO_SIGN_IN,
+    ),
+    Case(DashboardState, "delete_draft", "dashboard", lambda o: {"account_id": o.account_id}),
+    Case(DashboardState, "setvar", "dashboard", lambda o: {"var_name": "search", "value": "Acme"}),
     # The account page.
     Case(AccountState, "load", "account", _none, ON_LOAD),
-    Case(AccountState, "setvar", "account",
-         lambda o: {"var_name": "customer_name", "value": "X"}, NO_SETTER),
+    Case(
+        AccountState,
+        "setvar",
+        "account",
+        lambda o: {"var_name": "customer_name", "value": "X"},
+        NO_SETTER,
+    ),
     # Every page's header and notice.
     Case(SessionState, "dismiss_notice", "dashboard", _none),
-    Case(SessionState, "setvar", "dashboard",
-         lambda o: {"var_name": "session_token", "value": "x" * 43}, NO_SETTER),
-    Case(SignInState, "setvar", "dashboard",
-         lambda o: {"var_name": "error", "value": "x"}, NO_SETTER),
+    Case(
+        SessionState,
+        "setvar",
+        "dashboard",
+        lambda o: {"var_name": "session_token", "value": "x" * 43},
+        NO_SETTER,
+    ),
+    Case(
+        SignInState, "setvar", "dashboard", lambda o: {"var_name": "error", "value": "x"}, NO_SETTER
+    ),
 ]
 # Handlers a tab without a session may send: tested below for what they must not do.
 PUBLIC = {(SignInState, "load"), (SignInState, "sign_in"), (SessionState, "sign_out")}
@@ -333,7 +411,7 @@ def end_session(tab: Tab, engine, how: str) -> None:
         if how == "revoked":
             auth.revoke_session(session, _token(tab))
         else:
-            past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+            past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
             session.execute(sa.update(UserSession).values(expires_at=past))
             session.commit()
         assert auth.user_for_token(session, _token(tab)) is None
@@ -350,16 +428,26 @@ async def open_page(tab: Tab, engine, case: Case) -> Opened:
 
 
 def warnings_of_the_app(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == "cloudlink_app" and r.levelno == logging.WARNING]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "cloudlink_app" and r.levelno == logging.WARNING
+    ]
 
 
 # An expired session is looked up as a revoked one is (test_sessions.py): a few of
 # each kind of refusal are enough for it.
-EXPIRED = ["CustomerStepState.load", "CustomerStepState.set_customer_name",
-           "CustomerStepState.next_step", "CustomerStepState.cancel",
-           "ReviewStepState.finish_onboarding", "DashboardState.delete_draft",
-           "DashboardState.load", "AccountState.load", "SessionState.dismiss_notice"]
+EXPIRED = [
+    "CustomerStepState.load",
+    "CustomerStepState.set_customer_name",
+    "CustomerStepState.next_step",
+    "CustomerStepState.cancel",
+    "ReviewStepState.finish_onboarding",
+    "DashboardState.delete_draft",
+    "DashboardState.load",
+    "AccountState.load",
+    "SessionState.dismiss_notice",
+]
 SESSION_ENDINGS = [
     pytest.param(case, how, id=f"{case.id}-{how}")
     for case in GUARDED
@@ -417,12 +505,16 @@ async def test_with_a_session_the_same_events_are_not_refused_for_it(
         sent = await tab.send(case.state, case.handler, **case.payload(opened))
     assert tab.notice != NOT_SIGNED_IN
     assert not [path for path in sent.redirects if path.startswith(routes.SIGN_IN)]
-    assert not [m for m in warnings_of_the_app(caplog)
-                if "not signed in" in m.lower() or "not_signed_in" in m]
+    assert not [
+        m
+        for m in warnings_of_the_app(caplog)
+        if "not signed in" in m.lower() or "not_signed_in" in m
+    ]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.kind == NO_SETTER],
-                         ids=lambda case: case.id)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.kind == NO_SETTER], ids=lambda case: case.id
+)
 async def test_setvar_of_a_state_without_setters_sets_nothing(tab, database, case):
     """Reflex refuses it (there is no setter to call) whoever sends it: the session
     token, the user's name and the page's data cannot be set from the browser."""
@@ -455,9 +547,7 @@ async def test_setvar_of_a_state_without_setters_sets_nothing(tab, database, cas
     ],
     ids=repr,
 )
-async def test_a_crafted_sign_in_is_refused_logged_and_stores_nothing(
-    database, caplog, form_data
-):
+async def test_a_crafted_sign_in_is_refused_logged_and_stores_nothing(database, caplog, form_data):
     tab = Tab(None)
     tab.open_route(routes.SIGN_IN)
     rows_before = database_rows(database)

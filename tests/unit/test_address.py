@@ -11,8 +11,9 @@ from cloudlink_app.domain.address import (
 from cloudlink_app.domain.choices import country_codes
 
 
-def _errors(country="NL", street="Keizersgracht 1", line2="", city="Amsterdam",
-            state="", postal="1015 CJ"):
+def _errors(
+    country="NL", street="Keizersgracht 1", line2="", city="Amsterdam", state="", postal="1015 CJ"
+):
     return validate_address(country, street, line2, city, state, postal)
 
 
@@ -78,9 +79,7 @@ def test_country_must_be_an_iso_code(country):
 
 
 def test_unknown_country_checks_only_street_and_lengths():
-    assert _errors(country="", city="", postal="anything") == {
-        "country": "Select the country"
-    }
+    assert _errors(country="", city="", postal="anything") == {"country": "Select the country"}
 
 
 def test_street_is_required():
@@ -132,17 +131,13 @@ def test_an_optional_state_list_accepts_no_state():
     ireland = {"country": "IE", "city": "Cork", "postal": ""}
     assert _errors(**ireland, state="") == {}
     assert _errors(**ireland, state="Co. Cork") == {}
-    assert _errors(**ireland, state="Cork") == {
-        "state_province": "Select the state or province"
-    }
+    assert _errors(**ireland, state="Cork") == {"state_province": "Select the state or province"}
 
 
 def test_a_required_state_without_a_list_is_typed():
     costa_rica = {"country": "CR", "city": "San José", "postal": ""}
     assert _errors(**costa_rica, state="San José") == {}
-    assert _errors(**costa_rica, state=" ") == {
-        "state_province": "Enter the state or province"
-    }
+    assert _errors(**costa_rica, state=" ") == {"state_province": "Enter the state or province"}
 
 
 def test_state_is_at_most_100_characters():
@@ -219,9 +214,7 @@ def test_a_postal_code_is_ignored_where_the_country_has_none():
 
 
 def test_postal_code_is_at_most_20_characters():
-    assert _errors(postal="1" * 21) == {
-        "postal_code": "Postal code must be 20 characters or fewer"
-    }
+    assert _errors(postal="1" * 21) == {"postal_code": "Postal code must be 20 characters or fewer"}
 
 
 def test_errors_come_in_page_order():

@@ -16,9 +16,7 @@ def test_one_complete_admin_contact_passes():
 
 
 def test_at_least_one_admin_contact():
-    assert validate_admin_contacts([]) == {
-        "admin_contacts": "Add at least one admin contact"
-    }
+    assert validate_admin_contacts([]) == {"admin_contacts": "Add at least one admin contact"}
 
 
 def test_missing_parts_name_the_contact_by_position():
@@ -32,9 +30,7 @@ def test_missing_parts_name_the_contact_by_position():
 
 def test_email_format():
     assert validate_admin_contacts([_row(4, email="piet@")]) == {
-        "admin-4-email": (
-            "Enter an email address in the correct format, like name@example.com"
-        )
+        "admin-4-email": ("Enter an email address in the correct format, like name@example.com")
     }
 
 
@@ -46,24 +42,16 @@ def test_lengths():
     assert validate_admin_contacts([_row(1, "a" * 100, "b" * 100)]) == {}
     rows = [_row(1, "a" * 101, "b" * 101, "c" * 250 + "@x.nl")]
     assert validate_admin_contacts(rows) == {
-        "admin-1-first_name": (
-            "First name of admin contact 1 must be 100 characters or fewer"
-        ),
-        "admin-1-last_name": (
-            "Last name of admin contact 1 must be 100 characters or fewer"
-        ),
-        "admin-1-email": (
-            "Email address of admin contact 1 must be 254 characters or fewer"
-        ),
+        "admin-1-first_name": ("First name of admin contact 1 must be 100 characters or fewer"),
+        "admin-1-last_name": ("Last name of admin contact 1 must be 100 characters or fewer"),
+        "admin-1-email": ("Email address of admin contact 1 must be 254 characters or fewer"),
     }
 
 
 def test_the_same_address_twice_is_an_error_on_the_later_row():
     rows = [ANNA, _row(2), _row(3, email=" anna@ACME.nl "), _row(4, email=ANNA.email)]
     assert validate_admin_contacts(rows) == {
-        f"admin-{n}-email": (
-            f"Admin contact {n} has the same email address as admin contact 1"
-        )
+        f"admin-{n}-email": (f"Admin contact {n} has the same email address as admin contact 1")
         for n in (3, 4)
     }
 

@@ -19,22 +19,38 @@ def test_a_save_records_who_which_step_and_when(database, partner):
     with Session(database) as session:
         anna = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         record = customers.save_customer(
-            session, partner_id=partner, account_id=None, expected_version=None,
-            form=valid_form("Audit BV", "audit.example"), complete=True, saved_by=anna)
+            session,
+            partner_id=partner,
+            account_id=None,
+            expected_version=None,
+            form=valid_form("Audit BV", "audit.example"),
+            complete=True,
+            saved_by=anna,
+        )
     add_user(database, "jeroen@audit.example", users.PARTNER_ROLE, partner)
     with Session(database) as session:
         other = users.find_user(session, "jeroen@audit.example").id
-        wizard.save_gateway(session, partner_id=partner, account_id=record.account_id,
-                            expected_version=version(database, record.account_id),
-                            form=gateway_form(), complete=True, saved_by=other)
+        wizard.save_gateway(
+            session,
+            partner_id=partner,
+            account_id=record.account_id,
+            expected_version=version(database, record.account_id),
+            form=gateway_form(),
+            complete=True,
+            saved_by=other,
+        )
         rows = session.exec(select(SaveRecord).order_by(SaveRecord.id)).all()
         saves = customers.recent_saves(session, partner, record.account_id)
     assert [(r.user_id, r.step) for r in rows] == [
-        (anna, wizard_path.CUSTOMER), (other, wizard_path.GATEWAY)]
+        (anna, wizard_path.CUSTOMER),
+        (other, wizard_path.GATEWAY),
+    ]
     assert all(r.saved_at is not None for r in rows)
     # Newest first, with the user's name.
     assert [(s.user_name, s.step) for s in saves] == [
-        ("jeroen", wizard_path.GATEWAY), ("Anna de Vries", wizard_path.CUSTOMER)]
+        ("jeroen", wizard_path.GATEWAY),
+        ("Anna de Vries", wizard_path.CUSTOMER),
+    ]
 
 
 def test_recent_saves_are_scoped_by_partner(database, partner):
@@ -48,9 +64,15 @@ async def test_review_shows_the_last_changes(database, partner):
     account_id = make_customer(database, partner, wizard_path.CONNECT)
     with Session(database) as session:
         anna = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
-        wizard.save_gateway(session, partner_id=partner, account_id=account_id,
-                            expected_version=version(database, account_id),
-                            form=gateway_form(), complete=True, saved_by=anna)
+        wizard.save_gateway(
+            session,
+            partner_id=partner,
+            account_id=account_id,
+            expected_version=version(database, account_id),
+            form=gateway_form(),
+            complete=True,
+            saved_by=anna,
+        )
     tab = Tab()
     await open_step(tab, wizard_path.REVIEW, account_id)
     lines = tab.state(ReviewStepState).last_changes

@@ -33,15 +33,11 @@ def test_the_name_is_at_most_100_characters():
 
 def test_a_name_that_cannot_be_stored_says_to_retype_it():
     expected = {
-        "customer_name": (
-            "Retype this field: it contains hidden characters that cannot be saved"
-        )
+        "customer_name": ("Retype this field: it contains hidden characters that cannot be saved")
     }
     assert validate_customer_name("Acme\x00") == expected
     assert validate_customer_name("Acme\ud800") == expected
 
 
 def test_an_unknown_language_falls_back_to_english():
-    assert validate_customer_name("", "xx") == {
-        "customer_name": "Enter the customer name"
-    }
+    assert validate_customer_name("", "xx") == {"customer_name": "Enter the customer name"}

@@ -93,8 +93,12 @@ def test_complete_stores_normal_forms_and_marks_the_step(database, partner):
 def test_a_draft_after_complete_keeps_the_step_complete(database, partner):
     record = save(database, partner, valid_form())
     again = save(
-        database, partner, valid_form("Renamed BV"), complete=False,
-        account_id=record.account_id, expected_version=record.version,
+        database,
+        partner,
+        valid_form("Renamed BV"),
+        complete=False,
+        account_id=record.account_id,
+        expected_version=record.version,
     )
     assert again.completed == {wizard_path.CUSTOMER}
 
@@ -117,15 +121,21 @@ def test_load_returns_what_was_saved(database, partner, session):
 def test_the_record_returned_by_an_update_is_the_new_one(database, partner):
     first = save(database, partner, valid_form("First BV"))
     second = save(
-        database, partner, valid_form("Second BV"),
-        account_id=first.account_id, expected_version=first.version,
+        database,
+        partner,
+        valid_form("Second BV"),
+        account_id=first.account_id,
+        expected_version=first.version,
     )
     assert second.version == 2
     assert second.form.customer_name == "Second BV"
     assert second.updated_at > first.updated_at
     third = save(
-        database, partner, valid_form("Third BV"),
-        account_id=first.account_id, expected_version=second.version,
+        database,
+        partner,
+        valid_form("Third BV"),
+        account_id=first.account_id,
+        expected_version=second.version,
     )
     assert third.version == 3
 
@@ -211,8 +221,13 @@ def test_list_pages_newest_first(database, partner, session):
     assert names(rows) == ["Customer 4", "Customer 3"]
 
     # Saving an older customer brings it to the top.
-    save(database, partner, valid_form("Customer 1", ""), account_id=saved[1].account_id,
-         expected_version=1)
+    save(
+        database,
+        partner,
+        valid_form("Customer 1", ""),
+        account_id=saved[1].account_id,
+        expected_version=1,
+    )
     rows, _ = customers.list_customers(session, partner, "", 1, 2)
     assert names(rows) == ["Customer 1", "Customer 4"]
 
@@ -251,8 +266,13 @@ def test_another_partners_customer_cannot_be_loaded_or_saved(
     assert customers.customer_id_of(session, partner, theirs.account_id) is None
     rows_before = database_rows(database)
     with pytest.raises(customers.CustomerNotFound):
-        save(database, partner, valid_form("Hijacked BV", "hijack.example"),
-             account_id=theirs.account_id, expected_version=theirs.version)
+        save(
+            database,
+            partner,
+            valid_form("Hijacked BV", "hijack.example"),
+            account_id=theirs.account_id,
+            expected_version=theirs.version,
+        )
     assert database_rows(database) == rows_before
 
 
@@ -275,17 +295,20 @@ def test_a_complete_save_claims_its_domains(database, session, partner):
 
 def test_a_claimed_domain_is_not_claimed_twice(database, session, partner, other_partner):
     save(database, partner, valid_form("First BV", "acme.example"))
-    second = save(
-        database, other_partner, valid_form("Second BV", "ACME.example"), complete=False
-    )
+    second = save(database, other_partner, valid_form("Second BV", "ACME.example"), complete=False)
     _, domains, _, _ = stored(database, second.account_id)
     assert [(d.domain, d.normalized) for d in domains] == [("acme.example", None)]
 
 
 def test_a_domain_is_released_when_removed(database, session, partner, other_partner):
     first = save(database, partner, valid_form("First BV", "acme.example"))
-    save(database, partner, dataclasses.replace(valid_form("First BV"), email_domains=[]),
-         account_id=first.account_id, expected_version=1)
+    save(
+        database,
+        partner,
+        dataclasses.replace(valid_form("First BV"), email_domains=[]),
+        account_id=first.account_id,
+        expected_version=1,
+    )
     assert not customers.domain_claimed_elsewhere(session, "acme.example", None)
     second = save(database, other_partner, valid_form("Second BV", "acme.example"))
     _, domains, _, _ = stored(database, second.account_id)
@@ -316,8 +339,14 @@ def test_the_database_refuses_a_domain_claimed_twice(database, partner):
     first = save(database, partner, valid_form("First BV", "acme.example"))
     with Session(database) as session:
         customer_id = customers.customer_id_of(session, partner, first.account_id)
-        session.add(EmailDomain(customer_id=customer_id, position=9, domain="acme.example",
-                                normalized="acme.example"))
+        session.add(
+            EmailDomain(
+                customer_id=customer_id,
+                position=9,
+                domain="acme.example",
+                normalized="acme.example",
+            )
+        )
         with pytest.raises(IntegrityError):
             session.commit()
 
@@ -340,13 +369,19 @@ def test_a_domain_claimed_while_saving_is_reported_on_its_field(
 
 def test_a_save_from_an_old_version_is_a_conflict(database, partner):
     record = save(database, partner, valid_form("Original BV"))
-    save(database, partner, valid_form("First BV"), account_id=record.account_id,
-         expected_version=1)
+    save(
+        database, partner, valid_form("First BV"), account_id=record.account_id, expected_version=1
+    )
     rows_before = database_rows(database)
     for expected in (1, None, 3):
         with pytest.raises(customers.VersionConflict):
-            save(database, partner, valid_form("Second BV"), account_id=record.account_id,
-                 expected_version=expected)
+            save(
+                database,
+                partner,
+                valid_form("Second BV"),
+                account_id=record.account_id,
+                expected_version=expected,
+            )
     assert database_rows(database) == rows_before
     customer, *_ = stored(database, record.account_id)
     assert (customer.name, customer.version) == ("First BV", 2)
@@ -358,14 +393,23 @@ def test_a_save_that_loses_the_race_is_a_conflict(database, partner):
         # The slow save has read version 1 (and holds it) ...
         read = slow.exec(select(Customer).where(Customer.account_id == record.account_id)).one()
         # ... when another save commits version 2.
-        save(database, partner, valid_form("Fast BV"), account_id=record.account_id,
-             expected_version=1)
+        save(
+            database,
+            partner,
+            valid_form("Fast BV"),
+            account_id=record.account_id,
+            expected_version=1,
+        )
         # The slow session still sees version 1: only the database's check can tell.
         assert read.version == 1
         with pytest.raises(customers.VersionConflict):
             customers.save_customer(
-                slow, partner_id=partner, account_id=record.account_id, expected_version=1,
-                form=valid_form("Slow BV"), complete=True,
+                slow,
+                partner_id=partner,
+                account_id=record.account_id,
+                expected_version=1,
+                form=valid_form("Slow BV"),
+                complete=True,
             )
     customer, *_ = stored(database, record.account_id)
     assert (customer.name, customer.version) == ("Fast BV", 2)

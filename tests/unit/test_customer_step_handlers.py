@@ -109,8 +109,9 @@ def row_ids(tab: Tab, rows_name: str) -> list[int]:
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
 @pytest.mark.parametrize("handler", TEXT_SETTERS)
 async def test_text_setter_refuses_a_value_that_is_not_text(new_customer, database, handler, value):
-    await assert_refused(new_customer, database, CustomerStepState,
-                         handler, t("notice.not_text"), value=value)
+    await assert_refused(
+        new_customer, database, CustomerStepState, handler, t("notice.not_text"), value=value
+    )
 
 
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
@@ -118,8 +119,9 @@ async def test_text_setter_refuses_a_value_that_is_not_text(new_customer, databa
 async def test_choice_setter_refuses_a_value_that_is_not_text(
     new_customer, database, handler, value
 ):
-    await assert_refused(new_customer, database, CustomerStepState,
-                         handler, t("notice.unknown_choice"), value=value)
+    await assert_refused(
+        new_customer, database, CustomerStepState, handler, t("notice.unknown_choice"), value=value
+    )
 
 
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
@@ -129,8 +131,13 @@ async def test_row_setter_refuses_a_value_that_is_not_text(
 ):
     row_id = row_ids(with_rows, rows_name)[0]
     await assert_refused(
-        with_rows, database, CustomerStepState,
-        handler, t("notice.not_text"), row_id=row_id, value=value
+        with_rows,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.not_text"),
+        row_id=row_id,
+        value=value,
     )
 
 
@@ -138,8 +145,13 @@ async def test_row_setter_refuses_a_value_that_is_not_text(
 async def test_support_role_refuses_a_value_that_is_not_text(with_rows, database, value):
     row_id = row_ids(with_rows, "support_contacts")[0]
     await assert_refused(
-        with_rows, database, CustomerStepState, "set_support_role", t("notice.unknown_choice"),
-        row_id=row_id, value=value,
+        with_rows,
+        database,
+        CustomerStepState,
+        "set_support_role",
+        t("notice.unknown_choice"),
+        row_id=row_id,
+        value=value,
     )
 
 
@@ -163,12 +175,20 @@ async def test_text_up_to_the_limit_is_taken_and_longer_is_refused(new_customer,
     assert new_customer.notice == ""
     assert getattr(new_customer.customer_step, field) == "x" * limit
     await assert_refused(
-        new_customer, database, CustomerStepState,
-        handler, t("notice.too_long", limit=limit), value="y" * (limit + 1)
+        new_customer,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.too_long", limit=limit),
+        value="y" * (limit + 1),
     )
     await assert_refused(
-        new_customer, database, CustomerStepState,
-        handler, t("notice.too_long", limit=limit), value="y" * 1_000_000
+        new_customer,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.too_long", limit=limit),
+        value="y" * 1_000_000,
     )
 
 
@@ -181,8 +201,13 @@ async def test_row_text_up_to_the_limit_is_taken_and_longer_is_refused(
     assert with_rows.notice == ""
     assert getattr(getattr(with_rows.customer_step, rows_name)[0], part) == "x" * limit
     await assert_refused(
-        with_rows, database, CustomerStepState, handler, t("notice.too_long", limit=limit),
-        row_id=row_id, value="y" * (limit + 1),
+        with_rows,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.too_long", limit=limit),
+        row_id=row_id,
+        value="y" * (limit + 1),
     )
 
 
@@ -206,8 +231,9 @@ async def test_row_text_up_to_the_limit_is_taken_and_longer_is_refused(
     ],
 )
 async def test_a_choice_not_in_the_list_is_refused(new_customer, database, handler, value):
-    await assert_refused(new_customer, database, CustomerStepState,
-                         handler, t("notice.unknown_choice"), value=value)
+    await assert_refused(
+        new_customer, database, CustomerStepState, handler, t("notice.unknown_choice"), value=value
+    )
 
 
 @pytest.mark.parametrize(
@@ -224,8 +250,13 @@ async def test_a_choice_in_the_list_is_taken(new_customer, handler, value):
 async def test_a_support_role_not_in_the_list_is_refused(new_customer, database, value):
     row_id = row_ids(new_customer, "support_contacts")[0]
     await assert_refused(
-        new_customer, database, CustomerStepState, "set_support_role", t("notice.unknown_choice"),
-        row_id=row_id, value=value,
+        new_customer,
+        database,
+        CustomerStepState,
+        "set_support_role",
+        t("notice.unknown_choice"),
+        row_id=row_id,
+        value=value,
     )
 
 
@@ -248,24 +279,40 @@ async def test_a_row_id_that_is_not_a_row_is_refused(
     with_rows, database, handler, rows_name, payload, row_id
 ):
     await assert_refused(
-        with_rows, database, CustomerStepState,
-        handler, t("notice.unknown_row"), row_id=row_id, **payload
+        with_rows,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.unknown_row"),
+        row_id=row_id,
+        **payload,
     )
 
 
 @pytest.mark.parametrize(("handler", "rows_name", "payload"), ROW_HANDLERS)
 async def test_a_removed_row_is_refused(with_rows, database, handler, rows_name, payload):
-    add = {"email_domains": "add_email_domain", "admin_contacts": "add_admin_contact",
-           "support_contacts": "add_support_contact"}[rows_name]
-    remove = {"email_domains": "remove_email_domain", "admin_contacts": "remove_admin_contact",
-              "support_contacts": "remove_support_contact"}[rows_name]
+    add = {
+        "email_domains": "add_email_domain",
+        "admin_contacts": "add_admin_contact",
+        "support_contacts": "add_support_contact",
+    }[rows_name]
+    remove = {
+        "email_domains": "remove_email_domain",
+        "admin_contacts": "remove_admin_contact",
+        "support_contacts": "remove_support_contact",
+    }[rows_name]
     await with_rows.customer(add)
     removed = row_ids(with_rows, rows_name)[-1]
     await with_rows.customer(remove, row_id=removed)
     assert removed not in row_ids(with_rows, rows_name)
     await assert_refused(
-        with_rows, database, CustomerStepState,
-        handler, t("notice.unknown_row"), row_id=removed, **payload
+        with_rows,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.unknown_row"),
+        row_id=removed,
+        **payload,
     )
 
 
@@ -281,8 +328,13 @@ async def test_a_bool_is_not_taken_for_row_id_1(with_rows, database, handler, pa
     # True == 1 in Python: the first admin contact of a new customer has id 1.
     assert row_ids(with_rows, "admin_contacts")[0] == 1
     await assert_refused(
-        with_rows, database, CustomerStepState,
-        handler, t("notice.unknown_row"), row_id=True, **payload
+        with_rows,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.unknown_row"),
+        row_id=True,
+        **payload,
     )
 
 
@@ -303,8 +355,11 @@ async def test_a_list_takes_up_to_500_rows(new_customer, database, handler, rows
     assert new_customer.notice == ""
     assert len(getattr(new_customer.customer_step, rows_name)) == limits.MAX_ROWS
     await assert_refused(
-        new_customer, database, CustomerStepState,
-        handler, t("notice.too_many_rows", limit=limits.MAX_ROWS)
+        new_customer,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.too_many_rows", limit=limits.MAX_ROWS),
     )
 
 
@@ -312,8 +367,11 @@ async def test_the_last_admin_contact_cannot_be_removed(new_customer, database):
     only = row_ids(new_customer, "admin_contacts")
     assert len(only) == 1
     await assert_refused(
-        new_customer, database, CustomerStepState,
-        "remove_admin_contact", t("notice.keep_one_admin"),
+        new_customer,
+        database,
+        CustomerStepState,
+        "remove_admin_contact",
+        t("notice.keep_one_admin"),
         row_id=only[0],
     )
     await new_customer.customer("add_admin_contact")
@@ -363,17 +421,19 @@ async def test_removing_the_onsite_admin_shows_the_missing_role(new_customer):
 )
 async def test_leave_field_refuses_a_field_not_on_the_form(new_customer, database, field_id):
     await assert_refused(
-        new_customer, database, CustomerStepState,
-        "leave_field", t("notice.unknown_field"), field_id=field_id
+        new_customer,
+        database,
+        CustomerStepState,
+        "leave_field",
+        t("notice.unknown_field"),
+        field_id=field_id,
     )
 
 
 async def test_leave_field_shows_the_fields_error(new_customer):
     await new_customer.customer("leave_field", field_id=forms.CUSTOMER_NAME)
     assert new_customer.notice == ""
-    assert new_customer.customer_step.errors == {
-        forms.CUSTOMER_NAME: t("customer_name.required")
-    }
+    assert new_customer.customer_step.errors == {forms.CUSTOMER_NAME: t("customer_name.required")}
     assert new_customer.customer_step._touched == [forms.CUSTOMER_NAME]
 
 
@@ -382,9 +442,21 @@ async def test_leave_field_shows_the_fields_error(new_customer):
 
 @pytest.mark.parametrize(
     "name",
-    ["_save", "_show_form", "_refuse", "_revalidate", "_current_user", "_form",
-     "_set_text", "_remove_row", "set_loaded", "set_saved_version",
-     "set_errors", "set_dirty", "set_is_partner"],
+    [
+        "_save",
+        "_show_form",
+        "_refuse",
+        "_revalidate",
+        "_current_user",
+        "_form",
+        "_set_text",
+        "_remove_row",
+        "set_loaded",
+        "set_saved_version",
+        "set_errors",
+        "set_dirty",
+        "set_is_partner",
+    ],
 )
 async def test_helpers_and_vars_have_no_event(new_customer, name):
     with pytest.raises(KeyError):
@@ -394,12 +466,22 @@ async def test_helpers_and_vars_have_no_event(new_customer, name):
 async def test_setvar_goes_through_the_fields_own_checks(new_customer, database):
     limit = CustomerStepState.MAX_LENGTH[forms.CUSTOMER_NAME]
     await assert_refused(
-        new_customer, database, CustomerStepState, "setvar", t("notice.too_long", limit=limit),
-        var_name=forms.CUSTOMER_NAME, value="x" * (limit + 1),
+        new_customer,
+        database,
+        CustomerStepState,
+        "setvar",
+        t("notice.too_long", limit=limit),
+        var_name=forms.CUSTOMER_NAME,
+        value="x" * (limit + 1),
     )
     await assert_refused(
-        new_customer, database, CustomerStepState, "setvar", t("notice.unknown_choice"),
-        var_name=forms.COUNTRY, value="XX",
+        new_customer,
+        database,
+        CustomerStepState,
+        "setvar",
+        t("notice.unknown_choice"),
+        var_name=forms.COUNTRY,
+        value="XX",
     )
 
 
@@ -427,14 +509,15 @@ async def test_setvar_cannot_set_a_var_without_a_setter(new_customer, database, 
 
 
 @pytest.mark.parametrize("var_name", ["session_token", "lang"])
-async def test_no_event_of_any_state_sets_the_session_token_or_the_language(
-    new_customer, var_name
-):
+async def test_no_event_of_any_state_sets_the_session_token_or_the_language(new_customer, var_name):
     """The session token comes only from the cookie (and sign-in and sign-out), the
     language only from the app: no state of the app has a setter event for either, so
     neither setvar (above) nor an event of that name reaches one."""
-    assert not [name for name in RegistrationContext.get().event_handlers
-                if name.endswith(f".set_{var_name}")]
+    assert not [
+        name
+        for name in RegistrationContext.get().event_handlers
+        if name.endswith(f".set_{var_name}")
+    ]
     for state_cls in (SessionState, CustomerStepState):
         with pytest.raises(KeyError):
             await new_customer.send(state_cls, f"set_{var_name}", value="x" * 43)
@@ -457,8 +540,12 @@ async def test_save_and_return_is_refused_to_an_account_admin(
     await type_form(new_customer, valid_form())
     new_customer.sign_in_as(account_admin)
     await assert_refused(
-        new_customer, database, CustomerStepState,
-        "save_and_return", t("notice.partners_only"), ignore=USER_VARS
+        new_customer,
+        database,
+        CustomerStepState,
+        "save_and_return",
+        t("notice.partners_only"),
+        ignore=USER_VARS,
     )
     assert new_customer.customer_step.is_partner is False
     assert count(database, Customer) == 0
@@ -475,9 +562,14 @@ async def test_a_tab_without_a_session_is_refused(new_customer, database, handle
     await type_form(new_customer, valid_form())
     new_customer.sign_out()
     # The header forgets who was signed in; nothing else changes.
-    await assert_refused(new_customer, database, CustomerStepState,
-                         handler, t("notice.not_signed_in"),
-                         ignore=USER_VARS)
+    await assert_refused(
+        new_customer,
+        database,
+        CustomerStepState,
+        handler,
+        t("notice.not_signed_in"),
+        ignore=USER_VARS,
+    )
     assert count(database, Customer) == 0
 
 

@@ -29,9 +29,21 @@ from tests.support.tabs import Tab
 
 pytestmark = pytest.mark.asyncio
 
-NOT_ACCOUNT_IDS = [None, 5, True, 1.5, ["ABCD-EFGH"], {"account_id": "ABCD-EFGH"}, "",
-                   "k7m4-q2xr", "K7M4Q2XR", "K7M4-Q2XR ", "' OR 1=1 --", "Ø" * 9,
-                   "A" * 1_000_000]
+NOT_ACCOUNT_IDS = [
+    None,
+    5,
+    True,
+    1.5,
+    ["ABCD-EFGH"],
+    {"account_id": "ABCD-EFGH"},
+    "",
+    "k7m4-q2xr",
+    "K7M4Q2XR",
+    "K7M4-Q2XR ",
+    "' OR 1=1 --",
+    "Ø" * 9,
+    "A" * 1_000_000,
+]
 
 
 def dashboard_state(tab: Tab) -> DashboardState:
@@ -61,8 +73,11 @@ def drafts(database) -> dict[str, str]:
     saved in that order; name -> account ID."""
     partner = demo_partner_id(database)
     saved = {}
-    for name, values in [("Bakkerij Jansen", {}), ("Problem BV", PROBLEM),
-                         ("Onboarded BV", ONBOARDED)]:
+    for name, values in [
+        ("Bakkerij Jansen", {}),
+        ("Problem BV", PROBLEM),
+        ("Onboarded BV", ONBOARDED),
+    ]:
         domain = name.split()[0].lower() + ".example"
         saved[name] = save(database, partner, valid_form(name, domain)).account_id
         if values:
@@ -83,14 +98,17 @@ async def dashboard(tab, drafts) -> Tab:
 def rival(database) -> str:
     """The account ID of a draft of another partner, Rival Telecom."""
     partner = add_partner(database, "Rival Telecom")
-    return save(database, partner, valid_form("Rival Customer BV", "rival.example"),
-                complete=False).account_id
+    return save(
+        database, partner, valid_form("Rival Customer BV", "rival.example"), complete=False
+    ).account_id
 
 
 def exists(engine, account_id: str) -> bool:
     with Session(engine) as session:
-        return session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)).first() is not None
+        return (
+            session.exec(select(Customer.id).where(Customer.account_id == account_id)).first()
+            is not None
+        )
 
 
 # ----- the way a person does it ------------------------------------------------------------
@@ -133,8 +151,14 @@ async def test_keep_draft_closes_the_question_and_keeps_it(dashboard, database, 
     assert delete_button_id(jansen) in scripts(sent)
     assert database_rows(database) == rows_before
     # The question is closed: its answer no longer deletes.
-    await assert_refused(dashboard, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=jansen)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=jansen,
+    )
 
 
 async def test_escape_closes_the_question(dashboard, drafts):
@@ -185,41 +209,75 @@ async def test_deleting_the_only_row_of_the_last_page_shows_the_page_before(tab,
 @pytest.mark.parametrize("account_id", NOT_ACCOUNT_IDS, ids=lambda v: repr(v)[:20])
 @pytest.mark.parametrize("handler", ["ask_delete", "delete_draft"])
 async def test_an_account_id_that_is_not_one_is_refused(dashboard, database, handler, account_id):
-    await assert_refused(dashboard, database, DashboardState, handler, t("notice.draft_not_found"),
-                         account_id=account_id)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        handler,
+        t("notice.draft_not_found"),
+        account_id=account_id,
+    )
 
 
 @pytest.mark.parametrize("account_id", NOT_ACCOUNT_IDS, ids=lambda v: repr(v)[:20])
 async def test_an_open_question_ignores_a_crafted_answer(dashboard, database, drafts, account_id):
     await dashboard.send(DashboardState, "ask_delete", account_id=drafts["Bakkerij Jansen"])
-    await assert_refused(dashboard, database, DashboardState,
-                         "delete_draft", t("notice.draft_not_found"),
-                         account_id=account_id)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.draft_not_found"),
+        account_id=account_id,
+    )
     assert dashboard_state(dashboard).delete_dialog_open
 
 
 async def test_a_draft_cannot_be_deleted_without_the_question(dashboard, database, drafts):
-    await assert_refused(dashboard, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"),
-                         account_id=drafts["Bakkerij Jansen"])
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=drafts["Bakkerij Jansen"],
+    )
 
 
 async def test_the_answer_deletes_only_the_draft_asked_about(dashboard, database, drafts):
     await dashboard.send(DashboardState, "ask_delete", account_id=drafts["Bakkerij Jansen"])
-    await assert_refused(dashboard, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=drafts["Problem BV"])
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=drafts["Problem BV"],
+    )
     assert exists(database, drafts["Bakkerij Jansen"])
 
 
 async def test_an_onboarded_customer_is_not_asked_about(dashboard, database, drafts):
-    await assert_refused(dashboard, database, DashboardState, "ask_delete", t("notice.not_a_draft"),
-                         account_id=drafts["Onboarded BV"])
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "ask_delete",
+        t("notice.not_a_draft"),
+        account_id=drafts["Onboarded BV"],
+    )
 
 
 async def test_an_onboarded_customer_is_not_deleted(dashboard, database, drafts):
     onboarded = drafts["Onboarded BV"]
-    await assert_refused(dashboard, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=onboarded)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=onboarded,
+    )
     # Even with the question open on it (which the page never does), the server refuses.
     dashboard_state(dashboard).delete_account_id = onboarded
     rows_before = database_rows(database)
@@ -230,14 +288,25 @@ async def test_an_onboarded_customer_is_not_deleted(dashboard, database, drafts)
 
 
 async def test_another_partners_draft_is_not_asked_about(dashboard, database, rival):
-    await assert_refused(dashboard, database, DashboardState,
-                         "ask_delete", t("notice.draft_not_found"),
-                         account_id=rival)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "ask_delete",
+        t("notice.draft_not_found"),
+        account_id=rival,
+    )
 
 
 async def test_another_partners_draft_is_not_deleted(dashboard, database, rival):
-    await assert_refused(dashboard, database, DashboardState, "delete_draft",
-                         t("notice.delete_not_confirmed"), account_id=rival)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.delete_not_confirmed"),
+        account_id=rival,
+    )
     dashboard_state(dashboard).delete_account_id = rival
     rows_before = database_rows(database)
     sent = await dashboard.send(DashboardState, "delete_draft", account_id=rival)
@@ -247,8 +316,7 @@ async def test_another_partners_draft_is_not_deleted(dashboard, database, rival)
     assert exists(database, rival)
 
 
-async def test_a_draft_onboarded_meanwhile_is_kept_and_shown_as_it_is(dashboard, database,
-                                                                       drafts):
+async def test_a_draft_onboarded_meanwhile_is_kept_and_shown_as_it_is(dashboard, database, drafts):
     jansen = drafts["Bakkerij Jansen"]
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     advance(database, jansen, ONBOARDED)  # someone else finishes it
@@ -264,8 +332,9 @@ async def test_a_draft_onboarded_meanwhile_is_kept_and_shown_as_it_is(dashboard,
     assert state.onboarded_count == 2
 
 
-async def test_a_draft_deleted_meanwhile_is_reported_and_leaves_the_list(dashboard, database,
-                                                                         drafts):
+async def test_a_draft_deleted_meanwhile_is_reported_and_leaves_the_list(
+    dashboard, database, drafts
+):
     jansen = drafts["Bakkerij Jansen"]
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     with Session(database) as session:
@@ -284,12 +353,24 @@ async def test_an_account_admin_cannot_ask_or_delete(dashboard, database, drafts
     add_user(database, email, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(database), customer_id)
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     dashboard.sign_in_as(email)
-    await assert_refused(dashboard, database, DashboardState, "delete_draft",
-                         t("notice.partners_only_delete"), ignore=USER_VARS,
-                         account_id=jansen)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.partners_only_delete"),
+        ignore=USER_VARS,
+        account_id=jansen,
+    )
     await dashboard.send(DashboardState, "keep_draft")
-    await assert_refused(dashboard, database, DashboardState, "ask_delete",
-                         t("notice.partners_only_delete"), account_id=jansen)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "ask_delete",
+        t("notice.partners_only_delete"),
+        account_id=jansen,
+    )
     assert exists(database, jansen)
 
 
@@ -297,11 +378,22 @@ async def test_a_signed_out_user_cannot_ask_or_delete(dashboard, database, draft
     jansen = drafts["Bakkerij Jansen"]
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     dashboard.sign_out()
-    await assert_refused(dashboard, database, DashboardState,
-                         "delete_draft", t("notice.not_signed_in"), ignore=USER_VARS,
-                         account_id=jansen)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "delete_draft",
+        t("notice.not_signed_in"),
+        ignore=USER_VARS,
+        account_id=jansen,
+    )
     await dashboard.send(DashboardState, "keep_draft")
-    await assert_refused(dashboard, database, DashboardState,
-                         "ask_delete", t("notice.not_signed_in"),
-                         account_id=jansen)
+    await assert_refused(
+        dashboard,
+        database,
+        DashboardState,
+        "ask_delete",
+        t("notice.not_signed_in"),
+        account_id=jansen,
+    )
     assert count(database, Customer) == 3

@@ -48,12 +48,14 @@ def rival(database) -> str:
 
 
 @pytest.mark.parametrize(
-    "page", [0, -1, 2, 10**9, True, False, None, "abc", "2", 1.5, [2], {"page": 1}],
+    "page",
+    [0, -1, 2, 10**9, True, False, None, "abc", "2", 1.5, [2], {"page": 1}],
     ids=repr,
 )
 async def test_go_to_page_refuses_a_page_that_does_not_exist(dashboard, database, page):
-    await assert_refused(dashboard, database, DashboardState,
-                         "go_to_page", t("notice.unknown_page"), page=page)
+    await assert_refused(
+        dashboard, database, DashboardState, "go_to_page", t("notice.unknown_page"), page=page
+    )
 
 
 async def test_go_to_page_opens_the_next_page(tab, database):
@@ -65,21 +67,27 @@ async def test_go_to_page_opens_the_next_page(tab, database):
     await tab.send(DashboardState, "go_to_page", page=2)
     assert tab.notice == ""
     assert listed(tab) == ["Customer 00"]
-    await assert_refused(tab, database, DashboardState,
-                         "go_to_page", t("notice.unknown_page"), page=3)
+    await assert_refused(
+        tab, database, DashboardState, "go_to_page", t("notice.unknown_page"), page=3
+    )
 
 
 # ----- search -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "value", ["x" * (SEARCH_MAX + 1), "x" * 1_000_000, None, 5, ["Alpha"], {"q": "Alpha"}],
+    "value",
+    ["x" * (SEARCH_MAX + 1), "x" * 1_000_000, None, 5, ["Alpha"], {"q": "Alpha"}],
     ids=lambda v: repr(v)[:30],
 )
 async def test_set_search_refuses_a_search_too_long_or_not_text(dashboard, database, value):
     await assert_refused(
-        dashboard, database, DashboardState,
-        "set_search", t("notice.too_long", limit=SEARCH_MAX), value=value
+        dashboard,
+        database,
+        DashboardState,
+        "set_search",
+        t("notice.too_long", limit=SEARCH_MAX),
+        value=value,
     )
 
 
@@ -159,7 +167,5 @@ async def test_after_a_refused_open_next_saves_only_the_own_customer(tab, databa
     await tab.customer("next_step")
     assert tab.notice == ""
     with Session(database) as session:
-        names = {
-            c.account_id: (c.name, c.version) for c in session.exec(select(Customer)).all()
-        }
+        names = {c.account_id: (c.name, c.version) for c in session.exec(select(Customer)).all()}
     assert names == {own.account_id: ("Typed BV", 2), rival: ("Rival Customer BV", 1)}

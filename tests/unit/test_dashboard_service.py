@@ -36,11 +36,19 @@ def add_check(engine, account_id: str) -> None:
     """A connection check of the demo partner user, in the audit trail."""
     with Session(engine) as session:
         customer_id = session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)).one()
+            select(Customer.id).where(Customer.account_id == account_id)
+        ).one()
         user_id = session.exec(
-            select(AppUser.id).where(AppUser.email == demo_accounts.DEMO_PARTNER_EMAIL)).one()
-        session.add(ConnectionCheck(user_id=user_id, customer_id=customer_id,
-                                    target="pbx.example:3999", result="timed_out"))
+            select(AppUser.id).where(AppUser.email == demo_accounts.DEMO_PARTNER_EMAIL)
+        ).one()
+        session.add(
+            ConnectionCheck(
+                user_id=user_id,
+                customer_id=customer_id,
+                target="pbx.example:3999",
+                result="timed_out",
+            )
+        )
         session.commit()
 
 
@@ -92,8 +100,10 @@ def test_counting_is_one_statement_on_the_status_index(database, session, partne
     [(statement, parameters)] = [s for s in sent if s[0].lstrip().upper().startswith("SELECT")]
     assert "GROUP BY" in statement.upper()
     with database.connect() as connection:
-        plan = " ".join(row[3] for row in connection.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statement, parameters))
+        plan = " ".join(
+            row[3]
+            for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        )
     assert "ix_customer_partner_status" in plan
     assert "SCAN customer" not in plan.replace("COVERING INDEX", "")
 
@@ -153,12 +163,15 @@ def rows_of(engine, account_id: str) -> dict[str, int]:
     """How many rows of each table belong to the customer (0 when it is gone)."""
     with Session(engine) as session:
         customer_id = session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)).first()
+            select(Customer.id).where(Customer.account_id == account_id)
+        ).first()
         result = {"customer": int(customer_id is not None)}
         for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck):
             result[model.__tablename__] = session.execute(
-                sa.select(sa.func.count()).select_from(model)
-                .where(model.customer_id == customer_id)).scalar_one()
+                sa.select(sa.func.count())
+                .select_from(model)
+                .where(model.customer_id == customer_id)
+            ).scalar_one()
         return result
 
 
@@ -184,14 +197,24 @@ def foreign_keys_on(engine) -> Session:
 def test_deleting_a_draft_deletes_it_and_all_it_has(database, partner, draft):
     other = save(database, partner, valid_form("Keep Me BV", "keep.example")).account_id
     kept_before = rows_of(database, other)
-    assert rows_of(database, draft) == {"customer": 1, "email_domain": 1, "admin_contact": 1,
-                                        "support_contact": 2, "connection_check": 1}
+    assert rows_of(database, draft) == {
+        "customer": 1,
+        "email_domain": 1,
+        "admin_contact": 1,
+        "support_contact": 2,
+        "connection_check": 1,
+    }
     session = foreign_keys_on(database)
     with session:
         assert customers.delete_draft(session, partner, draft) == "Bakkerij Jansen"
     session.bind.close()
-    assert rows_of(database, draft) == {"customer": 0, "email_domain": 0, "admin_contact": 0,
-                                        "support_contact": 0, "connection_check": 0}
+    assert rows_of(database, draft) == {
+        "customer": 0,
+        "email_domain": 0,
+        "admin_contact": 0,
+        "support_contact": 0,
+        "connection_check": 0,
+    }
     assert rows_of(database, other) == kept_before
 
 

@@ -28,8 +28,10 @@ from tests.support.tabs import Tab
 pytestmark = pytest.mark.asyncio
 
 SYNC = {"completed_steps": "customer,gateway", "deployment_type": wizard_path.SMBC}
-AT_REVIEW = {"completed_steps": "customer,gateway,pbx,connect",
-             "deployment_type": wizard_path.APPLIANCE}
+AT_REVIEW = {
+    "completed_steps": "customer,gateway,pbx,connect",
+    "deployment_type": wizard_path.APPLIANCE,
+}
 
 
 @pytest.mark.parametrize(
@@ -59,8 +61,7 @@ async def test_every_stored_status_the_wizard_can_reach_has_words():
         for deployment in ("", wizard_path.APPLIANCE, wizard_path.SMBC):
             for skipped in (False, True):
                 for onboarded in (False, True):
-                    status = wizard_path.status_for(set(completed), deployment, onboarded,
-                                                    skipped)
+                    status = wizard_path.status_for(set(completed), deployment, onboarded, skipped)
                     text = status_text(status, "en")
                     assert "." not in text and text.strip(), status
 
@@ -70,9 +71,15 @@ def stages(database) -> dict[str, str]:
     """One customer of the demo partner per kind of status; name -> account ID."""
     partner = demo_partner_id(database)
     result = {}
-    for name, values in [("Draft BV", None), ("Gateway BV", {}), ("Pbx BV", AT_PBX),
-                         ("Sync BV", SYNC), ("Review BV", AT_REVIEW),
-                         ("Problem BV", PROBLEM), ("Onboarded BV", ONBOARDED)]:
+    for name, values in [
+        ("Draft BV", None),
+        ("Gateway BV", {}),
+        ("Pbx BV", AT_PBX),
+        ("Sync BV", SYNC),
+        ("Review BV", AT_REVIEW),
+        ("Problem BV", PROBLEM),
+        ("Onboarded BV", ONBOARDED),
+    ]:
         domain = name.split()[0].lower() + ".example"
         record = save(database, partner, valid_form(name, domain), complete=values is not None)
         if values:
@@ -108,9 +115,7 @@ async def test_each_row_shows_its_status_and_opens_where_it_stands(dashboard, st
         assert row.delete_label == f"Delete draft {name}"
 
 
-async def test_the_counts_cover_the_partners_customers_whatever_the_search(
-    dashboard, database
-):
+async def test_the_counts_cover_the_partners_customers_whatever_the_search(dashboard, database):
     save(database, add_partner(database, "Rival Telecom"), valid_form("Rival BV", "rival.ex"))
     state = dashboard.state(DashboardState)
     assert (state.in_progress_count, state.problem_count, state.onboarded_count) == (5, 1, 1)

@@ -68,16 +68,23 @@ def test_loads_once_with_two_partners_and_every_status(loaded):
     for customer in rows:
         by_partner.setdefault(partners[customer.partner_id], []).append(customer)
     assert {name: len(v) for name, v in by_partner.items()} == {
-        "Northwind Telecom": 25, "Contoso Communications": 4}
-    assert {wizard_path.status_kind(c.status) for c in rows} == {
-        "next", "problem", "onboarded"}
+        "Northwind Telecom": 25,
+        "Contoso Communications": 4,
+    }
+    assert {wizard_path.status_kind(c.status) for c in rows} == {"next", "problem", "onboarded"}
     # What the browser tests count on Northwind's dashboard.
     northwind = [wizard_path.status_kind(c.status) for c in by_partner["Northwind Telecom"]]
-    assert (northwind.count("next"), northwind.count("problem"),
-            northwind.count("onboarded")) == (20, 2, 3)
+    assert (northwind.count("next"), northwind.count("problem"), northwind.count("onboarded")) == (
+        20,
+        2,
+        3,
+    )
     # Both paths are shown: the appliance and an SMBC/VA.
     assert {c.deployment_type for c in rows} >= {
-        wizard_path.APPLIANCE, wizard_path.SMBC, wizard_path.VA}
+        wizard_path.APPLIANCE,
+        wizard_path.SMBC,
+        wizard_path.VA,
+    }
 
 
 # What the README and the browser tests (tests/e2e/test_dashboard_status.py) name.
@@ -116,10 +123,12 @@ def test_every_demo_customer_passes_the_rules_of_every_step_it_completed(loaded)
             done = steps.completed
             assert done == demo.completed, row.name
             assert row.status == wizard_path.status_for(
-                done, row.deployment_type, row.onboarded, row.connection_skipped), row.name
+                done, row.deployment_type, row.onboarded, row.connection_skipped
+            ), row.name
             customer_errors = validation.validate_customer(
                 record.form,
-                lambda d, cid=row.id: customers.domain_claimed_elsewhere(session, d, cid))
+                lambda d, cid=row.id: customers.domain_claimed_elsewhere(session, d, cid),
+            )
             if wizard_path.CUSTOMER in done:
                 assert customer_errors == {}, row.name
             else:
@@ -129,10 +138,13 @@ def test_every_demo_customer_passes_the_rules_of_every_step_it_completed(loaded)
                 assert list(customer_errors) == ["support_contacts-onsite_admin"], row.name
             assert record.form.business_type in dict(choices.BUSINESS_TYPES), row.name
             if wizard_path.GATEWAY in done:
-                assert gateway.validate_gateway(
-                    steps.gateway,
-                    lambda m, cid=row.id: wizard.mac_claimed_elsewhere(session, m, cid),
-                ) == {}, row.name
+                assert (
+                    gateway.validate_gateway(
+                        steps.gateway,
+                        lambda m, cid=row.id: wizard.mac_claimed_elsewhere(session, m, cid),
+                    )
+                    == {}
+                ), row.name
             if wizard_path.PBX in done:
                 assert pbx.validate_pbx(steps.pbx) == {}, row.name
             if wizard_path.SYNC in done:
@@ -143,16 +155,21 @@ def test_every_demo_customer_passes_the_rules_of_every_step_it_completed(loaded)
             # data as Finish onboarding does: the first failing one is the first step
             # not completed yet (none for a customer ready for Review or onboarded).
             first_open = wizard_path.first_incomplete_step(
-                done | {wizard_path.REVIEW}, row.deployment_type)
-            assert wizard.first_failing_step(
-                session, row.partner_id, row.account_id) == first_open, row.name
+                done | {wizard_path.REVIEW}, row.deployment_type
+            )
+            assert (
+                wizard.first_failing_step(session, row.partner_id, row.account_id) == first_open
+            ), row.name
 
 
 def test_every_completed_customer_step_has_a_maintainer_and_an_onsite_admin(loaded):
     with Session(loaded) as session:
         for row in session.exec(select(Customer)).all():
-            roles = set(session.exec(
-                select(SupportContact.role).where(SupportContact.customer_id == row.id)))
+            roles = set(
+                session.exec(
+                    select(SupportContact.role).where(SupportContact.customer_id == row.id)
+                )
+            )
             if wizard_path.CUSTOMER in wizard_path.parse_completed(row.completed_steps):
                 assert roles == {"maintainer", "onsite_admin"}, row.name
             else:
@@ -164,8 +181,11 @@ def test_the_audit_trail_names_the_partners_own_users_and_reads_like_a_week(load
     with Session(loaded) as session:
         users_by_id = {u.id: u for u in session.exec(select(AppUser)).all()}
         for row in session.exec(select(Customer)).all():
-            saves = session.exec(select(SaveRecord).where(SaveRecord.customer_id == row.id)
-                                 .order_by(col(SaveRecord.id))).all()
+            saves = session.exec(
+                select(SaveRecord)
+                .where(SaveRecord.customer_id == row.id)
+                .order_by(col(SaveRecord.id))
+            ).all()
             assert saves[0].step == wizard_path.CUSTOMER, row.name
             for save in saves:
                 user = users_by_id[save.user_id]
@@ -185,11 +205,12 @@ def test_the_audit_trail_names_the_partners_own_users_and_reads_like_a_week(load
             assert check.result == customer.connection_result
         # Each partner's dashboard (newest first) lists its customers in records' order.
         for partner in records.PARTNERS:
-            partner_id = session.exec(select(Partner.id).where(Partner.name == partner.name)
-                                      ).one()
+            partner_id = session.exec(select(Partner.id).where(Partner.name == partner.name)).one()
             listed = session.exec(
-                select(Customer.name).where(Customer.partner_id == partner_id)
-                .order_by(col(Customer.updated_at).desc())).all()
+                select(Customer.name)
+                .where(Customer.partner_id == partner_id)
+                .order_by(col(Customer.updated_at).desc())
+            ).all()
             assert listed == [demo.name for demo in partner.customers]
 
 
@@ -199,10 +220,15 @@ def test_every_demo_account_signs_in_with_the_demo_password(loaded):
             result = auth.sign_in(session, account.email, accounts.DEMO_PASSWORD, "127.0.0.1")
             assert result.user is not None and result.user.role == account.role, account
         admin = session.exec(
-            select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)).one()
+            select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)
+        ).one()
         customer = session.get(Customer, admin.customer_id)
-        admin_emails = [row.email for row in customers.load_customer(
-            session, customer.partner_id, customer.account_id).form.admin_contacts]
+        admin_emails = [
+            row.email
+            for row in customers.load_customer(
+                session, customer.partner_id, customer.account_id
+            ).form.admin_contacts
+        ]
     assert customer.name == demo_data.ACCOUNT_ADMIN_CUSTOMER
     assert admin.partner_id == customer.partner_id
     assert demo_data.ACCOUNT_ADMIN_EMAIL in admin_emails  # Sanne is its admin contact
@@ -214,7 +240,8 @@ def test_reset_loads_them_again(loaded):
         assert demo_data.load(session, reset=True) == TOTAL
         second = {c.account_id for c in session.exec(select(Customer)).all()}
         admin = session.exec(
-            select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)).one()
+            select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)
+        ).one()
         checked = set(session.exec(select(ConnectionCheck.customer_id)).all())
         customer_ids = set(session.exec(select(Customer.id)).all())
     assert len(second) == TOTAL and not first & second  # new customers, new IDs
@@ -234,22 +261,37 @@ def test_the_command_line_loads_once_then_resets(database, capsys):
 def test_a_stage_off_the_customers_path_is_refused():
     address = records.Address("NL", "Kerkstraat 1", "Utrecht", "3511 LK")
     with pytest.raises(ValueError, match="not on its path"):
-        records.DemoCustomer("X", address, "retail", "nl", "x.example", wizard_path.PBX,
-                             deployment=wizard_path.SMBC)
+        records.DemoCustomer(
+            "X", address, "retail", "nl", "x.example", wizard_path.PBX, deployment=wizard_path.SMBC
+        )
     with pytest.raises(ValueError, match="Connect step"):
-        records.DemoCustomer("X", address, "retail", "nl", "x.example", records.PROBLEM,
-                             deployment=wizard_path.VA)
+        records.DemoCustomer(
+            "X", address, "retail", "nl", "x.example", records.PROBLEM, deployment=wizard_path.VA
+        )
 
 
 def test_a_demo_customer_that_breaks_a_rule_stops_the_load(database, monkeypatch):
     """The loader checks each step as its Next does: "legal" is no business type."""
     broken = records.DemoCustomer(
-        "Advocaten BV", records.Address("NL", "Kerkstraat 1", "Utrecht", "3511 LK"),
-        "legal", "nl", "advocaten-bv.example", wizard_path.CUSTOMER)
+        "Advocaten BV",
+        records.Address("NL", "Kerkstraat 1", "Utrecht", "3511 LK"),
+        "legal",
+        "nl",
+        "advocaten-bv.example",
+        wizard_path.CUSTOMER,
+    )
     partner = records.PARTNERS[0]
-    monkeypatch.setattr(demo_data.loader, "PARTNERS", (
-        records.DemoPartner(partner.name, partner.support_desk, partner.support_email,
-                            (broken,)),))
-    with Session(database) as session, pytest.raises(demo_data.DemoDataError,
-                                                     match="Advocaten BV, customer step"):
+    monkeypatch.setattr(
+        demo_data.loader,
+        "PARTNERS",
+        (
+            records.DemoPartner(
+                partner.name, partner.support_desk, partner.support_email, (broken,)
+            ),
+        ),
+    )
+    with (
+        Session(database) as session,
+        pytest.raises(demo_data.DemoDataError, match="Advocaten BV, customer step"),
+    ):
         demo_data.load(session)

@@ -112,9 +112,7 @@ def test_the_ascii_form_counts_for_the_length():
 # Public email providers
 
 
-@pytest.mark.parametrize(
-    "domain", ["gmail.com", "outlook.com", "hotmail.com", "yahoo.com"]
-)
+@pytest.mark.parametrize("domain", ["gmail.com", "outlook.com", "hotmail.com", "yahoo.com"])
 def test_public_email_providers(domain):
     assert is_public_email_domain(domain)
 
@@ -159,8 +157,7 @@ def test_a_public_provider_is_named():
             "gmail.com is a public email provider: enter a domain the organisation owns"
         ),
         "email_domain-1": (
-            "outlook.com is a public email provider: enter a domain the organisation"
-            " owns"
+            "outlook.com is a public email provider: enter a domain the organisation owns"
         ),
     }
 
@@ -170,9 +167,7 @@ def test_duplicates_are_compared_in_normal_form():
         "email_domain-1": DUPLICATE,
         "email_domain-2": DUPLICATE,
     }
-    assert _validate("bücher.example", "xn--bcher-kva.example") == {
-        "email_domain-1": DUPLICATE
-    }
+    assert _validate("bücher.example", "xn--bcher-kva.example") == {"email_domain-1": DUPLICATE}
 
 
 def test_a_domain_claimed_by_another_account():
@@ -191,8 +186,9 @@ def test_only_sound_new_domains_are_looked_up():
         asked.append(normal)
         return False
 
-    _validate("acme.nl", "", "nope", "gmail.com", "ACME.NL", "bücher.example",
-              is_claimed_elsewhere=record)
+    _validate(
+        "acme.nl", "", "nope", "gmail.com", "ACME.NL", "bücher.example", is_claimed_elsewhere=record
+    )
     assert asked == ["acme.nl", "xn--bcher-kva.example"]
 
 

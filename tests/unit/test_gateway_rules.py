@@ -114,9 +114,7 @@ def test_an_own_site_address_uses_the_country_state_list():
         site_state_province="XX",
         site_postal_code="05401",
     )
-    assert validate_gateway(form) == {
-        "site_state_province": "Select the state or province"
-    }
+    assert validate_gateway(form) == {"site_state_province": "Select the state or province"}
     assert validate_gateway(dataclasses.replace(form, site_state_province="VT")) == {}
 
 
@@ -149,9 +147,7 @@ def test_a_mac_address_has_a_format(typed):
 
 
 def test_a_huge_mac_address_is_a_format_error():
-    assert validate_gateway(_form(mac_address="0" * 100_000)) == {
-        "mac_address": MAC_FORMAT
-    }
+    assert validate_gateway(_form(mac_address="0" * 100_000)) == {"mac_address": MAC_FORMAT}
 
 
 def test_a_mac_address_belongs_to_one_device():
@@ -222,9 +218,7 @@ def test_what_is_not_a_system_id(typed):
     with pytest.raises(SystemIdError) as raised:
         normalize_system_id(typed)
     assert raised.value.key == "system_id.format"
-    assert validate_gateway(_form(SMBC, system_id=typed)) == {
-        "system_id": SYSTEM_ID_FORMAT
-    }
+    assert validate_gateway(_form(SMBC, system_id=typed)) == {"system_id": SYSTEM_ID_FORMAT}
 
 
 def test_a_system_id_has_a_length_limit():

@@ -105,16 +105,14 @@ def test_the_error_is_a_problem_to_show():
     assert isinstance(raised.value, ValueError)
 
 
-UNICAST_OCTETS = st.lists(
-    st.integers(0, 255), min_size=6, max_size=6
-).filter(lambda octets: any(octets) and not octets[0] & 1)
+UNICAST_OCTETS = st.lists(st.integers(0, 255), min_size=6, max_size=6).filter(
+    lambda octets: any(octets) and not octets[0] & 1
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(UNICAST_OCTETS, st.booleans())
-def test_every_notation_of_any_unicast_address_gives_the_same_normal_form(
-    octets, lower
-):
+def test_every_notation_of_any_unicast_address_gives_the_same_normal_form(octets, lower):
     hex_ = "".join(f"{octet:02x}" if lower else f"{octet:02X}" for octet in octets)
     pairs = [hex_[i : i + 2] for i in range(0, 12, 2)]
     quads = [hex_[i : i + 4] for i in range(0, 12, 4)]

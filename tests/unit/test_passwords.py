@@ -109,7 +109,9 @@ def test_ensure_demo_users_is_idempotent_and_keeps_changed_passwords(database):
     with Session(database) as session:
         second = demo_accounts.ensure_demo_users(session)
         assert second == first
-        assert session.get(AppUser, second["jeroen.bakker@northwind-telecom.example"]
-                           ).password_hash == kept
+        assert (
+            session.get(AppUser, second["jeroen.bakker@northwind-telecom.example"]).password_hash
+            == kept
+        )
         assert len(session.exec(select(Partner)).all()) == 2
         assert len(session.exec(select(AppUser)).all()) == len(demo_accounts.DEMO_ACCOUNTS)

@@ -23,13 +23,10 @@ from cloudlink_app.domain.pbx import (
 )
 
 ADDRESS_FORMAT = (
-    "Enter the PBX address as an IP address or host name, "
-    "like pbx.example.com or 192.0.2.10"
+    "Enter the PBX address as an IP address or host name, like pbx.example.com or 192.0.2.10"
 )
 PORT_RANGE = "Enter a port number from 1 to 65535"
-COMPLETE = PbxForm(
-    pbx_type="mivoice_business", pbx_address="pbx.example.com", pbx_port="3999"
-)
+COMPLETE = PbxForm(pbx_type="mivoice_business", pbx_address="pbx.example.com", pbx_port="3999")
 
 
 def _form(**changes):
@@ -70,8 +67,22 @@ def test_a_port_is_a_number_from_1_to_65535(typed, port):
 
 @pytest.mark.parametrize(
     "typed",
-    ["0", "65536", "99999", "-1", "+80", "80.0", "1e3", "0x50", "8 0", "eighty",
-     "٨٠", "８０", "1" * 11, "9" * 10_000],
+    [
+        "0",
+        "65536",
+        "99999",
+        "-1",
+        "+80",
+        "80.0",
+        "1e3",
+        "0x50",
+        "8 0",
+        "eighty",
+        "٨٠",
+        "８０",
+        "1" * 11,
+        "9" * 10_000,
+    ],
 )
 def test_what_is_not_a_port(typed):
     with pytest.raises(PortError) as raised:
@@ -232,8 +243,6 @@ def test_the_rules_answer_any_form_and_a_draft_needs_no_more_than_next(form):
     assert validate_sync_draft(sync).items() <= validate_sync(sync).items()
     # What passes the rules has a normal form (what the services store).
     if "pbx_address" not in errors:
-        assert normalize_host(normalize_host(form.pbx_address)) == normalize_host(
-            form.pbx_address
-        )
+        assert normalize_host(normalize_host(form.pbx_address)) == normalize_host(form.pbx_address)
     if "pbx_port" not in errors:
         assert 1 <= parse_port(form.pbx_port) <= 65535

@@ -72,8 +72,14 @@ CASES = list(itertools.product(ROLES, ALL_ACTIONS, (False, True), (False, True))
 
 def test_the_actions_are_the_documented_ones():
     assert ACTIONS == (
-        "view_dashboard", "create_customer", "open_customer", "edit_customer",
-        "save_and_return", "delete_draft", "check_connection", "finish_onboarding",
+        "view_dashboard",
+        "create_customer",
+        "open_customer",
+        "edit_customer",
+        "save_and_return",
+        "delete_draft",
+        "check_connection",
+        "finish_onboarding",
         "view_account_page",
     )
 
@@ -123,12 +129,25 @@ def test_the_role_names_are_the_users_ones():
 
 # CurrentUser.may: works out the two flags from the customer's partner and id.
 
-PARTNER = CurrentUser(id=1, email="p@x.example", display_name="P", role="partner",
-                      partner_id=10, customer_id=None)
-ADMIN = CurrentUser(id=2, email="a@x.example", display_name="A", role="account_admin",
-                    partner_id=10, customer_id=100)
-ADMIN_WITHOUT_CUSTOMER = CurrentUser(id=3, email="b@x.example", display_name="B",
-                                     role="account_admin", partner_id=10, customer_id=None)
+PARTNER = CurrentUser(
+    id=1, email="p@x.example", display_name="P", role="partner", partner_id=10, customer_id=None
+)
+ADMIN = CurrentUser(
+    id=2,
+    email="a@x.example",
+    display_name="A",
+    role="account_admin",
+    partner_id=10,
+    customer_id=100,
+)
+ADMIN_WITHOUT_CUSTOMER = CurrentUser(
+    id=3,
+    email="b@x.example",
+    display_name="B",
+    role="account_admin",
+    partner_id=10,
+    customer_id=None,
+)
 
 
 @pytest.mark.parametrize(

@@ -128,8 +128,16 @@ def test_a_key_written_by_another_process_first_is_kept(fresh):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1", True), ("true", True), ("YES", True), (" on ", True), ("0", False),
-     ("false", False), ("", False), (None, False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        (" on ", True),
+        ("0", False),
+        ("false", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_demo_mode_flag(value, expected):
     variables = {} if value is None else {"CLOUDLINK_DEMO_MODE": value}

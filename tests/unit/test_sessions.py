@@ -16,7 +16,7 @@ from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
 from cloudlink_app.services import auth, users
 from tests.support.database import add_user, database_rows
 
-NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_only_a_keyed_hash_of_the_token_is_stored(database, anna, token):
 
 
 def test_the_session_lasts_eight_hours(database, anna, token):
-    assert auth.SESSION_LIFETIME == datetime.timedelta(hours=8)
+    assert datetime.timedelta(hours=8) == auth.SESSION_LIFETIME
     with Session(database) as session:
         row = session.exec(select(UserSession)).one()
     expires = row.expires_at.replace(tzinfo=row.expires_at.tzinfo or datetime.UTC)
@@ -68,8 +68,12 @@ def test_the_session_lasts_eight_hours(database, anna, token):
 
 
 @pytest.mark.parametrize(
-    "later", [datetime.timedelta(hours=8), datetime.timedelta(hours=8, seconds=1),
-              datetime.timedelta(days=30)]
+    "later",
+    [
+        datetime.timedelta(hours=8),
+        datetime.timedelta(hours=8, seconds=1),
+        datetime.timedelta(days=30),
+    ],
 )
 def test_an_expired_session_gives_nobody(database, token, later):
     assert lookup(database, token, NOW + later) is None
@@ -77,8 +81,12 @@ def test_an_expired_session_gives_nobody(database, token, later):
 
 def test_times_in_other_zones_and_naive_utc_mean_the_same_moment(database, anna, token):
     amsterdam = datetime.timezone(datetime.timedelta(hours=1))
-    assert lookup(database, token, (NOW + datetime.timedelta(hours=7)).astimezone(amsterdam)) == anna
-    assert lookup(database, token, (NOW + datetime.timedelta(hours=9)).astimezone(amsterdam)) is None
+    assert (
+        lookup(database, token, (NOW + datetime.timedelta(hours=7)).astimezone(amsterdam)) == anna
+    )
+    assert (
+        lookup(database, token, (NOW + datetime.timedelta(hours=9)).astimezone(amsterdam)) is None
+    )
     assert lookup(database, token, (NOW + datetime.timedelta(hours=9)).replace(tzinfo=None)) is None
 
 
@@ -96,9 +104,7 @@ def test_a_revoked_session_gives_nobody_and_others_stay(database, anna, token):
     assert lookup(database, token) is None
     assert lookup(database, other) == anna
     with Session(database) as session:
-        revoked = session.exec(
-            select(UserSession).where(UserSession.revoked_at.is_not(None))
-        ).all()
+        revoked = session.exec(select(UserSession).where(UserSession.revoked_at.is_not(None))).all()
     assert len(revoked) == 1
 
 
@@ -119,8 +125,14 @@ def _flip_last(token: str) -> str:
 
 @pytest.mark.parametrize(
     "tamper",
-    [_flip_last, lambda t: t[:-1], lambda t: t + "x", lambda t: t.upper(),
-     lambda t: " " + t, lambda t: t[::-1]],
+    [
+        _flip_last,
+        lambda t: t[:-1],
+        lambda t: t + "x",
+        lambda t: t.upper(),
+        lambda t: " " + t,
+        lambda t: t[::-1],
+    ],
 )
 def test_a_tampered_token_gives_nobody(database, token, tamper):
     assert lookup(database, tamper(token)) is None
@@ -174,23 +186,35 @@ def test_another_secret_key_invalidates_every_session(database, token):
 def test_sign_in_prunes_ended_sessions_and_old_failures(database):
     """Sessions that ended a day ago and failures outside the window are deleted on a
     successful sign-in; live sessions and recent failures stay."""
-    now = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
     with Session(database) as session:
         demo_accounts.ensure_demo_users(session)
         user_id = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         old = auth.create_session(session, user_id, now - datetime.timedelta(days=3))
         live = auth.create_session(session, user_id, now - datetime.timedelta(hours=1))
-        session.add(SignInAttempt(email="x@y.example", address="1.2.3.4",
-                                  attempted_at=now - datetime.timedelta(hours=2)))
-        session.add(SignInAttempt(email="x@y.example", address="1.2.3.4",
-                                  attempted_at=now - datetime.timedelta(minutes=1)))
+        session.add(
+            SignInAttempt(
+                email="x@y.example",
+                address="1.2.3.4",
+                attempted_at=now - datetime.timedelta(hours=2),
+            )
+        )
+        session.add(
+            SignInAttempt(
+                email="x@y.example",
+                address="1.2.3.4",
+                attempted_at=now - datetime.timedelta(minutes=1),
+            )
+        )
         session.commit()
-        result = auth.sign_in(session, demo_accounts.DEMO_PARTNER_EMAIL,
-                              demo_accounts.DEMO_PASSWORD, "127.0.0.1", now)
+        result = auth.sign_in(
+            session, demo_accounts.DEMO_PARTNER_EMAIL, demo_accounts.DEMO_PASSWORD, "127.0.0.1", now
+        )
         assert result.token is not None
         assert auth.user_for_token(session, old, now) is None
         assert auth.user_for_token(session, live, now) is not None
         assert len(session.exec(select(UserSession)).all()) == 2  # live + the new one
         attempts = session.exec(select(SignInAttempt)).all()
-    assert [a.attempted_at.replace(tzinfo=datetime.timezone.utc) for a in attempts] == [
-        now - datetime.timedelta(minutes=1)]
+    assert [a.attempted_at.replace(tzinfo=datetime.UTC) for a in attempts] == [
+        now - datetime.timedelta(minutes=1)
+    ]

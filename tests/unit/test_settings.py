@@ -23,8 +23,12 @@ KEY = "s" * SECRET_KEY_MIN
 
 def test_an_empty_environment_gives_the_defaults():
     assert from_environ({}) == Settings(
-        db_url="sqlite:///cloudlink.db", redis_url=None, deploy_url=None, demo_mode=False,
-        allow_private_targets=False, secret_key=None,
+        db_url="sqlite:///cloudlink.db",
+        redis_url=None,
+        deploy_url=None,
+        demo_mode=False,
+        allow_private_targets=False,
+        secret_key=None,
     )
     assert from_environ({}).deploy_origin is None
 
@@ -44,17 +48,24 @@ def test_other_variables_are_ignored():
 
 @pytest.mark.parametrize(
     "value",
-    ["sqlite:///cloudlink.db", "sqlite:////tmp/x.db",
-     "postgresql+psycopg2://user:password@db.example.com:5432/cloudlink",
-     "postgresql://postgres@127.0.0.1/test"],
+    [
+        "sqlite:///cloudlink.db",
+        "sqlite:////tmp/x.db",
+        "postgresql+psycopg2://user:password@db.example.com:5432/cloudlink",
+        "postgresql://postgres@127.0.0.1/test",
+    ],
 )
 def test_the_database_url(value):
     assert from_environ({"REFLEX_DB_URL": f" {value} "}).db_url == value
 
 
 @pytest.mark.parametrize(
-    "value", ["redis://127.0.0.1:6379", "rediss://user:pw@cache.example.com:6380/1",
-              "unix:///run/redis.sock"],
+    "value",
+    [
+        "redis://127.0.0.1:6379",
+        "rediss://user:pw@cache.example.com:6380/1",
+        "unix:///run/redis.sock",
+    ],
 )
 def test_the_redis_url(value):
     assert from_environ({"REFLEX_REDIS_URL": value}).redis_url == value
@@ -63,13 +74,22 @@ def test_the_redis_url(value):
 @pytest.mark.parametrize(
     ("value", "url", "origin"),
     [
-        ("https://onboarding.example.com", "https://onboarding.example.com",
-         "https://onboarding.example.com"),
-        ("https://onboarding.example.com/", "https://onboarding.example.com",
-         "https://onboarding.example.com"),
+        (
+            "https://onboarding.example.com",
+            "https://onboarding.example.com",
+            "https://onboarding.example.com",
+        ),
+        (
+            "https://onboarding.example.com/",
+            "https://onboarding.example.com",
+            "https://onboarding.example.com",
+        ),
         ("http://localhost:3000//", "http://localhost:3000", "http://localhost:3000"),
-        ("HTTPS://Onboarding.Example.com:8443/app/", "HTTPS://Onboarding.Example.com:8443/app",
-         "https://onboarding.example.com:8443"),
+        (
+            "HTTPS://Onboarding.Example.com:8443/app/",
+            "HTTPS://Onboarding.Example.com:8443/app",
+            "https://onboarding.example.com:8443",
+        ),
         (" https://[::1]:3000 ", "https://[::1]:3000", "https://[::1]:3000"),
     ],
 )
@@ -80,14 +100,27 @@ def test_the_deploy_url(value, url, origin):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1", True), ("true", True), ("TRUE", True), ("Yes", True), (" on ", True),
-     ("0", False), ("false", False), ("No", False), ("OFF", False), ("", False),
-     (" ", False), (None, False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        ("Yes", True),
+        (" on ", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("OFF", False),
+        ("", False),
+        (" ", False),
+        (None, False),
+    ],
 )
 @pytest.mark.parametrize(
     ("variable", "field"),
-    [("CLOUDLINK_DEMO_MODE", "demo_mode"),
-     ("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "allow_private_targets")],
+    [
+        ("CLOUDLINK_DEMO_MODE", "demo_mode"),
+        ("CLOUDLINK_ALLOW_PRIVATE_TARGETS", "allow_private_targets"),
+    ],
 )
 def test_the_yes_no_variables(variable, field, value, expected):
     environ = {} if value is None else {variable: value}
@@ -156,9 +189,11 @@ def test_the_yes_no_error_lists_what_is_accepted():
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("CLOUDLINK_SECRET_KEY", "hunter2-secret"),
-     ("REFLEX_DB_URL", "hunter2-secret@db/x"),
-     ("REFLEX_REDIS_URL", "hunter2-secret@cache:6379")],
+    [
+        ("CLOUDLINK_SECRET_KEY", "hunter2-secret"),
+        ("REFLEX_DB_URL", "hunter2-secret@db/x"),
+        ("REFLEX_REDIS_URL", "hunter2-secret@cache:6379"),
+    ],
 )
 def test_an_error_never_shows_a_secret(variable, value):
     with pytest.raises(SettingsError) as raised:
@@ -288,14 +323,17 @@ def _environment_reads(source: str, name: str) -> list[str]:
         if isinstance(node, ast.Import):
             os_names |= {a.asname or a.name for a in node.names if a.name == "os"}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and node.attr in _ENVIRONMENT_READERS
-                and isinstance(node.value, ast.Name) and node.value.id in os_names):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in _ENVIRONMENT_READERS
+            and isinstance(node.value, ast.Name)
+            and node.value.id in os_names
+        ):
             found.append(f"{name}:{node.lineno} os.{node.attr}")
         elif isinstance(node, ast.ImportFrom) and node.module in ("os", "posix", "nt"):
             for alias in node.names:
                 if alias.name in _ENVIRONMENT_READERS:
-                    found.append(f"{name}:{node.lineno} "
-                                 f"from {node.module} import {alias.name}")
+                    found.append(f"{name}:{node.lineno} from {node.module} import {alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name in ("posix", "nt"):
@@ -314,8 +352,7 @@ def test_only_settings_reads_the_environment():
     found = [
         hit
         for path in sources
-        for hit in _environment_reads(path.read_text(encoding="utf-8"),
-                                      str(path.relative_to(ROOT)))
+        for hit in _environment_reads(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     ]
     assert found == [], "read the variable through cloudlink_app.settings instead"
 
@@ -359,8 +396,12 @@ def _import_in_a_new_process(module: str, **variables: str) -> subprocess.Comple
     environ = {k: v for k, v in os.environ.items() if k not in settings.VARIABLES.values()}
     environ.update(REFLEX_DB_URL=settings.get().db_url, **variables)
     return subprocess.run(
-        [sys.executable, "-c", f"import {module}"], cwd=ROOT, env=environ,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", f"import {module}"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -376,14 +417,23 @@ def test_a_bad_value_stops_the_app_at_start(module):
 
 def test_rxconfig_takes_the_database_and_the_origin_from_settings():
     script = (
-        "import rxconfig; c = rxconfig.config; "
-        "print(c.db_url); print(list(c.cors_allowed_origins))"
+        "import rxconfig; c = rxconfig.config; print(c.db_url); print(list(c.cors_allowed_origins))"
     )
     environ = {k: v for k, v in os.environ.items() if k not in settings.VARIABLES.values()}
-    environ.update(REFLEX_DB_URL="sqlite:////tmp/elsewhere.db",
-                   REFLEX_DEPLOY_URL="https://Onboarding.example.com/")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environ,
-                            capture_output=True, text=True, timeout=120)
+    environ.update(
+        REFLEX_DB_URL="sqlite:////tmp/elsewhere.db",
+        REFLEX_DEPLOY_URL="https://Onboarding.example.com/",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines()[-2:] == [
-        "sqlite:////tmp/elsewhere.db", "['https://onboarding.example.com']"]
+        "sqlite:////tmp/elsewhere.db",
+        "['https://onboarding.example.com']",
+    ]

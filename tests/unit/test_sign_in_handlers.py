@@ -33,6 +33,8 @@ SANNE = "sanne@vandermeer-bakkerij.nl"
 PASSWORD = demo_accounts.DEMO_PASSWORD
 FAILED = t("sign_in.failed")
 THROTTLED = t("sign_in.throttled")
+
+
 def on_sign_in_page(next_path: str | None = None) -> Tab:
     """A tab without a session on /sign-in (with ?next=...)."""
     tab = Tab(None)
@@ -45,8 +47,7 @@ def on_sign_in_page(next_path: str | None = None) -> Tab:
 
 
 async def sign_in(tab: Tab, email: object, password: object) -> Sent:
-    return await tab.send(SignInState, "sign_in",
-                          form_data={"email": email, "password": password})
+    return await tab.send(SignInState, "sign_in", form_data={"email": email, "password": password})
 
 
 def token_of(tab: Tab) -> str:
@@ -112,8 +113,9 @@ async def test_a_failure_is_logged_without_what_was_typed(database, demo_users, 
     tab = on_sign_in_page()
     with caplog.at_level(logging.DEBUG):
         await sign_in(tab, "typo-" + ANNA, "Secret-Typed-Password")
-    warnings = [r for r in caplog.records
-                if r.name == "cloudlink_app" and r.levelno == logging.WARNING]
+    warnings = [
+        r for r in caplog.records if r.name == "cloudlink_app" and r.levelno == logging.WARNING
+    ]
     assert warnings
     assert "Secret-Typed-Password" not in caplog.text and "typo-" not in caplog.text
 
@@ -136,8 +138,9 @@ async def test_a_failure_is_logged_without_what_was_typed(database, demo_users, 
     ],
     ids=lambda value: repr(value)[:40],
 )
-async def test_crafted_form_data_signs_nobody_in_and_stores_nothing(database, demo_users,
-                                                                    form_data):
+async def test_crafted_form_data_signs_nobody_in_and_stores_nothing(
+    database, demo_users, form_data
+):
     tab = on_sign_in_page()
     rows_before = database_rows(database)
     sent = await tab.send(SignInState, "sign_in", form_data=form_data)
@@ -177,8 +180,13 @@ async def test_an_account_admin_goes_to_their_account(database, demo_users):
 
 @pytest.mark.parametrize(
     "next_path",
-    ["/customers/new", "/customers/K7M4-Q2XR/gateway",
-     "/customers/K7M4-Q2XR/customer?from=review", "/account", "/"],
+    [
+        "/customers/new",
+        "/customers/K7M4-Q2XR/gateway",
+        "/customers/K7M4-Q2XR/customer?from=review",
+        "/account",
+        "/",
+    ],
 )
 async def test_success_returns_to_the_page_asked_for(database, demo_users, next_path):
     tab = on_sign_in_page(next_path)
@@ -222,10 +230,14 @@ async def test_a_crafted_next_never_leaves_the_site(database, demo_users, next_p
     assert sent.redirects == [routes.DASHBOARD]
 
 
-@pytest.mark.parametrize("next_path", ["//evil.example", "https://evil.example",
-                                       "/\\evil.example", "javascript:alert(1)"], ids=repr)
-async def test_a_crafted_next_sends_an_account_admin_to_their_account(database, demo_users,
-                                                                      next_path):
+@pytest.mark.parametrize(
+    "next_path",
+    ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)"],
+    ids=repr,
+)
+async def test_a_crafted_next_sends_an_account_admin_to_their_account(
+    database, demo_users, next_path
+):
     tab = on_sign_in_page(next_path)
     sent = await sign_in(tab, SANNE, PASSWORD)
     assert sent.redirects == [routes.ACCOUNT]
@@ -325,4 +337,3 @@ async def test_the_old_token_does_not_sign_in_again(database, demo_users):
     sent = await replay.send(SignInState, "load")
     assert sent.redirects == []  # still on the sign-in page
     assert replay.state(SignInState).user_name == ""
-

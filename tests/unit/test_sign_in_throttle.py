@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
@@ -14,7 +14,7 @@ from cloudlink_app.models import AppUser, SignInAttempt, UserSession
 from cloudlink_app.services import auth, users
 from tests.support.database import database_rows
 
-NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
 ANNA = demo_accounts.DEMO_PARTNER_EMAIL
 JEROEN = "jeroen.bakker@northwind-telecom.example"
 PASSWORD = demo_accounts.DEMO_PASSWORD
@@ -92,8 +92,15 @@ def test_a_user_without_a_password_cannot_sign_in(database):
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [(None, PASSWORD), (ANNA, None), (42, PASSWORD), (ANNA, ["x"]), ({"e": 1}, {}),
-     ("a" * 250 + "@x.nl", PASSWORD), (ANNA, "p" * (auth.PASSWORD_MAX + 1))],
+    [
+        (None, PASSWORD),
+        (ANNA, None),
+        (42, PASSWORD),
+        (ANNA, ["x"]),
+        ({"e": 1}, {}),
+        ("a" * 250 + "@x.nl", PASSWORD),
+        (ANNA, "p" * (auth.PASSWORD_MAX + 1)),
+    ],
 )
 def test_wrong_types_and_sizes_are_a_plain_failure(database, demo_users, email, password):
     before = database_rows(database)
@@ -110,7 +117,9 @@ def test_the_longest_allowed_password_is_checked(database, demo_users):
 def test_five_failures_for_an_email_throttle_it_even_with_the_right_password(database, demo_users):
     assert auth.MAX_FAILURES_PER_EMAIL == 5
     for attempt in range(5):
-        result = sign_in(database, ANNA, f"guess {attempt}", now=NOW + datetime.timedelta(seconds=attempt))
+        result = sign_in(
+            database, ANNA, f"guess {attempt}", now=NOW + datetime.timedelta(seconds=attempt)
+        )
         assert not result.ok and not result.throttled
     result = sign_in(database, ANNA, PASSWORD, now=NOW + datetime.timedelta(seconds=10))
     assert result == auth.SignInResult(token=None, user=None, throttled=True)
@@ -143,7 +152,7 @@ def test_twenty_failures_from_an_address_throttle_every_email_from_it(database, 
 
 
 def test_failures_older_than_the_window_do_not_count(database, demo_users):
-    assert auth.FAILURE_WINDOW == datetime.timedelta(minutes=15)
+    assert datetime.timedelta(minutes=15) == auth.FAILURE_WINDOW
     add_failures(database, 5, ANNA, HOME, at=NOW)
     add_failures(database, 20, "other@example.com", ELSEWHERE, at=NOW)
     almost = NOW + auth.FAILURE_WINDOW - datetime.timedelta(seconds=1)

@@ -79,9 +79,7 @@ def test_name_and_email_are_required():
 def test_email_format():
     rows = [MAINTAINER, _row(2, ROLE_ONSITE_ADMIN, email="piet at acme.nl")]
     assert validate_support_contacts(rows) == {
-        "support-2-email": (
-            "Enter an email address in the correct format, like name@example.com"
-        )
+        "support-2-email": ("Enter an email address in the correct format, like name@example.com")
     }
 
 
@@ -92,9 +90,7 @@ def test_lengths():
     ]
     assert validate_support_contacts(rows) == {
         "support-2-name": "Name of support contact 2 must be 100 characters or fewer",
-        "support-2-email": (
-            "Email address of support contact 2 must be 254 characters or fewer"
-        ),
+        "support-2-email": ("Email address of support contact 2 must be 254 characters or fewer"),
     }
 
 
@@ -104,9 +100,7 @@ def test_the_same_address_twice_is_an_error_on_the_later_row():
         _row(2, ROLE_ONSITE_ADMIN, email="sara@XN--BCHER-KVA.example"),
     ]
     assert validate_support_contacts(rows) == {
-        "support-2-email": (
-            "Support contact 2 has the same email address as support contact 1"
-        )
+        "support-2-email": ("Support contact 2 has the same email address as support contact 1")
     }
 
 

@@ -33,9 +33,7 @@ def test_the_address_is_an_ip_address_or_host_name():
 
 def test_the_port_is_from_1_to_65535():
     for typed in ("0", "65536", "https", "4 43"):
-        assert validate_sync(SyncForm("smbc.example.com", typed)) == {
-            "sync_port": PORT_RANGE
-        }
+        assert validate_sync(SyncForm("smbc.example.com", typed)) == {"sync_port": PORT_RANGE}
 
 
 def test_a_draft_keeps_only_the_hard_limits():

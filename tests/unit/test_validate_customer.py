@@ -25,9 +25,7 @@ def test_an_untouched_form_lists_what_to_do():
         "default_language": "Select the default language",
         "admin_contacts": "Add at least one admin contact",
         "support_contacts-maintainer": "Add a support contact with the role Maintainer",
-        "support_contacts-onsite_admin": (
-            "Add a support contact with the role Onsite Admin"
-        ),
+        "support_contacts-onsite_admin": ("Add a support contact with the role Onsite Admin"),
     }
 
 
@@ -76,9 +74,7 @@ def test_every_business_type_and_language_is_accepted():
 
 def test_the_country_decides_the_address_rules():
     form = valid_form(country="US", postal_code="94043", city="Mountain View")
-    assert validate_customer(form) == {
-        "state_province": "Select the state or province"
-    }
+    assert validate_customer(form) == {"state_province": "Select the state or province"}
     assert validate_customer(dataclasses.replace(form, state_province="CA")) == {}
 
 
@@ -88,9 +84,7 @@ def test_domain_ownership_is_asked_with_the_normal_form():
         form, is_claimed_elsewhere=lambda normal: normal == "xn--bcher-kva.example"
     )
     assert errors == {
-        "email_domain-4": (
-            "This email domain is already used by another customer account"
-        )
+        "email_domain-4": ("This email domain is already used by another customer account")
     }
 
 
@@ -100,6 +94,4 @@ def test_no_email_domains_is_fine():
 
 def test_messages_follow_the_language():
     # Only English exists yet; another language falls back to it, never to keys.
-    assert validate_customer(CustomerForm(), lang="nl") == validate_customer(
-        CustomerForm()
-    )
+    assert validate_customer(CustomerForm(), lang="nl") == validate_customer(CustomerForm())

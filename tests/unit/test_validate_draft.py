@@ -12,9 +12,7 @@ from cloudlink_app.domain.validation import validate_draft
 
 
 def test_a_draft_needs_a_customer_name():
-    assert validate_draft(CustomerForm()) == {
-        "customer_name": "Enter the customer name"
-    }
+    assert validate_draft(CustomerForm()) == {"customer_name": "Enter the customer name"}
     assert validate_draft(CustomerForm(customer_name="x" * 101)) == {
         "customer_name": "Customer name must be 100 characters or fewer"
     }
@@ -51,19 +49,11 @@ def test_a_draft_keeps_the_length_limits():
         "state_province": "State or province must be 100 characters or fewer",
         "postal_code": "Postal code must be 20 characters or fewer",
         "email_domain-1": "Email domain must be 253 characters or fewer",
-        "admin-1-first_name": (
-            "First name of admin contact 1 must be 100 characters or fewer"
-        ),
-        "admin-1-last_name": (
-            "Last name of admin contact 1 must be 100 characters or fewer"
-        ),
-        "admin-1-email": (
-            "Email address of admin contact 1 must be 254 characters or fewer"
-        ),
+        "admin-1-first_name": ("First name of admin contact 1 must be 100 characters or fewer"),
+        "admin-1-last_name": ("Last name of admin contact 1 must be 100 characters or fewer"),
+        "admin-1-email": ("Email address of admin contact 1 must be 254 characters or fewer"),
         "support-1-name": "Name of support contact 1 must be 100 characters or fewer",
-        "support-1-email": (
-            "Email address of support contact 1 must be 254 characters or fewer"
-        ),
+        "support-1-email": ("Email address of support contact 1 must be 254 characters or fewer"),
     }
 
 

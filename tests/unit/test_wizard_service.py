@@ -40,44 +40,71 @@ def checks(engine) -> list[ConnectionCheck]:
 
 def gateway(engine, partner_id, account_id, form, complete=True):
     with Session(engine) as session:
-        return wizard.save_gateway(session, partner_id=partner_id, account_id=account_id,
-                                   expected_version=version(engine, account_id), form=form,
-                                   complete=complete)
+        return wizard.save_gateway(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=version(engine, account_id),
+            form=form,
+            complete=complete,
+        )
 
 
 def pbx(engine, partner_id, account_id, form, complete=True):
     with Session(engine) as session:
-        return wizard.save_pbx(session, partner_id=partner_id, account_id=account_id,
-                               expected_version=version(engine, account_id), form=form,
-                               complete=complete)
+        return wizard.save_pbx(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=version(engine, account_id),
+            form=form,
+            complete=complete,
+        )
 
 
 def sync(engine, partner_id, account_id, form, complete=True):
     with Session(engine) as session:
-        return wizard.save_sync(session, partner_id=partner_id, account_id=account_id,
-                                expected_version=version(engine, account_id), form=form,
-                                complete=complete)
+        return wizard.save_sync(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=version(engine, account_id),
+            form=form,
+            complete=complete,
+        )
 
 
 def check(engine, partner_id, account_id, target, outcome=wizard.REACHABLE, uid=None):
     with Session(engine) as session:
         return wizard.record_check(
-            session, partner_id=partner_id, account_id=account_id,
-            user_id=uid if uid is not None else user_id(engine), target=target,
-            result=result(outcome))
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            user_id=uid if uid is not None else user_id(engine),
+            target=target,
+            result=result(outcome),
+        )
 
 
 def connect(engine, partner_id, account_id, skipped):
     with Session(engine) as session:
-        return wizard.complete_connect(session, partner_id=partner_id, account_id=account_id,
-                                       expected_version=version(engine, account_id),
-                                       skipped=skipped)
+        return wizard.complete_connect(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=version(engine, account_id),
+            skipped=skipped,
+        )
 
 
 def start(engine, partner_id, account_id):
     with Session(engine) as session:
-        return wizard.start_sync(session, partner_id=partner_id, account_id=account_id,
-                                 expected_version=version(engine, account_id))
+        return wizard.start_sync(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=version(engine, account_id),
+        )
 
 
 def failing(engine, partner_id, account_id):
@@ -87,8 +114,12 @@ def failing(engine, partner_id, account_id):
 
 def finish(engine, partner_id, account_id):
     with Session(engine) as session:
-        return wizard.finish(session, partner_id=partner_id, account_id=account_id,
-                             expected_version=version(engine, account_id))
+        return wizard.finish(
+            session,
+            partner_id=partner_id,
+            account_id=account_id,
+            expected_version=version(engine, account_id),
+        )
 
 
 # ----- Gateway -------------------------------------------------------------------------
@@ -120,9 +151,7 @@ def test_a_gateway_draft_with_a_mac_that_is_not_one_claims_nothing(database, par
     "typed",
     ["00-1a-2b-3c-4d-5e", " 001a.2b3c.4d5e ", "001A2B3C4D5E", "0:1a:2b:3c:4d:5e"],
 )
-def test_a_complete_gateway_stores_the_mac_address_in_its_normal_form(
-    database, partner, typed
-):
+def test_a_complete_gateway_stores_the_mac_address_in_its_normal_form(database, partner, typed):
     account_id = make_customer(database, partner, wizard_path.CUSTOMER)
     record = gateway(database, partner, account_id, gateway_form(mac=typed))
     row = customer_row(database, account_id)
@@ -135,9 +164,15 @@ def test_a_complete_gateway_stores_the_system_id_and_site_postal_code_in_normal_
     database, partner
 ):
     account_id = make_customer(database, partner, wizard_path.CUSTOMER)
-    form = gateway_form(SMBC, system_id=" smbc-0042 ", site_same_address=False,
-                        site_country="NL", site_street_address="Dam 1",
-                        site_city="Amsterdam", site_postal_code="1012jS")
+    form = gateway_form(
+        SMBC,
+        system_id=" smbc-0042 ",
+        site_same_address=False,
+        site_country="NL",
+        site_street_address="Dam 1",
+        site_city="Amsterdam",
+        site_postal_code="1012jS",
+    )
     gateway(database, partner, account_id, form)
     row = customer_row(database, account_id)
     assert row.system_id == "SMBC-0042"
@@ -147,12 +182,12 @@ def test_a_complete_gateway_stores_the_system_id_and_site_postal_code_in_normal_
 
 
 def test_a_mac_claimed_by_another_customer_is_not_claimed_again(database, partner):
-    first = make_customer(database, partner, wizard_path.GATEWAY,
-                          gateway=gateway_form(mac="02:11:22:33:44:55"))
+    first = make_customer(
+        database, partner, wizard_path.GATEWAY, gateway=gateway_form(mac="02:11:22:33:44:55")
+    )
     other_partner = add_partner(database, "Other Telecom")
     second = make_customer(database, other_partner, wizard_path.CUSTOMER)
-    gateway(database, other_partner, second, gateway_form(mac="0211.2233.4455"),
-            complete=False)
+    gateway(database, other_partner, second, gateway_form(mac="0211.2233.4455"), complete=False)
     assert customer_row(database, second).mac_claim is None
     assert customer_row(database, first).mac_claim == "02:11:22:33:44:55"
     first_id = customer_row(database, first).id
@@ -164,49 +199,52 @@ def test_a_mac_claimed_by_another_customer_is_not_claimed_again(database, partne
 
 
 def test_saving_again_keeps_the_customers_own_claim(database, partner):
-    account_id = make_customer(database, partner, wizard_path.GATEWAY,
-                               gateway=gateway_form(mac="02:11:22:33:44:66"))
-    gateway(database, partner, account_id, gateway_form(mac="02-11-22-33-44-66",
-                                                        site_name="Renamed"))
+    account_id = make_customer(
+        database, partner, wizard_path.GATEWAY, gateway=gateway_form(mac="02:11:22:33:44:66")
+    )
+    gateway(
+        database, partner, account_id, gateway_form(mac="02-11-22-33-44-66", site_name="Renamed")
+    )
     row = customer_row(database, account_id)
     assert row.mac_claim == "02:11:22:33:44:66"
     assert row.site_name == "Renamed"
 
 
 def test_a_new_deployment_type_releases_the_claim(database, partner):
-    account_id = make_customer(database, partner, wizard_path.GATEWAY,
-                               gateway=gateway_form(mac="02:11:22:33:44:77"))
+    account_id = make_customer(
+        database, partner, wizard_path.GATEWAY, gateway=gateway_form(mac="02:11:22:33:44:77")
+    )
     gateway(database, partner, account_id, gateway_form(SMBC))
     assert customer_row(database, account_id).mac_claim is None
-    other = make_customer(database, partner, wizard_path.GATEWAY,
-                          gateway=gateway_form(mac="02:11:22:33:44:77"))
+    other = make_customer(
+        database, partner, wizard_path.GATEWAY, gateway=gateway_form(mac="02:11:22:33:44:77")
+    )
     assert customer_row(database, other).mac_claim == "02:11:22:33:44:77"
 
 
 def test_a_claim_taken_while_saving_is_mac_claimed_and_nothing_is_saved(
     database, partner, monkeypatch
 ):
-    make_customer(database, partner, wizard_path.GATEWAY,
-                  gateway=gateway_form(mac="02:11:22:33:44:88"))
+    make_customer(
+        database, partner, wizard_path.GATEWAY, gateway=gateway_form(mac="02:11:22:33:44:88")
+    )
     second = make_customer(database, partner, wizard_path.CUSTOMER)
     # The check misses the other customer's claim, as when it commits between the
     # check and this save: the unique index still refuses the second claim.
     monkeypatch.setattr(wizard, "mac_claimed_elsewhere", lambda *args: False)
     rows_before = database_rows(database)
     with pytest.raises(wizard.MacClaimed):
-        gateway(database, partner, second, gateway_form(mac="0211.2233.4488",
-                                                        site_name="Lost"))
+        gateway(database, partner, second, gateway_form(mac="0211.2233.4488", site_name="Lost"))
     assert database_rows(database) == rows_before
 
 
 # ----- the deployment type re-opens the steps after the Gateway step ------------------
 
 
-def test_a_new_deployment_type_reopens_the_later_steps_and_keeps_their_data(
-    database, partner
-):
-    account_id = make_customer(database, partner, wizard_path.REVIEW,
-                               pbx=pbx_form("pbx.keep.example", "4000"))
+def test_a_new_deployment_type_reopens_the_later_steps_and_keeps_their_data(database, partner):
+    account_id = make_customer(
+        database, partner, wizard_path.REVIEW, pbx=pbx_form("pbx.keep.example", "4000")
+    )
     before = customer_row(database, account_id)
     assert before.status == wizard_path.ONBOARDED
 
@@ -216,12 +254,19 @@ def test_a_new_deployment_type_reopens_the_later_steps_and_keeps_their_data(
     assert row.onboarded is False
     assert row.status == "next:sync"
     assert (row.pbx_type, row.pbx_address, row.pbx_port) == (
-        before.pbx_type, "pbx.keep.example", "4000")
+        before.pbx_type,
+        "pbx.keep.example",
+        "4000",
+    )
     assert row.connection_result == before.connection_result == wizard.REACHABLE
 
     # The page keeps the hidden System ID as typed: it is stored, not checked.
-    gateway(database, partner, account_id,
-            dataclasses.replace(gateway_form(APPLIANCE), system_id="VA-0001"))
+    gateway(
+        database,
+        partner,
+        account_id,
+        dataclasses.replace(gateway_form(APPLIANCE), system_id="VA-0001"),
+    )
     row = customer_row(database, account_id)
     assert completed(database, account_id) == {wizard_path.CUSTOMER, wizard_path.GATEWAY}
     assert row.status == "next:pbx"
@@ -234,7 +279,11 @@ def test_the_same_deployment_type_keeps_the_later_steps_completed(database, part
     mac = customer_row(database, account_id).mac_address
     gateway(database, partner, account_id, gateway_form(mac=mac, site_name="New name"))
     assert completed(database, account_id) == {
-        wizard_path.CUSTOMER, wizard_path.GATEWAY, wizard_path.PBX, wizard_path.CONNECT}
+        wizard_path.CUSTOMER,
+        wizard_path.GATEWAY,
+        wizard_path.PBX,
+        wizard_path.CONNECT,
+    }
     assert customer_row(database, account_id).status == "next:review"
 
 
@@ -249,8 +298,7 @@ def test_a_draft_with_a_new_deployment_type_also_reopens_the_later_steps(databas
 
 def test_save_pbx_stores_the_normal_forms_on_next_and_as_typed_in_a_draft(database, partner):
     account_id = make_customer(database, partner, wizard_path.GATEWAY)
-    pbx(database, partner, account_id, pbx_form(" PBX.Acme.Example. ", " 0443 "),
-        complete=False)
+    pbx(database, partner, account_id, pbx_form(" PBX.Acme.Example. ", " 0443 "), complete=False)
     row = customer_row(database, account_id)
     assert (row.pbx_address, row.pbx_port) == ("PBX.Acme.Example.", "0443")
     assert wizard_path.PBX not in completed(database, account_id)
@@ -285,8 +333,12 @@ def test_save_pbx_with_a_new_target_reopens_connect_and_clears_the_result(
 def test_save_pbx_with_the_same_target_keeps_the_check(database, partner):
     account_id = make_customer(database, partner, wizard_path.CONNECT)
     before = customer_row(database, account_id)
-    pbx(database, partner, account_id,
-        pbx_form("PBX.ACME.example.", "03999", pbx_type="mivoice_5000"))
+    pbx(
+        database,
+        partner,
+        account_id,
+        pbx_form("PBX.ACME.example.", "03999", pbx_type="mivoice_5000"),
+    )
     row = customer_row(database, account_id)
     assert wizard_path.CONNECT in completed(database, account_id)
     assert row.connection_result == wizard.REACHABLE
@@ -308,8 +360,9 @@ def test_record_check_stores_the_result_and_an_audit_row(database, partner):
     before = customer_row(database, account_id)
     steps_before = completed(database, account_id)
     uid = user_id(database)
-    record = check(database, partner, account_id, "pbx.acme.example:3999",
-                   outcome="refused", uid=uid)
+    record = check(
+        database, partner, account_id, "pbx.acme.example:3999", outcome="refused", uid=uid
+    )
     row = customer_row(database, account_id)
     assert row.connection_result == record.connection_result == "refused"
     assert row.connection_target == "pbx.acme.example:3999"
@@ -318,7 +371,11 @@ def test_record_check_stores_the_result_and_an_audit_row(database, partner):
     assert row.version == record.version == before.version + 1
     (audit,) = checks(database)
     assert (audit.user_id, audit.customer_id, audit.target, audit.result) == (
-        uid, row.id, "pbx.acme.example:3999", "refused")
+        uid,
+        row.id,
+        "pbx.acme.example:3999",
+        "refused",
+    )
     assert completed(database, account_id) == steps_before  # a check completes nothing
 
 
@@ -345,9 +402,7 @@ def test_record_check_adds_to_the_count(database, partner):
         assert wizard.checks_in_last(session, uid, 60) == 3
 
 
-def test_continuing_without_a_connection_is_a_problem_until_a_check_reaches_it(
-    database, partner
-):
+def test_continuing_without_a_connection_is_a_problem_until_a_check_reaches_it(database, partner):
     account_id = make_customer(database, partner, wizard_path.PBX)
     target = customer_row(database, account_id).connection_target
     check(database, partner, account_id, target, "timed_out")
@@ -379,8 +434,7 @@ def test_complete_connect_with_a_connection_is_no_problem(database, partner):
 
 def test_save_sync_and_start_sync(database, partner):
     account_id = make_customer(database, partner, wizard_path.GATEWAY, deployment=SMBC)
-    sync(database, partner, account_id, sync_form(" SMBC.Acme.Example ", "4443"),
-         complete=False)
+    sync(database, partner, account_id, sync_form(" SMBC.Acme.Example ", "4443"), complete=False)
     row = customer_row(database, account_id)
     assert (row.sync_address, row.sync_port) == ("SMBC.Acme.Example", "4443")
     assert row.connection_target == "smbc.acme.example:4443"
@@ -447,8 +501,12 @@ def _pbx_port_zero(engine, partner_id, account_id):
 def _pbx_reopened(engine, partner_id, account_id):
     # A new deployment type and back: the PBX step keeps its (valid) data, re-opened.
     form = gateway_form(mac=customer_row(engine, account_id).mac_address)
-    gateway(engine, partner_id, account_id, dataclasses.replace(form, deployment_type=SMBC,
-                                                                system_id="SMBC-7"))
+    gateway(
+        engine,
+        partner_id,
+        account_id,
+        dataclasses.replace(form, deployment_type=SMBC, system_id="SMBC-7"),
+    )
     gateway(engine, partner_id, account_id, form)
 
 
@@ -457,8 +515,13 @@ def _connect_not_completed(engine, partner_id, account_id):
 
 
 def _connect_refused(engine, partner_id, account_id):
-    check(engine, partner_id, account_id, customer_row(engine, account_id).connection_target,
-          "refused")
+    check(
+        engine,
+        partner_id,
+        account_id,
+        customer_row(engine, account_id).connection_target,
+        "refused",
+    )
 
 
 def _connect_checked_elsewhere(engine, partner_id, account_id):
@@ -500,10 +563,12 @@ FAILING = [
 ]
 
 
-@pytest.mark.parametrize(("deployment", "spoil", "step"), FAILING,
-                         ids=[f"{d}-{s.__name__.strip('_')}" for d, s, _ in FAILING])
-def test_first_failing_step_finds_the_step_that_fails(database, partner, deployment, spoil,
-                                                       step):
+@pytest.mark.parametrize(
+    ("deployment", "spoil", "step"),
+    FAILING,
+    ids=[f"{d}-{s.__name__.strip('_')}" for d, s, _ in FAILING],
+)
+def test_first_failing_step_finds_the_step_that_fails(database, partner, deployment, spoil, step):
     last = wizard_path.CONNECT if deployment == APPLIANCE else wizard_path.SYNC
     account_id = make_customer(database, partner, last, deployment=deployment)
     assert failing(database, partner, account_id) is None
@@ -512,8 +577,9 @@ def test_first_failing_step_finds_the_step_that_fails(database, partner, deploym
 
 
 def test_a_mac_claimed_by_another_customer_fails_the_gateway(database, partner):
-    account_id = make_customer(database, partner, wizard_path.CONNECT,
-                               gateway=gateway_form(mac="02:11:22:33:44:99"))
+    account_id = make_customer(
+        database, partner, wizard_path.CONNECT, gateway=gateway_form(mac="02:11:22:33:44:99")
+    )
     other = make_customer(database, partner, wizard_path.CUSTOMER)
     set_columns(database, account_id, mac_claim=None)
     set_columns(database, other, mac_claim="02:11:22:33:44:99")
@@ -540,17 +606,18 @@ def test_finish_marks_the_customer_onboarded(database, partner, deployment):
 
 def _saves(partner_id: int, account_id: str, expected: int):
     """Every service call that takes the version the user started from."""
-    common = {"partner_id": partner_id, "account_id": account_id,
-              "expected_version": expected}
+    common = {"partner_id": partner_id, "account_id": account_id, "expected_version": expected}
     return {
-        "save_gateway": lambda s: wizard.save_gateway(s, form=gateway_form(unique_mac()),
-                                                      complete=True, **common),
-        "save_gateway_draft": lambda s: wizard.save_gateway(s, form=gateway_form(),
-                                                            complete=False, **common),
-        "save_pbx": lambda s: wizard.save_pbx(s, form=pbx_form("new.acme.example"),
-                                              complete=True, **common),
-        "save_sync": lambda s: wizard.save_sync(s, form=sync_form(), complete=False,
-                                                **common),
+        "save_gateway": lambda s: wizard.save_gateway(
+            s, form=gateway_form(unique_mac()), complete=True, **common
+        ),
+        "save_gateway_draft": lambda s: wizard.save_gateway(
+            s, form=gateway_form(), complete=False, **common
+        ),
+        "save_pbx": lambda s: wizard.save_pbx(
+            s, form=pbx_form("new.acme.example"), complete=True, **common
+        ),
+        "save_sync": lambda s: wizard.save_sync(s, form=sync_form(), complete=False, **common),
         "complete_connect": lambda s: wizard.complete_connect(s, skipped=True, **common),
         "start_sync": lambda s: wizard.start_sync(s, **common),
         "finish": lambda s: wizard.finish(s, **common),
@@ -579,28 +646,35 @@ def _reads(partner_id: int, account_id: str, uid: int):
     return {
         "load_wizard": lambda s: wizard.load_wizard(s, partner_id, account_id),
         "record_check": lambda s: wizard.record_check(
-            s, partner_id=partner_id, account_id=account_id, user_id=uid,
-            target="pbx.acme.example:3999", result=result()),
+            s,
+            partner_id=partner_id,
+            account_id=account_id,
+            user_id=uid,
+            target="pbx.acme.example:3999",
+            result=result(),
+        ),
         "first_failing_step": lambda s: wizard.first_failing_step(s, partner_id, account_id),
     }
 
 
 @pytest.mark.parametrize("name", SAVES + list(_reads(0, "", 0)))
-def test_another_partners_customer_is_not_found_and_nothing_is_saved(
-    database, partner, name
-):
+def test_another_partners_customer_is_not_found_and_nothing_is_saved(database, partner, name):
     account_id = make_customer(database, partner, wizard_path.CONNECT)
     other_partner = add_partner(database, "Other Telecom")
     current = version(database, account_id)
-    calls = {**_saves(other_partner, account_id, current),
-             **_reads(other_partner, account_id, user_id(database))}
+    calls = {
+        **_saves(other_partner, account_id, current),
+        **_reads(other_partner, account_id, user_id(database)),
+    }
     rows_before = database_rows(database)
     with Session(database) as session, pytest.raises(customers.CustomerNotFound):
         calls[name](session)
     assert database_rows(database) == rows_before
     # The owner's call with the same arguments works (the test above can fail).
-    owner = {**_saves(partner, account_id, current),
-             **_reads(partner, account_id, user_id(database))}
+    owner = {
+        **_saves(partner, account_id, current),
+        **_reads(partner, account_id, user_id(database)),
+    }
     with Session(database) as session:
         owner[name](session)
 
@@ -611,9 +685,13 @@ def test_an_unknown_account_id_is_not_found(database, partner):
 
 
 def test_the_record_holds_what_each_step_stored(database, partner):
-    account_id = make_customer(database, partner, wizard_path.CONNECT,
-                               gateway=gateway_form(mac="02:11:22:33:44:AA"),
-                               pbx=pbx_form("pbx.record.example", "5060"))
+    account_id = make_customer(
+        database,
+        partner,
+        wizard_path.CONNECT,
+        gateway=gateway_form(mac="02:11:22:33:44:AA"),
+        pbx=pbx_form("pbx.record.example", "5060"),
+    )
     with Session(database) as session:
         record = wizard.load_wizard(session, partner, account_id)
     assert record.account_id == account_id
@@ -652,8 +730,12 @@ def test_rows_of_another_partner_are_not_touched(database, partner):
 def test_a_failing_draft_of_a_completed_step_opens_it_again(database, partner):
     account_id = make_customer(database, partner, wizard_path.REVIEW)
     with Session(database) as session:
-        wizard.finish(session, partner_id=partner, account_id=account_id,
-                      expected_version=version(database, account_id))
+        wizard.finish(
+            session,
+            partner_id=partner,
+            account_id=account_id,
+            expected_version=version(database, account_id),
+        )
     assert customer_row(database, account_id).status == wizard_path.ONBOARDED
 
     pbx(database, partner, account_id, pbx_form(port="70000"), complete=False)
@@ -669,8 +751,13 @@ def test_a_failing_draft_of_a_completed_step_opens_it_again(database, partner):
 
 def test_a_passing_draft_keeps_the_step_complete(database, partner):
     account_id = make_customer(database, partner, wizard_path.GATEWAY)
-    gateway(database, partner, account_id,
-            dataclasses.replace(gateway_form(), site_name="Renamed"), complete=False)
+    gateway(
+        database,
+        partner,
+        account_id,
+        dataclasses.replace(gateway_form(), site_name="Renamed"),
+        complete=False,
+    )
     assert wizard_path.GATEWAY in completed(database, account_id)
     assert customer_row(database, account_id).site_name == "Renamed"
 
@@ -680,8 +767,12 @@ def test_a_failing_customer_draft_opens_the_customer_step_again(database, partne
     with Session(database) as session:
         record = customers.load_customer(session, partner, account_id)
         customers.save_customer(
-            session, partner_id=partner, account_id=account_id,
+            session,
+            partner_id=partner,
+            account_id=account_id,
             expected_version=record.version,
-            form=dataclasses.replace(record.form, country=""), complete=False)
+            form=dataclasses.replace(record.form, country=""),
+            complete=False,
+        )
     assert completed(database, account_id) == {wizard_path.GATEWAY}
     assert customer_row(database, account_id).status == "next:customer"

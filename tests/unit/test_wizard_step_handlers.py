@@ -49,9 +49,13 @@ from tests.support.tabs import STATES, Tab, open_step
 
 pytestmark = pytest.mark.asyncio
 
-GATEWAY, PBX, CONNECT, SYNC, REVIEW = (wizard_path.GATEWAY, wizard_path.PBX,
-                                       wizard_path.CONNECT, wizard_path.SYNC,
-                                       wizard_path.REVIEW)
+GATEWAY, PBX, CONNECT, SYNC, REVIEW = (
+    wizard_path.GATEWAY,
+    wizard_path.PBX,
+    wizard_path.CONNECT,
+    wizard_path.SYNC,
+    wizard_path.REVIEW,
+)
 APPLIANCE, SMBC, VA = wizard_path.APPLIANCE, wizard_path.SMBC, wizard_path.VA
 RATE_COUNT = connection.RATE_LIMIT[0]
 
@@ -68,14 +72,34 @@ NOT_TEXT = [
 
 # (step, setter, var, longest value accepted)
 TEXT_SETTERS = [
-    (GATEWAY, "set_site_name", "site_name", gateway_step.GatewayStepState.MAX_LENGTH[forms.SITE_NAME]),
+    (
+        GATEWAY,
+        "set_site_name",
+        "site_name",
+        gateway_step.GatewayStepState.MAX_LENGTH[forms.SITE_NAME],
+    ),
     *[
         (GATEWAY, f"set_{name}", name, gateway_step.GatewayStepState.MAX_LENGTH[name])
-        for name in ("site_street_address", "site_address_line2", "site_city",
-                     "site_state_province", "site_postal_code")
+        for name in (
+            "site_street_address",
+            "site_address_line2",
+            "site_city",
+            "site_state_province",
+            "site_postal_code",
+        )
     ],
-    (GATEWAY, "set_mac_address", "mac_address", gateway_step.GatewayStepState.MAX_LENGTH[forms.MAC_ADDRESS]),
-    (GATEWAY, "set_system_id", "system_id", gateway_step.GatewayStepState.MAX_LENGTH[forms.SYSTEM_ID]),
+    (
+        GATEWAY,
+        "set_mac_address",
+        "mac_address",
+        gateway_step.GatewayStepState.MAX_LENGTH[forms.MAC_ADDRESS],
+    ),
+    (
+        GATEWAY,
+        "set_system_id",
+        "system_id",
+        gateway_step.GatewayStepState.MAX_LENGTH[forms.SYSTEM_ID],
+    ),
     (PBX, "set_pbx_address", "pbx_address", pbx_step.ADDRESS_MAX),
     (PBX, "set_pbx_port", "pbx_port", pbx_step.PORT_MAX),
     (SYNC, "set_sync_address", "sync_address", sync_step.ADDRESS_MAX),
@@ -83,12 +107,21 @@ TEXT_SETTERS = [
 ]
 # (step, setter, var, values not in the list, a value in it)
 CHOICE_SETTERS = [
-    (GATEWAY, "set_site_country", "site_country",
-     ["XX", "nl", " NL", "Netherlands", "NLD"], "NL"),
-    (GATEWAY, "set_deployment_type", "deployment_type",
-     ["APPLIANCE", "Appliance", "va ", "smb", "hybrid", "SMB Controller (SMBC)"], VA),
-    (PBX, "set_pbx_type", "pbx_type",
-     ["mivoice", "MiVoice Business", "mivoice_business ", "asterisk"], "mivoice_connect"),
+    (GATEWAY, "set_site_country", "site_country", ["XX", "nl", " NL", "Netherlands", "NLD"], "NL"),
+    (
+        GATEWAY,
+        "set_deployment_type",
+        "deployment_type",
+        ["APPLIANCE", "Appliance", "va ", "smb", "hybrid", "SMB Controller (SMBC)"],
+        VA,
+    ),
+    (
+        PBX,
+        "set_pbx_type",
+        "pbx_type",
+        ["mivoice", "MiVoice Business", "mivoice_business ", "asterisk"],
+        "mivoice_connect",
+    ),
 ]
 # A change a user can type on each step with fields (so that it is "dirty").
 TYPING = {
@@ -109,8 +142,7 @@ async def at_step(tab: Tab, engine, step: str, deployment: str | None = None) ->
     ``step`` in the tab; returns its account ID."""
     deployment = deployment or default_deployment(step)
     through = wizard_path.previous_step(step, deployment)
-    account_id = make_customer(engine, demo_partner_id(engine), through,
-                               deployment=deployment)
+    account_id = make_customer(engine, demo_partner_id(engine), through, deployment=deployment)
     sent = await open_step(tab, step, account_id)
     assert sent.redirects == []
     assert tab.state(STATES[step]).loaded == account_id
@@ -149,8 +181,13 @@ def other_partner_user(engine) -> str:
 
 def account_admin(engine, account_id: str) -> str:
     """An account admin of this customer; returns the email address."""
-    add_user(engine, ADMIN, users.ACCOUNT_ADMIN_ROLE, demo_partner_id(engine),
-             customer_row(engine, account_id).id)
+    add_user(
+        engine,
+        ADMIN,
+        users.ACCOUNT_ADMIN_ROLE,
+        demo_partner_id(engine),
+        customer_row(engine, account_id).id,
+    )
     return ADMIN
 
 
@@ -162,37 +199,58 @@ def review_url(account_id: str, step: str) -> str:
 
 
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
-@pytest.mark.parametrize(("step", "handler", "var", "limit"), TEXT_SETTERS,
-                         ids=[h for _, h, _, _ in TEXT_SETTERS])
+@pytest.mark.parametrize(
+    ("step", "handler", "var", "limit"), TEXT_SETTERS, ids=[h for _, h, _, _ in TEXT_SETTERS]
+)
 async def test_text_setter_refuses_a_value_that_is_not_text(
     tab, database, step, handler, var, limit, value
 ):
     await at_step(tab, database, step)
-    await assert_refused(tab, database, STATES[step], handler, t("notice.not_text"),
-                         value=value)
+    await assert_refused(tab, database, STATES[step], handler, t("notice.not_text"), value=value)
 
 
 @pytest.mark.parametrize("value", NOT_TEXT, ids=repr)
-@pytest.mark.parametrize(("step", "handler", "var", "bad", "good"), CHOICE_SETTERS,
-                         ids=[h for _, h, _, _, _ in CHOICE_SETTERS])
+@pytest.mark.parametrize(
+    ("step", "handler", "var", "bad", "good"),
+    CHOICE_SETTERS,
+    ids=[h for _, h, _, _, _ in CHOICE_SETTERS],
+)
 async def test_choice_setter_refuses_a_value_that_is_not_text(
     tab, database, step, handler, var, bad, good, value
 ):
     await at_step(tab, database, step)
-    await assert_refused(tab, database, STATES[step], handler, t("notice.unknown_choice"),
-                         value=value)
+    await assert_refused(
+        tab, database, STATES[step], handler, t("notice.unknown_choice"), value=value
+    )
 
 
 @pytest.mark.parametrize(
     "value",
-    ["true", "false", "", "on", 1, 0, 1.0, None, [True], {"value": True},
-     {FORM_DATA_ENTRIES_KEY: [["value", True]]}],
+    [
+        "true",
+        "false",
+        "",
+        "on",
+        1,
+        0,
+        1.0,
+        None,
+        [True],
+        {"value": True},
+        {FORM_DATA_ENTRIES_KEY: [["value", True]]},
+    ],
     ids=repr,
 )
 async def test_same_address_refuses_a_value_that_is_not_a_bool(tab, database, value):
     await at_step(tab, database, GATEWAY)
-    await assert_refused(tab, database, GatewayStepState, "set_site_same_address",
-                         t("notice.unknown_choice"), value=value)
+    await assert_refused(
+        tab,
+        database,
+        GatewayStepState,
+        "set_site_same_address",
+        t("notice.unknown_choice"),
+        value=value,
+    )
 
 
 async def test_same_address_takes_a_bool(tab, database):
@@ -220,8 +278,9 @@ async def test_a_payload_with_other_arguments_is_not_run(tab, database):
 # ----- sizes --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("step", "handler", "var", "limit"), TEXT_SETTERS,
-                         ids=[h for _, h, _, _ in TEXT_SETTERS])
+@pytest.mark.parametrize(
+    ("step", "handler", "var", "limit"), TEXT_SETTERS, ids=[h for _, h, _, _ in TEXT_SETTERS]
+)
 async def test_text_up_to_the_limit_is_taken_and_longer_is_refused(
     tab, database, step, handler, var, limit
 ):
@@ -245,12 +304,16 @@ async def test_text_up_to_the_limit_is_taken_and_longer_is_refused(
 )
 async def test_a_choice_not_in_the_list_is_refused(tab, database, step, handler, value):
     await at_step(tab, database, step)
-    await assert_refused(tab, database, STATES[step], handler, t("notice.unknown_choice"),
-                         value=value)
+    await assert_refused(
+        tab, database, STATES[step], handler, t("notice.unknown_choice"), value=value
+    )
 
 
-@pytest.mark.parametrize(("step", "handler", "var", "bad", "good"), CHOICE_SETTERS,
-                         ids=[h for _, h, _, _, _ in CHOICE_SETTERS])
+@pytest.mark.parametrize(
+    ("step", "handler", "var", "bad", "good"),
+    CHOICE_SETTERS,
+    ids=[h for _, h, _, _, _ in CHOICE_SETTERS],
+)
 async def test_a_choice_in_the_list_is_taken_and_none_is_no_choice(
     tab, database, step, handler, var, bad, good
 ):
@@ -299,15 +362,42 @@ async def test_a_pbx_type_fills_an_empty_port_only(tab, database):
 # ----- leaving a field ------------------------------------------------------------------
 
 BAD_FIELD_IDS = [
-    "nope", "", "site_name ", "SITE_NAME", "customer_name", "pbx_address", "sync_port",
-    "connection", "synchronisation", "site_", "site_email", "loaded", "_touched",
-    "__class__", "x" * 100_000, 5, None, True, ["site_name"], {"field_id": "site_name"},
+    "nope",
+    "",
+    "site_name ",
+    "SITE_NAME",
+    "customer_name",
+    "pbx_address",
+    "sync_port",
+    "connection",
+    "synchronisation",
+    "site_",
+    "site_email",
+    "loaded",
+    "_touched",
+    "__class__",
+    "x" * 100_000,
+    5,
+    None,
+    True,
+    ["site_name"],
+    {"field_id": "site_name"},
 ]
 # The field ids each step accepts; Connect and Review have no fields.
 FIELD_IDS = {
-    GATEWAY: {"site_name", "site_same_address", "deployment_type", "mac_address",
-              "system_id", "site_country", "site_street_address", "site_address_line2",
-              "site_city", "site_state_province", "site_postal_code"},
+    GATEWAY: {
+        "site_name",
+        "site_same_address",
+        "deployment_type",
+        "mac_address",
+        "system_id",
+        "site_country",
+        "site_street_address",
+        "site_address_line2",
+        "site_city",
+        "site_state_province",
+        "site_postal_code",
+    },
     PBX: {"pbx_type", "pbx_address", "pbx_port"},
     CONNECT: set(),
     SYNC: {"sync_address", "sync_port"},
@@ -317,21 +407,28 @@ FIELD_IDS = {
 
 @pytest.mark.parametrize(
     ("step", "field_id"),
-    [(step, field_id) for step in FIELD_IDS for field_id in BAD_FIELD_IDS
-     if not (isinstance(field_id, str) and field_id in FIELD_IDS[step])],
+    [
+        (step, field_id)
+        for step in FIELD_IDS
+        for field_id in BAD_FIELD_IDS
+        if not (isinstance(field_id, str) and field_id in FIELD_IDS[step])
+    ],
     ids=lambda v: repr(v)[:30],
 )
 async def test_leave_field_refuses_a_field_not_on_the_step(tab, database, step, field_id):
     await at_step(tab, database, step)
-    await assert_refused(tab, database, STATES[step], "leave_field",
-                         t("notice.unknown_field"), field_id=field_id)
+    await assert_refused(
+        tab, database, STATES[step], "leave_field", t("notice.unknown_field"), field_id=field_id
+    )
 
 
 @pytest.mark.parametrize(
     ("step", "field_id", "message"),
-    [(GATEWAY, "site_name", "site_name.required"),
-     (PBX, "pbx_address", "pbx_address.required"),
-     (SYNC, "sync_port", "port.required")],
+    [
+        (GATEWAY, "site_name", "site_name.required"),
+        (PBX, "pbx_address", "pbx_address.required"),
+        (SYNC, "sync_port", "port.required"),
+    ],
 )
 async def test_leave_field_shows_the_fields_error_only(tab, database, step, field_id, message):
     await at_step(tab, database, step)
@@ -347,20 +444,36 @@ async def test_leave_field_shows_the_fields_error_only(tab, database, step, fiel
 # ----- only events reach the state -----------------------------------------------------
 
 NO_EVENT = {
-    GATEWAY: ["_blocked", "_store_as", "_store", "_show_record", "_editable_record",
-              "_set_text", "set_loaded", "set_saved_version", "set_errors", "set_dirty",
-              "set_customer_name", "set_from_review", "set_appliance"],
+    GATEWAY: [
+        "_blocked",
+        "_store_as",
+        "_store",
+        "_show_record",
+        "_editable_record",
+        "_set_text",
+        "set_loaded",
+        "set_saved_version",
+        "set_errors",
+        "set_dirty",
+        "set_customer_name",
+        "set_from_review",
+        "set_appliance",
+    ],
     PBX: ["_validate", "_go", "set_deployment_type", "set_loaded", "set_dirty"],
-    CONNECT: ["set_connected", "set_checking", "set_target", "set_skipped", "_show",
-              "set_result_text"],
-    SYNC: ["set_checking", "set_connected", "set__started", "_show_check",
-           "set_started_text"],
+    CONNECT: [
+        "set_connected",
+        "set_checking",
+        "set_target",
+        "set_skipped",
+        "_show",
+        "set_result_text",
+    ],
+    SYNC: ["set_checking", "set_connected", "set__started", "_show_check", "set_started_text"],
     REVIEW: ["set_onboarded", "set_sections", "set_loaded"],
 }
 
 
-@pytest.mark.parametrize(("step", "name"),
-                         [(s, n) for s, names in NO_EVENT.items() for n in names])
+@pytest.mark.parametrize(("step", "name"), [(s, n) for s, names in NO_EVENT.items() for n in names])
 async def test_helpers_and_vars_have_no_event(tab, database, step, name):
     await at_step(tab, database, step)
     with pytest.raises(KeyError):
@@ -381,8 +494,9 @@ async def test_setvar_goes_through_the_fields_own_checks(
     tab, database, step, var_name, value, notice
 ):
     await at_step(tab, database, step)
-    await assert_refused(tab, database, STATES[step], "setvar", notice,
-                         var_name=var_name, value=value)
+    await assert_refused(
+        tab, database, STATES[step], "setvar", notice, var_name=var_name, value=value
+    )
 
 
 @pytest.mark.parametrize(
@@ -435,8 +549,7 @@ async def test_setvar_cannot_set_a_var_without_a_setter(tab, database, step, var
 async def test_a_step_opened_too_early_redirects_to_the_first_incomplete_step(
     tab, database, step, deployment, through, first_incomplete
 ):
-    account_id = make_customer(database, demo_partner_id(database), through,
-                               deployment=deployment)
+    account_id = make_customer(database, demo_partner_id(database), through, deployment=deployment)
     rows_before = database_rows(database)
     sent = await open_step(tab, step, account_id)
     assert sent.redirects == [routes.step_url(account_id, first_incomplete)]
@@ -452,11 +565,18 @@ def reopen_later_steps(engine, account_id: str, deployment: str) -> None:
         record = wizard.load_wizard(session, partner, account_id)
         other = SMBC if deployment == APPLIANCE else APPLIANCE
         for form in (gateway_form(other), dataclasses.replace(record.gateway)):
-            record = wizard.save_gateway(session, partner_id=partner, account_id=account_id,
-                                         expected_version=record.version, form=form,
-                                         complete=True)
+            record = wizard.save_gateway(
+                session,
+                partner_id=partner,
+                account_id=account_id,
+                expected_version=record.version,
+                form=form,
+                complete=True,
+            )
     assert wizard_path.parse_completed(customer_row(engine, account_id).completed_steps) == {
-        wizard_path.CUSTOMER, GATEWAY}
+        wizard_path.CUSTOMER,
+        GATEWAY,
+    }
 
 
 async def test_connect_does_not_complete_after_the_pbx_step_was_reopened(
@@ -499,9 +619,14 @@ async def test_a_pbx_step_off_the_path_saves_nothing(tab, database):
     # Another tab chooses SMBC: the PBX step is no longer on the path.
     with Session(database) as session:
         partner = demo_partner_id(database)
-        wizard.save_gateway(session, partner_id=partner, account_id=account_id,
-                            expected_version=version(database, account_id),
-                            form=gateway_form(SMBC), complete=True)
+        wizard.save_gateway(
+            session,
+            partner_id=partner,
+            account_id=account_id,
+            expected_version=version(database, account_id),
+            form=gateway_form(SMBC),
+            complete=True,
+        )
     rows_before = database_rows(database)
     for handler in ("next_step", "go_back", "save_and_return"):
         sent = await tab.send(PbxStepState, handler)
@@ -513,9 +638,14 @@ async def test_sync_events_after_the_path_changed_save_nothing(tab, database, mo
     account_id = await sync_connected(tab, database, monkeypatch)
     partner = demo_partner_id(database)
     with Session(database) as session:
-        wizard.save_gateway(session, partner_id=partner, account_id=account_id,
-                            expected_version=version(database, account_id),
-                            form=gateway_form(APPLIANCE), complete=True)
+        wizard.save_gateway(
+            session,
+            partner_id=partner,
+            account_id=account_id,
+            expected_version=version(database, account_id),
+            form=gateway_form(APPLIANCE),
+            complete=True,
+        )
     rows_before = database_rows(database)
     pbx_url = routes.step_url(account_id, PBX)
     for handler in ("start_synchronisation", "next_step", "check_connection"):
@@ -527,8 +657,10 @@ async def test_sync_events_after_the_path_changed_save_nothing(tab, database, mo
 async def test_next_on_a_step_saved_elsewhere_is_a_version_conflict(tab, database):
     account_id = await at_step(tab, database, PBX)
     reopen_later_steps(database, account_id, APPLIANCE)  # PBX still opens
-    for handler, value in (("set_pbx_type", "mivoice_business"),
-                           ("set_pbx_address", "pbx.acme.example")):
+    for handler, value in (
+        ("set_pbx_type", "mivoice_business"),
+        ("set_pbx_address", "pbx.acme.example"),
+    ):
         await tab.send(PbxStepState, handler, value=value)
     before = tab.snapshot(PbxStepState)
     rows_before = database_rows(database)
@@ -570,23 +702,37 @@ async def test_an_account_id_that_is_not_one_does_not_load(tab, database, accoun
 
 # (step, handler, whether something is typed first)
 FOREIGN = [
-    (GATEWAY, "next_step", False), (GATEWAY, "next_step", True),
-    (GATEWAY, "save_and_return", False), (GATEWAY, "save_and_return", True),
-    (GATEWAY, "go_back", False), (GATEWAY, "go_back", True),
-    (PBX, "next_step", True), (PBX, "save_and_return", True), (PBX, "go_back", True),
-    (CONNECT, "next_step", False), (CONNECT, "continue_without_connection", False),
-    (CONNECT, "check_connection", False), (CONNECT, "go_back", False),
+    (GATEWAY, "next_step", False),
+    (GATEWAY, "next_step", True),
+    (GATEWAY, "save_and_return", False),
+    (GATEWAY, "save_and_return", True),
+    (GATEWAY, "go_back", False),
+    (GATEWAY, "go_back", True),
+    (PBX, "next_step", True),
+    (PBX, "save_and_return", True),
+    (PBX, "go_back", True),
+    (CONNECT, "next_step", False),
+    (CONNECT, "continue_without_connection", False),
+    (CONNECT, "check_connection", False),
+    (CONNECT, "go_back", False),
     (CONNECT, "save_and_return", False),
-    (SYNC, "next_step", False), (SYNC, "start_synchronisation", False),
-    (SYNC, "check_connection", False), (SYNC, "save_and_return", True),
+    (SYNC, "next_step", False),
+    (SYNC, "start_synchronisation", False),
+    (SYNC, "check_connection", False),
+    (SYNC, "save_and_return", True),
     (SYNC, "go_back", True),
-    (REVIEW, "finish_onboarding", False), (REVIEW, "next_step", False),
-    (REVIEW, "go_back", False), (REVIEW, "save_and_return", False),
+    (REVIEW, "finish_onboarding", False),
+    (REVIEW, "next_step", False),
+    (REVIEW, "go_back", False),
+    (REVIEW, "save_and_return", False),
 ]
 
 
-@pytest.mark.parametrize(("step", "handler", "typed"), FOREIGN,
-                         ids=[f"{s}-{h}-{'typed' if d else 'clean'}" for s, h, d in FOREIGN])
+@pytest.mark.parametrize(
+    ("step", "handler", "typed"),
+    FOREIGN,
+    ids=[f"{s}-{h}-{'typed' if d else 'clean'}" for s, h, d in FOREIGN],
+)
 async def test_events_on_a_customer_that_is_not_the_users_are_refused(
     tab, database, monkeypatch, step, handler, typed
 ):
@@ -604,8 +750,9 @@ async def test_events_on_a_customer_that_is_not_the_users_are_refused(
         assert tab.state(STATES[step]).dirty is True
     asked = fake_checks(monkeypatch)
     tab.sign_in_as(other_partner_user(database))
-    await assert_refused(tab, database, STATES[step], handler,
-                         t("notice.customer_not_found"), ignore=USER_VARS)
+    await assert_refused(
+        tab, database, STATES[step], handler, t("notice.customer_not_found"), ignore=USER_VARS
+    )
     assert asked == []
 
 
@@ -625,17 +772,26 @@ async def test_an_account_admin_opens_their_own_customer_only(tab, database):
     assert sent.redirects == [routes.ACCOUNT]
 
 
-@pytest.mark.parametrize(("step", "typed"),
-                         [(GATEWAY, True), (PBX, True), (SYNC, True), (CONNECT, False),
-                          (REVIEW, False), (GATEWAY, False)])
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [
+        (GATEWAY, True),
+        (PBX, True),
+        (SYNC, True),
+        (CONNECT, False),
+        (REVIEW, False),
+        (GATEWAY, False),
+    ],
+)
 async def test_save_and_return_is_refused_to_an_account_admin(tab, database, step, typed):
     account_id = await at_step(tab, database, step)
     if typed:
         setter, value = TYPING[step]
         await tab.send(STATES[step], setter, value=value)
     tab.sign_in_as(account_admin(database, account_id))
-    await assert_refused(tab, database, STATES[step], "save_and_return",
-                         t("notice.partners_only"), ignore=USER_VARS)
+    await assert_refused(
+        tab, database, STATES[step], "save_and_return", t("notice.partners_only"), ignore=USER_VARS
+    )
     assert tab.state(STATES[step]).loaded == account_id
 
 
@@ -643,8 +799,10 @@ async def test_an_account_admin_may_press_next(tab, database):
     # Only Save and return and the check are for partner users: the admin of the
     # customer completes a step like anyone who may edit it.
     account_id = await at_step(tab, database, PBX)
-    for handler, value in (("set_pbx_type", "mivoice_business"),
-                           ("set_pbx_address", "pbx.acme.example")):
+    for handler, value in (
+        ("set_pbx_type", "mivoice_business"),
+        ("set_pbx_address", "pbx.acme.example"),
+    ):
         await tab.send(PbxStepState, handler, value=value)
     tab.sign_in_as(account_admin(database, account_id))
     sent = await tab.send(PbxStepState, "next_step")
@@ -659,8 +817,14 @@ async def test_an_account_admin_cannot_check_a_connection(tab, database, monkeyp
         await tab.send(SyncStepState, "set_sync_port", value="4443")
     asked = fake_checks(monkeypatch)
     tab.sign_in_as(account_admin(database, account_id))
-    await assert_refused(tab, database, STATES[step], "check_connection",
-                         t("notice.partners_only_check"), ignore=USER_VARS)
+    await assert_refused(
+        tab,
+        database,
+        STATES[step],
+        "check_connection",
+        t("notice.partners_only_check"),
+        ignore=USER_VARS,
+    )
     assert asked == []
     assert count(database, ConnectionCheck) == 0
 
@@ -673,18 +837,23 @@ async def test_connection_check_refusal(database):
         partner_user = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL)
         admin_user = users.find_user(session, admin)
         assert connection_checks.refusal(session, partner_user, account_id) is None
-        assert (connection_checks.refusal(session, admin_user, account_id)
-                == "notice.partners_only_check")
+        assert (
+            connection_checks.refusal(session, admin_user, account_id)
+            == "notice.partners_only_check"
+        )
     add_checks(database, partner_user.id, account_id, [1] * (RATE_COUNT - 1) + [61, 120])
     with Session(database) as session:
         assert connection_checks.refusal(session, partner_user, account_id) is None
     add_checks(database, partner_user.id, account_id, [59])
     with Session(database) as session:
-        assert (connection_checks.refusal(session, partner_user, account_id)
-                == "notice.too_many_checks")
+        assert (
+            connection_checks.refusal(session, partner_user, account_id) == "notice.too_many_checks"
+        )
         # The admin's refusal comes first whatever the count.
-        assert (connection_checks.refusal(session, admin_user, account_id)
-                == "notice.partners_only_check")
+        assert (
+            connection_checks.refusal(session, admin_user, account_id)
+            == "notice.partners_only_check"
+        )
 
 
 async def test_connection_check_refusal_of_another_partners_customer(database):
@@ -692,8 +861,9 @@ async def test_connection_check_refusal_of_another_partners_customer(database):
     rival = make_customer(database, add_partner(database, "Rival Telecom"), PBX)
     with Session(database) as session:
         partner_user = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL)
-        assert (connection_checks.refusal(session, partner_user, rival)
-                == "notice.customer_not_found")
+        assert (
+            connection_checks.refusal(session, partner_user, rival) == "notice.customer_not_found"
+        )
 
 
 # ----- the rate limit ------------------------------------------------------------------------
@@ -710,11 +880,15 @@ async def _ready_to_check(tab, database, step) -> str:
 @pytest.mark.parametrize("step", [CONNECT, SYNC])
 async def test_the_seventh_check_in_a_minute_is_refused(tab, database, monkeypatch, step):
     account_id = await _ready_to_check(tab, database, step)
-    add_checks(database, user_id(database), account_id,
-               [0, 5, 10, 20, 40, 59][:RATE_COUNT])
+    add_checks(database, user_id(database), account_id, [0, 5, 10, 20, 40, 59][:RATE_COUNT])
     asked = fake_checks(monkeypatch)
-    await assert_refused(tab, database, STATES[step], "check_connection",
-                         t("notice.too_many_checks", limit=RATE_COUNT))
+    await assert_refused(
+        tab,
+        database,
+        STATES[step],
+        "check_connection",
+        t("notice.too_many_checks", limit=RATE_COUNT),
+    )
     assert asked == []
 
 
@@ -722,8 +896,7 @@ async def test_the_seventh_check_in_a_minute_is_refused(tab, database, monkeypat
 async def test_the_sixth_check_in_a_minute_is_made(tab, database, monkeypatch, step):
     account_id = await _ready_to_check(tab, database, step)
     # Checks older than a minute, and other users' checks, do not count.
-    add_user(database, "colleague@northwind.example", users.PARTNER_ROLE,
-             demo_partner_id(database))
+    add_user(database, "colleague@northwind.example", users.PARTNER_ROLE, demo_partner_id(database))
     add_checks(database, user_id(database), account_id, [1] * (RATE_COUNT - 1) + [61, 300])
     add_checks(database, user_id(database, "colleague@northwind.example"), account_id, [1] * 6)
     asked = fake_checks(monkeypatch)
@@ -791,8 +964,12 @@ async def test_a_check_while_one_runs_does_nothing(tab, database, monkeypatch, s
 
 @pytest.mark.parametrize(
     ("address", "port", "field"),
-    [("", "4443", forms.SYNC_ADDRESS), ("http://smbc.acme.example", "4443", forms.SYNC_ADDRESS),
-     ("smbc.acme.example", "0", forms.SYNC_PORT), ("smbc.acme.example", "", forms.SYNC_PORT)],
+    [
+        ("", "4443", forms.SYNC_ADDRESS),
+        ("http://smbc.acme.example", "4443", forms.SYNC_ADDRESS),
+        ("smbc.acme.example", "0", forms.SYNC_PORT),
+        ("smbc.acme.example", "", forms.SYNC_PORT),
+    ],
 )
 async def test_a_sync_check_of_an_address_that_is_not_one_is_not_made(
     tab, database, monkeypatch, address, port, field
@@ -837,8 +1014,11 @@ async def _checked_another_address(tab, database, monkeypatch):
     await tab.send(SyncStepState, "set_sync_address", value="smbc2.acme.example")
 
 
-@pytest.mark.parametrize("prepare", [_no_check, _failed_check, _checked_another_address],
-                         ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "prepare",
+    [_no_check, _failed_check, _checked_another_address],
+    ids=lambda f: f.__name__.strip("_"),
+)
 async def test_start_synchronisation_without_a_successful_check_is_refused(
     tab, database, monkeypatch, prepare
 ):
@@ -890,8 +1070,12 @@ def _mac_not_a_mac(engine, account_id):
 
 @pytest.mark.parametrize(
     ("spoil", "step"),
-    [(_pbx_port_zero, PBX), (_connection_refused, CONNECT),
-     (_customer_name_blank, wizard_path.CUSTOMER), (_mac_not_a_mac, GATEWAY)],
+    [
+        (_pbx_port_zero, PBX),
+        (_connection_refused, CONNECT),
+        (_customer_name_blank, wizard_path.CUSTOMER),
+        (_mac_not_a_mac, GATEWAY),
+    ],
     ids=lambda v: getattr(v, "__name__", v),
 )
 async def test_finish_with_a_failing_step_opens_that_step_and_onboards_nothing(
@@ -948,10 +1132,20 @@ async def test_finish_onboarding_onboards_and_opens_the_dashboard(tab, database,
 
 async def test_finish_from_a_stale_review_is_a_version_conflict(tab, database):
     account_id = await at_step(tab, database, REVIEW)
-    set_columns(database, account_id, site_name="Renamed elsewhere",
-                version=version(database, account_id) + 1)
-    await assert_refused(tab, database, ReviewStepState, "finish_onboarding",
-                         t("notice.version_conflict"), ignore=USER_VARS | {"_stale"})
+    set_columns(
+        database,
+        account_id,
+        site_name="Renamed elsewhere",
+        version=version(database, account_id) + 1,
+    )
+    await assert_refused(
+        tab,
+        database,
+        ReviewStepState,
+        "finish_onboarding",
+        t("notice.version_conflict"),
+        ignore=USER_VARS | {"_stale"},
+    )
     assert customer_row(database, account_id).onboarded is False
 
 
@@ -971,7 +1165,7 @@ async def test_gateway_next_saves_and_opens_the_paths_next_step(
     assert sent.redirects == [routes.step_url(account_id, next_step)]
     row = customer_row(database, account_id)
     assert row.status == f"next:{next_step}"
-    identifier = (row.mac_address if deployment == APPLIANCE else row.system_id)
+    identifier = row.mac_address if deployment == APPLIANCE else row.system_id
     assert identifier in ("02:11:22:33:44:BB", "SMBC-0042")
     assert tab.state(GatewayStepState).dirty is False
 
@@ -980,10 +1174,14 @@ async def test_gateway_next_with_a_mac_claimed_meanwhile_shows_the_error(
     tab, database, monkeypatch
 ):
     account_id = await at_step(tab, database, GATEWAY)
-    make_customer(database, demo_partner_id(database), GATEWAY,
-                  gateway=gateway_form(mac="02:11:22:33:44:CC"))
-    for name, value in (("site_name", "Depot"), ("deployment_type", APPLIANCE),
-                        ("mac_address", "02-11-22-33-44-cc")):
+    make_customer(
+        database, demo_partner_id(database), GATEWAY, gateway=gateway_form(mac="02:11:22:33:44:CC")
+    )
+    for name, value in (
+        ("site_name", "Depot"),
+        ("deployment_type", APPLIANCE),
+        ("mac_address", "02-11-22-33-44-cc"),
+    ):
         await tab.send(GatewayStepState, f"set_{name}", value=value)
     # The rule's check misses the claim (it is committed right after): the save's
     # unique index catches it.
@@ -991,8 +1189,7 @@ async def test_gateway_next_with_a_mac_claimed_meanwhile_shows_the_error(
     rows_before = database_rows(database)
     sent = await tab.send(GatewayStepState, "next_step")
     assert sent.redirects == []
-    assert tab.state(GatewayStepState).errors == {
-        forms.MAC_ADDRESS: t("mac_address.claimed")}
+    assert tab.state(GatewayStepState).errors == {forms.MAC_ADDRESS: t("mac_address.claimed")}
     assert database_rows(database) == rows_before
     assert customer_row(database, account_id).mac_claim is None
 
