@@ -9,10 +9,11 @@ settings with ``override(**changes)`` or ``use(settings)``, never the environmen
 | --- | --- | --- |
 | REFLEX_DB_URL | db_url | sqlite:///cloudlink.db |
 | REFLEX_REDIS_URL | redis_url | None (Reflex reads it itself; recorded and checked here) |
-| REFLEX_DEPLOY_URL | deploy_url | None (any origin may open the websocket) |
+| REFLEX_DEPLOY_URL | deploy_url | None (demo mode: localhost origins open the websocket) |
 | CLOUDLINK_DEMO_MODE | demo_mode | False |
 | CLOUDLINK_ALLOW_PRIVATE_TARGETS | allow_private_targets | False |
 | CLOUDLINK_SECRET_KEY | secret_key | None (required outside demo mode when signing in) |
+| CLOUDLINK_TRUSTED_PROXY_HOPS | trusted_proxy_hops | 0 (X-Forwarded-For is ignored) |
 
 Plain Python on purpose: rxconfig.py imports it before Reflex has a configuration.
 """
@@ -39,7 +40,11 @@ VARIABLES = {
     "demo_mode": "CLOUDLINK_DEMO_MODE",
     "allow_private_targets": "CLOUDLINK_ALLOW_PRIVATE_TARGETS",
     "secret_key": SECRET_KEY_ENV,
+    "trusted_proxy_hops": "CLOUDLINK_TRUSTED_PROXY_HOPS",
 }
+
+# Where `make run` serves the pages (its frontend port, 3000), by either local name.
+DEMO_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
@@ -53,6 +58,8 @@ _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 _DB_URL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z0-9_]+)?://")
 _GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _SHOWN_MAX = 80  # longest value quoted back in an error message
+# More reverse proxies in front of one app than anyone runs: a typo, not a setup.
+PROXY_HOPS_MAX = 10
 
 
 class SettingsError(ValueError):
@@ -97,6 +104,9 @@ class Settings:
     demo_mode: bool = False
     allow_private_targets: bool = False
     secret_key: str | None = dataclasses.field(default=None, repr=False)
+    # Reverse proxies in front of the app that append to X-Forwarded-For (Reflex's
+    # trusted_proxy_hops): what sign-in throttling takes the client's address from.
+    trusted_proxy_hops: int = 0
 
     def __post_init__(self) -> None:
         # Frozen: normalised values are written with object.__setattr__.
@@ -110,6 +120,18 @@ class Settings:
                     VARIABLES[field], f"{getattr(self, field)!r} is not a boolean", "True or False"
                 )
         set_(self, "secret_key", _check_secret_key(_optional("secret_key", self.secret_key)))
+        _check_proxy_hops(self.trusted_proxy_hops)
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may open the websocket (rxconfig's
+        cors_allowed_origins): the deploy URL's and, in demo mode, the app's own
+        localhost origins of `make run` (DEMO_ORIGINS). Never "*"; empty outside demo
+        mode without a deploy URL (the app does not start so)."""
+        origins = [self.deploy_origin] if self.deploy_origin else []
+        if self.demo_mode:
+            origins += [origin for origin in DEMO_ORIGINS if origin not in origins]
+        return tuple(origins)
 
     @property
     def deploy_origin(self) -> str | None:
@@ -190,6 +212,28 @@ def _check_secret_key(value: str | None) -> str | None:
     return value
 
 
+def _check_proxy_hops(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= PROXY_HOPS_MAX:
+        raise SettingsError(
+            VARIABLES["trusted_proxy_hops"],
+            f"{_shown(str(value))} is not a whole number from 0 to {PROXY_HOPS_MAX}",
+            "the number of reverse proxies in front of the app that append the client's "
+            "address to X-Forwarded-For (1 for one nginx or load balancer); 0 or unset "
+            "when clients connect to the app directly",
+        )
+
+
+def parse_hops(value: str | None) -> int:
+    """CLOUDLINK_TRUSTED_PROXY_HOPS as a number: empty or unset is 0; anything but
+    digits is a SettingsError (the range is checked by Settings)."""
+    word = (value or "").strip()
+    if not word:
+        return 0
+    if not word.isascii() or not word.isdigit() or len(word) > 3:
+        _check_proxy_hops(word)  # raises, naming the variable
+    return int(word)
+
+
 def parse_bool(variable: str, value: str | None) -> bool:
     """A yes/no variable, read the one way the app reads them all: 1/true/yes/on is
     True; 0/false/no/off, empty or unset is False (any case, surrounding spaces
@@ -219,6 +263,7 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
             VARIABLES["allow_private_targets"], text("allow_private_targets")
         ),
         secret_key=text("secret_key"),
+        trusted_proxy_hops=parse_hops(text("trusted_proxy_hops")),
     )
 
 
