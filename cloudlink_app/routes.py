@@ -16,6 +16,12 @@ PBX_STEP = "/customers/[account_id]/pbx"
 CONNECT_STEP = "/customers/[account_id]/connect"
 SYNC_STEP = "/customers/[account_id]/sync"
 REVIEW_STEP = "/customers/[account_id]/review"
+# A one-time link to set a password (?token=...), and a signed-in user's own password.
+SET_PASSWORD = "/set-password"
+CHANGE_PASSWORD = "/account/password"
+SET_PASSWORD_TOKEN_QUERY = "token"
+# The sign-in page after a password was set (?password=set): it says so.
+PASSWORD_SET_QUERY = "password"
 
 # A step opened from Review's "Change" (?from=review): its Next returns to Review.
 REVIEW_QUERY = "from"
@@ -41,6 +47,34 @@ def failing_step_url(account_id: str, step: str) -> str:
 def sign_in_url(next_path: str = "") -> str:
     """The sign-in page, returning to ``next_path`` afterwards."""
     return f"{SIGN_IN}?{urlencode({'next': next_path})}" if next_path else SIGN_IN
+
+
+def set_password_url(base_url: str, token: str) -> str:
+    """The one-time link to set a password: the app's public address ``base_url``, the
+    Set password page and its token."""
+    return f"{base_url.rstrip('/')}{SET_PASSWORD}?{urlencode({SET_PASSWORD_TOKEN_QUERY: token})}"
+
+
+def password_set_url() -> str:
+    """The sign-in page saying that the password was set."""
+    return f"{SIGN_IN}?{urlencode({PASSWORD_SET_QUERY: 'set'})}"
+
+
+# The backend's endpoints that the sign-in and sign-out forms post to (cloudlink_app/http).
+AUTH_SIGN_IN = "/auth/sign-in"
+AUTH_SIGN_OUT = "/auth/sign-out"
+# The sign-in page after a refused sign-in (?error=...): it shows why.
+SIGN_IN_ERROR_QUERY = "error"
+SIGN_IN_FAILED = "failed"
+SIGN_IN_THROTTLED = "throttled"
+SIGN_IN_TIMED_OUT = "timed_out"
+SIGN_IN_ERRORS = (SIGN_IN_FAILED, SIGN_IN_THROTTLED, SIGN_IN_TIMED_OUT)
+
+
+def sign_in_error_url(next_path: str, error: str) -> str:
+    """The sign-in page showing why a sign-in was refused, returning to ``next_path``."""
+    query = {"next": next_path} if next_path else {}
+    return f"{SIGN_IN}?{urlencode({**query, SIGN_IN_ERROR_QUERY: error})}"
 
 
 def safe_next(value: object) -> str | None:

@@ -6,8 +6,8 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app import routes
-from cloudlink_app.components.button import action_button
 from cloudlink_app.components.notice import notice
+from cloudlink_app.components.post_form import post_form
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.base import SessionState
 
@@ -28,8 +28,20 @@ def page(*children):
                 SessionState.user_name != "",
                 rx.el.div(
                     rx.el.span(SessionState.user_name, class_name="header__user"),
-                    action_button(
-                        t("sign_out.button"), SessionState.sign_out, style="button--header"
+                    rx.el.a(
+                        t("change_password.link"),
+                        href=routes.CHANGE_PASSWORD,
+                        class_name="header__link",
+                    ),
+                    # A form the browser posts: the server clears the HttpOnly cookie.
+                    post_form(
+                        rx.el.button(
+                            t("sign_out.button"),
+                            type="submit",
+                            class_name="button button--header",
+                        ),
+                        path=routes.AUTH_SIGN_OUT,
+                        class_name="header__sign-out",
                     ),
                     class_name="header__account",
                 ),

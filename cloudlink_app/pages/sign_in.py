@@ -1,10 +1,15 @@
-"""The sign-in page: email address, password, and the demo accounts in demo mode."""
+"""The sign-in page: email address, password, and the demo accounts in demo mode.
+
+A plain form the browser posts to the backend (cloudlink_app/http/endpoints.py).
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app import routes
 from cloudlink_app.components.layout import page
+from cloudlink_app.components.post_form import post_form
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.sign_in import SignInState as S
 
@@ -63,6 +68,10 @@ def sign_in():
     return page(
         rx.el.h1(t("sign_in.heading"), class_name="heading-xl"),
         rx.cond(
+            S.password_set & (S.error == ""),
+            rx.el.p(t("set_password.done"), role="status", class_name="success-message"),
+        ),
+        rx.cond(
             S.error != "",
             rx.el.div(
                 rx.el.h2(t("summary.heading"), class_name="error-summary__title"),
@@ -73,11 +82,14 @@ def sign_in():
                 class_name="error-summary",
             ),
         ),
-        rx.el.form(
+        # Posted by the browser to the backend, which sets the HttpOnly session cookie
+        # and sends the browser on (or back here with ?error=...).
+        post_form(
             _field("email", "sign_in.email", "email", "username"),
             _field("password", "sign_in.password", "password", "current-password"),
+            rx.el.input(type="hidden", name="next", value=S.next_path),
             rx.el.button(t("sign_in.button"), type="submit", class_name="button"),
-            on_submit=S.sign_in,
+            path=routes.AUTH_SIGN_IN,
             no_validate=True,
         ),
         _demo_accounts(),

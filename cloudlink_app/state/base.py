@@ -1,8 +1,16 @@
-"""The signed-in user, shared by every page's state.
+"""The signed-in user, shared by every page's state, and the clean tab.
 
-Until sign-in exists the app runs as the seeded demo partner user. The user is
-re-read from the database for every check, so a role is never trusted from the
-browser or from a stale copy.
+The browser's session cookie never reaches the states: the backend's middleware
+(cloudlink_app/http) hands the websocket's session over as a keyed hash in a header,
+and the user is looked up from it, freshly, for every check, so a role is never
+trusted from the browser or from a stale copy.
+
+Every page's state is a substate of SessionState, and SessionState remembers the
+session its data belongs to. Before any event is processed (the hydrate that sends
+the whole state after a reload included), ``FollowSession`` compares that with the
+websocket's live session: when another user signed in, or the session ended (sign-out
+in another tab, expiry, a deactivated user), every page's state is reset first, so
+nothing of the previous user is ever sent.
 """
 
 from __future__ import annotations
@@ -12,7 +20,10 @@ import json
 import logging
 
 import reflex as rx
+from reflex.middleware import Middleware
+from reflex.state import BaseState, State, StateUpdate
 from reflex.vars import Var
+from reflex_base.event import Event
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
@@ -42,18 +53,15 @@ def set_title(title_key: str, lang: str, error: bool = False):
 class SessionState(rx.State):
     """The signed-in user of this browser tab and the UI language.
 
-    The browser holds only its session token (a cookie); the user, their role and
-    their partner are looked up from it on the server for every check, so nothing the
+    The browser holds only its session token, in an HttpOnly cookie the states never
+    see; the user, their role and their partner are looked up on the server for every
+    check from the hash the middleware put in the websocket's headers, so nothing the
     browser sends can change who it is.
     """
 
-    session_token: str = rx.Cookie(
-        "",
-        name="cloudlink_session",
-        path="/",
-        same_site="strict",
-        max_age=int(auth.SESSION_LIFETIME.total_seconds()),
-    )
+    # The user_session row whose user this tab's data belongs to (None: nobody's).
+    # Backend-only; a row id, not the token nor its hash.
+    _session_id: int | None = None
     lang: str = DEFAULT_LANGUAGE
     # Whether the user has the partner's tools (the dashboard, Save and return): what
     # the page shows or hides; every handler asks the permission table itself.
@@ -62,14 +70,41 @@ class SessionState(rx.State):
     # A message about a refused action, shown in an alert region.
     notice: str = ""
 
-    def _current_user(self) -> users.CurrentUser:
-        """The signed-in user, freshly read; raises users.NotSignedIn."""
+    def _live_session(self) -> auth.LiveSession | None:
+        """The websocket's session, if it is live (read from the database now)."""
+        token_hash = auth.hash_from_header(self.router.headers.raw_headers.get(auth.SESSION_HEADER))
+        if token_hash is None:
+            return None
         with get_session() as session:
-            user = auth.user_for_token(session, self.session_token)
+            return auth.live_session(session, token_hash)
+
+    def _current_user(self) -> users.CurrentUser:
+        """The signed-in user, freshly read; raises users.NotSignedIn. Only the user of
+        the session this tab's data belongs to (FollowSession made it so before the
+        event): data of one session is never used under another."""
+        live = self._live_session()
+        user = live.user if live is not None and live.id == self._session_id else None
         self._show_user(user)
         if user is None:
             raise users.NotSignedIn()
         return user
+
+    async def _follow_session(self) -> None:
+        """Before an event: when the websocket's live session is not the one this tab's
+        data belongs to (another user signed in, or the session ended), reset every
+        page's state, then remember the new session."""
+        live = self._live_session()
+        session_id = None if live is None else live.id
+        if session_id == self._session_id:
+            return
+        if self._session_id is not None or session_id is not None:
+            logger.info("The tab's session changed: its states are reset")
+        # With Redis only the states of the event are loaded: load every page's state,
+        # so that the reset reaches them all.
+        for state_cls in _substates(type(self)):
+            await self.get_state(state_cls)
+        self.reset()  # this state's vars and every substate's, recursively
+        self._session_id = session_id
 
     def _show_user(self, user: users.CurrentUser | None) -> None:
         # Assigned only when different: every event reads the user, and an assignment
@@ -127,24 +162,40 @@ class SessionState(rx.State):
         if self._signed_in():
             self.notice = ""
 
-    @rx.event
-    def sign_out(self):
-        """Sign out: end the session on the server and forget everything in this tab.
 
-        The tab's state is dropped with its sessionStorage (a new Reflex session
-        starts), so the back button finds nothing private to show.
-        """
-        with get_session() as session:
-            if not auth.revoke_session(session, self.session_token):
-                logger.warning("Not signed in: sign-out without a live session")
-        self.session_token = ""
-        return [
-            rx.remove_cookie("cloudlink_session", {"path": "/"}),
-            rx.call_script(
-                "window.sessionStorage.clear();"
-                f"window.location.replace({json.dumps(routes.SIGN_IN)});"
-            ),
-        ]
+def _substates(state_cls: type[BaseState]) -> list[type[BaseState]]:
+    """Every substate class below ``state_cls``, depth first."""
+    found: list[type[BaseState]] = []
+    for substate in state_cls.get_substates():
+        found.append(substate)
+        found.extend(_substates(substate))
+    return found
+
+
+# The root state's full name: its events (hydrate) send the whole tree.
+_ROOT = State.get_full_name()
+
+
+class FollowSession(Middleware):
+    """Reflex middleware (app.add_middleware): before every event that may send the
+    tab's state (the root's hydrate and every page state's event), SessionState
+    follows the websocket's session (``_follow_session``). Reflex's own internal
+    substates (on_load_internal, set_is_hydrated...) send only their own flags, so
+    they are left alone (with Redis, loading SessionState for them would load the
+    whole tree)."""
+
+    async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:
+        """Reset the tab's states before the event when its session changed; never
+        answers the event itself (returns None)."""
+        state_name = event.name.rpartition(".")[0]
+        session_name = SessionState.get_full_name()
+        if state_name != _ROOT and not (
+            state_name == session_name or state_name.startswith(session_name + ".")
+        ):
+            return None
+        session_state = await state._get_root_state().get_state(SessionState)
+        await session_state._follow_session()
+        return None
 
 
 def home_url(user: users.CurrentUser) -> str:

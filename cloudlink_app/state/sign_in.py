@@ -1,4 +1,10 @@
-"""State of the sign-in page."""
+"""State of the sign-in page.
+
+The form itself is posted by the browser to the backend (POST /auth/sign-in,
+cloudlink_app/http), which sets the HttpOnly session cookie; no event handler here
+ever sees a password or a token. A refused sign-in comes back as ?error=... and this
+state shows why.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,10 @@ from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import auth, users
-from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import (
     SessionState,
     focus_element,
     home_url,
-    logger,
     set_title,
 )
 
@@ -33,20 +37,28 @@ class SignInState(SessionState):
     """Sign in with an email address and a password."""
 
     error: str = ""
+    # The page to go to after signing in (a path of this app), sent with the form.
+    next_path: str = ""
     demo_mode: bool = False
     demo_password: str = ""
     demo_accounts: list[DemoAccount] = []
+    # "Your password is set" after the Set password page (/sign-in?password=set).
+    password_set: bool = False
 
     @rx.event
     def load(self):
-        """on_load: someone signed in already goes on; demo mode lists the demo users."""
+        """on_load: someone signed in already goes on; a refused sign-in shows why (the
+        backend sent the browser back with ?error=...); demo mode lists the demo users."""
         self.error = ""
+        query = self.router.url.query_parameters
+        self.password_set = query.get(routes.PASSWORD_SET_QUERY) == "set"
+        self.next_path = routes.safe_next(query.get("next")) or ""
         try:
             user = self._current_user()
         except users.NotSignedIn:
             user = None
         if user is not None:
-            return rx.redirect(self._target(user))
+            return rx.redirect(self.next_path or home_url(user))
         self.demo_mode = auth.demo_mode()
         if self.demo_mode:
             self.demo_password = demo_accounts.DEMO_PASSWORD
@@ -57,33 +69,12 @@ class SignInState(SessionState):
         else:
             self.demo_password = ""
             self.demo_accounts = []
+        error = query.get(routes.SIGN_IN_ERROR_QUERY)
+        if error in routes.SIGN_IN_ERRORS:
+            # Only the known reasons: the query is the browser's to write.
+            self.error = t(f"sign_in.{error}", self.lang)
+            return [
+                set_title("title.sign_in", self.lang, error=True),
+                focus_element("sign-in-error"),
+            ]
         return set_title("title.sign_in", self.lang)
-
-    def _target(self, user: users.CurrentUser) -> str:
-        next_path = routes.safe_next(self.router.url.query_parameters.get("next"))
-        return next_path or home_url(user)
-
-    @rx.event
-    def sign_in(self, form_data: dict):
-        """Sign in: one message for a wrong email or password, another when slowed down."""
-        if not isinstance(form_data, dict):
-            return self._fail("sign_in.failed")
-        email, password = form_data.get("email"), form_data.get("password")
-        with get_session() as session:
-            result = auth.sign_in(session, email, password, self.router.session.client_ip)
-        if result.throttled:
-            return self._fail("sign_in.throttled")
-        if result.token is None or result.user is None:
-            return self._fail("sign_in.failed")
-        self.session_token = result.token
-        self.error = ""
-        # A notice from before (e.g. "Your session has ended") is no longer true.
-        self.notice = ""
-        self._show_user(result.user)
-        return rx.redirect(self._target(result.user))
-
-    def _fail(self, message_key: str):
-        # Never what was typed: a password typed into the email field is common.
-        logger.warning("Sign-in refused: %s", message_key)
-        self.error = t(message_key, self.lang)
-        return [set_title("title.sign_in", self.lang, error=True), focus_element("sign-in-error")]

@@ -44,7 +44,9 @@ def test_a_failed_sign_in_shows_one_clear_message(signed_out_page: Page, email, 
     expect(error).to_have_attribute("role", "alert")
     expect(error).to_be_focused()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    expect(page).to_have_url(re.compile(r"/sign-in/?$"))
+    # The server sent the browser back, with the reason (never what was typed).
+    expect(page).to_have_url(re.compile(r"/sign-in/?\?error=failed$"))
+    assert email not in page.url
     # The fields point at the message.
     expect(field(page, "Email address")).to_have_attribute("aria-describedby", "sign-in-error")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)

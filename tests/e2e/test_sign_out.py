@@ -1,5 +1,6 @@
-"""Sign out ends the session: the browser is on the sign-in page, the back button shows
-nothing private, and the old cookie value signs nobody in."""
+"""Sign out (a form the browser posts to the server) ends the session: the browser is
+on the sign-in page, the cookie is cleared, the back button shows nothing private, and
+the old cookie value signs nobody in."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import ready, seed
+from tests.support.browser import ready, seed, session_cookies
 
 NAME = "Bakkerij Geheim"
 
@@ -67,20 +68,22 @@ def test_the_old_cookie_value_does_not_sign_in(page: Page, browser: Browser, app
     seed([(NAME, "geheim.example", "next:gateway")])
     page.goto("/")
     expect(page.get_by_role("link", name=NAME)).to_be_visible()
-    (cookie,) = [c for c in page.context.cookies() if c["name"] == "cloudlink_session"]
+    (cookie,) = session_cookies(page.context)
     sign_out(page)
-    assert not [
-        c for c in page.context.cookies() if c["name"] == "cloudlink_session" and c["value"]
-    ]
+    # The server cleared it: the browser holds no session cookie any more.
+    assert session_cookies(page.context) == []
 
     context = browser.new_context(base_url=app_harness.frontend_url)
     try:
         context.add_cookies(
             [
                 {
-                    "name": "cloudlink_session",
+                    "name": cookie["name"],
                     "value": cookie["value"],
-                    "url": app_harness.frontend_url,
+                    "domain": cookie["domain"],
+                    "path": "/",
+                    "httpOnly": True,
+                    "secure": cookie["secure"],
                     "sameSite": "Strict",
                 }
             ]

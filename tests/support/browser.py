@@ -1,20 +1,21 @@
 """The browser suite's helpers (Playwright): the steps a person takes, by labels and
-roles; the accessibility check; customers and sessions put straight into the app's
-database, for tests that start from them.
+roles; the accessibility check; customers put straight into the app's database, and
+sessions made through the real sign-in endpoint, for tests that start from them.
 """
 
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
-from sqlmodel import select
+from reflex.config import get_config
 
+from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.models import AppUser, Customer, EmailDomain
-from cloudlink_app.services import auth
+from cloudlink_app.models import Customer, EmailDomain
 from cloudlink_app.services.database import get_session
 
 # The WCAG levels axe checks: 2.0, 2.1 and 2.2, A and AA.
@@ -145,11 +146,22 @@ def seed(customers: list[tuple[str, str, str]]) -> list[str]:
 
 
 def sign_in_context(context: BrowserContext, base_url: str, email: str) -> None:
-    """Give the browser the session cookie of a real session of ``email`` (what the
-    sign-in page does, without typing; the sign-in tests type)."""
-    with get_session() as session:
-        user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
-        token = auth.create_session(session, user_id)
-    context.add_cookies(
-        [{"name": "cloudlink_session", "value": token, "url": base_url, "sameSite": "Strict"}]
+    """Sign the browser context in as ``email`` (a demo user) through the real endpoint
+    (POST /auth/sign-in, as the sign-in form posts it, without typing; the sign-in tests
+    type): the browser context keeps the cookie the server set, with its flags."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
+    response = context.request.post(
+        get_config().api_url + routes.AUTH_SIGN_IN,
+        form={"email": email, "password": demo_accounts.DEMO_PASSWORD, "next": "/"},
+        headers={"Origin": origin},
+        max_redirects=0,
     )
+    assert response.status == 303, response.status
+    assert "error=" not in response.headers["location"], response.headers["location"]
+    # The request shares the context's cookies: the browser kept what the server set.
+    assert session_cookies(context), "the server set no session cookie"
+
+
+def session_cookies(context: BrowserContext) -> list:
+    """The browser's session cookies (either mode's name), as the browser has them."""
+    return [c for c in context.cookies() if c["name"].endswith("cloudlink_session")]

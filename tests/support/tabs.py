@@ -4,7 +4,8 @@ and look at what changed.
 A `Tab` is one browser tab: a real root `reflex.state.State` with all its substates.
 `Tab.send` looks the handler up by its event name in Reflex's registry (as the event
 processor does, so only real event handlers can be reached), then runs it through
-`reflex_base.event.processor.base_state_processor.process_event`: the payload is
+`reflex_base.event.processor.base_state_processor.process_event` after the app's
+middleware (``app._preprocess``, as the event processor runs it): the payload is
 transformed by the handler's type hints exactly as for a browser event, the handler
 runs, and the delta and frontend events it produces are collected. A background
 handler (`@rx.event(background=True)`) runs as `BaseStateEventProcessor._execute_event`
@@ -49,7 +50,7 @@ from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.sync_step import SyncStepState
 
 # The app module registers the pages, their states and the route argument `account_id`.
-importlib.import_module("cloudlink_app.cloudlink_app")
+_APP = importlib.import_module("cloudlink_app.cloudlink_app").app
 
 # Vars a handler does not own: the notice (the one thing a refusal changes) and what
 # Reflex itself keeps about the route and hydration.
@@ -108,6 +109,8 @@ class Tab:
         self.root = State(_reflex_internal_init=True)
         # The event context needs a state manager; process_event itself never uses it.
         self._manager = StateManagerMemory()
+        # The session cookie the tab's browser holds (None: none).
+        self.cookie: str | None = None
         if email is not None:
             self.sign_in_as(email)
 
@@ -155,6 +158,9 @@ class Tab:
             router_data=self.root.router_data,
         )
         with context:
+            # As the event processor does before any handler (the background ones too):
+            # the app's middleware (FollowSession) sees the event with the root state.
+            await _APP._preprocess(self.root, Event(name=event_name, payload=payload))
             state = self.state(registered.states[0])
             if not registered.handler.is_background:
                 await process_event(
@@ -192,20 +198,47 @@ class Tab:
         """The notice the tab shows."""
         return self.state(SessionState).notice
 
-    def sign_in_as(self, email: str) -> None:
-        """Sign in as `email`: a real server-side session, its token in the tab's
-        cookie var, as the sign-in page leaves it."""
+    def sign_in_as(self, email: str) -> str:
+        """Sign in as `email`: a real server-side session, and the tab's websocket
+        headers as the backend's middleware leaves them for a browser with that
+        session's cookie (cloudlink_app/http: the token's hash, never the token).
+        Returns the token (the cookie's value)."""
         with Session(get_engine()) as session:
             user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
             token = auth.create_session(session, user_id)
-        self.state(SessionState).session_token = token
-        # The browser sent the cookie: it is not a change to send back.
+        self.connect(token)
+        return token
+
+    def connect(self, cookie: str | None) -> None:
+        """The tab's websocket (re)opens with the session cookie ``cookie`` (None: no
+        cookie): its headers become what the middleware makes of that request."""
+        self.cookie = cookie
+        headers = {"host": "testserver", "origin": "http://testserver"}
+        value = auth.session_header(cookie)
+        if value is not None:
+            headers[auth.SESSION_HEADER] = value
+        self.set_headers(headers)
+        # A new cookie comes with a page load, whose hydrate is the new websocket's first
+        # event: FollowSession resets the tab then, before anything else happens.
+        _finish_now(self.state(SessionState)._follow_session())
+        self.root._clean()
+
+    def set_headers(self, headers: dict[str, str]) -> None:
+        """The headers Reflex saw on the tab's websocket (crafted ones too)."""
+        router_data = {**self.root.router_data, "headers": dict(headers)}
+        self.root.router_data = self.root._update_router_vars(router_data, self.root.router_data)
+        # Connection data, not a change the handler made.
         self.root._clean()
 
     def sign_out(self) -> None:
-        """Forget the session token, as a browser without the cookie."""
-        self.state(SessionState).session_token = ""
-        self.root._clean()
+        """The tab's websocket without a session cookie (the browser's cookie cleared)."""
+        self.connect(None)
+
+    async def follow_session(self) -> Sent:
+        """What the tab's next event does first (state/base.FollowSession): reset every
+        page's state when the websocket's session is not the one the data belongs to.
+        Sent as the reconnect's hydrate event, with what it produced."""
+        return await self.send(State, "hydrate")
 
     def snapshot(self, state_cls: type[State]) -> dict[str, Any]:
         """Every var (backend ones too) of the state, except the notice and routing."""
@@ -215,6 +248,17 @@ class Tab:
             for name in state_cls.get_fields()
             if name not in _NOT_COMPARED and not name.startswith("rx_router")
         }
+
+
+def _finish_now(coroutine) -> None:
+    """Run a coroutine that never waits (a Tab's whole tree is in memory, so getting a
+    substate returns at once) from synchronous code."""
+    try:
+        coroutine.send(None)
+    except StopIteration:
+        return
+    coroutine.close()
+    raise RuntimeError("the coroutine waited")
 
 
 async def type_form(tab: Tab, form: forms.CustomerForm) -> None:

@@ -1,0 +1,144 @@
+"""Signing in and out over plain HTTP form posts, so that only the server ever sets or
+clears the session cookie (HttpOnly: no script can read it).
+
+POST /auth/sign-in   email, password, next  -> 303 to ``next`` (a page of this app) with
+                     the cookie set, or back to the sign-in page with ?error=...
+POST /auth/sign-out                         -> 303 to the sign-in page, the session
+                     revoked and the cookie cleared
+
+A form posted from a page of another origin is refused (403): no other site can sign a
+browser in or out. After either, the browser loads the next page anew, so its websocket
+reconnects with the new cookie.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from cloudlink_app import routes
+from cloudlink_app.domain import permissions
+from cloudlink_app.http import cookies
+from cloudlink_app.services import auth
+from cloudlink_app.services.database import get_session
+
+logger = logging.getLogger("cloudlink_app")
+
+# The sign-in form is three short fields; anything longer is not from it.
+BODY_MAX = 16 * 1024
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class _Refused(Exception):
+    """A request that is not from the app's own form."""
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted form's fields (the first value of each), read up to BODY_MAX."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        raise _Refused("not a form")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > BODY_MAX:
+            raise _Refused("too long")
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=10)
+    except (UnicodeDecodeError, ValueError):
+        raise _Refused("not a form") from None
+    return {name: values[0] for name, values in fields.items()}
+
+
+def _client_address(request: Request) -> str:
+    client = request.client.host if request.client else ""
+    forwarded = ", ".join(request.headers.getlist("x-forwarded-for")) or None
+    return auth.request_client_address(client, forwarded)
+
+
+def _redirect(url: str) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    # Never stored: it may carry a new cookie.
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def _forbidden() -> Response:
+    return PlainTextResponse("Forbidden", status_code=403)
+
+
+async def sign_in(request: Request) -> Response:
+    """Check the email and password; on success a new session, its cookie and the
+    page asked for; else the sign-in page with the reason (never which field)."""
+    if cookies.page_url(request, "/") is None:
+        logger.warning("Sign-in refused: a form from another origin")
+        return _forbidden()
+    try:
+        form = await _form(request)
+    except _Refused:
+        logger.warning("Sign-in refused: not the sign-in form")
+        return _forbidden()
+    next_path = routes.safe_next(form.get("next")) or ""
+    result = await auth.sign_in_async(
+        form.get("email"), form.get("password"), _client_address(request)
+    )
+    if result.token is None or result.user is None:
+        error = (
+            routes.SIGN_IN_THROTTLED
+            if result.throttled
+            else routes.SIGN_IN_TIMED_OUT
+            if result.timed_out
+            else routes.SIGN_IN_FAILED
+        )
+        # Never what was typed: a password typed into the email field is common.
+        logger.warning("Sign-in refused: %s", error)
+        return _redirect(_page(request, routes.sign_in_error_url(next_path, error)))
+    old_token = cookies.session_token(request)
+    if old_token is not None:
+        # This browser's previous session, if any, ends: it could never be used again.
+        await asyncio.to_thread(_revoke, old_token)
+    # Where the user starts otherwise, as state/base.home_url.
+    home = routes.DASHBOARD if result.user.may(permissions.VIEW_DASHBOARD) else routes.ACCOUNT
+    target = next_path or home
+    response = _redirect(_page(request, target))
+    cookies.set_session_cookie(response, result.token)
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    """End this browser's session (every tab of it), clear the cookie, go to sign in."""
+    if cookies.page_url(request, "/") is None:
+        logger.warning("Sign-out refused: a form from another origin")
+        return _forbidden()
+    token = cookies.session_token(request)
+    if token is None or not await asyncio.to_thread(_revoke, token):
+        logger.warning("Not signed in: sign-out without a live session")
+    response = _redirect(_page(request, routes.SIGN_IN))
+    cookies.clear_session_cookie(response)
+    return response
+
+
+def _revoke(token: str) -> bool:
+    with get_session() as session:
+        return auth.revoke_session(session, token)
+
+
+def _page(request: Request, path: str) -> str:
+    url = cookies.page_url(request, path)
+    assert url is not None  # checked on entry
+    return url
+
+
+def auth_app(backend_path: str = "") -> Starlette:
+    """The Starlette app of the two endpoints (Reflex mounts its own app under it)."""
+    return Starlette(
+        routes=[
+            Route(backend_path + routes.AUTH_SIGN_IN, sign_in, methods=["POST"]),
+            Route(backend_path + routes.AUTH_SIGN_OUT, sign_out, methods=["POST"]),
+        ]
+    )
