@@ -19,8 +19,12 @@ help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) \
 		| awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-run: setup migrate demo-data ## Set up, migrate, load demo data and serve on :3000
-	CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE:-1} $(BIN)/reflex run --env dev --frontend-port 3000 --backend-port 8000
+# Demo mode unless CLOUDLINK_DEMO_MODE is set (an empty value is not demo mode: the app
+# then refuses to start with the demo accounts). Both servers listen on 127.0.0.1 only
+# (the frontend's address: cloudlink_app/localhost_dev_server.py).
+run: setup migrate demo-data ## Set up, migrate, load demo data and serve on localhost:3000
+	CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE-1} $(BIN)/reflex run --env dev \
+		--frontend-port 3000 --backend-port 8000 --backend-host 127.0.0.1
 
 test: setup-test lint unit e2e ## Set up everything, then lint, unit and browser tests
 
@@ -70,7 +74,7 @@ migrate: setup ## Apply the database migrations
 demo-data: setup ## Load the demo customers once
 	$(BIN)/python -m cloudlink_app.demo_data
 
-reset-demo: setup migrate ## Drop every customer and load the demo customers again
+reset-demo: setup migrate ## Drop every customer, load the demo ones again (demo databases only)
 	$(BIN)/python -m cloudlink_app.demo_data --reset
 
 bench: setup-dev ## Run the benchmarks and print their figures (no browser needed)

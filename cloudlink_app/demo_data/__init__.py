@@ -2,14 +2,15 @@
 at every stage of the wizard, loaded once.
 
     python -m cloudlink_app.demo_data          # load when there are no customers yet
-    python -m cloudlink_app.demo_data --reset  # delete every customer, load again
+    python -m cloudlink_app.demo_data --reset  # delete every customer, load again; only
+                                               # where every partner is a demo partner
 
 accounts   the demo users and their password (the sign-in page lists them in demo mode)
 records    the demo partners and customers, as records: who they are, how far they got
 loader     load(): every customer saved through the services, checked by the rules
 """
 
-from cloudlink_app.demo_data.loader import DemoDataError, load
+from cloudlink_app.demo_data.loader import DemoDataError, NotADemoDatabase, load
 from cloudlink_app.demo_data.records import (
     ACCOUNT_ADMIN_CUSTOMER,
     ACCOUNT_ADMIN_EMAIL,
@@ -29,5 +30,6 @@ __all__ = [
     "SECOND_PARTNER_EMAIL",
     "DemoCustomer",
     "DemoDataError",
+    "NotADemoDatabase",
     "load",
 ]

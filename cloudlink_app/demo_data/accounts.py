@@ -1,7 +1,11 @@
 """The demo accounts: two partners' users and one account admin, all with one password.
 
 Demo deployments only: the sign-in page lists them in demo mode, and the demo data and
-the tests create them. Nothing in the app's services depends on this module.
+the tests create them. Every partner made here is marked ``is_demo``: a demo account is
+a user of a demo partner, who signs in only in demo mode (services.auth.sign_in), and
+outside demo mode the app does not start while one exists (services.startup). (The
+migration that added the mark marked the partners of the demo accounts that were already
+there.) Nothing in the app's services depends on this module.
 """
 
 from __future__ import annotations
@@ -128,13 +132,16 @@ def ensure_demo_users(session: Session) -> dict[str, int]:
 
 
 def _partner_id(session: Session, name: str) -> int:
-    """The partner with this name, created when missing."""
-    partner = session.exec(select(Partner).where(Partner.name == name)).first()
+    """The demo partner with this name, created when missing. Only a demo partner is
+    reused: a real partner of the same name never gets the demo users."""
+    partner = session.exec(
+        select(Partner).where(Partner.name == name, col(Partner.is_demo).is_(True))
+    ).first()
     return _new_partner(session, name) if partner is None else _id(partner)
 
 
 def _new_partner(session: Session, name: str) -> int:
-    partner = Partner(name=name)
+    partner = Partner(name=name, is_demo=True)
     session.add(partner)
     session.flush()
     return _id(partner)

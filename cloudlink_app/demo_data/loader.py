@@ -40,6 +40,7 @@ from cloudlink_app.models import (
     ConnectionCheck,
     Customer,
     EmailDomain,
+    Partner,
     SaveRecord,
     SupportContact,
     utc_now,
@@ -74,6 +75,11 @@ MAC_PREFIX = (0x08, 0x00, 0x0F)
 
 class DemoDataError(Exception):
     """A demo customer breaks one of the app's rules (a mistake in records.py)."""
+
+
+class NotADemoDatabase(DemoDataError):
+    """--reset was asked of a database that holds more than demo partners: refused,
+    nothing deleted."""
 
 
 @dataclasses.dataclass
@@ -365,7 +371,11 @@ def load(session: Session, reset: bool = False) -> int:
     """Load the demo customers (once, or again after deleting all); return how many.
 
     The demo users are created first when missing (accounts.ensure_demo_users).
+    ``reset`` deletes every customer, so it refuses (NotADemoDatabase, before anything
+    is written) a database with any partner that is not a demo partner.
     """
+    if reset:
+        _refuse_unless_only_demo_partners(session)
     user_ids = accounts.ensure_demo_users(session)
     if reset:
         session.execute(sa.update(AppUser).values(customer_id=None))
@@ -394,6 +404,20 @@ def load(session: Session, reset: bool = False) -> int:
     _link_account_admin(session, user_ids[ACCOUNT_ADMIN_EMAIL])
     _move_into_the_week(session, loaded)
     return len(loaded)
+
+
+def _refuse_unless_only_demo_partners(session: Session) -> None:
+    """NotADemoDatabase when a partner of the database is not a demo partner."""
+    others = session.exec(
+        select(Partner.name).where(col(Partner.is_demo).is_(False)).order_by(col(Partner.id))
+    ).all()
+    if others:
+        named = ", ".join(repr(name) for name in others[:3]) + (", ..." if len(others) > 3 else "")
+        raise NotADemoDatabase(
+            f"Refused: this database holds {len(others)} partner(s) that are not demo "
+            f"partners ({named}). --reset deletes every customer, so it runs only on a "
+            "database of demo data. Nothing was deleted."
+        )
 
 
 def _user(session: Session, user_id: int) -> AppUser:

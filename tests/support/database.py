@@ -87,6 +87,17 @@ def add_user(
         session.commit()
 
 
+def set_demo_partners(engine: sa.engine.Engine, demo: bool) -> None:
+    """Mark every partner as a demo partner, or as none.
+
+    The test suites' users are the demo accounts' people, but the fixtures unmark their
+    partners (``demo=False``): the app is tested as production runs it, outside demo
+    mode, where demo accounts cannot sign in, so to the app they are real accounts.
+    Tests of the demo-account rules mark them again (``demo=True``)."""
+    with engine.begin() as connection:
+        connection.execute(sa.update(Partner).values(is_demo=demo))
+
+
 def demo_partner_id(engine: sa.engine.Engine) -> int:
     """The id of the demo partner the app runs as."""
     with Session(engine) as session:

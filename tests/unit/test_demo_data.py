@@ -1,15 +1,16 @@
 """The sales engineers' demo data: two partners, their customers, an account admin,
-loaded once, and loaded again by --reset; every customer passes the rules of every
-step it completed, as the wizard itself would check them."""
+loaded once, and loaded again by --reset (only in a database of demo partners); every
+customer passes the rules of every step it completed, as the wizard itself would check
+them; every partner it makes is marked as a demo partner."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
-from cloudlink_app import demo_data
+from cloudlink_app import demo_data, settings
 from cloudlink_app.demo_data import accounts, records
 from cloudlink_app.demo_data.__main__ import main
 from cloudlink_app.domain import choices, gateway, pbx, validation, wizard_path
@@ -23,6 +24,7 @@ from cloudlink_app.models import (
     utc_now,
 )
 from cloudlink_app.services import auth, customers, wizard
+from tests.support.database import add_partner, database_rows, set_demo_partners
 
 TOTAL = len(demo_data.CUSTOMERS) + len(demo_data.SECOND_PARTNER_CUSTOMERS)
 BY_NAME = {demo.name: demo for demo in demo_data.CUSTOMERS + demo_data.SECOND_PARTNER_CUSTOMERS}
@@ -46,11 +48,19 @@ def hash_once(monkeypatch):
 
 
 @pytest.fixture
-def loaded(database):
-    """The demo data in a fresh database."""
-    with Session(database) as session:
-        assert demo_data.load(session) == TOTAL
+def demo_database(database):
+    """The test database as the demo data makes it: its partner is a demo partner (the
+    unit tests' fixtures unmark it, tests.support.database.set_demo_partners)."""
+    set_demo_partners(database, demo=True)
     return database
+
+
+@pytest.fixture
+def loaded(demo_database):
+    """The demo data in a fresh database."""
+    with Session(demo_database) as session:
+        assert demo_data.load(session) == TOTAL
+    return demo_database
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:
@@ -215,7 +225,7 @@ def test_the_audit_trail_names_the_partners_own_users_and_reads_like_a_week(load
 
 
 def test_every_demo_account_signs_in_with_the_demo_password(loaded):
-    with Session(loaded) as session:
+    with Session(loaded) as session, settings.override(demo_mode=True):
         for account in accounts.DEMO_ACCOUNTS:
             result = auth.sign_in(session, account.email, accounts.DEMO_PASSWORD, "127.0.0.1")
             assert result.user is not None and result.user.role == account.role, account
@@ -249,13 +259,67 @@ def test_reset_loads_them_again(loaded):
     assert checked and checked <= customer_ids  # the old customers' checks went too
 
 
-def test_the_command_line_loads_once_then_resets(database, capsys):
+def test_the_command_line_loads_once_then_resets(demo_database, capsys):
     main([])
     assert capsys.readouterr().out.strip() == f"Demo data: {TOTAL} customers loaded."
     main([])
     assert capsys.readouterr().out.strip() == "Demo data: already there."
     main(["--reset"])
     assert capsys.readouterr().out.strip() == f"Demo data: {TOTAL} customers loaded."
+
+
+def test_every_partner_it_makes_is_a_demo_partner(database):
+    with database.begin() as connection:  # an empty database, as `make run` finds it
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    with Session(database) as session:
+        assert demo_data.load(session) == TOTAL
+        partners = session.exec(select(Partner.name, Partner.is_demo)).all()
+    assert sorted(partners) == sorted((partner.name, True) for partner in records.PARTNERS)
+
+
+def test_it_never_gives_the_demo_users_to_a_real_partner_of_the_same_name(database):
+    with database.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    real = add_partner(database, accounts.DEMO_OTHER_PARTNER_NAME)
+    with Session(database) as session:
+        ids = accounts.ensure_demo_users(session)
+        liam = session.get(AppUser, ids[demo_data.SECOND_PARTNER_EMAIL])
+        assert liam.partner_id != real
+        assert session.get(Partner, liam.partner_id).is_demo
+
+
+def test_reset_refuses_a_database_with_a_partner_that_is_not_a_demo_partner(loaded):
+    add_partner(loaded, "Rival Telecom")
+    before = database_rows(loaded)
+    with (
+        Session(loaded) as session,
+        pytest.raises(demo_data.NotADemoDatabase, match=r"1 partner\(s\) .*'Rival Telecom'"),
+    ):
+        demo_data.load(session, reset=True)
+    assert database_rows(loaded) == before  # nothing deleted, nothing written
+
+
+def test_reset_refuses_a_database_whose_partners_are_all_real(database):
+    # The unit tests' own database: its Northwind is not marked as demo.
+    before = database_rows(database)
+    with Session(database) as session, pytest.raises(demo_data.NotADemoDatabase):
+        demo_data.load(session, reset=True)
+    assert database_rows(database) == before
+
+
+def test_the_command_line_refuses_to_reset_with_a_message_and_an_error_status(loaded, capsys):
+    add_partner(loaded, "Rival Telecom")
+    before = database_rows(loaded)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--reset"])
+    # A text to SystemExit is printed on stderr with exit status 1.
+    assert isinstance(stopped.value.code, str)
+    assert stopped.value.code.startswith("Demo data: Refused: this database holds 1 partner(s)")
+    assert "Nothing was deleted." in stopped.value.code
+    assert capsys.readouterr().out == ""
+    assert database_rows(loaded) == before
 
 
 def test_a_stage_off_the_customers_path_is_refused():
