@@ -7,13 +7,25 @@ gap shows up as text in the UI rather than as a crash.
 
 from __future__ import annotations
 
-from cloudlink_app.domain import labels, labels_auth, labels_dashboard, messages
+from cloudlink_app.domain import (
+    labels,
+    labels_accounts,
+    labels_auth,
+    labels_dashboard,
+    messages,
+)
 
 DEFAULT_LANGUAGE = "en"
 UI_LANGUAGES = ("en",)
 
 _CATALOGS: dict[str, dict[str, str]] = {}
-for _source in (labels.CATALOG, labels_dashboard.CATALOG, labels_auth.CATALOG, messages.CATALOG):
+for _source in (
+    labels.CATALOG,
+    labels_dashboard.CATALOG,
+    labels_auth.CATALOG,
+    labels_accounts.CATALOG,
+    messages.CATALOG,
+):
     for _lang, _entries in _source.items():
         _CATALOGS.setdefault(_lang, {}).update(_entries)
 

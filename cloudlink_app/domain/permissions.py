@@ -34,6 +34,8 @@ DELETE_DRAFT = "delete_draft"
 CHECK_CONNECTION = "check_connection"
 FINISH_ONBOARDING = "finish_onboarding"
 VIEW_ACCOUNT_PAGE = "view_account_page"
+# One's own password (the Change password page): every role, no customer involved.
+CHANGE_OWN_PASSWORD = "change_own_password"
 
 ACTIONS = (
     VIEW_DASHBOARD,
@@ -45,6 +47,7 @@ ACTIONS = (
     CHECK_CONNECTION,
     FINISH_ONBOARDING,
     VIEW_ACCOUNT_PAGE,
+    CHANGE_OWN_PASSWORD,
 )
 
 # Who may act, per role: "always" (no customer involved), "same_partner" (a customer
@@ -64,12 +67,14 @@ _RULES: dict[str, dict[str, str]] = {
         DELETE_DRAFT: _SAME_PARTNER,
         CHECK_CONNECTION: _SAME_PARTNER,
         FINISH_ONBOARDING: _SAME_PARTNER,
+        CHANGE_OWN_PASSWORD: _ALWAYS,
     },
     ACCOUNT_ADMIN_ROLE: {
         OPEN_CUSTOMER: _OWN_CUSTOMER,
         EDIT_CUSTOMER: _OWN_CUSTOMER,
         FINISH_ONBOARDING: _OWN_CUSTOMER,
         VIEW_ACCOUNT_PAGE: _ALWAYS,
+        CHANGE_OWN_PASSWORD: _ALWAYS,
     },
 }
 

@@ -25,6 +25,7 @@ partner         delete_draft        n   n   y   y
 partner         check_connection    n   n   y   y
 partner         finish_onboarding   n   n   y   y
 partner         view_account_page   n   n   n   n
+partner         change_own_password y   y   y   y
 partner         unknown_action      n   n   n   n
 account_admin   view_dashboard      n   n   n   n
 account_admin   create_customer     n   n   n   n
@@ -35,6 +36,7 @@ account_admin   delete_draft        n   n   n   n
 account_admin   check_connection    n   n   n   n
 account_admin   finish_onboarding   n   n   n   y
 account_admin   view_account_page   y   y   y   y
+account_admin   change_own_password y   y   y   y
 account_admin   unknown_action      n   n   n   n
 unknown_role    view_dashboard      n   n   n   n
 unknown_role    create_customer     n   n   n   n
@@ -45,6 +47,7 @@ unknown_role    delete_draft        n   n   n   n
 unknown_role    check_connection    n   n   n   n
 unknown_role    finish_onboarding   n   n   n   n
 unknown_role    view_account_page   n   n   n   n
+unknown_role    change_own_password n   n   n   n
 unknown_role    unknown_action      n   n   n   n
 """
 COLUMNS = ((False, False), (False, True), (True, False), (True, True))
@@ -81,12 +84,13 @@ def test_the_actions_are_the_documented_ones():
         "check_connection",
         "finish_onboarding",
         "view_account_page",
+        "change_own_password",
     )
 
 
 def test_the_table_has_exactly_every_case():
     assert set(EXPECTED) == set(CASES)
-    assert len(CASES) == 3 * 10 * 2 * 2
+    assert len(CASES) == 3 * 11 * 2 * 2
 
 
 @pytest.mark.parametrize(("role", "action", "same_partner", "own_customer"), CASES)

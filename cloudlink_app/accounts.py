@@ -1,0 +1,124 @@
+"""Command line: `python -m cloudlink_app.accounts COMMAND ...`, real accounts.
+
+    create-partner NAME
+    add-partner-user --email EMAIL --name "DISPLAY NAME" --partner PARTNER
+    add-account-admin --email EMAIL --name "NAME" --account-id ACCOUNT_ID
+    deactivate EMAIL
+    reset-password EMAIL
+
+PARTNER is the partner's id (printed by create-partner) or its exact name. New users
+and resets print a one-time link to set a password (services/accounts.py: 7 days for a
+new user, 1 day for a reset, usable once). It works on the database the app uses
+(REFLEX_DB_URL); run it from the project folder, after `make migrate`.
+
+Exit codes: 0 done, 1 refused (the message on stderr says why: an unknown partner or
+account ID, an email address in use or not valid, ...), 2 a wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from cloudlink_app.services import accounts
+from cloudlink_app.services.database import get_session
+
+PROG = "python -m cloudlink_app.accounts"
+EXIT_REFUSED = 1
+
+
+def _link_lines(link: accounts.Link, what: str) -> str:
+    when = link.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{what} {link.email}.\n"
+        f"Send them this one-time link to set their password (valid until {when}, "
+        f"usable once):\n{link.url}"
+    )
+
+
+def _create_partner(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        partner_id = accounts.create_partner(session, args.name)
+    return f"Created partner organisation {args.name.strip()!r} with id {partner_id}."
+
+
+def _add_partner_user(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        link = accounts.add_partner_user(session, args.email, args.name, args.partner)
+    return _link_lines(link, "Added partner user")
+
+
+def _add_account_admin(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        link = accounts.add_account_admin(session, args.email, args.name, args.account_id)
+    return _link_lines(link, "Added account admin")
+
+
+def _deactivate(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        ended = accounts.deactivate_user(session, args.email)
+    return f"Deactivated {args.email.strip()}: they cannot sign in; {ended} session(s) ended."
+
+
+def _reset_password(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        link = accounts.reset_password(session, args.email)
+    return _link_lines(link, "Password reset for")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Create partner organisations, add and deactivate partner users and account "
+            "admins, reset passwords. New users and resets get a one-time link to set "
+            "their password, printed here."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], str], help_: str):
+        sub = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(run=run)
+        return sub
+
+    sub = command("create-partner", _create_partner, "create a partner organisation")
+    sub.add_argument("name", help="the organisation's name (unique)")
+
+    sub = command("add-partner-user", _add_partner_user, "add a user of a partner organisation")
+    sub.add_argument("--email", required=True, help="their email address (unique)")
+    sub.add_argument("--name", required=True, help="their display name")
+    sub.add_argument("--partner", required=True, help="the partner's id or exact name")
+
+    sub = command(
+        "add-account-admin",
+        _add_account_admin,
+        "add the account admin of a customer (of that customer's partner)",
+    )
+    sub.add_argument("--email", required=True, help="their email address (unique)")
+    sub.add_argument("--name", required=True, help="their display name")
+    sub.add_argument("--account-id", required=True, help="the customer's account ID")
+
+    sub = command("deactivate", _deactivate, "deactivate a user: no sign-in, every session ended")
+    sub.add_argument("email", help="the user's email address")
+
+    sub = command("reset-password", _reset_password, "print a new one-time password link")
+    sub.add_argument("email", help="the user's email address")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 done, 1 refused, 2 a wrong command
+    line: argparse exits with it)."""
+    args = _parser().parse_args(argv)
+    try:
+        print(args.run(args))
+    except accounts.AccountError as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

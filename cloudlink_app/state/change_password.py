@@ -1,0 +1,89 @@
+"""State of the Change password page (/account/password), for a signed-in user of
+either role.
+
+The current password is checked, the policy applied, the new hash stored, and every
+other session of the user ended (this one stays). Argon2 runs in the password workers, so
+other users' events are not held up (auth.in_password_workers).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import reflex as rx
+
+from cloudlink_app.domain import passwords, permissions
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.services import accounts, auth, users
+from cloudlink_app.services.database import get_session
+from cloudlink_app.state.base import SessionState, focus_element, home_url, logger, set_title
+from cloudlink_app.state.password_form import PasswordFormMixin
+
+DONE_ID = "password-changed"
+
+
+def _change_password(
+    user_id: int, keep_session_id: int | None, current: str, password: str, confirm: str
+) -> accounts.Outcome:
+    # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
+    with get_session() as session:
+        return accounts.change_password(
+            session, user_id, current, password, confirm, keep_session_id=keep_session_id
+        )
+
+
+class ChangePasswordState(PasswordFormMixin, SessionState):
+    """Change one's own password."""
+
+    TITLE_KEY: ClassVar[str] = "title.change_password"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        passwords.CURRENT_PASSWORD,
+        passwords.NEW_PASSWORD,
+        passwords.CONFIRM_PASSWORD,
+    )
+
+    @rx.event
+    def load(self):
+        """on_load: signed-in users whose role may change their password."""
+        try:
+            user = self._current_user()
+        except users.NotSignedIn:
+            return self._to_sign_in()
+        if not user.may(permissions.CHANGE_OWN_PASSWORD):
+            return rx.redirect(home_url(user))
+        self._clear_errors()
+        self.done = ""
+        return set_title(self.TITLE_KEY, self.lang)
+
+    @rx.event
+    async def change_password(self, form_data: dict):
+        """Check the current password, apply the policy, store the new one and end the
+        user's other sessions. Refused (nothing written) without a session, for a
+        crafted payload or a wrong current password."""
+        try:
+            user = self._current_user()
+        except users.NotSignedIn:
+            return self._refuse("notice.not_signed_in")
+        if not user.may(permissions.CHANGE_OWN_PASSWORD):
+            return self._refuse("change_password.not_allowed")
+        values = self._form_values(form_data)
+        if values is None:
+            return None
+        # This tab's session (SessionState._session_id, the row _current_user checked)
+        # stays signed in.
+        keep = self._session_id
+        typed = [values[field] for field in self.FIELDS]
+        try:
+            outcome = await auth.in_password_workers(
+                lambda: _change_password(user.id, keep, *typed), auth.SIGN_IN_TIMEOUT
+            )
+        except TimeoutError:
+            return self._refuse("password.timed_out")
+        if outcome.problems:
+            logger.warning("Change password refused: %s", ", ".join(outcome.problems))
+            return self._show_problems(outcome.problems)
+        if not outcome.done:
+            return self._refuse("notice.not_signed_in")
+        self._clear_errors()
+        self.done = t("change_password.done", self.lang)
+        return [set_title(self.TITLE_KEY, self.lang), focus_element(DONE_ID)]

@@ -1,0 +1,78 @@
+"""State of the Set password page, opened from a one-time link (/set-password?token=).
+
+A public page: whoever has the link may use it, signed in or not. The token is read
+from the page's address on the server; it is never copied into a state var nor sent
+back to the browser.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import reflex as rx
+
+from cloudlink_app import routes
+from cloudlink_app.domain import passwords
+from cloudlink_app.services import accounts, auth
+from cloudlink_app.services.database import get_session
+from cloudlink_app.state.base import SessionState, focus_element, logger, set_title
+from cloudlink_app.state.password_form import PasswordFormMixin
+
+
+def _set_password(token: object, password: str, confirm: str) -> accounts.Outcome:
+    # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
+    with get_session() as session:
+        return accounts.set_password_with_link(session, token, password, confirm)
+
+
+class SetPasswordState(PasswordFormMixin, SessionState):
+    """Set a password with a one-time link."""
+
+    TITLE_KEY: ClassVar[str] = "title.set_password"
+    FIELDS: ClassVar[tuple[str, ...]] = (passwords.NEW_PASSWORD, passwords.CONFIRM_PASSWORD)
+
+    # False while the link is not (or no longer) valid: the page says so, with no form.
+    link_valid: bool = False
+    link_checked: bool = False
+
+    def _token(self) -> object:
+        return self.router.url.query_parameters.get(routes.SET_PASSWORD_TOKEN_QUERY)
+
+    @rx.event
+    def load(self):
+        """on_load: check the link; an invalid one shows a message and no form."""
+        self._clear_errors()
+        self.done = ""
+        with get_session() as session:
+            self.link_valid = accounts.link_is_valid(session, self._token())
+        self.link_checked = True
+        if not self.link_valid:
+            logger.warning("Set password: the link is not valid")
+            return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("link-error")]
+        return set_title(self.TITLE_KEY, self.lang)
+
+    @rx.event
+    async def set_password(self, form_data: dict):
+        """Set the password: the policy, then the link is spent and the user sent to
+        sign in. A crafted payload or an invalid link changes nothing."""
+        values = self._form_values(form_data)
+        if values is None:
+            return None
+        token = self._token()
+        password, confirm = values[passwords.NEW_PASSWORD], values[passwords.CONFIRM_PASSWORD]
+        try:
+            outcome = await auth.in_password_workers(
+                lambda: _set_password(token, password, confirm), auth.SIGN_IN_TIMEOUT
+            )
+        except TimeoutError:
+            return self._refuse("password.timed_out")
+        if outcome.invalid_link:
+            logger.warning("Set password refused: the link is not valid")
+            self._clear_errors()
+            self.link_valid = False
+            return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("link-error")]
+        if outcome.problems:
+            return self._show_problems(outcome.problems)
+        self._clear_errors()
+        self.link_valid = False
+        return rx.redirect(routes.password_set_url())
