@@ -4,24 +4,31 @@ import logging
 
 import reflex as rx
 
-from cloudlink_app import routes, settings
+from cloudlink_app import http, routes, settings
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.http import headers
 from cloudlink_app.pages.account import account
+from cloudlink_app.pages.change_password import change_password
 from cloudlink_app.pages.connect_step import connect_step
 from cloudlink_app.pages.customer_step import customer_step
 from cloudlink_app.pages.dashboard import dashboard
 from cloudlink_app.pages.gateway_step import gateway_step
 from cloudlink_app.pages.pbx_step import pbx_step
 from cloudlink_app.pages.review_step import review_step
+from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
 from cloudlink_app.pages.sync_step import sync_step
+from cloudlink_app.services import auth, startup
 from cloudlink_app.state.account import AccountState
+from cloudlink_app.state.base import FollowSession
+from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.gateway_step import GatewayStepState
 from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.review_step import ReviewStepState
+from cloudlink_app.state.set_password import SetPasswordState
 from cloudlink_app.state.sign_in import SignInState
 from cloudlink_app.state.sync_step import SyncStepState
 
@@ -40,9 +47,36 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="en",
     backend_exception_handler=report_backend_error,
+    # The sign-in/sign-out endpoints and the middleware that keeps the session cookie
+    # out of Reflex (cloudlink_app/http); a list others may append to. Last, so
+    # outermost: security headers on every response, websockets of other origins refused.
+    api_transformer=[*http.api_transformers(), headers.security_headers],
 )
+# Reflex's Socket.IO server checks the websocket's Origin by the same rule, at run time.
+assert app.sio is not None  # made with the app's state
+app.sio.eio.cors_allowed_origins = headers.engineio_origin_check
+# Before every event: a new user or an ended session resets the tab's states first.
+app.add_middleware(FollowSession())
+# Outside demo mode, no start with demo accounts, without a deploy URL or a secret key.
+app.register_lifespan_task(startup.refuse_to_start_on_problems)
+# Old failed sign-ins and ended sessions are deleted every few minutes, not only when
+# someone signs in.
+app.register_lifespan_task(auth.prune_on_schedule)
 app.add_page(sign_in, route=routes.SIGN_IN, title=t("title.sign_in"), on_load=SignInState.load)
 app.add_page(account, route=routes.ACCOUNT, title=t("title.account"), on_load=AccountState.load)
+# Accounts: a one-time link's Set password page (public) and Change password.
+app.add_page(
+    set_password,
+    route=routes.SET_PASSWORD,
+    title=t("title.set_password"),
+    on_load=SetPasswordState.load,
+)
+app.add_page(
+    change_password,
+    route=routes.CHANGE_PASSWORD,
+    title=t("title.change_password"),
+    on_load=ChangePasswordState.load,
+)
 app.add_page(
     dashboard, route=routes.DASHBOARD, title=t("title.dashboard"), on_load=DashboardState.load
 )

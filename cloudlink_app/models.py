@@ -24,6 +24,9 @@ class Partner(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    # Made by the demo data (demo_data.accounts): its users sign in only in demo mode,
+    # and outside demo mode the app does not start while one exists.
+    is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class AppUser(SQLModel, table=True):
@@ -39,6 +42,9 @@ class AppUser(SQLModel, table=True):
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     # Argon2id hash (argon2-cffi); "" means the user cannot sign in with a password.
     password_hash: str = Field(default="", max_length=200)
+    # False once deactivated (python -m cloudlink_app.accounts deactivate): such a user
+    # cannot sign in and has no live session.
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class UserSession(SQLModel, table=True):
@@ -55,6 +61,23 @@ class UserSession(SQLModel, table=True):
     )
     expires_at: datetime.datetime = Field(sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class PasswordToken(SQLModel, table=True):
+    """A one-time link to set a password (a new user, a reset). Only a keyed hash of its
+    token is stored; it is spent (``used_at``) by the first use and expires."""
+
+    __tablename__ = "password_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    purpose: str = Field(max_length=20)  # "new_user" or "reset"
+    created_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    expires_at: datetime.datetime = Field(sa_type=sa.DateTime(timezone=True))
+    used_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class SignInAttempt(SQLModel, table=True):
@@ -184,15 +207,29 @@ class SupportContact(SQLModel, table=True):
 
 
 class ConnectionCheck(SQLModel, table=True):
-    """One connection check a user asked for: the audit trail and the rate limit."""
+    """One connection check a user asked for: the audit trail and the rate limit.
+
+    The row is inserted as "pending" in the transaction that counts the user's checks
+    (services.connection_checks.reserve) and completed with the result. It outlives
+    its customer: deleting a draft sets ``customer_id`` to NULL and keeps the account
+    ID and name the check was about.
+    """
 
     __tablename__ = "connection_check"
     __table_args__ = (sa.Index("ix_connection_check_user_at", "user_id", "checked_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id")
-    customer_id: int = Field(foreign_key="customer.id", index=True)
+    customer_id: int | None = Field(
+        default=None,
+        sa_column_args=[sa.ForeignKey("customer.id", ondelete="SET NULL")],
+        index=True,
+    )
+    account_id: str = Field(default="", max_length=16)
+    customer_name: str = Field(default="", max_length=100)
     target: str = Field(max_length=300)
+    # "pending" while the check runs, then what it found (domain.checks.OUTCOMES, as
+    # found: a name that is not allowed is recorded as such, whatever the user was shown).
     result: str = Field(max_length=40)
     checked_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)

@@ -137,7 +137,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "check.result.reachable": "Connected to {target} at {time}.",
         "check.result.refused": "{target} refused the connection at {time}. Check that the service runs and the port is right.",
         "check.result.timed_out": "{target} did not answer in time at {time}. Check the address and any firewall between the server and it.",
-        "check.result.name_not_found": "The host name of {target} was not found at {time}. Check the address.",
+        # Outside demo mode a name that resolves to an address the server may not reach
+        # gets this answer too (services.connection_checks): no mapping of internal names.
+        "check.result.name_not_found": "The host name of {target} was not found, or does not point to an address on the internet (checked at {time}). Check the address.",
         "check.result.not_allowed": "The server does not connect to {target} (checked at {time}): local, private and cloud-internal addresses are off limits.",
         "check.result.unreachable": "{target} could not be reached at {time}. Check the address and the network.",
         "connection.required": "Check the connection, or continue without a connection",
@@ -170,6 +172,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "notice.version_conflict": "Someone else saved this customer since you opened it. Your changes are still here: copy what you need, then reload the customer.",
         "notice.partners_only_check": "Only partner users can check connections.",
         "notice.too_many_checks": "You can check at most {limit} connections a minute. Wait a moment, then try again.",
+        "notice.check_running": "A connection check of yours is still running. Wait for its result, then try again.",
+        "notice.checks_busy": "The server is busy with other connection checks. Try again in a moment.",
+        "notice.single_label_host": "Enter the full host name, such as pbx.acme.example: the server does not look up names without a domain.",
         "notice.partners_only_dashboard": "The Partner dashboard is for partner users.",
         "notice.unknown_page": "That page does not exist. Nothing was changed.",
         "notice.unexpected_error": "Something went wrong on the server. What you typed is still here: try again in a moment.",

@@ -117,6 +117,18 @@ def target_allowed(ip: IPAddress, allow_private: bool) -> bool:
     return kind == PUBLIC or (allow_private and kind in (LOOPBACK, PRIVATE))
 
 
+def single_label_name(host: str) -> bool:
+    """Whether ``host`` (a host in normalize_host's normal form) is a name of one label,
+    such as "pbx" or "intranet". Outside demo mode such names are not looked up: the
+    resolver would complete them with the server's own search domains, and so reach
+    (and let a user map) the names of our own network."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host.removesuffix(".")
+    return False
+
+
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped

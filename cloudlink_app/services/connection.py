@@ -5,11 +5,23 @@ The name is resolved once, every address it resolves to must pass the target pol
 again when connecting would let a name that first pointed at a public address point at
 our own network the second time (DNS rebinding). The connection is closed as soon as it
 is open: nothing is sent.
+
+Outside demo mode (``strict_names``) a name of one label ("pbx") is not looked up at
+all, and other names are looked up as absolute names (with a final dot), so that the
+resolver never completes them with the server's own search domains.
+
+Name resolution (getaddrinfo, which blocks) runs in a pool of DNS_WORKERS threads of
+its own, never on the event loop nor in the loop's default executor, with a hard
+timeout (DNS_TIMEOUT, within the check's own): a lookup that runs out of time answers
+"name not found". A lookup the system resolver is still stuck in keeps its thread
+until the resolver gives up, so at most DNS_WORKERS such threads exist; later lookups
+wait for a free one within their own timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
@@ -27,7 +39,7 @@ from cloudlink_app.domain.checks import (  # noqa: F401 (OUTCOMES: re-exported)
     TIMED_OUT,
     UNREACHABLE,
 )
-from cloudlink_app.domain.network import target_allowed
+from cloudlink_app.domain.network import single_label_name, target_allowed
 from cloudlink_app.domain.pbx import PORT_MAX, PORT_MIN, HostError, normalize_host
 
 DEFAULT_TIMEOUT = 3.0
@@ -35,6 +47,13 @@ DEFAULT_TIMEOUT = 3.0
 # the connection_check table (models.ConnectionCheck): each check opens a connection from
 # our server, and a partner must not be able to use it as a port scanner.
 RATE_LIMIT = (6, 60)
+# Threads that resolve names, per backend process, and the longest one lookup may take.
+DNS_WORKERS = 8
+DNS_TIMEOUT = 2.0
+
+_dns_pool = concurrent.futures.ThreadPoolExecutor(
+    max_workers=DNS_WORKERS, thread_name_prefix="cloudlink-dns"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,16 +93,19 @@ async def check_connection(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     allow_private: bool = False,
+    strict_names: bool = True,
 ) -> ConnectionResult:
     """Open and at once close a TCP connection to ``host`` (an IP address or host name,
     as normalize_host accepts it) on ``port``, within ``timeout`` seconds in all,
-    resolving included.
+    resolving included (a lookup within DNS_TIMEOUT of those).
 
-    Outcomes: "reachable", "refused", "timed_out", "name_not_found", "not_allowed" (an
-    address the name resolves to is not allowed by the target policy; nothing is
-    connected) and "unreachable" (any other network error). Network problems never
-    raise; a host or port that the PBX/Sync rules would refuse raises ValueError, as
-    the caller validates them first.
+    Outcomes: "reachable", "refused", "timed_out", "name_not_found" (also when the
+    lookup ran out of time), "not_allowed" (an address the name resolves to is not
+    allowed by the target policy, or ``strict_names`` and the name has one label;
+    nothing is connected) and "unreachable" (any other network error). Network
+    problems never raise; a host or port that the PBX/Sync rules would refuse raises
+    ValueError, as the caller validates them first. ``strict_names`` (outside demo
+    mode) also looks names up as absolute names: no search domain is tried.
     """
     try:
         target = normalize_host(host)
@@ -102,10 +124,14 @@ async def check_connection(
         elapsed_ms = (time.monotonic() - started) * 1000
         return ConnectionResult(outcome, address, port, elapsed_ms, checked_at)
 
+    if strict_names and single_label_name(target):
+        return result(NOT_ALLOWED)
     try:
-        addresses = await _resolve(target, port, deadline)
+        addresses = await _resolve(target, port, deadline, absolute=strict_names)
     except TimeoutError:
-        return result(TIMED_OUT)
+        # As for a name that does not exist: how long our resolver takes says nothing
+        # a user should learn about our network.
+        return result(NAME_NOT_FOUND)
     except (socket.gaierror, UnicodeError):
         return result(NAME_NOT_FOUND)
     except OSError:
@@ -129,17 +155,14 @@ async def check_connection(
 
 
 async def _resolve(
-    target: str, port: int, deadline: float
+    target: str, port: int, deadline: float, *, absolute: bool
 ) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         return [ipaddress.ip_address(target)]
     except ValueError:
         pass
-    loop = asyncio.get_running_loop()
-    infos = await asyncio.wait_for(
-        loop.getaddrinfo(target, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP),
-        _remaining(deadline),
-    )
+    name = target + "." if absolute and not target.endswith(".") else target
+    infos = await _getaddrinfo(name, port, min(_remaining(deadline), DNS_TIMEOUT))
     addresses = []
     for family, _, _, _, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
@@ -151,6 +174,18 @@ async def _resolve(
         if ip not in addresses:
             addresses.append(ip)
     return addresses
+
+
+async def _getaddrinfo(name: str, port: int, timeout: float) -> list:
+    """socket.getaddrinfo in the DNS pool, given up on after ``timeout`` seconds
+    (TimeoutError). A lookup that has not started by then is cancelled; one that has
+    keeps its thread until the system resolver returns."""
+    if timeout <= 0:
+        raise TimeoutError
+    # Looked up at call time (not bound at import) so tests can stand in for it.
+    lookup = socket.getaddrinfo
+    future = _dns_pool.submit(lookup, name, port, 0, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
 
 
 async def _connect(address: str, port: int, deadline: float) -> str:

@@ -515,8 +515,9 @@ def status_counts(session: Session, partner_id: int) -> StatusCounts:
 
 
 def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
-    """Delete a customer that is not onboarded, with its email domains, contacts and
-    connection checks, in one transaction; returns its name.
+    """Delete a customer that is not onboarded, with its email domains and contacts, in
+    one transaction; returns its name. Its connection checks are kept (the audit trail
+    and the users' rate limit), no longer linked to it but naming its account ID.
 
     Raises CustomerNotFound (missing, or another partner's) or NotADraft. The customer
     is deleted only if it is still not onboarded when the transaction runs, so a draft
@@ -528,8 +529,14 @@ def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
         raise NotADraft(account_id)
     name = customer.name
     try:
-        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck, SaveRecord):
+        for model in (EmailDomain, AdminContact, SupportContact, SaveRecord):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
+        # As ON DELETE SET NULL would (SQLite enforces no foreign keys here).
+        session.execute(
+            sa.update(ConnectionCheck)
+            .where(col(ConnectionCheck.customer_id) == customer.id)
+            .values(customer_id=None)
+        )
         session.execute(
             sa.update(AppUser)
             .where(col(AppUser.customer_id) == customer.id)

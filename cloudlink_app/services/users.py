@@ -10,7 +10,7 @@ import dataclasses
 from sqlmodel import Session, select
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.models import AppUser
+from cloudlink_app.models import AppUser, Partner
 
 PARTNER_ROLE = permissions.PARTNER_ROLE
 ACCOUNT_ADMIN_ROLE = permissions.ACCOUNT_ADMIN_ROLE
@@ -73,3 +73,10 @@ def find_user(session: Session, email: str) -> CurrentUser | None:
     """The user with this email address, or None."""
     user = session.exec(select(AppUser).where(AppUser.email == email)).first()
     return None if user is None else current_user(user)
+
+
+def is_demo_account(session: Session, user: AppUser) -> bool:
+    """Whether ``user`` is a demo account: a user of a demo partner (made by the demo
+    data), who signs in only in demo mode."""
+    partner = session.get(Partner, user.partner_id)
+    return partner is not None and partner.is_demo

@@ -303,23 +303,29 @@ def record_check(
     user_id: int,
     target: str,
     result: ConnectionResult,
+    audited: bool = False,
 ) -> WizardRecord:
-    """Store a connection check's result on the customer and in the audit trail.
+    """Store a connection check's result on the customer and in the audit trail
+    (unless ``audited``: services.connection_checks reserved and completes its own
+    audit row).
 
     It is not a user's edit, so it does not need the version the user started from;
     it still bumps the version, so a stale tab cannot save over it.
     """
     customer = customers.owned_customer(session, partner_id, account_id)
     assert customer.id is not None  # read from the database
-    session.add(
-        ConnectionCheck(
-            user_id=user_id,
-            customer_id=customer.id,
-            target=target,
-            result=result.outcome,
-            checked_at=result.checked_at,
+    if not audited:
+        session.add(
+            ConnectionCheck(
+                user_id=user_id,
+                customer_id=customer.id,
+                account_id=customer.account_id,
+                customer_name=customer.name,
+                target=target,
+                result=result.outcome,
+                checked_at=result.checked_at,
+            )
         )
-    )
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {
         "connection_result": result.outcome,

@@ -34,7 +34,10 @@ class ConnectionCheckMixin(WizardStepMixin, mixin=True):
 
     @rx.event(background=True)
     async def check_connection(self):
-        """Check connection: a real TCP connection from the server, in the background."""
+        """Check connection: a real TCP connection from the server, in the background.
+
+        The check is reserved (services.connection_checks.reserve: permission, one at a
+        time per user, the rate limit, the process's cap) before "Checking" shows."""
         async with self:
             if self.checking:
                 return None
@@ -43,6 +46,8 @@ class ConnectionCheckMixin(WizardStepMixin, mixin=True):
                 return stop
             if not self._check_ready():
                 return None
+            # Asked before the target, which the Sync step stores first; asked again
+            # by reserve() under the user's lock.
             with get_session() as session:
                 refused = connection_checks.refusal(session, user, self.loaded)
             if refused:
@@ -51,17 +56,23 @@ class ConnectionCheckMixin(WizardStepMixin, mixin=True):
             target = self._check_target(user)
             if target is None:
                 return None
+            reserved = connection_checks.reserve(user, self.loaded, *target)
+            if isinstance(reserved, str):
+                self._refuse(reserved, limit=connection_checks.RATE_LIMIT[0])
+                return None
             self.notice = ""
             self.checking = True
-            account_id = self.loaded
         try:
-            record = await connection_checks.run_check(user, account_id, *target)
+            outcome = await connection_checks.run_check(reserved)
         finally:
             async with self:
                 self.checking = False
         async with self:
-            self.saved_version = record.version
-            self._show_check(record)
+            if isinstance(outcome, str):
+                self._refuse(outcome)
+                return None
+            self.saved_version = outcome.version
+            self._show_check(outcome)
             self.errors = {}
             self.error_summary = []
         return None

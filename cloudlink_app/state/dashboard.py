@@ -179,6 +179,8 @@ class DashboardState(SessionState):
     @rx.event
     def ask_delete(self, account_id: str):
         """Delete on a row: ask for confirmation, naming the customer."""
+        if not self._signed_in():
+            return None
         row = self._listed_row(account_id)
         if row is None:
             return self._refuse("notice.draft_not_found")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from reflex.testing import AppHarnessProd
+from reflex.model import get_engine
 
 from cloudlink_app import settings
 from cloudlink_app.demo_data import accounts as demo_accounts
@@ -31,6 +31,8 @@ from cloudlink_app.models import (
 )
 from cloudlink_app.services.database import get_session
 from tests.support.browser import sign_in_context
+from tests.support.database import set_demo_partners
+from tests.support.harness import HeadersHarness
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -42,6 +44,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 expect.set_options(timeout=10_000)
+STARTUP_DEPLOY_URL = "http://127.0.0.1"
 
 
 class _ErrorCollector(logging.Handler):
@@ -69,9 +72,21 @@ def app_harness(private_targets):
     reflex.model.migrate()
     with get_session() as session:
         demo_accounts.ensure_demo_users(session)
-    with AppHarnessProd.create(root=ROOT, app_name="cloudlink_app") as harness:
+    # Outside demo mode, as production runs: the demo people sign in as real accounts
+    # (tests of the demo-account rules mark them again).
+    set_demo_partners(get_engine(), demo=False)
+    # Pages served through the app's security headers (CSP included), as in production.
+    harness = HeadersHarness.create(root=ROOT, app_name="cloudlink_app")
+    # The backend's start-up check (services/startup.py) wants a deploy URL, and the
+    # backend starts before the harness has picked its frontend's port: a stand-in for
+    # the start only (start() returns once the backend listens, the check done).
+    with settings.override(deploy_url=STARTUP_DEPLOY_URL):
+        harness.start()
+    try:
         assert harness.frontend_url
         yield harness
+    finally:
+        harness.stop()
 
 
 @pytest.fixture(scope="session")

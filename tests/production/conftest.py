@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from alembic import command
 from cloudlink_app.demo_data import accounts as demo_accounts
+from tests.support.database import set_demo_partners
 from tests.support.postgres import POSTGRES_URL, alembic_config
 
 
@@ -45,6 +46,8 @@ def postgres(schema_url):
 
 @pytest.fixture
 def partner(postgres) -> int:
-    """The demo partner on PostgreSQL."""
+    """The demo partner on PostgreSQL, not marked as demo (as in the unit tests)."""
     with Session(postgres) as session:
-        return demo_accounts.ensure_demo_partner(session)
+        partner_id = demo_accounts.ensure_demo_partner(session)
+    set_demo_partners(postgres, demo=False)
+    return partner_id

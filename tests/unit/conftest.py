@@ -5,7 +5,8 @@ database       the test database, emptied: only the demo partner and its user
 session        a session on it, as the app opens them
 partner        the demo partner's id
 other_partner  a second partner, Rival Telecom, with no customers
-demo_users     every demo account, with the demo password (email -> user id)
+demo_users     every demo account, with the demo password (email -> user id); their
+               partners are not marked as demo: they sign in outside demo mode
 tab            a browser tab signed in as the demo partner user
 new_customer   that tab on /customers/new, its on_load done
 
@@ -23,14 +24,15 @@ from sqlmodel import Session, SQLModel
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.services import auth
-from tests.support.database import add_partner, demo_partner_id
+from tests.support.database import add_partner, demo_partner_id, set_demo_partners
 from tests.support.tabs import Tab
 
 
 @pytest.fixture
 def database() -> sa.engine.Engine:
     """The app's test database (REFLEX_DB_URL, set by tests/conftest.py): tables
-    created, every row deleted, then the demo partner and its user added."""
+    created, every row deleted, then the demo partner and its user added, not marked
+    as demo (tests.support.database.set_demo_partners)."""
     engine = get_engine()
     # Never empty another database, whatever the environment points the app at.
     if engine.url.get_backend_name() != "sqlite" or "cloudlink-tests-" not in str(
@@ -42,6 +44,7 @@ def database() -> sa.engine.Engine:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     demo_partner_id(engine)
+    set_demo_partners(engine, demo=False)
     return engine
 
 
@@ -85,7 +88,9 @@ def demo_users(database, monkeypatch) -> dict[str, int]:
     with monkeypatch.context() as patch:
         patch.setattr(auth, "hash_password", hash_once)
         with Session(database) as session:
-            return demo_accounts.ensure_demo_users(session)
+            ids = demo_accounts.ensure_demo_users(session)
+    set_demo_partners(database, demo=False)
+    return ids
 
 
 @pytest.fixture

@@ -151,16 +151,22 @@ async def test_a_refused_load_keeps_the_own_customer_and_saves_only_that(
 
 @pytest.mark.parametrize("handler", ["next_step", "save_and_return"])
 async def test_bs_open_customer_step_is_not_saved_by_as_session(tab, database, partner_b, handler):
-    """B's user had the customer open; the tab's cookie is then A's session."""
+    """B's user had the customer open; the tab's cookie is then A's session: the tab
+    is reset before A's first event (state/base.FollowSession), so A neither sees nor
+    saves anything of B's."""
     account_id = b_customer(database, partner_b, wizard_path.CUSTOMER)
     tab.sign_in_as(B_USER)
     sent = await open_customer_step(tab, account_id)
     assert sent.redirects == [] and tab.customer_step.loaded == account_id
     await tab.customer("set_customer_name", value="Taken Over BV")
     tab.sign_in_as(demo_accounts.DEMO_PARTNER_EMAIL)
-    await refused_on_the_customer_step(tab, database, handler)
-    assert tab.notice == NOT_FOUND  # the form passes: the save itself was refused
+    with Session(database) as session:
+        customers_before = len(session.exec(select(Customer)).all())
+    await tab.customer(handler)
+    assert tab.customer_step.loaded == "" and tab.customer_step.customer_name == ""
     assert b_row(database, account_id)[0] == B_NAME
+    with Session(database) as session:
+        assert len(session.exec(select(Customer)).all()) == customers_before
 
 
 # ----- the later steps --------------------------------------------------------------
@@ -233,6 +239,9 @@ async def test_bs_open_step_is_not_changed_by_as_session(
         await tab.send(STATES[step], setter, value=value)
     asked = fake_checks(monkeypatch)
     tab.sign_in_as(demo_accounts.DEMO_PARTNER_EMAIL)
+    # A's first event resets the tab (state/base.FollowSession): B's step is gone.
+    await tab.follow_session()
+    assert tab.state(STATES[step]).loaded == ""
     b_before = b_row(database, account_id)
     await assert_refused(tab, database, STATES[step], handler, NOT_FOUND, ignore=USER_VARS)
     assert asked == []
@@ -317,11 +326,13 @@ async def test_bs_draft_asked_in_bs_tab_is_not_deleted_by_as_session(tab, databa
     await tab.send(DashboardState, "ask_delete", account_id=other)
     assert tab.state(DashboardState).delete_account_id == other
     tab.sign_in_as(demo_accounts.DEMO_PARTNER_EMAIL)
+    await tab.follow_session()  # A's first event resets the tab: B's question is gone
+    assert tab.state(DashboardState).delete_account_id == ""
     rows_before = database_rows(database)
     await tab.send(DashboardState, "delete_draft", account_id=other)
-    assert tab.notice == t("notice.draft_not_found")
+    assert tab.notice == t("notice.delete_not_confirmed")
     assert database_rows(database) == rows_before
-    # The list is read again, as A's: B's draft is no longer shown.
+    # B's list went with the reset: B's draft is no longer shown.
     assert [row.name for row in tab.state(DashboardState).rows] == []
 
 

@@ -11,6 +11,7 @@ import asyncio
 import datetime
 import errno
 import socket
+import threading
 import time
 
 import pytest
@@ -79,8 +80,9 @@ def full_listener():
 
 @pytest.fixture
 def dns(monkeypatch):
-    """Makes names resolve to given addresses: dns["pbx.example.com"] = ["127.0.0.1"].
-    Counts the look-ups in dns.calls; other names resolve for real."""
+    """Makes names resolve to given addresses: dns["pbx.example.com"] = ["127.0.0.1"]
+    (asked with or without the final dot). Records the names looked up, as asked, in
+    dns.calls; other names resolve for real."""
 
     class Answers(dict):
         calls: list[str]
@@ -89,10 +91,10 @@ def dns(monkeypatch):
     answers.calls = []
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
-        if host not in answers:
+        if host.removesuffix(".") not in answers:
             return _real_getaddrinfo(host, port, family, type, proto, flags)
         answers.calls.append(host)
-        answer = answers[host]
+        answer = answers[host.removesuffix(".")]
         if isinstance(answer, BaseException):
             raise answer
         if callable(answer):
@@ -167,7 +169,7 @@ async def test_loopback_is_not_allowed_outside_demo_mode(listener):
 @pytest.mark.asyncio
 async def test_a_name_is_resolved_then_checked(listener):
     port = listener.getsockname()[1]
-    result = await check_connection("localhost", port, allow_private=True)
+    result = await check_connection("localhost", port, allow_private=True, strict_names=False)
     assert (result.outcome, result.address) == ("reachable", "127.0.0.1")
     result = await check_connection("LOCALHOST.", port)
     assert result.outcome == "not_allowed"
@@ -236,7 +238,7 @@ async def test_the_resolved_address_itself_is_connected_to(listener, dns, connec
         "pbx.example.com", listener.getsockname()[1], allow_private=True
     )
     assert (result.outcome, result.address) == ("reachable", "127.0.0.1")
-    assert dns.calls == ["pbx.example.com"]
+    assert dns.calls == ["pbx.example.com."]  # absolute: no search domain is tried
     assert connections == ["127.0.0.1"]
 
 
@@ -306,8 +308,9 @@ async def test_resolver_errors_and_slowness(dns, connections):
     for host in ("gone.example.com", "empty.example.com"):
         result = await check_connection(host, 443, allow_private=True)
         assert (result.outcome, result.address) == ("name_not_found", "")
+    # A lookup that runs out of time answers as a name that does not exist.
     result = await check_connection("slow.example.com", 443, timeout=0.05, allow_private=True)
-    assert (result.outcome, result.address) == ("timed_out", "")
+    assert (result.outcome, result.address) == ("name_not_found", "")
     assert connections == []
 
 
@@ -372,3 +375,70 @@ def test_the_outcomes():
     assert ConnectionResult("reachable", "192.0.2.1", 443, 1.0, now).reachable
     assert not ConnectionResult("refused", "192.0.2.1", 443, 1.0, now).reachable
     assert connection.DEFAULT_TIMEOUT == 3.0
+
+
+# Name resolution off the event loop: a pool of its own, bounded, with a hard timeout
+
+
+@pytest.fixture
+def stuck_resolver(monkeypatch):
+    """A resolver that hangs until released (or 5 s); records how many look-ups ran at
+    once at most in stuck_resolver.most."""
+
+    class Stuck:
+        most = 0
+        running = 0
+        release = threading.Event()
+        lock = threading.Lock()
+
+    stuck = Stuck()
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        with stuck.lock:
+            stuck.running += 1
+            stuck.most = max(stuck.most, stuck.running)
+        try:
+            stuck.release.wait(5)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        finally:
+            with stuck.lock:
+                stuck.running -= 1
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield stuck
+    stuck.release.set()
+
+
+@pytest.mark.asyncio
+async def test_a_stuck_lookup_answers_not_found_and_never_holds_the_loop(
+    stuck_resolver, monkeypatch
+):
+    monkeypatch.setattr(connection, "DNS_TIMEOUT", 0.3)
+    gaps = []
+
+    async def ticker():
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.ensure_future(ticker())
+    started = time.monotonic()
+    result = await check_connection("pbx.example.com", 443)
+    took = time.monotonic() - started
+    ticking.cancel()
+    assert (result.outcome, result.address) == ("name_not_found", "")
+    assert 0.25 <= took < 1.0  # the DNS timeout, not the check's 3 s nor the resolver's 5 s
+    assert max(gaps) < 0.1  # other events ran all along
+
+
+@pytest.mark.asyncio
+async def test_at_most_dns_workers_lookups_run_at_once(stuck_resolver, monkeypatch):
+    monkeypatch.setattr(connection, "DNS_TIMEOUT", 0.3)
+    results = await asyncio.gather(
+        *(check_connection(f"pbx{i}.example.com", 443) for i in range(connection.DNS_WORKERS + 4))
+    )
+    assert {r.outcome for r in results} == {"name_not_found"}
+    assert stuck_resolver.most == connection.DNS_WORKERS

@@ -493,7 +493,7 @@ async def test_setvar_goes_through_the_fields_own_checks(new_customer, database)
         ("errors", {}),
         ("dirty", False),
         ("is_partner", True),
-        ("session_token", "x" * 43),  # SessionState's: another session's cookie
+        ("_session_id", 1),  # SessionState's: the session the tab's data belongs to
         ("lang", "nl"),  # SessionState's: the language of every message
         ("_touched", []),
         ("email_domains", [{"id": 1, "value": "gmail.com"}]),
@@ -508,10 +508,10 @@ async def test_setvar_cannot_set_a_var_without_a_setter(new_customer, database, 
     assert database_rows(database) == rows_before
 
 
-@pytest.mark.parametrize("var_name", ["session_token", "lang"])
-async def test_no_event_of_any_state_sets_the_session_token_or_the_language(new_customer, var_name):
-    """The session token comes only from the cookie (and sign-in and sign-out), the
-    language only from the app: no state of the app has a setter event for either, so
+@pytest.mark.parametrize("var_name", ["session_id", "_session_id", "lang"])
+async def test_no_event_of_any_state_sets_the_session_or_the_language(new_customer, var_name):
+    """The session comes only from the websocket's cookie (via the backend's middleware),
+    the language only from the app: no state of the app has a setter event for either, so
     neither setvar (above) nor an event of that name reaches one."""
     assert not [
         name

@@ -45,6 +45,7 @@ def add_check(engine, account_id: str) -> None:
             ConnectionCheck(
                 user_id=user_id,
                 customer_id=customer_id,
+                account_id=account_id,
                 target="pbx.example:3999",
                 result="timed_out",
             )
@@ -166,12 +167,18 @@ def rows_of(engine, account_id: str) -> dict[str, int]:
             select(Customer.id).where(Customer.account_id == account_id)
         ).first()
         result = {"customer": int(customer_id is not None)}
-        for model in (EmailDomain, AdminContact, SupportContact, ConnectionCheck):
+        for model in (EmailDomain, AdminContact, SupportContact):
             result[model.__tablename__] = session.execute(
                 sa.select(sa.func.count())
                 .select_from(model)
                 .where(model.customer_id == customer_id)
             ).scalar_one()
+        # A connection check names its account: it outlives the customer.
+        result["connection_check"] = session.execute(
+            sa.select(sa.func.count())
+            .select_from(ConnectionCheck)
+            .where(ConnectionCheck.account_id == account_id)
+        ).scalar_one()
         return result
 
 
@@ -213,7 +220,7 @@ def test_deleting_a_draft_deletes_it_and_all_it_has(database, partner, draft):
         "email_domain": 0,
         "admin_contact": 0,
         "support_contact": 0,
-        "connection_check": 0,
+        "connection_check": 1,  # the audit trail is kept
     }
     assert rows_of(database, other) == kept_before
 

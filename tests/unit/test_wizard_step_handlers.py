@@ -512,7 +512,7 @@ async def test_setvar_goes_through_the_fields_own_checks(
         (SYNC, "_check_result", "reachable"),
         (SYNC, "_started", True),
         (REVIEW, "onboarded", True),
-        (GATEWAY, "session_token", "x" * 43),  # SessionState's: another session's cookie
+        (GATEWAY, "_session_id", 1),  # SessionState's: the session the data belongs to
         (REVIEW, "lang", "nl"),  # SessionState's: the language of every message
         (GATEWAY, "errors", {}),
     ],
@@ -785,10 +785,12 @@ async def test_an_account_admin_opens_their_own_customer_only(tab, database):
 )
 async def test_save_and_return_is_refused_to_an_account_admin(tab, database, step, typed):
     account_id = await at_step(tab, database, step)
+    tab.sign_in_as(account_admin(database, account_id))
+    # A new user starts from a clean tab (state/base.FollowSession): the admin opens it.
+    await open_step(tab, step, account_id)
     if typed:
         setter, value = TYPING[step]
         await tab.send(STATES[step], setter, value=value)
-    tab.sign_in_as(account_admin(database, account_id))
     await assert_refused(
         tab, database, STATES[step], "save_and_return", t("notice.partners_only"), ignore=USER_VARS
     )
@@ -799,12 +801,13 @@ async def test_an_account_admin_may_press_next(tab, database):
     # Only Save and return and the check are for partner users: the admin of the
     # customer completes a step like anyone who may edit it.
     account_id = await at_step(tab, database, PBX)
+    tab.sign_in_as(account_admin(database, account_id))
+    await open_step(tab, PBX, account_id)  # a new user starts from a clean tab
     for handler, value in (
         ("set_pbx_type", "mivoice_business"),
         ("set_pbx_address", "pbx.acme.example"),
     ):
         await tab.send(PbxStepState, handler, value=value)
-    tab.sign_in_as(account_admin(database, account_id))
     sent = await tab.send(PbxStepState, "next_step")
     assert sent.redirects == [routes.step_url(account_id, CONNECT)]
 
@@ -812,11 +815,12 @@ async def test_an_account_admin_may_press_next(tab, database):
 @pytest.mark.parametrize("step", [CONNECT, SYNC])
 async def test_an_account_admin_cannot_check_a_connection(tab, database, monkeypatch, step):
     account_id = await at_step(tab, database, step)
+    tab.sign_in_as(account_admin(database, account_id))
+    await open_step(tab, step, account_id)  # a new user starts from a clean tab
     if step == SYNC:
         await tab.send(SyncStepState, "set_sync_address", value="smbc.acme.example")
         await tab.send(SyncStepState, "set_sync_port", value="4443")
     asked = fake_checks(monkeypatch)
-    tab.sign_in_as(account_admin(database, account_id))
     await assert_refused(
         tab,
         database,
