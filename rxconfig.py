@@ -4,7 +4,7 @@ Every variable is read and checked once by cloudlink_app/settings.py: a bad valu
 the app here, with a message naming the variable.
 
 - REFLEX_DB_URL: SQLAlchemy URL of the database (default: SQLite file cloudlink.db).
-  PostgreSQL: postgresql+psycopg2://user@host:5432/dbname
+  PostgreSQL: postgresql+psycopg://user@host:5432/dbname
 - REFLEX_REDIS_URL: when set, Reflex keeps user state in Redis instead of memory.
 - REFLEX_DEPLOY_URL: the public URL of the app (https://onboarding.example.com): only
   that origin may open the websocket; in demo mode also http://localhost:3000 and

@@ -148,7 +148,7 @@ def _check_db_url(value: object) -> str:
     name = VARIABLES["db_url"]
     accepted = (
         "a SQLAlchemy URL such as sqlite:///cloudlink.db or "
-        "postgresql+psycopg2://user:password@host:5432/name; unset for the default "
+        "postgresql+psycopg://user:password@host:5432/name; unset for the default "
         f"{DEFAULT_DB_URL}"
     )
     if not isinstance(value, str) or not value.strip():

@@ -1,6 +1,6 @@
 """The production configuration against the real services of this machine.
 
-PostgreSQL (postgresql+psycopg2://postgres@127.0.0.1:5432/test) gets the project's
+PostgreSQL (postgresql+psycopg://postgres@127.0.0.1:5432/test) gets the project's
 Alembic migrations in a fresh schema per test, and the customer services run on it.
 Redis (redis://127.0.0.1:6379) holds the Customer step's state through Reflex's Redis
 state manager. When either service is missing these tests fail: the production

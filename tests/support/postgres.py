@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic.config import Config
 
-POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PROJECT = Path(__file__).resolve().parents[2]
 
 

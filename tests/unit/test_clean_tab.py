@@ -99,7 +99,7 @@ async def test_the_session_id_is_a_backend_var_and_neither_token_nor_hash(databa
     assert "_session_id" not in SessionState.base_vars  # a backend var: never sent
 
 
-def test_every_state_of_the_app_is_below_session_state():
+async def test_every_state_of_the_app_is_below_session_state():
     """What the reset reaches: a state outside SessionState would keep its data."""
     ours = {
         registered.states[0]

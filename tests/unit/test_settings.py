@@ -51,7 +51,7 @@ def test_other_variables_are_ignored():
     [
         "sqlite:///cloudlink.db",
         "sqlite:////tmp/x.db",
-        "postgresql+psycopg2://user:password@db.example.com:5432/cloudlink",
+        "postgresql+psycopg://user:password@db.example.com:5432/cloudlink",
         "postgresql://postgres@127.0.0.1/test",
     ],
 )
