@@ -62,41 +62,26 @@ app.register_lifespan_task(startup.refuse_to_start_on_problems)
 # Old failed sign-ins and ended sessions are deleted every few minutes, not only when
 # someone signs in.
 app.register_lifespan_task(auth.prune_on_schedule)
-app.add_page(sign_in, route=routes.SIGN_IN, title=t("title.sign_in"), on_load=SignInState.load)
-app.add_page(account, route=routes.ACCOUNT, title=t("title.account"), on_load=AccountState.load)
-# Accounts: a one-time link's Set password page (public) and Change password.
-app.add_page(
-    set_password,
-    route=routes.SET_PASSWORD,
-    title=t("title.set_password"),
-    on_load=SetPasswordState.load,
+# Every page: (component, route, title key, on_load). The Set password page of a
+# one-time link is public; the others check the session in their on_load.
+PAGES = (
+    (sign_in, routes.SIGN_IN, "title.sign_in", SignInState.load),
+    (account, routes.ACCOUNT, "title.account", AccountState.load),
+    (set_password, routes.SET_PASSWORD, "title.set_password", SetPasswordState.load),
+    (change_password, routes.CHANGE_PASSWORD, "title.change_password", ChangePasswordState.load),
+    (dashboard, routes.DASHBOARD, "title.dashboard", DashboardState.load),
+    (
+        customer_step,
+        routes.NEW_CUSTOMER,
+        "title.customer_step",
+        CustomerStepState.load_new_customer,
+    ),
+    (customer_step, routes.CUSTOMER_STEP, "title.customer_step", CustomerStepState.load),
+    (gateway_step, routes.GATEWAY_STEP, "title.gateway_step", GatewayStepState.load),
+    (pbx_step, routes.PBX_STEP, "title.pbx_step", PbxStepState.load),
+    (connect_step, routes.CONNECT_STEP, "title.connect_step", ConnectStepState.load),
+    (sync_step, routes.SYNC_STEP, "title.sync_step", SyncStepState.load),
+    (review_step, routes.REVIEW_STEP, "title.review_step", ReviewStepState.load),
 )
-app.add_page(
-    change_password,
-    route=routes.CHANGE_PASSWORD,
-    title=t("title.change_password"),
-    on_load=ChangePasswordState.load,
-)
-app.add_page(
-    dashboard, route=routes.DASHBOARD, title=t("title.dashboard"), on_load=DashboardState.load
-)
-app.add_page(
-    customer_step,
-    route=routes.NEW_CUSTOMER,
-    title=t("title.customer_step"),
-    on_load=CustomerStepState.load_new_customer,
-)
-app.add_page(
-    customer_step,
-    route=routes.CUSTOMER_STEP,
-    title=t("title.customer_step"),
-    on_load=CustomerStepState.load,
-)
-for component, route, title_key, state in (
-    (gateway_step, routes.GATEWAY_STEP, "title.gateway_step", GatewayStepState),
-    (pbx_step, routes.PBX_STEP, "title.pbx_step", PbxStepState),
-    (connect_step, routes.CONNECT_STEP, "title.connect_step", ConnectStepState),
-    (sync_step, routes.SYNC_STEP, "title.sync_step", SyncStepState),
-    (review_step, routes.REVIEW_STEP, "title.review_step", ReviewStepState),
-):
-    app.add_page(component, route=route, title=t(title_key), on_load=state.load)
+for component, route, title_key, on_load in PAGES:
+    app.add_page(component, route=route, title=t(title_key), on_load=on_load)
