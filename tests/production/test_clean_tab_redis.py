@@ -18,8 +18,8 @@ from reflex_base.event.context import EventContext
 from cloudlink_app.state.base import FollowSession, SessionState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
+from tests.support.postgres import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379"
 SECRET = "Bakkerij Geheim"
 importlib.import_module("cloudlink_app.cloudlink_app")  # registers the states
 

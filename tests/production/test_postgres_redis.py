@@ -1,8 +1,8 @@
 """The production configuration against the real services of this machine.
 
-PostgreSQL (postgresql+psycopg://postgres@127.0.0.1:5432/test) gets the project's
-Alembic migrations in a fresh schema per test, and the customer services run on it.
-Redis (redis://127.0.0.1:6379) holds the Customer step's state through Reflex's Redis
+PostgreSQL (tests/support/postgres.POSTGRES_URL) gets the project's Alembic migrations
+in a fresh schema per test, and the customer services run on it. Redis
+(tests/support/postgres.REDIS_URL) holds the Customer step's state through Reflex's Redis
 state manager. When either service is missing these tests fail: the production
 configuration is not checked then.
 
@@ -16,15 +16,11 @@ import dataclasses
 import uuid
 
 import pytest
-import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from redis.asyncio import Redis
 from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from alembic import command
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.models import Customer, EmailDomain, Partner
@@ -33,37 +29,7 @@ from cloudlink_app.state.customer_step import CustomerStepState
 from tests.support.builders import valid_form
 from tests.support.database import save
 from tests.support.fakes import claim_race
-from tests.support.postgres import alembic_config
-
-REDIS_URL = "redis://127.0.0.1:6379"
-
-
-# ----- migrations -------------------------------------------------------------------
-
-
-def test_the_migrations_build_the_models_schema(postgres):
-    with postgres.connect() as connection:
-        tables = set(sa.inspect(connection).get_table_names())
-        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
-    assert {table.name for table in SQLModel.metadata.sorted_tables} <= tables
-    assert "alembic_version" in tables
-    assert differences == []
-
-
-def test_the_migrations_go_down_and_up_again(schema_url):
-    config = alembic_config(schema_url)
-    command.upgrade(config, "head")
-    command.downgrade(config, "base")
-    engine = sa.create_engine(schema_url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
-        command.upgrade(config, "head")
-        with engine.connect() as connection:
-            assert "customer" in sa.inspect(connection).get_table_names()
-    finally:
-        engine.dispose()
-
+from tests.support.postgres import REDIS_URL
 
 # ----- the customer services on PostgreSQL ------------------------------------------
 
