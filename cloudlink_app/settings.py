@@ -14,6 +14,9 @@ settings with ``override(**changes)`` or ``use(settings)``, never the environmen
 | CLOUDLINK_ALLOW_PRIVATE_TARGETS | allow_private_targets | False |
 | CLOUDLINK_SECRET_KEY | secret_key | None (required outside demo mode when signing in) |
 | CLOUDLINK_TRUSTED_PROXY_HOPS | trusted_proxy_hops | 0 (X-Forwarded-For is ignored) |
+| CLOUDLINK_WORKERS | workers | 1 (backend worker processes of `make serve`) |
+| CLOUDLINK_LOG_FORMAT | log_format | text (one readable line per record; json: one JSON object) |
+| CLOUDLINK_LOG_LEVEL | log_level | INFO (the app's loggers, `cloudlink_app.*`) |
 
 Plain Python on purpose: rxconfig.py imports it before Reflex has a configuration.
 """
@@ -41,6 +44,9 @@ VARIABLES = {
     "allow_private_targets": "CLOUDLINK_ALLOW_PRIVATE_TARGETS",
     "secret_key": SECRET_KEY_ENV,
     "trusted_proxy_hops": "CLOUDLINK_TRUSTED_PROXY_HOPS",
+    "workers": "CLOUDLINK_WORKERS",
+    "log_format": "CLOUDLINK_LOG_FORMAT",
+    "log_level": "CLOUDLINK_LOG_LEVEL",
 }
 
 # Where `make run` serves the pages (its frontend port, 3000), by either local name.
@@ -60,6 +66,11 @@ _GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _SHOWN_MAX = 80  # longest value quoted back in an error message
 # More reverse proxies in front of one app than anyone runs: a typo, not a setup.
 PROXY_HOPS_MAX = 10
+# Backend worker processes of `make serve` (more than 1 needs Redis; serve.py checks).
+WORKERS_MAX = 64
+# How the app's log records are written (cloudlink_app/logs.py), and from which level.
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(ValueError):
@@ -107,6 +118,12 @@ class Settings:
     # Reverse proxies in front of the app that append to X-Forwarded-For (Reflex's
     # trusted_proxy_hops): what sign-in throttling takes the client's address from.
     trusted_proxy_hops: int = 0
+    # Backend worker processes of `make serve` (Granian's workers).
+    workers: int = 1
+    # How cloudlink_app/logs.py writes the app's records to stderr (LOG_FORMATS), and
+    # the level of the app's loggers (LOG_LEVELS); both normalised (json, INFO).
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     def __post_init__(self) -> None:
         # Frozen: normalised values are written with object.__setattr__.
@@ -121,6 +138,9 @@ class Settings:
                 )
         set_(self, "secret_key", _check_secret_key(_optional("secret_key", self.secret_key)))
         _check_proxy_hops(self.trusted_proxy_hops)
+        _check_workers(self.workers)
+        set_(self, "log_format", _check_log_format(self.log_format))
+        set_(self, "log_level", _check_log_level(self.log_level))
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -223,6 +243,49 @@ def _check_proxy_hops(value: object) -> None:
         )
 
 
+def _check_workers(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= WORKERS_MAX:
+        raise SettingsError(
+            VARIABLES["workers"],
+            f"{_shown(str(value))} is not a whole number from 1 to {WORKERS_MAX}",
+            "the number of backend worker processes `make serve` starts (about one per "
+            "CPU core; more than 1 needs REFLEX_REDIS_URL); unset for 1",
+        )
+
+
+def _check_log_format(value: object) -> str:
+    word = value.strip().lower() if isinstance(value, str) else value
+    if word not in LOG_FORMATS:
+        raise SettingsError(
+            VARIABLES["log_format"],
+            f"{_shown(str(value))} is not a log format",
+            "text (one readable line per record) or json (one JSON object per line), "
+            "in any letter case; unset for text",
+        )
+    return str(word)
+
+
+def _check_log_level(value: object) -> str:
+    word = value.strip().upper() if isinstance(value, str) else value
+    if word not in LOG_LEVELS:
+        raise SettingsError(
+            VARIABLES["log_level"],
+            f"{_shown(str(value))} is not a log level",
+            f"{', '.join(LOG_LEVELS)}, in any letter case; unset for INFO",
+        )
+    return str(word)
+
+
+def parse_workers(value: str | None) -> int:
+    """CLOUDLINK_WORKERS as a number: empty or unset is 1."""
+    word = (value or "").strip()
+    if not word:
+        return 1
+    if not word.isascii() or not word.isdigit() or len(word) > 3:
+        _check_workers(word)  # raises, naming the variable
+    return int(word)
+
+
 def parse_hops(value: str | None) -> int:
     """CLOUDLINK_TRUSTED_PROXY_HOPS as a number: empty or unset is 0; anything but
     digits is a SettingsError (the range is checked by Settings)."""
@@ -264,6 +327,9 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         ),
         secret_key=text("secret_key"),
         trusted_proxy_hops=parse_hops(text("trusted_proxy_hops")),
+        workers=parse_workers(text("workers")),
+        log_format=(text("log_format") or "").strip() or "text",
+        log_level=(text("log_level") or "").strip() or "INFO",
     )
 
 
@@ -290,6 +356,12 @@ def get() -> Settings:
                 _from_environ = from_environ(os.environ)
             current = _from_environ
     return current
+
+
+def set_for_reflex(name: str, value: str) -> None:
+    """Put a variable that Reflex or Granian reads themselves into this process's
+    environment (serve.py: GRANIAN_WORKERS); the one place the app writes it."""
+    os.environ[name] = value
 
 
 @contextlib.contextmanager

@@ -133,6 +133,24 @@ def test_the_yes_no_variables_are_independent():
     assert (parsed.demo_mode, parsed.allow_private_targets) == (False, True)
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "field", "expected"),
+    [
+        ("CLOUDLINK_LOG_FORMAT", None, "log_format", "text"),
+        ("CLOUDLINK_LOG_FORMAT", "text", "log_format", "text"),
+        ("CLOUDLINK_LOG_FORMAT", " JSON ", "log_format", "json"),
+        ("CLOUDLINK_LOG_LEVEL", None, "log_level", "INFO"),
+        ("CLOUDLINK_LOG_LEVEL", "debug", "log_level", "DEBUG"),
+        ("CLOUDLINK_LOG_LEVEL", " Warning ", "log_level", "WARNING"),
+        ("CLOUDLINK_LOG_LEVEL", "ERROR", "log_level", "ERROR"),
+        ("CLOUDLINK_LOG_LEVEL", "critical", "log_level", "CRITICAL"),
+    ],
+)
+def test_the_log_format_and_level(variable, value, field, expected):
+    environ = {} if value is None else {variable: value}
+    assert getattr(from_environ(environ), field) == expected
+
+
 @pytest.mark.parametrize("value", [KEY, " " + KEY + "\n", "k" * 100])
 def test_the_secret_key(value):
     assert from_environ({"CLOUDLINK_SECRET_KEY": value}).secret_key == value.strip()
@@ -165,6 +183,11 @@ def test_the_secret_key(value):
         ("REFLEX_DB_URL", "postgres:/host/db", "is not a database URL"),
         ("REFLEX_REDIS_URL", "127.0.0.1:6379", "does not start with redis://"),
         ("REFLEX_REDIS_URL", "http://cache:6379", "does not start with redis://"),
+        ("CLOUDLINK_LOG_FORMAT", "xml", "'xml' is not a log format"),
+        ("CLOUDLINK_LOG_FORMAT", "json lines", "'json lines' is not a log format"),
+        ("CLOUDLINK_LOG_LEVEL", "verbose", "'verbose' is not a log level"),
+        ("CLOUDLINK_LOG_LEVEL", "20", "'20' is not a log level"),
+        ("CLOUDLINK_LOG_LEVEL", "warn", "'warn' is not a log level"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(variable, value, problem):
@@ -273,6 +296,14 @@ def test_override_checks_the_values():
         pass
     with pytest.raises(TypeError), settings.override(no_such_setting=True):
         pass
+    not_a_format = pytest.raises(SettingsError, match="^CLOUDLINK_LOG_FORMAT: 'yaml' is not")
+    with not_a_format, settings.override(log_format="yaml"):
+        pass
+    not_a_level = pytest.raises(SettingsError, match="^CLOUDLINK_LOG_LEVEL: 'None' is not")
+    with not_a_level, settings.override(log_level=None):
+        pass
+    with settings.override(log_format="JSON", log_level="debug") as changed:
+        assert (changed.log_format, changed.log_level) == ("json", "DEBUG")
 
 
 def test_use_puts_given_settings_in_place():
