@@ -160,6 +160,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "review.saved_by": "Saved by {name}, {time} ({step})",
         "review.unknown_user": "an earlier user",
         "notice.dismiss": "Dismiss",
+        "connection.lost": "The connection to the server was lost. Reconnecting… What you type meanwhile is kept and sent once the connection is back.",
         "notice.not_signed_in": "Your session has ended. Sign in again to continue.",
         "notice.unknown_field": "That field is not on this form. Nothing was changed.",
         "notice.not_text": "That value is not text. Nothing was changed.",
@@ -170,6 +171,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "notice.keep_one_admin": "A customer needs at least one admin contact. Nothing was removed.",
         "notice.partners_only": "Only partner users can save and return. Nothing was saved.",
         "notice.version_conflict": "Someone else saved this customer since you opened it. Your changes are still here: copy what you need, then reload the customer.",
+        "notice.version_conflict_by": "{name} saved this customer at {time}, after you opened it. Your changes are still here: copy what you need, then reload the customer.",
         "notice.partners_only_check": "Only partner users can check connections.",
         "notice.too_many_checks": "You can check at most {limit} connections a minute. Wait a moment, then try again.",
         "notice.check_running": "A connection check of yours is still running. Wait for its result, then try again.",
@@ -178,6 +180,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "notice.partners_only_dashboard": "The Partner dashboard is for partner users.",
         "notice.unknown_page": "That page does not exist. Nothing was changed.",
         "notice.unexpected_error": "Something went wrong on the server. What you typed is still here: try again in a moment.",
+        "notice.database_unavailable": "The database cannot be reached right now. Nothing you typed is lost: try again in a moment.",
         "notice.customer_not_found": "This customer does not exist or is not yours. Nothing was saved.",
     }
 }

@@ -353,6 +353,9 @@ class SaveEntry:
     user_name: str
     step: str
     saved_at: datetime.datetime
+    # The save_record row's id: later saves have greater ones (one customer's saves
+    # are serialised by its row's version check).
+    save_id: int = 0
 
 
 def recent_saves(
@@ -367,7 +370,9 @@ def recent_saves(
         .order_by(col(SaveRecord.saved_at).desc(), col(SaveRecord.id).desc())
         .limit(limit)
     ).all()
-    return [SaveEntry(name or "", record.step, record.saved_at) for record, name in rows]
+    return [
+        SaveEntry(name or "", record.step, record.saved_at, record.id or 0) for record, name in rows
+    ]
 
 
 def update_with_version(session: Session, customer: Customer, values: dict) -> None:

@@ -28,7 +28,7 @@ from reflex_base.event import Event
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import auth, database, users
 from cloudlink_app.services.database import get_session
 
 logger = logging.getLogger("cloudlink_app")
@@ -62,6 +62,9 @@ class SessionState(rx.State):
     # The user_session row whose user this tab's data belongs to (None: nobody's).
     # Backend-only; a row id, not the token nor its hash.
     _session_id: int | None = None
+    # That session's user (app_user id), kept with it for the operators' event log
+    # (state/event_log.py), so logging needs no lookup of its own. Backend-only.
+    _user_id: int | None = None
     lang: str = DEFAULT_LANGUAGE
     # Whether the user has the partner's tools (the dashboard, Save and return): what
     # the page shows or hides; every handler asks the permission table itself.
@@ -95,7 +98,10 @@ class SessionState(rx.State):
         page's state, then remember the new session."""
         live = self._live_session()
         session_id = None if live is None else live.id
+        user_id = None if live is None else live.user.id
         if session_id == self._session_id:
+            if self._user_id != user_id:  # a tab stored before _user_id existed
+                self._user_id = user_id
             return
         if self._session_id is not None or session_id is not None:
             logger.info("The tab's session changed: its states are reset")
@@ -105,6 +111,7 @@ class SessionState(rx.State):
             await self.get_state(state_cls)
         self.reset()  # this state's vars and every substate's, recursively
         self._session_id = session_id
+        self._user_id = user_id
 
     def _show_user(self, user: users.CurrentUser | None) -> None:
         # Assigned only when different: every event reads the user, and an assignment
@@ -134,6 +141,20 @@ class SessionState(rx.State):
             self._refuse("notice.not_signed_in")
             return False
         return True
+
+    def _may_type(self) -> bool:
+        """Whether this tab may change what it holds for the user typing (a value, a
+        row, a field left): when someone is signed in, as _signed_in; while the
+        database cannot be reached, when the tab belonged to a session when it was
+        last checked. Typing changes only the tab's own state (nothing is read or
+        saved; every save checks the user first), so an outage loses nothing typed;
+        FollowSession checks the session again on the first event after it."""
+        try:
+            return self._signed_in()
+        except Exception as error:
+            if not database.is_unavailable(error):
+                raise
+            return self._session_id is not None
 
     def _sign_in_first(self):
         """None while someone is signed in; otherwise the redirect to sign in (and
@@ -194,7 +215,16 @@ class FollowSession(Middleware):
         ):
             return None
         session_state = await state._get_root_state().get_state(SessionState)
-        await session_state._follow_session()
+        try:
+            await session_state._follow_session()
+        except Exception as error:
+            # The database cannot be reached: whose session this is cannot be known,
+            # so nothing is reset. The root's hydrate would send the whole tree:
+            # refused (report_backend_error says why). A page state's event goes on:
+            # its handler reads the user from the database first, which fails the
+            # same way, and says so (the wizard steps in the page), trusting nothing.
+            if state_name == _ROOT or not database.is_unavailable(error):
+                raise
         return None
 
 

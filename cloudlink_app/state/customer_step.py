@@ -183,7 +183,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
 
     def _add_row(self, name: str):
         rows, kind = getattr(self, name), _ROWS[name]
-        if not self._signed_in():
+        if not self._may_type():
             return None
         if len(rows) >= limits.MAX_ROWS:
             return self._refuse("notice.too_many_rows", limit=limits.MAX_ROWS)
@@ -195,8 +195,9 @@ class CustomerStepState(WizardStepMixin, SessionState):
         return focus_element(kind.field_id(row.id, kind.first_part))
 
     def _row_index(self, name: str, row_id: object) -> int | None:
-        """The position of a signed-in user's row (else show why: None)."""
-        if not self._signed_in():
+        """The position of a signed-in user's row (else show why: None); also while
+        the database cannot be reached (_may_type)."""
+        if not self._may_type():
             return None
         if isinstance(row_id, int) and not isinstance(row_id, bool):
             for index, row in enumerate(getattr(self, name)):

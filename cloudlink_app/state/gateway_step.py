@@ -111,7 +111,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     @rx.event
     def set_site_same_address(self, value: bool):
         """ "Same as the customer address" checked or unchecked."""
-        if not self._signed_in():
+        if not self._may_type():
             return None
         if not isinstance(value, bool):
             return self._refuse("notice.unknown_choice")

@@ -17,7 +17,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import address, choices, permissions, wizard_path
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.services import customers, users, wizard
+from cloudlink_app.services import customers, database, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import (
     ErrorLink,
@@ -26,6 +26,7 @@ from cloudlink_app.state.base import (
     home_url,
     set_title,
 )
+from cloudlink_app.views.review import saved_by
 
 if TYPE_CHECKING:
     # Every step state inherits SessionState too (the signed-in user, lang, notice):
@@ -92,6 +93,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     _submitted: bool = False
     # Set when a save met someone else's newer save: a reload then reads it.
     _stale: bool = False
+    # The newest save of the customer this tab has seen (loaded or made itself), by
+    # save_record id: a conflict names the first newer one's author.
+    _seen_save: int = 0
 
     @rx.var(cache=True)
     def sync_path(self) -> bool:
@@ -190,6 +194,8 @@ class WizardStepMixin(_StepBase, mixin=True):
         self.from_review = query.get(routes.REVIEW_QUERY) == wizard_path.REVIEW
         if not (self.loaded == account_id and self.dirty and not self._stale):
             self._show_record(record)
+            with get_session() as session:
+                self._see_newest_save(session, user)
         if query.get(routes.CHECK_QUERY):
             # Sent here by "Finish onboarding": show what stops this step.
             return self._show_errors(self._validate())
@@ -209,6 +215,7 @@ class WizardStepMixin(_StepBase, mixin=True):
         self._touched = []
         self._submitted = False
         self._stale = False
+        self._seen_save = 0
         self.dirty = False
         self.confirm_cancel_open = False
         self.notice = ""
@@ -236,12 +243,21 @@ class WizardStepMixin(_StepBase, mixin=True):
         }
 
     def _revalidate(self) -> None:
-        self.errors = self._visible(self._validate())
+        """The errors shown, checked again. While the database cannot be reached (a
+        rule asks it, e.g. whether a domain is taken) they stay as they are and the
+        page says why; what was typed is kept all the same (the caller stored it
+        first), and Next checks everything once the database is back."""
+        try:
+            self.errors = self._visible(self._validate())
+        except Exception as error:
+            if not database.is_unavailable(error):
+                raise
+            self.notice = t(database.UNAVAILABLE_MESSAGE, self.lang)
 
     @rx.event
     def leave_field(self, field_id: str):
         """The user left a field: from now on it shows its errors."""
-        if not self._signed_in():
+        if not self._may_type():
             return None
         if not isinstance(field_id, str) or field_id not in self._field_ids():
             return self._refuse("notice.unknown_field")
@@ -276,11 +292,11 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     def _text_ok(self, value: object, limit: int) -> bool:
         """Whether a signed-in user typed text that fits (else show why)."""
-        return self._signed_in() and self._fits(value, limit)
+        return self._may_type() and self._fits(value, limit)
 
     def _choice_ok(self, value: object, allowed) -> bool:
         """Whether a signed-in user chose one of ``allowed`` or none (else show why)."""
-        return self._signed_in() and self._allowed(value, allowed)
+        return self._may_type() and self._allowed(value, allowed)
 
     def _set_text(self, field_id: str, value: object) -> None:
         """A text field typed: stored when it fits MAX_LENGTH."""
@@ -312,13 +328,50 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     # ----- saving ------------------------------------------------------------------
 
-    def _refused_with_notice(self, key: str):
-        self._refuse(key)
+    def _refused_with_notice(self, key: str, **params: object):
+        self._refuse(key, **params)
         return [focus_element("notice")]
 
-    def _version_conflict(self):
+    def _unless_unavailable(self, handler):
+        """``handler()``'s events; when the database cannot be reached meanwhile, the
+        notice that says so instead. Nothing typed or shown is dropped: the handler
+        stopped where the database failed, before it changed what the page holds.
+        Once an event works again, that notice goes (a notice of its own stays)."""
+        unavailable = t(database.UNAVAILABLE_MESSAGE, self.lang)
+        try:
+            events = handler()
+        except Exception as error:
+            if not database.is_unavailable(error):
+                raise
+            return self._refused_with_notice(database.UNAVAILABLE_MESSAGE)
+        if self.notice == unavailable:
+            self.notice = ""
+        return events
+
+    def _newest_save(self, session, user: users.CurrentUser) -> customers.SaveEntry | None:
+        """The loaded customer's newest save, with who made it (None: none recorded)."""
+        saves = customers.recent_saves(session, user.partner_id, self.loaded, limit=1)
+        return saves[0] if saves else None
+
+    def _see_newest_save(self, session, user: users.CurrentUser) -> None:
+        """Remember the loaded customer's newest save: what this tab has seen."""
+        newest = self._newest_save(session, user)
+        self._seen_save = newest.save_id if newest is not None else 0
+
+    def _version_conflict(self, user: users.CurrentUser):
+        """Refused: someone saved the customer since this tab read it. The notice names
+        who and when (as Review's "Saved by" does) when that save is recorded."""
         # The next load of this customer must read the other user's save.
         self._stale = True
+        with get_session() as session:
+            try:
+                newest = self._newest_save(session, user)
+            except customers.CustomerNotFound:
+                newest = None
+        if newest is not None and newest.save_id > self._seen_save and newest.user_name:
+            return self._refused_with_notice(
+                "notice.version_conflict_by", **saved_by(newest, self.lang, zone=True)
+            )
         return self._refused_with_notice("notice.version_conflict")
 
     def _apply(self, user: users.CurrentUser, action, **values):
@@ -336,8 +389,9 @@ class WizardStepMixin(_StepBase, mixin=True):
                     **values,
                 )
             except customers.VersionConflict:
-                return None, self._version_conflict()
-        self.saved_version = record.version
+                return None, self._version_conflict(user)
+            self.saved_version = record.version
+            self._see_newest_save(session, user)
         return record, None
 
     def _store_as(self, user: users.CurrentUser, complete: bool):
@@ -352,17 +406,18 @@ class WizardStepMixin(_StepBase, mixin=True):
             try:
                 record = self._store(session, user, complete)
             except customers.VersionConflict:
-                return self._version_conflict()
+                return self._version_conflict(user)
             except customers.CustomerNotFound:
                 return self._refused_with_notice("notice.customer_not_found")
             except customers.ClaimTaken as claimed:
                 claims = dict.fromkeys(claimed.field_ids, t(claimed.message_key, self.lang))
                 return self._show_errors({**self.errors, **claims})
-        self.loaded = record.account_id
-        self.saved_version = record.version
-        self.deployment_type = record.deployment_type
-        self.dirty = False
-        self._after_store(record)
+            self.loaded = record.account_id
+            self.saved_version = record.version
+            self.deployment_type = record.deployment_type
+            self.dirty = False
+            self._after_store(record)
+            self._see_newest_save(session, user)
         return None
 
     def _go(self, step: str):
@@ -371,6 +426,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     @rx.event
     def next_step(self):
         """Next: check the step on the server; save it and open the next step."""
+        return self._unless_unavailable(self._next_step)
+
+    def _next_step(self):
         user, stop = self._acting_user()
         if user is None:
             return stop
@@ -405,6 +463,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     @rx.event
     def go_back(self):
         """Back: keep what was typed (saved as a draft of this step), open the step before."""
+        return self._unless_unavailable(self._go_back)
+
+    def _go_back(self):
         user, stop = self._acting_user()
         if user is None:
             return stop
@@ -416,6 +477,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     @rx.event
     def save_and_return(self):
         """Save and return (partner users only): store what was typed, open the dashboard."""
+        return self._unless_unavailable(self._save_and_return)
+
+    def _save_and_return(self):
         user = self._user()
         if user is None:
             return None
@@ -436,6 +500,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     @rx.event
     def cancel(self):
         """Cancel: ask first when there are unsaved changes."""
+        return self._unless_unavailable(self._cancel)
+
+    def _cancel(self):
         if (to_sign_in := self._sign_in_first()) is not None:
             return to_sign_in
         if self.dirty:
@@ -446,6 +513,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     @rx.event
     def keep_editing(self):
         """Close the Cancel question and go on typing."""
+        return self._unless_unavailable(self._keep_editing)
+
+    def _keep_editing(self):
         if (to_sign_in := self._sign_in_first()) is not None:
             return to_sign_in
         self.confirm_cancel_open = False
@@ -454,6 +524,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     @rx.event
     def cancel_dialog_changed(self, is_open: bool):
         """The Cancel question closes itself (Keep editing, Escape): go on typing."""
+        return self._unless_unavailable(lambda: self._cancel_dialog_changed(is_open))
+
+    def _cancel_dialog_changed(self, is_open: bool):
         if (to_sign_in := self._sign_in_first()) is not None:
             return to_sign_in
         if is_open is False:
@@ -464,6 +537,9 @@ class WizardStepMixin(_StepBase, mixin=True):
     def discard_changes(self):
         """Drop what changed since the last save and return to the dashboard (an
         account admin: to their account page)."""
+        return self._unless_unavailable(self._discard_changes)
+
+    def _discard_changes(self):
         if (to_sign_in := self._sign_in_first()) is not None:
             return to_sign_in
         return self._discard()

@@ -62,16 +62,20 @@ def _address(country: str, street: str, line2: str, city: str, state: str, posta
     return ", ".join(p for p in parts if p)
 
 
+def saved_by(entry: SaveEntry, lang: str, *, zone: bool = False) -> dict[str, str]:
+    """Who made a save and when, as every message about a save names them: the
+    ``name`` and ``time`` parameters of "Saved by {name}, {time} ..." (Review) and of
+    the version conflict's notice; ``zone`` adds the time zone to the time."""
+    return {
+        "name": entry.user_name or t("review.unknown_user", lang),
+        "time": format_time(entry.saved_at, zone=zone),
+    }
+
+
 def last_changes(saves: Iterable[SaveEntry], lang: str) -> list[str]:
     """ "Saved by Anna de Vries, 27 Nov 2026 14:02 (PBX)", one line per save."""
     return [
-        t(
-            "review.saved_by",
-            lang,
-            name=entry.user_name or t("review.unknown_user", lang),
-            time=format_time(entry.saved_at),
-            step=t(f"step.{entry.step}", lang),
-        )
+        t("review.saved_by", lang, **saved_by(entry, lang), step=t(f"step.{entry.step}", lang))
         for entry in saves
     ]
 

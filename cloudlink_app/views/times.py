@@ -15,7 +15,10 @@ def local_time(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone()
 
 
-def format_time(moment: datetime.datetime, *, seconds: bool = False) -> str:
+def format_time(moment: datetime.datetime, *, seconds: bool = False, zone: bool = False) -> str:
     """A stored time as a page shows it: "27 Nov 2026 14:02", or with ``seconds``
-    "27 Nov 2026 14:02:09" (a connection check's time)."""
-    return local_time(moment).strftime(_SECONDS if seconds else _MINUTES)
+    "27 Nov 2026 14:02:09" (a connection check's time); ``zone`` adds the time zone's
+    name ("27 Nov 2026 14:02 UTC")."""
+    shown = local_time(moment)
+    text = shown.strftime(_SECONDS if seconds else _MINUTES)
+    return f"{text} {shown.strftime('%Z')}" if zone else text
