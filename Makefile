@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format unit e2e setup setup-dev setup-test migrate demo-data \
+.PHONY: help run serve topology test lint format unit e2e setup setup-dev setup-test migrate demo-data \
 	reset-demo bench clean
 
 help: ## List the targets
@@ -26,7 +26,18 @@ run: setup migrate demo-data ## Set up, migrate, load demo data and serve on loc
 	CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE-1} $(BIN)/reflex run --env dev \
 		--frontend-port 3000 --backend-port 8000 --backend-host 127.0.0.1
 
-test: setup-test lint unit e2e ## Set up everything, then lint, unit and browser tests
+# Production (README, "Serving it in production"): PostgreSQL (REFLEX_DB_URL), Redis
+# (REFLEX_REDIS_URL; needed for CLOUDLINK_WORKERS > 1), REFLEX_DEPLOY_URL and
+# CLOUDLINK_SECRET_KEY from the environment. It checks them, migrates, builds the pages
+# for the deploy URL and serves pages and backend on HOST:PORT. SERVE_FLAGS=--no-build
+# serves the build already there (a second process on this machine).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SERVE_FLAGS ?=
+serve: setup ## Production: check, migrate, build, serve on HOST:PORT (PostgreSQL, Redis)
+	$(BIN)/python -m cloudlink_app.serve --host $(HOST) --port $(PORT) $(SERVE_FLAGS)
+
+test: setup-test lint unit e2e topology ## Set up everything, then lint, unit, browser and topology tests
 
 lint: setup-dev ## Ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
@@ -37,17 +48,43 @@ format: setup-dev ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-unit: setup-dev ## Unit and production tests (PostgreSQL, Redis)
-	$(BIN)/python -m pytest tests/unit tests/production
+# The production tests' PostgreSQL and Redis: the machine's own when they answer at the
+# tests' URLs (tests/support/postgres.py), else throwaway ones on free ports for this run
+# only (tests/support/services.py). CLOUDLINK_TEST_OWN_SERVICES=1 always starts throwaway
+# ones (the fresh-machine path, leaving the machine's servers alone).
+WITH_SERVICES := $(BIN)/python -m tests.support.services --
+
+unit: setup-dev test-deps ## Unit and production tests (PostgreSQL, Redis)
+	$(WITH_SERVICES) $(BIN)/python -m pytest tests/unit tests/production
 
 e2e: setup-test ## Browser tests (Playwright's event loop clashes with pytest-asyncio: own run)
-	$(BIN)/python -m pytest tests/e2e
+	$(WITH_SERVICES) $(BIN)/python -m pytest tests/e2e
+
+# The browser tests marked topology and faults again, through nginx in front of two
+# `make serve` instances with two workers each, on PostgreSQL and Redis
+# (tests/support/topology.py).
+topology: setup-test ## Browser tests through nginx, two app instances, PostgreSQL, Redis
+	CLOUDLINK_TEST_TOPOLOGY=1 $(WITH_SERVICES) $(BIN)/python -m pytest tests/e2e
 
 setup: $(VENV)/.installed $(BUN) ## Install the app's dependencies and bun
 
 setup-dev: setup $(VENV)/.installed-dev ## setup, plus the test and lint tools
 
-setup-test: setup-dev /usr/bin/chromium ## setup-dev, plus Debian's Chromium
+setup-test: setup-dev test-deps /usr/bin/chromium ## setup-dev, plus Debian's Chromium, PostgreSQL, Redis, nginx
+
+# Debian's postgresql, redis-server and nginx, in one apt-get update + install, only when
+# their binaries are missing. A server a package starts is used only if it answers at the
+# tests' default URL (Debian's PostgreSQL does not: no trust login, no database `test`).
+APT_GET ?= apt-get
+.PHONY: test-deps
+test-deps: ## Debian's PostgreSQL, Redis and nginx, when their binaries are missing
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
+	fi
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -4,7 +4,7 @@ import logging
 
 import reflex as rx
 
-from cloudlink_app import http, routes, settings
+from cloudlink_app import http, logs, routes, settings
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.http import headers
 from cloudlink_app.pages.account import account
@@ -19,12 +19,14 @@ from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
 from cloudlink_app.pages.sync_step import sync_step
 from cloudlink_app.services import auth, startup
+from cloudlink_app.state import token_manager
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.base import FollowSession
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
+from cloudlink_app.state.event_log import EventLog
 from cloudlink_app.state.gateway_step import GatewayStepState
 from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.review_step import ReviewStepState
@@ -38,7 +40,17 @@ logger = logging.getLogger("cloudlink_app")
 
 
 def report_backend_error(exception: Exception):
-    """Log an unexpected error (tests fail on it) and tell the user, keeping their input."""
+    """Tell the user an event failed, keeping their input. An unreachable database
+    (services/database.is_unavailable: it works again once the database is back) is
+    a WARNING without a stack trace; anything else is unexpected: an ERROR with its
+    stack trace (tests fail on it)."""
+    from cloudlink_app.services import database  # here: only this function is its user
+
+    if database.is_unavailable(exception):
+        logger.warning(
+            "The database cannot be reached: an event failed (%s)", type(exception).__name__
+        )
+        return rx.toast.error(t(database.UNAVAILABLE_MESSAGE), duration=10000)
     logger.error("Unexpected error in an event handler", exc_info=exception)
     return rx.toast.error(t("notice.unexpected_error"), duration=10000)
 
@@ -52,11 +64,20 @@ app = rx.App(
     # outermost: security headers on every response, websockets of other origins refused.
     api_transformer=[*http.api_transformers(), headers.security_headers],
 )
+# A tab keeps its state when the instance its websocket was on dies (Redis).
+token_manager.install(app)
+# Instead of Reflex's connection toast (it names the websocket's URL): every page's own
+# "Reconnecting" status (components/layout.connection_status).
+del app.app_wraps[(5, "Overlay")]
 # Reflex's Socket.IO server checks the websocket's Origin by the same rule, at run time.
 assert app.sio is not None  # made with the app's state
 app.sio.eio.cors_allowed_origins = headers.engineio_origin_check
 # Before every event: a new user or an ended session resets the tab's states first.
 app.add_middleware(FollowSession())
+# The app's records to stderr (CLOUDLINK_LOG_FORMAT, CLOUDLINK_LOG_LEVEL), in every
+# worker process; and one line per handled event, timed from before FollowSession on.
+logs.configure()
+app.add_middleware(EventLog(), index=0)
 # Outside demo mode, no start with demo accounts, without a deploy URL or a secret key.
 app.register_lifespan_task(startup.refuse_to_start_on_problems)
 # Old failed sign-ins and ended sessions are deleted every few minutes, not only when

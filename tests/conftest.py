@@ -27,9 +27,18 @@ _TOOL_LOCATIONS = {
 for _name in [n for n in os.environ if n.startswith("REFLEX_") and n not in _TOOL_LOCATIONS]:
     del os.environ[_name]
 
+# The browser tests' production topology (make topology; tests/support/topology.py):
+# the app instances and these tests share a new PostgreSQL database of their own.
+TOPOLOGY = os.environ.get("CLOUDLINK_TEST_TOPOLOGY") == "1"
+
 # Before anything imports rxconfig: the tests never touch the developer's database.
 _TMP = Path(tempfile.mkdtemp(prefix="cloudlink-tests-"))
-os.environ["REFLEX_DB_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+if TOPOLOGY:
+    from tests.support import postgres, topology
+
+    os.environ["REFLEX_DB_URL"] = topology.create_database(postgres.POSTGRES_URL)
+else:
+    os.environ["REFLEX_DB_URL"] = f"sqlite:///{_TMP / 'test.db'}"
 os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
 # Session tokens are keyed with it (services/auth.py); tests that need another use
 # cloudlink_app.settings.override(secret_key=...). Set, not defaulted: a short key in
@@ -48,3 +57,12 @@ for _name in (
 _BUN = Path(__file__).resolve().parents[1] / ".tools/bun/node_modules/bun/bin/bun.exe"
 if _BUN.exists():
     os.environ.setdefault("REFLEX_BUN_PATH", str(_BUN))
+
+
+def pytest_unconfigure(config):
+    """The topology's database is dropped after the run."""
+    if TOPOLOGY:
+        from reflex.model import get_engine
+
+        get_engine().dispose()
+        topology.drop_database(os.environ["REFLEX_DB_URL"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.vars import Var
+from reflex_components_core.core.banner import has_connection_errors
 
 from cloudlink_app import routes
 from cloudlink_app.components.notice import notice
@@ -16,6 +17,19 @@ def numbered(key: str, n: Var):
     """A translated text with a row number from the page, like "Admin contact 2"."""
     before, after = t(key, n="\x00").split("\x00")
     return Var.create(before) + n.to_string() + Var.create(after)
+
+
+def connection_status():
+    """While the websocket is down: the page says it is reconnecting, and that what is
+    typed meanwhile is kept (the browser queues the events and sends them once the
+    connection is back). Announced politely; it goes away by itself."""
+    return rx.el.div(
+        rx.cond(
+            has_connection_errors,
+            rx.el.p(t("connection.lost"), id="connection-status", class_name="connection"),
+        ),
+        role="status",
+    )
 
 
 def page(*children):
@@ -48,6 +62,7 @@ def page(*children):
             ),
             class_name="header",
         ),
+        connection_status(),
         rx.el.main(
             notice(),
             *children,

@@ -2,11 +2,21 @@
 
 One app and one browser serve the whole browser suite; each test gets a fresh
 browser context (so a fresh Reflex session) and a clean set of customers.
+
+Two ways to run it:
+- `make e2e`: the app in this process (Reflex's AppHarnessProd) on SQLite; the tests
+  marked `faults` are left out (deselected: they need the topology).
+- `make topology` (CLOUDLINK_TEST_TOPOLOGY=1): the tests marked `topology` (sign-in, the
+  Customer step, both wizard paths, the dashboard) and `faults` again, through nginx
+  in front of two `make serve` instances with two workers each, on PostgreSQL (behind
+  a TCP proxy the tests can cut) and Redis (tests/support/topology.py). The other
+  tests are left out there: they change the in-process app's settings.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from pathlib import Path
@@ -30,9 +40,12 @@ from cloudlink_app.models import (
     UserSession,
 )
 from cloudlink_app.services.database import get_session
+from tests.support import topology
 from tests.support.browser import sign_in_context
 from tests.support.database import set_demo_partners
 from tests.support.harness import HeadersHarness
+from tests.support.postgres import REDIS_URL
+from tests.support.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -45,6 +58,21 @@ CHROMIUM_ARGS = [
 ]
 expect.set_options(timeout=10_000)
 STARTUP_DEPLOY_URL = "http://127.0.0.1"
+TOPOLOGY = os.environ.get("CLOUDLINK_TEST_TOPOLOGY") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each run keeps the tests it can run: the topology run those marked `topology`
+    or `faults`, the in-process run all but `faults`."""
+
+    def kept(item) -> bool:
+        marks = {mark.name for mark in item.iter_markers()}
+        return bool(marks & {"topology", "faults"}) if TOPOLOGY else "faults" not in marks
+
+    deselected = [item for item in items if not kept(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if kept(item)]
 
 
 class _ErrorCollector(logging.Handler):
@@ -75,6 +103,9 @@ def app_harness(private_targets):
     # Outside demo mode, as production runs: the demo people sign in as real accounts
     # (tests of the demo-account rules mark them again).
     set_demo_partners(get_engine(), demo=False)
+    if TOPOLOGY:
+        yield from _topology()
+        return
     # Pages served through the app's security headers (CSP included), as in production.
     harness = HeadersHarness.create(root=ROOT, app_name="cloudlink_app")
     # The backend's start-up check (services/startup.py) wants a deploy URL, and the
@@ -87,6 +118,28 @@ def app_harness(private_targets):
         yield harness
     finally:
         harness.stop()
+
+
+def _topology():
+    """nginx, two `make serve` instances; their database behind a TCP proxy."""
+    database = get_engine().url
+    with TcpProxy(database.host or "127.0.0.1", database.port or 5432) as db_proxy:
+        through_proxy = database.set(host="127.0.0.1", port=db_proxy.port)
+        url = through_proxy.render_as_string(hide_password=False)
+        secret_key = settings.get().secret_key
+        assert secret_key is not None
+        with topology.running(url, REDIS_URL, secret_key) as running:
+            running.db_proxy = db_proxy
+            yield running
+
+
+@pytest.fixture
+def production(app_harness) -> topology.Topology:
+    """The topology, everything running again after the test (fault tests)."""
+    assert isinstance(app_harness, topology.Topology)
+    yield app_harness
+    app_harness.db_proxy.restore()
+    app_harness.ensure_running()
 
 
 @pytest.fixture(scope="session")
@@ -131,7 +184,12 @@ def signed_out_page(app_harness, browser, clean_customers) -> Page:
 def page(app_harness, browser, clean_customers) -> Page:
     """A new tab of the demo partner user (Anna de Vries), signed in."""
     context = browser.new_context(base_url=app_harness.frontend_url)
-    sign_in_context(context, app_harness.frontend_url, demo_accounts.DEMO_PARTNER_EMAIL)
+    sign_in_context(
+        context,
+        app_harness.frontend_url,
+        demo_accounts.DEMO_PARTNER_EMAIL,
+        api_url=getattr(app_harness, "api_url", None),  # the topology's: nginx
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -1,8 +1,12 @@
 """Unlimited admin contacts: add twelve, remove one, the numbering follows."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import field, open_new_customer
+
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
 
 
 def test_twelve_admin_contacts_added_and_one_removed(page: Page):

@@ -2,12 +2,16 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from cloudlink_app.models import Customer
 from cloudlink_app.services.database import get_session
 from tests.support.browser import field, fill_valid_customer, open_new_customer
+
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
 
 
 def test_next_opens_gateway_and_dashboard_lists_customer(page: Page):

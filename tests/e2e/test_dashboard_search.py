@@ -10,6 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.support.browser import data_rows, seed
 
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
+
 TRADES = ("Bakkerij", "Garage", "Tandarts")
 
 

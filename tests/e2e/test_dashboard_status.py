@@ -36,6 +36,7 @@ def customers(page: Page) -> dict[str, str]:
         ("Hotel De Zon", "Onboarded", "review"),
     ],
 )
+@pytest.mark.topology
 def test_each_status_is_a_tag_in_words_and_the_row_opens_its_step(
     page: Page, customers, name, status, step
 ):
@@ -50,6 +51,7 @@ def test_each_status_is_a_tag_in_words_and_the_row_opens_its_step(
     )
 
 
+@pytest.mark.topology
 def test_the_counts_at_the_top(page: Page, customers):
     page.goto("/")
     counts = page.get_by_role("region", name="Customers by status")
@@ -58,12 +60,14 @@ def test_the_counts_at_the_top(page: Page, customers):
     )
 
 
+@pytest.mark.topology
 def test_the_dashboard_with_every_status_has_no_violations(page: Page, customers):
     page.goto("/")
     expect(data_rows(page)).to_have_count(4)
     assert axe_violations(page) == []
 
 
+@pytest.mark.topology
 def test_the_delete_question_has_no_violations(page: Page, customers):
     page.goto("/")
     page.get_by_role("button", name="Delete draft Garage Noord").click()

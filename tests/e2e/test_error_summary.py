@@ -1,8 +1,12 @@
 """Next on an empty form: the error summary, its links, inline errors and the title."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import field, open_new_customer
+
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
 
 
 def test_next_on_empty_form_shows_focused_summary(page: Page):

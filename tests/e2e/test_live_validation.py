@@ -1,8 +1,12 @@
 """A field is checked when the user leaves it, never before it was touched."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import field, open_new_customer
+
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
 
 
 def test_error_appears_after_leaving_a_field_only(page: Page):

@@ -35,6 +35,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
     [(ANNA, "not-the-password"), ("nobody@northwind-telecom.example", demo_accounts.DEMO_PASSWORD)],
     ids=["wrong password", "unknown email"],
 )
+@pytest.mark.topology
 def test_a_failed_sign_in_shows_one_clear_message(signed_out_page: Page, email, password):
     page = signed_out_page
     open_sign_in(page)
@@ -52,6 +53,7 @@ def test_a_failed_sign_in_shows_one_clear_message(signed_out_page: Page, email, 
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
 
+@pytest.mark.topology
 def test_the_two_failures_read_exactly_the_same(signed_out_page: Page):
     page = signed_out_page
     open_sign_in(page)
@@ -64,6 +66,7 @@ def test_the_two_failures_read_exactly_the_same(signed_out_page: Page):
     assert page.locator("#sign-in-error").inner_text() == wrong_password
 
 
+@pytest.mark.topology
 def test_a_page_without_a_session_signs_in_and_returns_there(signed_out_page: Page):
     page = signed_out_page
     page.goto("/customers/new")
@@ -76,6 +79,7 @@ def test_a_page_without_a_session_signs_in_and_returns_there(signed_out_page: Pa
     expect(page.get_by_text("Anna de Vries")).to_be_visible()
 
 
+@pytest.mark.topology
 def test_a_partner_user_lands_on_the_dashboard(signed_out_page: Page):
     page = signed_out_page
     open_sign_in(page)
@@ -84,6 +88,7 @@ def test_a_partner_user_lands_on_the_dashboard(signed_out_page: Page):
     expect(page).to_have_url(re.compile(r"/$"))
 
 
+@pytest.mark.topology
 def test_a_crafted_next_stays_on_the_site(signed_out_page: Page, app_harness):
     page = signed_out_page
     open_sign_in(page, "/sign-in?next=%2F%2Fevil.example%2Fcustomers%2Fnew")
@@ -125,11 +130,13 @@ def test_outside_demo_mode_nothing_is_listed_or_filled_in(signed_out_page: Page,
         expect(field(page, "Password")).to_have_value("")
 
 
+@pytest.mark.topology
 def test_the_empty_sign_in_page_has_no_violations(signed_out_page: Page):
     open_sign_in(signed_out_page)
     assert axe_violations(signed_out_page) == []
 
 
+@pytest.mark.topology
 def test_the_sign_in_page_after_a_failure_has_no_violations(signed_out_page: Page):
     page = signed_out_page
     open_sign_in(page)

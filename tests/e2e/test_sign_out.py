@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import ready, seed, session_cookies
+
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
 
 NAME = "Bakkerij Geheim"
 

@@ -5,6 +5,9 @@ from playwright.sync_api import Page, expect
 
 from tests.support.browser import field, fill_valid_customer, open_new_customer
 
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
+
 
 @pytest.mark.parametrize(
     ("row", "other_role", "message"),

@@ -2,9 +2,13 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import create_customer, field, fill_gateway, next_to
+
+# Run a second time through nginx, two instances, PostgreSQL and Redis (make topology).
+pytestmark = pytest.mark.topology
 
 
 def _dashboard_row(page: Page, name: str):

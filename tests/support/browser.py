@@ -145,13 +145,16 @@ def seed(customers: list[tuple[str, str, str]]) -> list[str]:
     return account_ids
 
 
-def sign_in_context(context: BrowserContext, base_url: str, email: str) -> None:
+def sign_in_context(
+    context: BrowserContext, base_url: str, email: str, api_url: str | None = None
+) -> None:
     """Sign the browser context in as ``email`` (a demo user) through the real endpoint
     (POST /auth/sign-in, as the sign-in form posts it, without typing; the sign-in tests
-    type): the browser context keeps the cookie the server set, with its flags."""
+    type): the browser context keeps the cookie the server set, with its flags.
+    `api_url`: the backend's address (default: this process's app's)."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     response = context.request.post(
-        get_config().api_url + routes.AUTH_SIGN_IN,
+        (api_url or get_config().api_url) + routes.AUTH_SIGN_IN,
         form={"email": email, "password": demo_accounts.DEMO_PASSWORD, "next": "/"},
         headers={"Origin": origin},
         max_redirects=0,

@@ -1,0 +1,171 @@
+"""`make serve`: the production build on PostgreSQL and Redis, with several workers.
+
+    python -m cloudlink_app.serve [--host 127.0.0.1] [--port 8000] [--no-build | --build-only]
+
+In this order, stopping with a message and exit status 2 at the first problem:
+
+1. the settings (cloudlink_app/settings.py): PostgreSQL, not SQLite (a file database
+   serves one machine, and not several processes writing at once); Redis when
+   CLOUDLINK_WORKERS is more than 1 (each worker process would otherwise keep its own
+   copy of every tab's state); never demo mode;
+2. the migrations, applied under a PostgreSQL advisory lock, so machines started
+   together migrate one after the other (the second finds nothing left to do);
+3. the start-up checks of every start (services/startup.py: a deploy URL, a secret key,
+   no demo accounts), so a refused start says so before anything is built;
+4. the frontend, built for REFLEX_DEPLOY_URL (the address browsers use; the pages open
+   their websocket there) into .web/build/client, unless --no-build (a second process
+   on this machine serving the same build);
+5. the backend: Granian with CLOUDLINK_WORKERS worker processes on --host/--port,
+   serving the built pages and the websocket on that one port, inside the app's
+   security headers.
+
+`--build-only` does 1-4 and exits (a build step of a deployment pipeline). The pages of
+one build name the deploy URL, so every machine behind one address may serve the same
+build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from cloudlink_app import settings
+
+logger = logging.getLogger("cloudlink_app.serve")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# pg_advisory_lock key of the migrations: any fixed number, the same on every machine.
+MIGRATION_LOCK = 4_242_017
+
+
+class ServeRefused(RuntimeError):
+    """The production server may not start: the message says why and what to do."""
+
+
+def configuration_problems(current: settings.Settings) -> list[str]:
+    """What stops a production start with these settings, one sentence each (what is
+    wrong and what to set)."""
+    problems = []
+    db = settings.VARIABLES["db_url"]
+    if make_url(current.db_url).get_backend_name() != "postgresql":
+        problems.append(
+            f"{db} names SQLite (or is unset): make serve needs PostgreSQL, for example "
+            f"{db}=postgresql+psycopg://cloudlink:password@db.example.internal:5432/cloudlink"
+            " (make run serves a demo on SQLite)."
+        )
+    if current.workers > 1 and current.redis_url is None:
+        problems.append(
+            f"{settings.VARIABLES['workers']}={current.workers} needs "
+            f"{settings.VARIABLES['redis_url']} (redis://host:6379/0): several worker "
+            "processes share every tab's state through Redis; or set it to 1."
+        )
+    if current.demo_mode:
+        problems.append(
+            f"{settings.VARIABLES['demo_mode']} is on: make serve is the production "
+            "server; unset it (make run serves the demo)."
+        )
+    return problems
+
+
+def migrate(url: str) -> None:
+    """Apply the migrations to `url`, one machine at a time (a PostgreSQL advisory lock
+    held on the migrating connection)."""
+    from reflex.model import _alembic_upgrade  # Reflex's own `reflex db migrate`
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.select(sa.func.pg_advisory_lock(MIGRATION_LOCK)))
+            try:
+                _alembic_upgrade(connection=connection)
+                connection.commit()
+            finally:
+                connection.execute(sa.select(sa.func.pg_advisory_unlock(MIGRATION_LOCK)))
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+def startup_problems() -> list[str]:
+    """services/startup.py's checks (deploy URL, secret key, no demo accounts)."""
+    from reflex.model import get_engine
+
+    from cloudlink_app.services import startup
+    from cloudlink_app.services.database import get_session
+
+    try:
+        with get_session() as session:
+            return startup.startup_problems(settings.get(), session)
+    finally:
+        # No pooled connection may outlive this: the workers are forked from this
+        # process, and a connection shared by two processes breaks both.
+        get_engine().dispose()
+
+
+def build() -> None:
+    """The production frontend, opening its websocket at the deploy URL: Reflex's own
+    `reflex export` (it also sets up .web on a fresh checkout); REFLEX_API_URL is set."""
+    command = [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip"]
+    if subprocess.run([*command, "--env", "prod"], check=False).returncode != 0:
+        raise ServeRefused("the frontend build failed (its output is above)")
+
+
+def run_backend(host: str, port: int, workers: int) -> None:
+    """Granian with `workers` processes serving the built pages and the backend."""
+    from reflex import constants
+    from reflex.environment import environment
+    from reflex.utils import exec as reflex_exec
+
+    environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
+    environment.REFLEX_SKIP_COMPILE.set(True)  # the workers serve the build as it is
+    environment.REFLEX_USE_GRANIAN.set(True)
+    settings.set_for_reflex("GRANIAN_WORKERS", str(workers))
+    reflex_exec.run_backend_prod(
+        host, port, constants.LogLevel.WARNING, mount_frontend_compiled_app=True
+    )
+
+
+def serve(host: str, port: int, *, build_frontend: bool = True, run: bool = True) -> None:
+    """Check, migrate, build and run (see the module's docstring). Raises ServeRefused."""
+    current = settings.get()
+    if problems := configuration_problems(current):
+        raise ServeRefused("\n".join(problems))
+    migrate(current.db_url)
+    if problems := startup_problems():
+        raise ServeRefused("\n".join(problems))
+    assert current.deploy_url is not None  # a startup problem otherwise
+    # The pages' websocket address, and the backend's own (its security headers).
+    settings.set_for_reflex("REFLEX_API_URL", current.deploy_url)
+    if build_frontend:
+        build()
+    if run:
+        run_backend(host, port, current.workers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cloudlink_app.serve", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--no-build", action="store_true", help="serve the existing build")
+    which.add_argument("--build-only", action="store_true", help="check, migrate, build, exit")
+    args = parser.parse_args(argv)
+    try:
+        serve(args.host, args.port, build_frontend=not args.no_build, run=not args.build_only)
+    except (ServeRefused, settings.SettingsError) as refused:
+        print(f"make serve: not started:\n{refused}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

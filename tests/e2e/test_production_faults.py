@@ -1,0 +1,221 @@
+"""The production topology under faults (make topology; tests/support/topology.py):
+nginx in front of two `make serve` instances, two workers each, one PostgreSQL (behind
+a TCP proxy these tests cut) and one Redis. Nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlmodel import col, func, select
+
+from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.models import Customer, EmailDomain
+from cloudlink_app.services.database import get_session
+from tests.support.browser import (
+    create_customer,
+    field,
+    fill_valid_customer,
+    open_new_customer,
+    ready,
+    sign_in_context,
+)
+from tests.support.topology import Topology, health
+
+pytestmark = pytest.mark.faults
+
+JEROEN = "jeroen.bakker@northwind-telecom.example"
+UNAVAILABLE = re.compile("database cannot be reached", re.IGNORECASE)
+RECONNECTING = re.compile("Reconnecting")
+
+
+def customers_named(name: str) -> int:
+    with get_session() as session:
+        return session.exec(
+            select(func.count()).select_from(Customer).where(col(Customer.name) == name)
+        ).one()
+
+
+def websocket_on(production: Topology, before: dict[str, int]) -> str:
+    """The instance that the websocket opened since `before` (counts of
+    production.websockets()) is connected to."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        now = production.websockets()
+        grown = [name for name in now if now[name] > before.get(name, 0)]
+        if len(grown) == 1:
+            return grown[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no new websocket: before {before}, now {production.websockets()}")
+
+
+def signed_in(browser: Browser, production: Topology, email: str) -> BrowserContext:
+    context = browser.new_context(base_url=production.frontend_url)
+    sign_in_context(context, production.frontend_url, email, api_url=production.api_url)
+    return context
+
+
+def tab_on_instance(context: BrowserContext, production: Topology, path: str, avoid: str = ""):
+    """(a tab at `path`, the instance its websocket is on), on another instance than
+    `avoid` (reloaded until nginx's round robin puts it there)."""
+    page = context.new_page()
+    for _attempt in range(20):
+        before = production.websockets()
+        page.goto(path)
+        ready(page)
+        instance = websocket_on(production, before)
+        if instance != avoid:
+            return page, instance
+        page.goto("about:blank")
+        time.sleep(0.2)
+    raise AssertionError(f"every websocket landed on instance {avoid}")
+
+
+def test_health_through_the_proxy_is_503_while_the_database_is_cut(production: Topology):
+    assert health(production.frontend_url) == 200
+    production.db_proxy.cut()
+    assert health(production.frontend_url) == 503
+    production.db_proxy.restore()
+    deadline = time.monotonic() + 15
+    while health(production.frontend_url) != 200:
+        assert time.monotonic() < deadline, "/_health did not come back"
+        time.sleep(0.5)
+
+
+def test_an_instance_killed_between_typing_and_next(production: Topology, page: Page):
+    before = production.websockets()
+    open_new_customer(page)
+    serving = websocket_on(production, before)
+    fill_valid_customer(page, name="Instance Kill BV")
+    page.wait_for_timeout(1000)  # the last keystrokes' events handled
+
+    production.kill_instance(next(i for i in production.instances if i.name == serving))
+    # The tab reconnects through nginx to the other instance, which has its state.
+    expect(page.locator("#connection-status")).to_have_count(0, timeout=20_000)
+    page.wait_for_timeout(500)
+    expect(field(page, "Customer name")).to_have_value("Instance Kill BV")
+    expect(field(page, "Support contact 2: Email address")).to_have_value("piet@bakkerij-jansen.nl")
+
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    assert customers_named("Instance Kill BV") == 1
+
+
+def test_the_database_cut_during_next(production: Topology, page: Page):
+    open_new_customer(page)
+    fill_valid_customer(page, name="Outage BV", domain="outage.example")
+    production.db_proxy.cut()
+
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text(UNAVAILABLE).first).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
+    expect(field(page, "Customer name")).to_have_value("Outage BV")
+    expect(field(page, "Email domain 1")).to_have_value("outage.example")
+
+    production.db_proxy.restore()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible(timeout=20_000)
+    assert customers_named("Outage BV") == 1
+
+
+def test_the_websocket_lost_says_reconnecting_and_keeps_what_is_typed(
+    production: Topology, page: Page
+):
+    open_new_customer(page)
+    fill_valid_customer(page, name="Lost Socket BV")
+    page.wait_for_timeout(500)
+
+    production.stop_nginx()
+    status = page.locator("#connection-status")
+    expect(status).to_be_visible(timeout=20_000)
+    expect(status).to_have_text(RECONNECTING)
+    field(page, "City").fill("Amersfoort")
+    field(page, "City").blur()
+
+    production.start_nginx()
+    expect(status).to_have_count(0, timeout=30_000)
+    page.wait_for_timeout(1000)  # the queued events sent
+    # What was typed while disconnected reached the server: a reload shows it.
+    page.reload()
+    ready(page)
+    expect(field(page, "City")).to_have_value("Amersfoort")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Gateway")).to_be_visible()
+    with get_session() as session:
+        customer = session.exec(select(Customer).where(Customer.name == "Lost Socket BV")).one()
+    assert customer.city == "Amersfoort"
+
+
+def test_two_people_saving_one_customer_on_two_instances(
+    production: Topology, browser: Browser, page: Page
+):
+    account_id = create_customer(page, name="Shared Customer BV")
+    path = f"/customers/{account_id}/customer"
+    anna, first = tab_on_instance(page.context, production, path)
+    jeroen_context = signed_in(browser, production, JEROEN)
+    try:
+        jeroen, _second = tab_on_instance(jeroen_context, production, path, avoid=first)
+
+        field(anna, "City").fill("Zwolle")
+        field(anna, "City").blur()
+        anna.get_by_role("button", name="Next").click()
+        expect(anna.get_by_role("heading", name="Gateway")).to_be_visible()
+
+        field(jeroen, "Customer name").fill("Shared Customer Jeroen BV")
+        field(jeroen, "Customer name").blur()
+        jeroen.get_by_role("button", name="Next").click()
+        notice = jeroen.locator("#notice")
+        expect(notice).to_contain_text("Anna de Vries")
+        expect(notice).to_contain_text(re.compile(r"\d{1,2}:\d{2}"))
+        expect(field(jeroen, "Customer name")).to_have_value("Shared Customer Jeroen BV")
+    finally:
+        jeroen_context.close()
+    with get_session() as session:
+        customer = session.exec(select(Customer).where(Customer.account_id == account_id)).one()
+    assert (customer.name, customer.city) == ("Shared Customer BV", "Zwolle")
+
+
+def test_one_domain_claimed_by_two_saves_on_two_instances(
+    production: Topology, browser: Browser, page: Page
+):
+    anna, first = tab_on_instance(page.context, production, "/customers/new")
+    jeroen_context = signed_in(browser, production, JEROEN)
+    try:
+        jeroen, _second = tab_on_instance(jeroen_context, production, "/customers/new", first)
+        fill_valid_customer(anna, name="Claim A BV", domain="claimed.example")
+        fill_valid_customer(jeroen, name="Claim B BV", domain="claimed.example")
+        # Both at once.
+        anna.get_by_role("button", name="Next").click(no_wait_after=True)
+        jeroen.get_by_role("button", name="Next").click(no_wait_after=True)
+        outcomes = []
+        for tab in (anna, jeroen):
+            gateway = tab.get_by_role("heading", name="Gateway")
+            taken = tab.locator("#error-summary")
+            expect(gateway.or_(taken)).to_be_visible(timeout=20_000)
+            outcomes.append("saved" if gateway.is_visible() else "refused")
+    finally:
+        jeroen_context.close()
+    assert sorted(outcomes) == ["refused", "saved"]
+    with get_session() as session:
+        owners = session.exec(
+            select(EmailDomain).where(EmailDomain.normalized == "claimed.example")
+        ).all()
+    assert len(owners) == 1
+
+
+def test_the_demo_partner_is_signed_in_on_both_instances(production: Topology, page: Page):
+    """Sessions and state live in PostgreSQL and Redis: the same signed-in tab works
+    whichever instance its websocket reaches."""
+    seen = set()
+    for _attempt in range(10):
+        before = production.websockets()
+        page.goto("/")
+        expect(page.get_by_role("heading", name="Partner dashboard")).to_be_visible()
+        seen.add(websocket_on(production, before))
+        if seen == {"a", "b"}:
+            break
+    assert seen == {"a", "b"}
+    assert demo_accounts.DEMO_PARTNER_EMAIL  # the page fixture's user
