@@ -90,12 +90,17 @@ def test_an_instance_killed_between_typing_and_next(production: Topology, page: 
     open_new_customer(page)
     serving = websocket_on(production, before)
     fill_valid_customer(page, name="Instance Kill BV")
-    page.wait_for_timeout(1000)  # the last keystrokes' events handled
+    page.wait_for_timeout(1500)  # the last keystrokes' events handled
 
     production.kill_instance(next(i for i in production.instances if i.name == serving))
     # The tab reconnects through nginx to the other instance, which has its state.
+    other = next(i.name for i in production.instances if i.name != serving)
+    deadline = time.monotonic() + 20
+    while production.websockets()[other] <= before.get(other, 0):
+        assert time.monotonic() < deadline, "the tab did not reconnect to the other instance"
+        time.sleep(0.2)
     expect(page.locator("#connection-status")).to_have_count(0, timeout=20_000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(1000)  # its state arrived (a reconnect hydrates in full)
     expect(field(page, "Customer name")).to_have_value("Instance Kill BV")
     expect(field(page, "Support contact 2: Email address")).to_have_value("piet@bakkerij-jansen.nl")
 
