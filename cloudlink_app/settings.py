@@ -232,25 +232,38 @@ def _check_secret_key(value: str | None) -> str | None:
     return value
 
 
-def _check_proxy_hops(value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= PROXY_HOPS_MAX:
+def _check_whole_number(field: str, value: object, low: int, high: int, accepted: str) -> None:
+    """SettingsError naming ``field``'s variable unless ``value`` is an int (not a
+    bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise SettingsError(
-            VARIABLES["trusted_proxy_hops"],
-            f"{_shown(str(value))} is not a whole number from 0 to {PROXY_HOPS_MAX}",
-            "the number of reverse proxies in front of the app that append the client's "
-            "address to X-Forwarded-For (1 for one nginx or load balancer); 0 or unset "
-            "when clients connect to the app directly",
+            VARIABLES[field],
+            f"{_shown(str(value))} is not a whole number from {low} to {high}",
+            accepted,
         )
+
+
+def _check_proxy_hops(value: object) -> None:
+    _check_whole_number(
+        "trusted_proxy_hops",
+        value,
+        0,
+        PROXY_HOPS_MAX,
+        "the number of reverse proxies in front of the app that append the client's "
+        "address to X-Forwarded-For (1 for one nginx or load balancer); 0 or unset "
+        "when clients connect to the app directly",
+    )
 
 
 def _check_workers(value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= WORKERS_MAX:
-        raise SettingsError(
-            VARIABLES["workers"],
-            f"{_shown(str(value))} is not a whole number from 1 to {WORKERS_MAX}",
-            "the number of backend worker processes `make serve` starts (about one per "
-            "CPU core; more than 1 needs REFLEX_REDIS_URL); unset for 1",
-        )
+    _check_whole_number(
+        "workers",
+        value,
+        1,
+        WORKERS_MAX,
+        "the number of backend worker processes `make serve` starts (about one per "
+        "CPU core; more than 1 needs REFLEX_REDIS_URL); unset for 1",
+    )
 
 
 def _check_log_format(value: object) -> str:
@@ -276,25 +289,26 @@ def _check_log_level(value: object) -> str:
     return str(word)
 
 
-def parse_workers(value: str | None) -> int:
-    """CLOUDLINK_WORKERS as a number: empty or unset is 1."""
+def _parse_count(value: str | None, default: int, check) -> int:
+    """A whole-number variable: empty or unset is ``default``; anything but up to three
+    digits is a SettingsError from ``check`` (which also checks the range later)."""
     word = (value or "").strip()
     if not word:
-        return 1
+        return default
     if not word.isascii() or not word.isdigit() or len(word) > 3:
-        _check_workers(word)  # raises, naming the variable
+        check(word)  # raises, naming the variable
     return int(word)
+
+
+def parse_workers(value: str | None) -> int:
+    """CLOUDLINK_WORKERS as a number: empty or unset is 1."""
+    return _parse_count(value, 1, _check_workers)
 
 
 def parse_hops(value: str | None) -> int:
     """CLOUDLINK_TRUSTED_PROXY_HOPS as a number: empty or unset is 0; anything but
     digits is a SettingsError (the range is checked by Settings)."""
-    word = (value or "").strip()
-    if not word:
-        return 0
-    if not word.isascii() or not word.isdigit() or len(word) > 3:
-        _check_proxy_hops(word)  # raises, naming the variable
-    return int(word)
+    return _parse_count(value, 0, _check_proxy_hops)
 
 
 def parse_bool(variable: str, value: str | None) -> bool:
