@@ -13,7 +13,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve topology test lint format unit e2e setup setup-dev setup-test migrate demo-data \
-	reset-demo bench clean
+	reset-demo bench clean catalogs catalogs-compile
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) \
@@ -66,7 +66,23 @@ e2e: setup-test ## Browser tests (Playwright's event loop clashes with pytest-as
 topology: setup-test ## Browser tests through nginx, two app instances, PostgreSQL, Redis
 	CLOUDLINK_TEST_TOPOLOGY=1 $(WITH_SERVICES) $(BIN)/python -m pytest tests/e2e
 
-setup: $(VENV)/.installed $(BUN) ## Install the app's dependencies and bun
+# Translations (README, "Translations"): Babel's gettext catalogs, msgid = key. The .mo
+# files are made here from the .po files (gitignored, never committed).
+LOCALE_DIR := cloudlink_app/locale
+POT := $(LOCALE_DIR)/messages.pot
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/messages.po))
+
+setup: $(VENV)/.installed $(BUN) $(MO_FILES) ## Install the app's dependencies and bun, compile the catalogs
+
+catalogs: $(VENV)/.installed ## Extract the keys into messages.pot, update every language's .po
+	$(BIN)/pybabel extract -F babel.cfg --sort-output --add-location=file -o $(POT) cloudlink_app
+	$(BIN)/python -m cloudlink_app.locale.keys $(POT)
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE_DIR) --no-fuzzy-matching
+
+catalogs-compile: $(MO_FILES) ## Compile every language's .po into its .mo
+
+$(LOCALE_DIR)/%/LC_MESSAGES/messages.mo: $(LOCALE_DIR)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ -l $*
 
 setup-dev: setup $(VENV)/.installed-dev ## setup, plus the test and lint tools
 

@@ -5,7 +5,8 @@ import logging
 import reflex as rx
 
 from cloudlink_app import http, logs, routes, settings
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.layout import with_language
+from cloudlink_app.domain.i18n import N_, t
 from cloudlink_app.http import headers
 from cloudlink_app.pages.account import account
 from cloudlink_app.pages.change_password import change_password
@@ -87,22 +88,34 @@ app.register_lifespan_task(auth.prune_on_schedule)
 # one-time link is public; the others check the session in their on_load.
 PAGES = (
     (sign_in, routes.SIGN_IN, "title.sign_in", SignInState.load),
-    (account, routes.ACCOUNT, "title.account", AccountState.load),
-    (set_password, routes.SET_PASSWORD, "title.set_password", SetPasswordState.load),
-    (change_password, routes.CHANGE_PASSWORD, "title.change_password", ChangePasswordState.load),
-    (dashboard, routes.DASHBOARD, "title.dashboard", DashboardState.load),
+    (account, routes.ACCOUNT, N_("title.account"), AccountState.load),
+    (set_password, routes.SET_PASSWORD, N_("title.set_password"), SetPasswordState.load),
+    (
+        change_password,
+        routes.CHANGE_PASSWORD,
+        N_("title.change_password"),
+        ChangePasswordState.load,
+    ),
+    (dashboard, routes.DASHBOARD, N_("title.dashboard"), DashboardState.load),
     (
         customer_step,
         routes.NEW_CUSTOMER,
-        "title.customer_step",
+        N_("title.customer_step"),
         CustomerStepState.load_new_customer,
     ),
-    (customer_step, routes.CUSTOMER_STEP, "title.customer_step", CustomerStepState.load),
-    (gateway_step, routes.GATEWAY_STEP, "title.gateway_step", GatewayStepState.load),
-    (pbx_step, routes.PBX_STEP, "title.pbx_step", PbxStepState.load),
-    (connect_step, routes.CONNECT_STEP, "title.connect_step", ConnectStepState.load),
-    (sync_step, routes.SYNC_STEP, "title.sync_step", SyncStepState.load),
-    (review_step, routes.REVIEW_STEP, "title.review_step", ReviewStepState.load),
+    (customer_step, routes.CUSTOMER_STEP, N_("title.customer_step"), CustomerStepState.load),
+    (gateway_step, routes.GATEWAY_STEP, N_("title.gateway_step"), GatewayStepState.load),
+    (pbx_step, routes.PBX_STEP, N_("title.pbx_step"), PbxStepState.load),
+    (connect_step, routes.CONNECT_STEP, N_("title.connect_step"), ConnectStepState.load),
+    (sync_step, routes.SYNC_STEP, N_("title.sync_step"), SyncStepState.load),
+    (review_step, routes.REVIEW_STEP, N_("title.review_step"), ReviewStepState.load),
 )
+# Each page load first chooses the tab's language (SessionState.load_language: the
+# html lang and the title in it), then runs the page's own on_load in that language.
 for component, route, title_key, on_load in PAGES:
-    app.add_page(component, route=route, title=t(title_key), on_load=on_load)
+    app.add_page(
+        component,
+        route=route,
+        title=t(title_key),
+        on_load=with_language(title_key, on_load),
+    )

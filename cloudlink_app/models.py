@@ -45,6 +45,9 @@ class AppUser(SQLModel, table=True):
     # False once deactivated (python -m cloudlink_app.accounts deactivate): such a user
     # cannot sign in and has no live session.
     active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # The UI language the user chose last ("en", "nl"; None: never chosen): their pages
+    # open in it (state/base.SessionState.load_language).
+    ui_language: str | None = Field(default=None, max_length=8)
 
 
 class UserSession(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
 from cloudlink_app.state.base import focus_element
 
 SUMMARY_ID = "error-summary"
@@ -17,7 +17,7 @@ def error_summary(items: Var):
         items.length() > 0,
         rx.el.div(
             rx.el.h2(
-                t("summary.heading"), class_name="error-summary__title", id="error-summary-title"
+                tx("summary.heading"), class_name="error-summary__title", id="error-summary-title"
             ),
             rx.el.ul(
                 rx.foreach(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
 
 # Typing is sent to the server after this pause (and always when the field is left).
 DEBOUNCE_MS = 250
@@ -23,16 +23,18 @@ def _described_by(field_id, has_error, hint: bool):
     return rx.cond(has_error, error_id, "")
 
 
-def field_group(field_id, label, control, *, errors: Var, hint: str | None = None):
+def field_group(field_id, label, control, *, errors: Var, hint: Var | str | None = None):
     """Label, optional hint, error message (when there is one) and the control."""
     has_error = errors.contains(field_id)
     return rx.el.div(
         rx.el.label(label, html_for=field_id, class_name="label"),
-        rx.el.p(hint, id=f"{field_id}-hint", class_name="hint") if hint else rx.fragment(),
+        rx.el.p(hint, id=f"{field_id}-hint", class_name="hint")
+        if hint is not None
+        else rx.fragment(),
         rx.cond(
             has_error,
             rx.el.p(
-                rx.el.span(t("title.error_prefix"), class_name="visually-hidden"),
+                rx.el.span(tx("title.error_prefix"), class_name="visually-hidden"),
                 errors[field_id].to(str),
                 id=f"{field_id}-error",
                 class_name="error-message",
@@ -94,7 +96,7 @@ def select_input(field_id, value, on_change, options, *, errors: Var, on_blur, h
     else:
         items = [rx.el.option(label, value=key) for key, label in options]
     return rx.el.select(
-        rx.el.option(t("choose"), value=""),
+        rx.el.option(tx("choose"), value=""),
         *items,
         value=value,
         on_change=on_change,
@@ -115,7 +117,7 @@ def _state_field(state, control, field_id, label, value, on_change, *args, hint,
             *args,
             errors=state.errors,
             on_blur=state.leave_field(field_id),
-            hint=bool(hint),
+            hint=hint is not None,
             **kwargs,
         ),
         errors=state.errors,
@@ -123,18 +125,22 @@ def _state_field(state, control, field_id, label, value, on_change, *args, hint,
     )
 
 
-def text_field(state, field_id, label, value, on_change, *, hint: str | None = None, **kwargs):
+def text_field(
+    state, field_id, label, value, on_change, *, hint: Var | str | None = None, **kwargs
+):
     """A whole text field group of a step's state (its errors and leave_field)."""
     return _state_field(state, text_input, field_id, label, value, on_change, hint=hint, **kwargs)
 
 
-def select_field(state, field_id, label, value, on_change, options, *, hint: str | None = None):
+def select_field(
+    state, field_id, label, value, on_change, options, *, hint: Var | str | None = None
+):
     """A whole select field group of a step's state."""
     return _state_field(state, select_input, field_id, label, value, on_change, options, hint=hint)
 
 
 def code_field(
-    state, field_id: str, label, max_length: int, *, hint: str | None = None, width: str
+    state, field_id: str, label, max_length: int, *, hint: Var | str | None = None, width: str
 ):
     """A text field for a typed address, port or identifier (no spell check) of a step's
     state whose var and ``set_`` handler are named after the field id."""

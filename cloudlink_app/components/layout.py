@@ -9,14 +9,68 @@ from reflex_components_core.core.banner import has_connection_errors
 from cloudlink_app import routes
 from cloudlink_app.components.notice import notice
 from cloudlink_app.components.post_form import post_form
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
+from cloudlink_app.domain.i18n import LANGUAGE_NAMES
 from cloudlink_app.state.base import SessionState
+
+# The switch's name, the same in every language: whoever cannot read the page's
+# current language still finds it.
+SWITCH_LABEL = "Taal / Language"
+# The switch's buttons, each language named in itself.
+SWITCH_LANGUAGES = ("nl", "en")
 
 
 def numbered(key: str, n: Var):
     """A translated text with a row number from the page, like "Admin contact 2"."""
-    before, after = t(key, n="\x00").split("\x00")
-    return Var.create(before) + n.to_string() + Var.create(after)
+    return tx(key, n=n)
+
+
+def with_language(title_key: str, on_load) -> list:
+    """A page's on_load, after its language is chosen (SessionState.load_language: the
+    html lang and the page title ``title_key`` in it), so the page loads in it."""
+    return [SessionState.load_language(title_key), on_load]
+
+
+def language_switch():
+    """A button per UI language, named in that language (and marked as such for screen
+    readers), the current one pressed. Switching re-words the page in place."""
+    return rx.el.nav(
+        rx.el.ul(
+            *[
+                rx.el.li(
+                    rx.el.button(
+                        LANGUAGE_NAMES[lang],
+                        type="button",
+                        lang=lang,
+                        aria_pressed=rx.cond(SessionState.lang == lang, "true", "false"),
+                        on_click=SessionState.set_language(lang),
+                        class_name="button button--header language-switch__button",
+                        # The current one shown as such, not by colour alone.
+                        style={
+                            "min_width": "24px",
+                            "min_height": "24px",
+                            "text_decoration": rx.cond(
+                                SessionState.lang == lang, "underline", "none"
+                            ),
+                            "font_weight": rx.cond(SessionState.lang == lang, "700", "400"),
+                        },
+                    ),
+                    class_name="language-switch__item",
+                )
+                for lang in SWITCH_LANGUAGES
+            ],
+            class_name="language-switch__list",
+            style={
+                "display": "flex",
+                "gap": "8px",
+                "list_style": "none",
+                "margin": 0,
+                "padding": 0,
+            },
+        ),
+        aria_label=SWITCH_LABEL,
+        class_name="language-switch",
+    )
 
 
 def connection_status():
@@ -26,7 +80,7 @@ def connection_status():
     return rx.el.div(
         rx.cond(
             has_connection_errors,
-            rx.el.p(t("connection.lost"), id="connection-status", class_name="connection"),
+            rx.el.p(tx("connection.lost"), id="connection-status", class_name="connection"),
         ),
         role="status",
     )
@@ -35,22 +89,22 @@ def connection_status():
 def page(*children):
     """Header, notice and the page's main content."""
     return rx.el.div(
-        rx.el.a(t("skip_link"), href="#main", class_name="skip-link"),
+        rx.el.a(tx("skip_link"), href="#main", class_name="skip-link"),
         rx.el.header(
-            rx.el.a(t("app.name"), href=routes.DASHBOARD, class_name="header__name"),
+            rx.el.a(tx("app.name"), href=routes.DASHBOARD, class_name="header__name"),
             rx.cond(
                 SessionState.user_name != "",
                 rx.el.div(
                     rx.el.span(SessionState.user_name, class_name="header__user"),
                     rx.el.a(
-                        t("change_password.link"),
+                        tx("change_password.link"),
                         href=routes.CHANGE_PASSWORD,
                         class_name="header__link",
                     ),
                     # A form the browser posts: the server clears the HttpOnly cookie.
                     post_form(
                         rx.el.button(
-                            t("sign_out.button"),
+                            tx("sign_out.button"),
                             type="submit",
                             class_name="button button--header",
                         ),
@@ -60,6 +114,7 @@ def page(*children):
                     class_name="header__account",
                 ),
             ),
+            language_switch(),
             class_name="header",
         ),
         connection_status(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app.components.button import action_button
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
 from cloudlink_app.state.base import SessionState
 
 
@@ -16,7 +16,7 @@ def notice():
             SessionState.notice != "",
             rx.el.div(
                 rx.el.p(SessionState.notice),
-                action_button(t("notice.dismiss"), SessionState.dismiss_notice),
+                action_button(tx("notice.dismiss"), SessionState.dismiss_notice),
                 id="notice",
                 tab_index=-1,
                 class_name="notice",

@@ -11,13 +11,14 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app.components.form_field import field_group
+from cloudlink_app.components.text import tx
 from cloudlink_app.domain import passwords
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_
 
 LABELS = {
-    passwords.CURRENT_PASSWORD: "password.current",
-    passwords.NEW_PASSWORD: "password.new",
-    passwords.CONFIRM_PASSWORD: "password.confirm",
+    passwords.CURRENT_PASSWORD: N_("password.current"),
+    passwords.NEW_PASSWORD: N_("password.new"),
+    passwords.CONFIRM_PASSWORD: N_("password.confirm"),
 }
 AUTOCOMPLETE = {
     passwords.CURRENT_PASSWORD: "current-password",
@@ -30,18 +31,18 @@ def password_field(field_id: str, errors: Var):
     """A labelled password input; the new password's field has the policy as its hint."""
     has_error = errors.contains(field_id)
     hint = (
-        t("password.hint", min=passwords.PASSWORD_MIN)
+        tx("password.hint", min=passwords.PASSWORD_MIN)
         if field_id == passwords.NEW_PASSWORD
         else None
     )
     error_id = f"{field_id}-error"
-    if hint:
+    if hint is not None:
         described_by = rx.cond(has_error, f"{field_id}-hint {error_id}", f"{field_id}-hint")
     else:
         described_by = rx.cond(has_error, error_id, "")
     return field_group(
         field_id,
-        t(LABELS[field_id]),
+        tx(LABELS[field_id]),
         rx.el.input(
             id=field_id,
             name=field_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.text import tx
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import t
 
 
 def step_nav(current: str, deployment_type: str = ""):
@@ -16,8 +16,8 @@ def step_nav(current: str, deployment_type: str = ""):
         is_current = step == current
         items.append(
             rx.el.li(
-                rx.el.span(f"{number}. {t('step.' + step)}"),
-                rx.el.span(f" ({t('steps.current')})", class_name="visually-hidden")
+                rx.el.span(f"{number}. ", tx(f"step.{step}")),
+                rx.el.span(" (", tx("steps.current"), ")", class_name="visually-hidden")
                 if is_current
                 else rx.fragment(),
                 aria_current="step" if is_current else None,
@@ -26,6 +26,6 @@ def step_nav(current: str, deployment_type: str = ""):
         )
     return rx.el.nav(
         rx.el.ol(*items, class_name="steps__list"),
-        aria_label=t("steps.label"),
+        aria_label=tx("steps.label"),
         class_name="steps",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloudlink_app.components.form_field import code_field
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
 
 
 def address_and_port(
@@ -21,17 +21,17 @@ def address_and_port(
         code_field(
             state,
             address_field,
-            t(f"label.{address_field}"),
+            tx(f"label.{address_field}"),
             address_max,
-            hint=t(f"hint.{address_field}"),
+            hint=tx(f"hint.{address_field}"),
             width="input--half",
         ),
         code_field(
             state,
             port_field,
-            t("label.port"),
+            tx("label.port"),
             port_max,
-            hint=t("hint.port") if port_hint else None,
+            hint=tx("hint.port") if port_hint else None,
             width="input--quarter",
         ),
     ]

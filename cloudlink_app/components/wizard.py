@@ -4,31 +4,32 @@ Cancel question, for any step state with the WizardStepMixin's handlers."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import Var
 
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.step_nav import step_nav
+from cloudlink_app.components.text import tx
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import t
 
 
 def cancel_dialog(state):
     """Asked when Cancel would drop unsaved changes."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title(t("cancel.title")),
-            rx.alert_dialog.description(t("cancel.body")),
+            rx.alert_dialog.title(tx("cancel.title")),
+            rx.alert_dialog.description(tx("cancel.body")),
             rx.el.div(
                 # The safe answer, focused when the dialog opens. No on_click of its own:
                 # Reflex would wrap it in a <div>, which Radix cannot focus; Radix closes
                 # the dialog through on_open_change, as for Escape.
                 rx.alert_dialog.cancel(
-                    rx.el.button(t("cancel.keep"), type="button", class_name="button"),
+                    rx.el.button(tx("cancel.keep"), type="button", class_name="button"),
                 ),
                 rx.alert_dialog.action(
                     action_button(
-                        t("cancel.confirm"), state.discard_changes, style="button--warning"
+                        tx("cancel.confirm"), state.discard_changes, style="button--warning"
                     ),
                 ),
                 class_name="button-group",
@@ -39,16 +40,20 @@ def cancel_dialog(state):
     )
 
 
-def step_buttons(state, next_label: str | None = None, *, back: bool = True):
+def step_buttons(state, next_label: Var | None = None, *, back: bool = True):
     """Next (submits the form), Back (not on the first step: ``back=False``), Save and
     return (partners only) and Cancel."""
     return rx.el.div(
-        rx.el.button(next_label or t("button.next"), type="submit", class_name="button"),
-        *([action_button(t("button.back"), state.go_back)] if back else []),
-        rx.cond(
-            state.is_partner, action_button(t("button.save_and_return"), state.save_and_return)
+        rx.el.button(
+            tx("button.next") if next_label is None else next_label,
+            type="submit",
+            class_name="button",
         ),
-        action_button(t("button.cancel"), state.cancel, style="button--link"),
+        *([action_button(tx("button.back"), state.go_back)] if back else []),
+        rx.cond(
+            state.is_partner, action_button(tx("button.save_and_return"), state.save_and_return)
+        ),
+        action_button(tx("button.cancel"), state.cancel, style="button--link"),
         class_name="button-group",
     )
 
@@ -66,7 +71,7 @@ def wizard_page(
     intro,
     *fields,
     after_form=(),
-    next_label: str | None = None,
+    next_label: Var | None = None,
     on_submit=None,
 ):
     """A later step: its fields in a form whose submit is Next (or ``on_submit``)."""
@@ -74,7 +79,7 @@ def wizard_page(
         step_indicator(state, step),
         error_summary(state.error_summary),
         rx.el.p(state.customer_name, class_name="caption"),
-        rx.el.h1(t(heading_key), class_name="heading-xl"),
+        rx.el.h1(tx(heading_key), class_name="heading-xl"),
         rx.el.p(intro, class_name="body"),
         rx.el.form(
             *fields,
@@ -94,7 +99,7 @@ def group_error(state, key: str):
     return rx.cond(
         state.errors.contains(key),
         rx.el.p(
-            rx.el.span(t("title.error_prefix"), class_name="visually-hidden"),
+            rx.el.span(tx("title.error_prefix"), class_name="visually-hidden"),
             state.errors[key].to(str),
             id=f"{key}-error",
             class_name="error-message",

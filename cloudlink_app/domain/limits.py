@@ -1,8 +1,9 @@
 """Hard limits of the Customer step, and how a rule reports a problem against them.
 
-Rules first report a Problem (a message key and its parameters) and only then turn it
-into text, so that "Save and return" can keep just the problems that stop a draft from
-being stored (see Problem.is_hard_limit).
+Rules first report a Problem (a message key and its parameters), so that "Save and
+return" can keep just the problems that stop a draft from being stored (see
+Problem.is_hard_limit); states keep them as Texts (``texts``), worded only when shown,
+in the language of the moment.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sized
 from typing import TypeVar
 
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import Text, t
 
 NAME_MAX = 100
 ADDRESS_MAX = 200
@@ -150,3 +151,20 @@ def hard_limits(problems: Problems) -> Problems:
 def render(problems: Mapping[str, Problem], lang: str) -> dict[str, str]:
     """Turn problems into the messages shown beside their fields, in ``lang``."""
     return {field: t(p.key, lang, **p.params) for field, p in problems.items()}
+
+
+def texts(problems: Mapping[str, Problem]) -> dict[str, Text]:
+    """Problems as the texts kept in state beside their fields: key and parameters,
+    worded in the UI language only when shown (i18n.render)."""
+    return {field: problem_text(p) for field, p in problems.items()}
+
+
+def problem_text(problem: Problem) -> Text:
+    """One problem as a Text (numbers stay numbers, anything else becomes text)."""
+    return Text(
+        problem.key,
+        {
+            name: value if isinstance(value, int) and not isinstance(value, bool) else str(value)
+            for name, value in problem.params.items()
+        },
+    )

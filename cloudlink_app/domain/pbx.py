@@ -14,7 +14,7 @@ import re
 import idna
 
 from cloudlink_app.domain import forms
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import Text, t
 from cloudlink_app.domain.limits import (
     DOMAIN_MAX,
     Problem,
@@ -23,7 +23,7 @@ from cloudlink_app.domain.limits import (
     choice_problem,
     hard_limits,
     problems_found,
-    render,
+    texts,
     typed_problem,
 )
 from cloudlink_app.domain.messages import CATALOG
@@ -166,24 +166,24 @@ def sync_problems(form: forms.SyncForm) -> Problems:
     )
 
 
-def validate_pbx(form: forms.PbxForm, lang: str = "en") -> dict[str, str]:
+def validate_pbx(form: forms.PbxForm) -> dict[str, Text]:
     """Messages for every field of the PBX step that breaks a rule (what Next checks)."""
-    return render(pbx_problems(form), lang)
+    return texts(pbx_problems(form))
 
 
-def validate_sync(form: forms.SyncForm, lang: str = "en") -> dict[str, str]:
+def validate_sync(form: forms.SyncForm) -> dict[str, Text]:
     """Messages for the Sync step's address and port when they break a rule."""
-    return render(sync_problems(form), lang)
+    return texts(sync_problems(form))
 
 
-def validate_pbx_draft(form: forms.PbxForm, lang: str = "en") -> dict[str, str]:
+def validate_pbx_draft(form: forms.PbxForm) -> dict[str, Text]:
     """Messages that stop "Save and return" on the PBX step: the hard limits only."""
-    return render(hard_limits(pbx_problems(form)), lang)
+    return texts(hard_limits(pbx_problems(form)))
 
 
-def validate_sync_draft(form: forms.SyncForm, lang: str = "en") -> dict[str, str]:
+def validate_sync_draft(form: forms.SyncForm) -> dict[str, Text]:
     """Messages that stop "Save and return" on the Sync step: the hard limits only."""
-    return render(hard_limits(sync_problems(form)), lang)
+    return texts(hard_limits(sync_problems(form)))
 
 
 def _system_checks(

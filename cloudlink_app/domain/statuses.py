@@ -49,5 +49,5 @@ def status_text(status: str, lang: str) -> str:
     if kind == ONBOARDED:
         return t("status.onboarded", lang)
     if kind == PROBLEM:
-        return t("status." + status.replace(":", ".", 1), lang)
+        return t(f"status.{status.replace(':', '.', 1)}", lang)
     return t("status.next", lang, step=t(f"step.{resume_step(status)}", lang))

@@ -16,6 +16,7 @@ from cloudlink_app.domain.contacts import (
     support_contact_problems,
 )
 from cloudlink_app.domain.domains import domain_problems
+from cloudlink_app.domain.i18n import Text
 
 # The step's limits are imported here too, so callers find them next to the rules.
 from cloudlink_app.domain.limits import (  # noqa: F401
@@ -30,8 +31,8 @@ from cloudlink_app.domain.limits import (  # noqa: F401
     Problems,
     choice_problem,
     problems_found,
-    render,
     text_problem,
+    texts,
 )
 
 _BUSINESS_TYPE_KEYS = frozenset(key for key, _ in BUSINESS_TYPES)
@@ -42,9 +43,9 @@ def _claimed_nowhere(normal_domain: str) -> bool:
     return False
 
 
-def validate_customer_name(value: str, lang: str = "en") -> dict[str, str]:
+def validate_customer_name(value: str) -> dict[str, Text]:
     """Message for the customer name (1-100 characters after trimming), if wrong."""
-    return render(_customer_name_problems(value), lang)
+    return texts(_customer_name_problems(value))
 
 
 def customer_problems(
@@ -75,26 +76,24 @@ def customer_problems(
 def validate_customer(
     form: forms.CustomerForm,
     is_claimed_elsewhere: Callable[[str], bool] = _claimed_nowhere,
-    lang: str = "en",
-) -> dict[str, str]:
+) -> dict[str, Text]:
     """Messages for every field of the step that breaks a rule, by field id, in page
     order. ``is_claimed_elsewhere(normal)`` says whether another customer account
     already has an email domain."""
-    return render(customer_problems(form, is_claimed_elsewhere), lang)
+    return texts(customer_problems(form, is_claimed_elsewhere))
 
 
-def validate_draft(form: forms.CustomerForm, lang: str = "en") -> dict[str, str]:
+def validate_draft(form: forms.CustomerForm) -> dict[str, Text]:
     """Messages that stop "Save and return": a customer name (to list the draft by)
     and the hard limits (lengths, row counts, values outside a list, unstorable text).
     Everything else may be incomplete in a draft."""
     problems = customer_problems(form, _claimed_nowhere)
-    return render(
+    return texts(
         {
             field: problem
             for field, problem in problems.items()
             if field == forms.CUSTOMER_NAME or problem.is_hard_limit
-        },
-        lang,
+        }
     )
 
 

@@ -5,29 +5,29 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app.components.layout import page
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
 from cloudlink_app.state.account import AccountState as S
 
 
 def account():
     """The account admin's start page."""
     return page(
-        rx.el.h1(t("account.heading"), class_name="heading-xl"),
+        rx.el.h1(tx("account.heading"), class_name="heading-xl"),
         rx.el.dl(
             rx.el.div(
-                rx.el.dt(t("label.customer_name")),
+                rx.el.dt(tx("label.customer_name")),
                 rx.el.dd(S.customer_name),
                 class_name="review__row",
             ),
             rx.el.div(
-                rx.el.dt(t("customer.account_id")),
+                rx.el.dt(tx("customer.account_id")),
                 rx.el.dd(S.customer_account_id, class_name="account-id"),
                 class_name="review__row",
             ),
             rx.el.div(
-                rx.el.dt(t("dashboard.col.status")), rx.el.dd(S.status), class_name="review__row"
+                rx.el.dt(tx("dashboard.col.status")), rx.el.dd(S.status), class_name="review__row"
             ),
             class_name="review__list",
         ),
-        rx.el.a(t("account.continue"), href=S.continue_url, role="button", class_name="button"),
+        rx.el.a(tx("account.continue"), href=S.continue_url, role="button", class_name="button"),
     )

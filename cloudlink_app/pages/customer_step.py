@@ -9,6 +9,7 @@ from cloudlink_app.components.button import action_button
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.form_field import select_field, text_field
 from cloudlink_app.components.layout import numbered, page
+from cloudlink_app.components.text import tx
 from cloudlink_app.components.wizard import (
     cancel_dialog,
     group_error,
@@ -16,7 +17,6 @@ from cloudlink_app.components.wizard import (
     step_indicator,
 )
 from cloudlink_app.domain import choices, forms, wizard_path
-from cloudlink_app.domain.i18n import t
 from cloudlink_app.state.customer_step import CustomerStepState as S
 
 MAX_LENGTH = S.MAX_LENGTH
@@ -30,10 +30,10 @@ def _text(field_id, label, value, on_change, **kwargs):
 def customer_details():
     """Name, address, business type and default language."""
     return rx.el.fieldset(
-        rx.el.legend(t("customer.details"), class_name="legend"),
+        rx.el.legend(tx("customer.details"), class_name="legend"),
         _text(
             forms.CUSTOMER_NAME,
-            t("label.customer_name"),
+            tx("label.customer_name"),
             S.customer_name,
             S.set_customer_name,
             max_length=MAX_LENGTH[forms.CUSTOMER_NAME],
@@ -43,20 +43,20 @@ def customer_details():
         select_field(
             S,
             forms.BUSINESS_TYPE,
-            t("label.business_type"),
+            tx("label.business_type"),
             S.business_type,
             S.set_business_type,
-            choices.business_type_options("en"),
-            hint=t("hint.business_type"),
+            [(key, tx(f"business_type.{key}")) for key, _ in choices.business_type_options()],
+            hint=tx("hint.business_type"),
         ),
         select_field(
             S,
             forms.DEFAULT_LANGUAGE,
-            t("label.default_language"),
+            tx("label.default_language"),
             S.default_language,
             S.set_default_language,
-            choices.language_options("en"),
-            hint=t("hint.default_language"),
+            [(code, tx(f"language.{code}")) for code, _ in choices.language_options()],
+            hint=tx("hint.default_language"),
         ),
         class_name="fieldset",
     )
@@ -65,7 +65,7 @@ def customer_details():
 def _remove_button(key: str, n, on_click):
     # Visible "Remove"; the accessible name says which row: "Remove admin contact 2".
     return action_button(
-        t("button.remove"),
+        tx("button.remove"),
         on_click,
         style="button--secondary button--small",
         aria_label=numbered(key, n),
@@ -76,11 +76,11 @@ def _row_list(key: str, rows, row, on_add, *group_errors, **props):
     """One list of rows (``key`` "domains", "admins" or "support"): heading, hint, the
     errors about the whole list, a row each, and the Add button."""
     return rx.el.fieldset(
-        rx.el.legend(t(f"{key}.heading"), class_name="legend"),
-        rx.el.p(t(f"{key}.hint"), class_name="hint"),
+        rx.el.legend(tx(f"{key}.heading"), class_name="legend"),
+        rx.el.p(tx(f"{key}.hint"), class_name="hint"),
         *group_errors,
         rx.foreach(rows, row),
-        action_button(t(f"{key}.add"), on_add),
+        action_button(tx(f"{key}.add"), on_add),
         class_name="fieldset",
         **props,
     )
@@ -109,7 +109,7 @@ def email_domains():
     return _row_list("domains", S.email_domains, row, S.add_email_domain)
 
 
-_ROLES = [(role, t(f"role.{role}")) for role in forms.ROLES]
+_ROLES = [(role, tx(f"role.{role}")) for role in forms.ROLES]
 
 
 def _contact_row(kind: str, key: str, item, index, removable=None):
@@ -189,16 +189,16 @@ def customer_step():
     return page(
         step_indicator(S, wizard_path.CUSTOMER),
         error_summary(S.error_summary),
-        rx.el.h1(t("customer.heading"), class_name="heading-xl"),
+        rx.el.h1(tx("customer.heading"), class_name="heading-xl"),
         rx.cond(
             S.saved_account_id != "",
             rx.el.dl(
-                rx.el.dt(t("customer.account_id")),
+                rx.el.dt(tx("customer.account_id")),
                 rx.el.dd(S.saved_account_id, class_name="account-id"),
                 class_name="summary-list",
             ),
         ),
-        rx.el.p(t("customer.intro"), class_name="body"),
+        rx.el.p(tx("customer.intro"), class_name="body"),
         rx.el.form(
             customer_details(),
             email_domains(),

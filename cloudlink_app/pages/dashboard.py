@@ -8,7 +8,8 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.layout import page
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.dashboard import DELETED_MESSAGE_ID, SEARCH_MAX
 from cloudlink_app.state.dashboard import DashboardState as S
 
@@ -31,16 +32,16 @@ def _status_tag(text, kind):
 
 def _counts():
     counts = (
-        ("dashboard.counts.in_progress", S.in_progress_count, "next"),
-        ("dashboard.counts.problems", S.problem_count, "problem"),
-        ("dashboard.counts.onboarded", S.onboarded_count, "onboarded"),
+        (N_("dashboard.counts.in_progress"), S.in_progress_count, "next"),
+        (N_("dashboard.counts.problems"), S.problem_count, "problem"),
+        (N_("dashboard.counts.onboarded"), S.onboarded_count, "onboarded"),
     )
     return rx.el.section(
-        rx.el.h2(t("dashboard.counts.label"), class_name="visually-hidden"),
+        rx.el.h2(tx("dashboard.counts.label"), class_name="visually-hidden"),
         rx.el.ul(
             *[
                 rx.el.li(
-                    rx.el.span(t(key), class_name="status-counts__label"),
+                    rx.el.span(tx(key), class_name="status-counts__label"),
                     " ",
                     rx.el.span(count, class_name="status-counts__number"),
                     class_name="status-counts__item status-counts__item--" + kind,
@@ -49,7 +50,7 @@ def _counts():
             ],
             class_name="status-counts",
         ),
-        aria_label=t("dashboard.counts.label"),
+        aria_label=tx("dashboard.counts.label"),
     )
 
 
@@ -63,7 +64,7 @@ def _row(row):
             rx.cond(
                 row.deletable,
                 action_button(
-                    t("dashboard.delete"),
+                    tx("dashboard.delete"),
                     S.ask_delete(row.account_id),
                     style="button--secondary button--small",
                     id=row.delete_id,
@@ -75,15 +76,15 @@ def _row(row):
 
 
 def _table():
-    columns = ("dashboard.col.name", "dashboard.col.account_id", "dashboard.col.status")
+    columns = (N_("dashboard.col.name"), N_("dashboard.col.account_id"), N_("dashboard.col.status"))
     return rx.el.table(
-        rx.el.caption(t("dashboard.caption"), class_name="visually-hidden"),
+        rx.el.caption(tx("dashboard.caption"), class_name="visually-hidden"),
         rx.el.thead(
             rx.el.tr(
-                *[rx.el.th(t(c), scope="col") for c in columns],
-                rx.el.th(t("dashboard.col.last_saved"), scope="col", aria_sort="descending"),
+                *[rx.el.th(tx(c), scope="col") for c in columns],
+                rx.el.th(tx("dashboard.col.last_saved"), scope="col", aria_sort="descending"),
                 rx.el.th(
-                    rx.el.span(t("dashboard.col.actions"), class_name="visually-hidden"),
+                    rx.el.span(tx("dashboard.col.actions"), class_name="visually-hidden"),
                     scope="col",
                 ),
             )
@@ -95,10 +96,10 @@ def _table():
 
 def _paging():
     return rx.el.nav(
-        action_button(t("dashboard.previous"), S.go_to_page(S.page - 1), disabled=S.page <= 1),
+        action_button(tx("dashboard.previous"), S.go_to_page(S.page - 1), disabled=S.page <= 1),
         rx.el.span(S.paging_status, class_name="paging__status"),
-        action_button(t("dashboard.next"), S.go_to_page(S.page + 1), disabled=S.page >= S.pages),
-        aria_label=t("dashboard.paging_label"),
+        action_button(tx("dashboard.next"), S.go_to_page(S.page + 1), disabled=S.page >= S.pages),
+        aria_label=tx("dashboard.paging_label"),
         class_name="paging",
     )
 
@@ -120,17 +121,17 @@ def _delete_dialog():
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(S.delete_question),
-            rx.alert_dialog.description(t("dashboard.delete.body")),
+            rx.alert_dialog.description(tx("dashboard.delete.body")),
             rx.el.div(
                 action_button(
-                    t("dashboard.delete.confirm"),
+                    tx("dashboard.delete.confirm"),
                     S.delete_draft(S.delete_account_id),
                     style="button--warning",
                 ),
                 # The safe answer, focused when the dialog opens. No on_click of its own:
                 # Reflex would wrap it in a <div>, which Radix cannot focus. Radix closes
                 # the dialog through on_open_change, as for Escape.
-                rx.alert_dialog.cancel(action_button(t("dashboard.delete.keep"))),
+                rx.alert_dialog.cancel(action_button(tx("dashboard.delete.keep"))),
                 class_name="button-group",
             ),
         ),
@@ -142,14 +143,14 @@ def _delete_dialog():
 def dashboard():
     """The whole dashboard page."""
     return page(
-        rx.el.h1(t("dashboard.heading"), class_name="heading-xl"),
+        rx.el.h1(tx("dashboard.heading"), class_name="heading-xl"),
         _deleted_message(),
         _counts(),
         rx.el.a(
-            t("dashboard.create"), href=routes.NEW_CUSTOMER, role="button", class_name="button"
+            tx("dashboard.create"), href=routes.NEW_CUSTOMER, role="button", class_name="button"
         ),
         rx.el.div(
-            rx.el.label(t("dashboard.search"), html_for="search", class_name="label"),
+            rx.el.label(tx("dashboard.search"), html_for="search", class_name="label"),
             rx.debounce_input(
                 rx.el.input(
                     id="search",
@@ -167,7 +168,7 @@ def dashboard():
         rx.cond(
             S.rows.length() > 0,
             rx.fragment(_table(), _paging()),
-            rx.el.p(rx.cond(S.search != "", t("dashboard.no_match"), t("dashboard.empty"))),
+            rx.el.p(rx.cond(S.search != "", tx("dashboard.no_match"), tx("dashboard.empty"))),
         ),
         _delete_dialog(),
     )

@@ -11,9 +11,10 @@ from cloudlink_app.components.form_field import (
     select_field,
     text_field,
 )
+from cloudlink_app.components.text import tx
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import forms, gateway, wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.gateway_step import GatewayStepState as S
 
 MAX_LENGTH = S.MAX_LENGTH
@@ -33,7 +34,9 @@ def _same_address():
             ),
         ),
         rx.el.label(
-            t("gateway.same_address"), html_for=forms.SITE_SAME_ADDRESS, class_name="checkbox-label"
+            tx("gateway.same_address"),
+            html_for=forms.SITE_SAME_ADDRESS,
+            class_name="checkbox-label",
         ),
         class_name="form-group checkbox-group",
     )
@@ -44,9 +47,9 @@ def _gateway_id_field(field_id: str):
     return code_field(
         S,
         field_id,
-        t(f"label.{field_id}"),
+        tx(f"label.{field_id}"),
         MAX_LENGTH[field_id],
-        hint=t(f"hint.{field_id}"),
+        hint=tx(f"hint.{field_id}"),
         width="input--half",
     )
 
@@ -56,14 +59,14 @@ def gateway_step():
     return wizard_page(
         S,
         wizard_path.GATEWAY,
-        "gateway.heading",
-        t("gateway.intro"),
+        N_("gateway.heading"),
+        tx("gateway.intro"),
         rx.el.fieldset(
-            rx.el.legend(t("gateway.site"), class_name="legend"),
+            rx.el.legend(tx("gateway.site"), class_name="legend"),
             text_field(
                 S,
                 forms.SITE_NAME,
-                t("label.site_name"),
+                tx("label.site_name"),
                 S.site_name,
                 S.set_site_name,
                 max_length=MAX_LENGTH[forms.SITE_NAME],
@@ -72,7 +75,7 @@ def gateway_step():
             rx.cond(
                 ~S.site_same_address,
                 rx.el.fieldset(
-                    rx.el.legend(t("gateway.site_address"), class_name="legend legend--small"),
+                    rx.el.legend(tx("gateway.site_address"), class_name="legend legend--small"),
                     *address_fields(S, forms.SITE_PREFIX),
                     class_name="fieldset row",
                 ),
@@ -80,15 +83,18 @@ def gateway_step():
             class_name="fieldset",
         ),
         rx.el.fieldset(
-            rx.el.legend(t("gateway.deployment"), class_name="legend"),
+            rx.el.legend(tx("gateway.deployment"), class_name="legend"),
             select_field(
                 S,
                 forms.DEPLOYMENT_TYPE,
-                t("label.deployment_type"),
+                tx("label.deployment_type"),
                 S.deployment_type,
                 S.set_deployment_type,
-                gateway.deployment_type_options("en"),
-                hint=t("hint.deployment_type"),
+                [
+                    (key, tx(f"deployment_type.{key}"))
+                    for key, _ in gateway.deployment_type_options()
+                ],
+                hint=tx("hint.deployment_type"),
             ),
             rx.cond(
                 S.appliance,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from cloudlink_app.components.form_field import select_field
 from cloudlink_app.components.system_address import address_and_port
+from cloudlink_app.components.text import tx
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import forms, pbx, wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.pbx_step import ADDRESS_MAX, PORT_MAX
 from cloudlink_app.state.pbx_step import PbxStepState as S
 
@@ -16,15 +17,15 @@ def pbx_step():
     return wizard_page(
         S,
         wizard_path.PBX,
-        "pbx.heading",
-        t("pbx.intro"),
+        N_("pbx.heading"),
+        tx("pbx.intro"),
         select_field(
             S,
             forms.PBX_TYPE,
-            t("label.pbx_type"),
+            tx("label.pbx_type"),
             S.pbx_type,
             S.set_pbx_type,
-            pbx.pbx_type_options("en"),
+            [(key, tx(f"pbx_type.{key}")) for key, _ in pbx.pbx_type_options()],
         ),
         *address_and_port(
             S, forms.PBX_ADDRESS, forms.PBX_PORT, ADDRESS_MAX, PORT_MAX, port_hint=True

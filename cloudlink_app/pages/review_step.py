@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.text import tx
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.review_step import ReviewStepState as S
 
 
@@ -15,7 +16,7 @@ def _section(section):
         rx.el.div(
             rx.el.h2(section.title, class_name="heading-m"),
             rx.el.a(
-                t("review.change"),
+                tx("review.change"),
                 rx.el.span(" ", section.title, class_name="visually-hidden"),
                 href=section.change_url,
                 class_name="link",
@@ -40,13 +41,13 @@ def review_step():
     return wizard_page(
         S,
         wizard_path.REVIEW,
-        "review.heading",
-        t("review.intro"),
+        N_("review.heading"),
+        tx("review.intro"),
         rx.foreach(S.sections, _section),
         rx.cond(
             S.last_changes.length() > 0,
             rx.el.section(
-                rx.el.h2(t("review.last_changes"), class_name="heading-m"),
+                rx.el.h2(tx("review.last_changes"), class_name="heading-m"),
                 rx.el.ul(
                     rx.foreach(S.last_changes, lambda line: rx.el.li(line)),
                     class_name="review__changes",
@@ -54,6 +55,6 @@ def review_step():
                 class_name="review__section",
             ),
         ),
-        next_label=t("review.finish"),
+        next_label=tx("review.finish"),
         on_submit=S.finish_onboarding,
     )

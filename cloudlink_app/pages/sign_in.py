@@ -10,13 +10,14 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.post_form import post_form
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.components.text import tx
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.sign_in import SignInState as S
 
 
 def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
     return rx.el.div(
-        rx.el.label(t(label_key), html_for=field_id, class_name="label"),
+        rx.el.label(tx(label_key), html_for=field_id, class_name="label"),
         rx.el.input(
             id=field_id,
             name=field_id,
@@ -35,18 +36,18 @@ def _demo_accounts():
     return rx.cond(
         S.demo_mode,
         rx.el.section(
-            rx.el.h2(t("sign_in.demo_heading"), class_name="heading-m"),
+            rx.el.h2(tx("sign_in.demo_heading"), class_name="heading-m"),
             rx.el.p(
-                t("sign_in.demo_password"),
+                tx("sign_in.demo_password"),
                 " ",
                 rx.el.code(S.demo_password, class_name="account-id"),
             ),
             rx.el.table(
                 rx.el.thead(
                     rx.el.tr(
-                        rx.el.th(t("sign_in.demo_email"), scope="col"),
-                        rx.el.th(t("sign_in.demo_name"), scope="col"),
-                        rx.el.th(t("sign_in.demo_role"), scope="col"),
+                        rx.el.th(tx("sign_in.demo_email"), scope="col"),
+                        rx.el.th(tx("sign_in.demo_name"), scope="col"),
+                        rx.el.th(tx("sign_in.demo_role"), scope="col"),
                     )
                 ),
                 rx.el.tbody(
@@ -58,7 +59,7 @@ def _demo_accounts():
                 class_name="table",
             ),
             class_name="demo-accounts",
-            aria_label=t("sign_in.demo_heading"),
+            aria_label=tx("sign_in.demo_heading"),
         ),
     )
 
@@ -66,15 +67,15 @@ def _demo_accounts():
 def sign_in():
     """The whole sign-in page."""
     return page(
-        rx.el.h1(t("sign_in.heading"), class_name="heading-xl"),
+        rx.el.h1(tx("sign_in.heading"), class_name="heading-xl"),
         rx.cond(
             S.password_set & (S.error == ""),
-            rx.el.p(t("set_password.done"), role="status", class_name="success-message"),
+            rx.el.p(tx("set_password.done"), role="status", class_name="success-message"),
         ),
         rx.cond(
             S.error != "",
             rx.el.div(
-                rx.el.h2(t("summary.heading"), class_name="error-summary__title"),
+                rx.el.h2(tx("summary.heading"), class_name="error-summary__title"),
                 rx.el.p(S.error, class_name="error-message"),
                 id="sign-in-error",
                 tab_index=-1,
@@ -85,10 +86,10 @@ def sign_in():
         # Posted by the browser to the backend, which sets the HttpOnly session cookie
         # and sends the browser on (or back here with ?error=...).
         post_form(
-            _field("email", "sign_in.email", "email", "username"),
-            _field("password", "sign_in.password", "password", "current-password"),
+            _field("email", N_("sign_in.email"), "email", "username"),
+            _field("password", N_("sign_in.password"), "password", "current-password"),
             rx.el.input(type="hidden", name="next", value=S.next_path),
-            rx.el.button(t("sign_in.button"), type="submit", class_name="button"),
+            rx.el.button(tx("sign_in.button"), type="submit", class_name="button"),
             path=routes.AUTH_SIGN_IN,
             no_validate=True,
         ),

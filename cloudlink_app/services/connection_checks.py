@@ -36,6 +36,7 @@ from sqlmodel import Session, col, select
 from cloudlink_app import settings
 from cloudlink_app.domain import network, pbx, permissions
 from cloudlink_app.domain.checks import NAME_NOT_FOUND, NOT_ALLOWED, target_of
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.models import AppUser, ConnectionCheck, utc_now
 from cloudlink_app.services import connection, customers, users, wizard
 from cloudlink_app.services.database import get_session
@@ -79,20 +80,20 @@ def refusal(session: Session, user: users.CurrentUser, account_id: str) -> str |
     if owner is None:
         return "notice.customer_not_found"
     if not user.may(permissions.CHECK_CONNECTION, owner.partner_id, owner.customer_id):
-        return "notice.partners_only_check"
+        return N_("notice.partners_only_check")
     if _running_check_of(session, user.id):
-        return "notice.check_running"
+        return N_("notice.check_running")
     count, seconds = RATE_LIMIT
     if wizard.checks_in_last(session, user.id, seconds) >= count:
-        return "notice.too_many_checks"
+        return N_("notice.too_many_checks")
     return None
 
 
 def reserve(user: users.CurrentUser, account_id: str, address: str, port: str) -> Reservation | str:
     """Reserve a check of ``address``:``port`` (as the step validated them) for the
     customer ``account_id``: a Reservation, to be passed to run_check, or the notice key
-    that says why not (refusal's, "notice.single_label_host" outside demo mode, or
-    "notice.checks_busy" when this process runs MAX_RUNNING checks)."""
+    that says why not (refusal's, N_("notice.single_label_host") outside demo mode, or
+    N_("notice.checks_busy") when this process runs MAX_RUNNING checks)."""
     host = pbx.normalize_host(address)
     number = pbx.parse_port(port)
     demo = settings.get().demo_mode
@@ -100,14 +101,14 @@ def reserve(user: users.CurrentUser, account_id: str, address: str, port: str) -
         _lock_user(session, user.id)
         refused = refusal(session, user, account_id)
         if refused is None and not demo and network.single_label_name(host):
-            refused = "notice.single_label_host"
+            refused = N_("notice.single_label_host")
         if refused is not None:
             session.rollback()
             return refused
         slot = _take_slot()
         if slot is None:
             session.rollback()
-            return "notice.checks_busy"
+            return N_("notice.checks_busy")
         try:
             customer = customers.owned_customer(session, user.partner_id, account_id)
             row = ConnectionCheck(

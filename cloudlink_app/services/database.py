@@ -19,10 +19,12 @@ import sqlalchemy as sa
 from reflex.model import get_engine
 from sqlmodel import Session
 
+from cloudlink_app.domain.i18n import N_
+
 # Seconds a new PostgreSQL connection may take (libpq's connect_timeout; 2 is its least).
 CONNECT_TIMEOUT = 3
 # What an event says when the database cannot be reached (domain/labels.py).
-UNAVAILABLE_MESSAGE = "notice.database_unavailable"
+UNAVAILABLE_MESSAGE = N_("notice.database_unavailable")
 
 
 def get_session() -> Session:

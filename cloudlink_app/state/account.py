@@ -6,7 +6,6 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions, statuses
-from cloudlink_app.domain.i18n import t
 from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
@@ -17,8 +16,15 @@ class AccountState(SessionState):
 
     customer_name: str = ""
     customer_account_id: str = ""
-    status: str = ""
+    # Where the onboarding stands, as a stored status ("next:<step>" or "onboarded";
+    # "" when unknown): ``status`` words it in the UI language.
+    _status: str = ""
     continue_url: str = ""
+
+    @rx.var
+    def status(self) -> str:
+        """Where the onboarding stands, in the UI language ("" when unknown)."""
+        return statuses.status_text(self._status, self.lang) if self._status else ""
 
     @rx.event
     def load(self):
@@ -35,14 +41,14 @@ class AccountState(SessionState):
             # No customer (yet): say so here. Sign-in would send them back to this
             # page, for ever.
             self.customer_name = self.customer_account_id = ""
-            self.status = self.continue_url = ""
+            self._status = self.continue_url = ""
             return self._refuse("notice.customer_not_found")
         self.customer_name = overview.name
         self.customer_account_id = overview.account_id
-        self.status = (
-            t("status.onboarded", self.lang)
+        self._status = (
+            overview.status
             if statuses.status_kind(overview.status) == statuses.ONBOARDED
-            else t("status.next", self.lang, step=t(f"step.{overview.continue_step}", self.lang))
+            else f"next:{overview.continue_step}"
         )
         self.continue_url = routes.step_url(overview.account_id, overview.continue_step)
         return None

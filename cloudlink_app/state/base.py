@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from typing import cast
 
 import reflex as rx
 from reflex.middleware import Middleware
@@ -27,7 +28,8 @@ from reflex_base.event import Event
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, LocalParam, Text, render, t
+from cloudlink_app.models import AppUser
 from cloudlink_app.services import auth, database, users
 from cloudlink_app.services.database import get_session
 
@@ -36,18 +38,60 @@ logger = logging.getLogger("cloudlink_app")
 
 @dataclasses.dataclass
 class ErrorLink:
-    """One line of the error summary: the message and the field it is about."""
+    """One line of the error summary: the message (rendered in the page's language by
+    the computed var that makes the summary) and the field it is about."""
 
     field_id: str
     message: str
 
 
+def render_all(texts: dict[str, Text], lang: str) -> dict[str, str]:
+    """Texts kept by key (e.g. field errors by field id), each rendered in ``lang``."""
+    return {key: render(text, lang) for key, text in texts.items()}
+
+
 def set_title(title_key: str, lang: str, error: bool = False):
-    """Set the page title; "Error: " first while the page shows errors."""
+    """Set the page title in ``lang``; "Error: " first while the page shows errors."""
     title = t(title_key, lang)
     if error:
         title = t("title.error_prefix", lang) + title
     return rx.call_script(f"document.title = {json.dumps(title)}")
+
+
+def show_language(lang: str, title_key: str = ""):
+    """The page in ``lang`` where the states cannot reach it: the html element's
+    ``lang`` attribute and, when ``title_key`` is known, the title (its "Error: " /
+    "Fout: " prefix kept while the page shows errors)."""
+    script = f"document.documentElement.lang = {json.dumps(lang)};"
+    if title_key:
+        prefixes = sorted({t("title.error_prefix", other) for other in UI_LANGUAGES})
+        script += (
+            "(function(){var t=document.title;"
+            f"var error={json.dumps(prefixes)}.some(function(p){{return t.indexOf(p)===0;}});"
+            f"document.title=(error?{json.dumps(t('title.error_prefix', lang))}:'')"
+            f"+{json.dumps(t(title_key, lang))};}})();"
+        )
+    return rx.call_script(script)
+
+
+def preferred_language(accept_language: str) -> str:
+    """The first UI language of an Accept-Language header by q-value ("nl-NL,nl;q=0.9,
+    en;q=0.8" -> "nl"; a tie goes to the one listed first); English when none is."""
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for item in accept_language.split(","):
+        tag, _, params = item.partition(";")
+        primary = tag.strip().split("-")[0].lower()
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if primary in UI_LANGUAGES and q > best_q:
+            best, best_q = primary, q
+    return best
 
 
 class SessionState(rx.State):
@@ -65,13 +109,26 @@ class SessionState(rx.State):
     # That session's user (app_user id), kept with it for the operators' event log
     # (state/event_log.py), so logging needs no lookup of its own. Backend-only.
     _user_id: int | None = None
+    # The UI language of the tab (i18n.UI_LANGUAGES): chosen on every page load
+    # (load_language), changed by the language switch (set_language).
     lang: str = DEFAULT_LANGUAGE
+    # The language this browser chose last, kept in its local storage, so a reload and
+    # the next visit keep it.
+    ui_lang: str = rx.LocalStorage("", name="ui_lang", sync=True)
+    # The title key of the page the tab is on, to re-title it after a language switch.
+    _title_key: str = ""
     # Whether the user has the partner's tools (the dashboard, Save and return): what
     # the page shows or hides; every handler asks the permission table itself.
     is_partner: bool = False
     user_name: str = ""
-    # A message about a refused action, shown in an alert region.
-    notice: str = ""
+    # A message about a refused action, shown in an alert region (``notice``): kept as
+    # its key and parameters, worded in the language of the moment.
+    _notice: Text | None = None
+
+    @rx.var
+    def notice(self) -> str:
+        """The notice in the UI language ("" when there is none)."""
+        return render(self._notice, self.lang)
 
     def _live_session(self) -> auth.LiveSession | None:
         """The websocket's session, if it is live (read from the database now)."""
@@ -109,7 +166,10 @@ class SessionState(rx.State):
         # so that the reset reaches them all.
         for state_cls in _substates(type(self)):
             await self.get_state(state_cls)
+        # The language belongs to the browser tab, not to the user's data: kept.
+        lang, ui_lang, title_key = self.lang, self.ui_lang, self._title_key
         self.reset()  # this state's vars and every substate's, recursively
+        self.lang, self.ui_lang, self._title_key = lang, ui_lang, title_key
         self._session_id = session_id
         self._user_id = user_id
 
@@ -175,13 +235,90 @@ class SessionState(rx.State):
     def _refuse(self, message_key: str, **params: object) -> None:
         """Show why an event was refused (and log it); nothing else changes."""
         logger.warning("Refused: %s", message_key)
-        self.notice = t(message_key, self.lang, **params)
+        self._notice = Text(message_key, {name: _param(value) for name, value in params.items()})
+
+    def _saved_language(self) -> str | None:
+        """The signed-in user's own UI language (None: none saved, nobody signed in,
+        or the database cannot be reached now: the page loads all the same)."""
+        if self._user_id is None:
+            return None
+        try:
+            with get_session() as session:
+                user = session.get(AppUser, self._user_id)
+                return None if user is None else user.ui_language
+        except Exception as error:
+            if not database.is_unavailable(error):
+                raise
+            logger.warning("The database cannot be reached: the saved language is not read")
+            return None
+
+    def _chosen_language(self) -> str:
+        """The language of a page that loads: the signed-in user's saved language, else
+        the one this browser chose last, else the browser's preferred one (its
+        Accept-Language header), else English."""
+        for candidate in (self._saved_language(), self.ui_lang):
+            if candidate in UI_LANGUAGES:
+                return str(candidate)
+        return preferred_language(self.router.headers.accept_language)
+
+    @rx.event
+    def load_language(self, title_key: str):
+        """First thing of every page's on_load: the tab's language chosen (see
+        _chosen_language), the html ``lang`` and the title in it. Public: a tab
+        without a session (the sign-in page) has a language too."""
+        if isinstance(title_key, str):
+            self._title_key = title_key
+        lang = self._chosen_language()
+        if self.lang != lang:
+            self.lang = lang
+        return show_language(lang, self._title_key)
+
+    @rx.event
+    def set_language(self, lang: str):
+        """The language switch: the page re-worded in place (only ``lang`` changes, so
+        nothing typed is lost), remembered by the browser and, for a signed-in user,
+        on the user. Anything but a UI language is refused."""
+        if not isinstance(lang, str) or lang not in UI_LANGUAGES:
+            self._refuse("notice.unknown_choice")
+            return None
+        self.lang = lang
+        self.ui_lang = lang
+        self._save_language(lang)
+        return show_language(lang, self._title_key)
+
+    def _save_language(self, lang: str) -> None:
+        """Remember ``lang`` on the signed-in user (nobody signed in: nothing saved; the
+        database unreachable: the switch works in this browser all the same)."""
+        try:
+            live = self._live_session()
+            if live is None or live.id != self._session_id:
+                return
+            with get_session() as session:
+                user = session.get(AppUser, live.user.id)
+                if user is not None and user.ui_language != lang:
+                    user.ui_language = lang
+                    session.add(user)
+                    session.commit()
+        except Exception as error:
+            if not database.is_unavailable(error):
+                raise
+            logger.warning("The database cannot be reached: the language is not saved")
 
     @rx.event
     def dismiss_notice(self):
         """Hide the notice (without a session it says so instead)."""
         if self._signed_in():
-            self.notice = ""
+            self._notice = None
+
+
+def _param(value: object) -> str | int | LocalParam:
+    """A text's parameter as Text keeps it: numbers stay numbers (for plurals), a time
+    stays a time (worded in the language the text is shown in), the rest is text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str) and callable(getattr(value, "format", None)):
+        return cast(LocalParam, value)
+    return str(value)
 
 
 def _substates(state_cls: type[BaseState]) -> list[type[BaseState]]:

@@ -13,7 +13,7 @@ from typing import ClassVar
 import reflex as rx
 
 from cloudlink_app.domain import passwords, permissions
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import accounts, auth, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, home_url, logger, set_title
@@ -35,7 +35,7 @@ def _change_password(
 class ChangePasswordState(PasswordFormMixin, SessionState):
     """Change one's own password."""
 
-    TITLE_KEY: ClassVar[str] = "title.change_password"
+    TITLE_KEY: ClassVar[str] = N_("title.change_password")
     FIELDS: ClassVar[tuple[str, ...]] = (
         passwords.CURRENT_PASSWORD,
         passwords.NEW_PASSWORD,
@@ -52,7 +52,7 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
         if not user.may(permissions.CHANGE_OWN_PASSWORD):
             return rx.redirect(home_url(user))
         self._clear_errors()
-        self.done = ""
+        self._done = None
         return set_title(self.TITLE_KEY, self.lang)
 
     @rx.event
@@ -85,5 +85,5 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
         if not outcome.done:
             return self._refuse("notice.not_signed_in")
         self._clear_errors()
-        self.done = t("change_password.done", self.lang)
+        self._done = Text("change_password.done")
         return [set_title(self.TITLE_KEY, self.lang), focus_element(DONE_ID)]

@@ -7,41 +7,47 @@ from typing import ClassVar
 import reflex as rx
 
 from cloudlink_app.domain import checks, forms, wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_, Text, render
 from cloudlink_app.services import wizard
 from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.connection_check import ConnectionCheckMixin
-from cloudlink_app.views.connection import check_result_text
+from cloudlink_app.views.connection import check_result
 
 
 class ConnectStepState(ConnectionCheckMixin, SessionState):
     """The Connect step of one customer."""
 
     STEP: ClassVar[str] = wizard_path.CONNECT
-    TITLE_KEY: ClassVar[str] = "title.connect_step"
+    TITLE_KEY: ClassVar[str] = N_("title.connect_step")
 
     # The stored PBX address and port (the PBX step's), as "host:port".
     target: str = ""
-    result_text: str = ""
+    # What the last check found (``result_text`` words it in the UI language).
+    _result: Text | None = None
     connected: bool = False
     skipped: bool = False
     _address: str = ""
     _port: str = ""
 
+    @rx.var
+    def result_text(self) -> str:
+        """What the last check found, in the UI language ("" when none was made)."""
+        return render(self._result, self.lang)
+
     def _show(self, record: wizard.WizardRecord) -> None:
         self._address = record.pbx.pbx_address
         self._port = record.pbx.pbx_port
         self.target = checks.target_of(self._address, self._port)
-        self.result_text = check_result_text(record, self.lang)
+        self._result = check_result(record)
         self.connected = checks.is_connected(
             record.connection_result, record.connection_target, self.target
         )
         self.skipped = record.connection_skipped
 
-    def _validate(self) -> dict[str, str]:
+    def _validate(self) -> dict[str, Text]:
         if self.connected:
             return {}
-        return {forms.CONNECTION: t("connection.required", self.lang)}
+        return {forms.CONNECTION: Text("connection.required")}
 
     def _store(self, session, user, complete):
         if not complete:  # nothing is typed on this step

@@ -60,7 +60,7 @@ class ConnectionCheckMixin(WizardStepMixin, mixin=True):
             if isinstance(reserved, str):
                 self._refuse(reserved, limit=connection_checks.RATE_LIMIT[0])
                 return None
-            self.notice = ""
+            self._notice = None
             self.checking = True
         try:
             outcome = await connection_checks.run_check(reserved)
@@ -73,6 +73,6 @@ class ConnectionCheckMixin(WizardStepMixin, mixin=True):
                 return None
             self.saved_version = outcome.version
             self._show_check(outcome)
-            self.errors = {}
-            self.error_summary = []
+            self._errors = {}
+            self._summary = {}
         return None

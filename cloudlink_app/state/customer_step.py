@@ -15,6 +15,7 @@ import reflex as rx
 
 from cloudlink_app.domain import choices, forms, limits, permissions, validation, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
+from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
@@ -29,7 +30,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
     """The Customer step of one customer (or of a new one, before its first save)."""
 
     STEP: ClassVar[str] = wizard_path.CUSTOMER
-    TITLE_KEY: ClassVar[str] = "title.customer_step"
+    TITLE_KEY: ClassVar[str] = N_("title.customer_step")
     MAX_LENGTH: ClassVar[dict[str, int]] = {
         forms.CUSTOMER_NAME: limits.NAME_MAX,
         forms.STREET_ADDRESS: limits.ADDRESS_MAX,
@@ -106,7 +107,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
                 ids.update(kind.field_ids(row.id))
         return ids
 
-    def _validate(self) -> dict[str, str]:
+    def _validate(self) -> dict[str, Text]:
         user = self._current_user()
         form = self._form()
         with get_session() as session:
@@ -114,11 +115,10 @@ class CustomerStepState(WizardStepMixin, SessionState):
             return validation.validate_customer(
                 form,
                 lambda d: customers.domain_claimed_elsewhere(session, d, customer_id),
-                self.lang,
             )
 
-    def _validate_draft(self) -> dict[str, str]:
-        return validation.validate_draft(self._form(), self.lang)
+    def _validate_draft(self) -> dict[str, Text]:
+        return validation.validate_draft(self._form())
 
     def _store(self, session, user: users.CurrentUser, complete: bool):
         record = customers.save_customer(
@@ -191,7 +191,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
         self._next_row_id += 1
         setattr(self, name, [*rows, row])
         self.dirty = True
-        self.notice = ""
+        self._notice = None
         return focus_element(kind.field_id(row.id, kind.first_part))
 
     def _row_index(self, name: str, row_id: object) -> int | None:
@@ -214,7 +214,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
             return self._refuse("notice.keep_one_admin")
         setattr(self, name, rows[:index] + rows[index + 1 :])
         self.dirty = True
-        self.notice = ""
+        self._notice = None
         self._revalidate()
         return None
 

@@ -7,8 +7,8 @@ import json
 
 import reflex as rx
 
-from cloudlink_app.domain import permissions, wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain import permissions, statuses, wizard_path
+from cloudlink_app.domain.i18n import N_, Text, render, t
 from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
@@ -40,7 +40,9 @@ def _focus_after_dialog(element_id: str):
 class DashboardState(SessionState):
     """The customers of the signed-in partner, last saved first."""
 
-    rows: list[DashboardRow] = []
+    # The customers of the current page, as read (``rows`` shows them in the UI
+    # language).
+    _found: list[customers.CustomerListRow] = []
     search: str = ""
     page: int = 1
     total: int = 0
@@ -49,9 +51,28 @@ class DashboardState(SessionState):
     onboarded_count: int = 0
     # The draft the confirmation dialog asks about ("" when it is closed).
     delete_account_id: str = ""
-    delete_question: str = ""
-    # "The draft for X was deleted.", until the next change of the list.
-    deleted_message: str = ""
+    # The name of that draft's customer (``delete_question`` asks about it).
+    _delete_name: str = ""
+    # "The draft for X was deleted.", until the next change of the list (worded by
+    # ``deleted_message``).
+    _deleted: Text | None = None
+
+    @rx.var
+    def rows(self) -> list[DashboardRow]:
+        """The customers of the current page as their rows show them, in the UI language."""
+        return [dashboard_row(row, self.lang) for row in self._found]
+
+    @rx.var
+    def delete_question(self) -> str:
+        """The confirmation's question, naming the customer ("" when it is closed)."""
+        if not self.delete_account_id:
+            return ""
+        return t("dashboard.delete.title", self.lang, name=self._delete_name)
+
+    @rx.var
+    def deleted_message(self) -> str:
+        """ "The draft for X was deleted.", in the UI language ("" when none)."""
+        return render(self._deleted, self.lang)
 
     @rx.var(cache=True)
     def pages(self) -> int:
@@ -61,7 +82,7 @@ class DashboardState(SessionState):
     @rx.var(cache=True)
     def paging_status(self) -> str:
         """ "Page 2 of 4 (80 customers)", in the user's language."""
-        key = "dashboard.page_one_customer" if self.total == 1 else "dashboard.page"
+        key = N_("dashboard.page_one_customer") if self.total == 1 else N_("dashboard.page")
         return t(key, self.lang, page=self.page, pages=self.pages, total=self.total)
 
     @rx.var(cache=True)
@@ -117,13 +138,17 @@ class DashboardState(SessionState):
                 self.in_progress_count = by_status.in_progress
                 self.problem_count = by_status.problems
                 self.onboarded_count = by_status.onboarded
-        self.rows = [dashboard_row(row, self.lang) for row in found]
+        self._found = found
 
     def _clear_list(self) -> None:
-        self.rows = []
+        self._found = []
         self.total = 0
         self.in_progress_count = self.problem_count = self.onboarded_count = 0
-        self.delete_account_id = self.delete_question = self.deleted_message = ""
+        self._close_question()
+        self._deleted = None
+
+    def _close_question(self) -> None:
+        self.delete_account_id = self._delete_name = ""
 
     # ----- the list --------------------------------------------------------------------
 
@@ -139,7 +164,8 @@ class DashboardState(SessionState):
             self._clear_list()
             return rx.redirect(home_url(user))
         self.page = 1
-        self.delete_account_id = self.delete_question = self.deleted_message = ""
+        self._close_question()
+        self._deleted = None
         self._load(user, counts=True)
 
     @rx.event
@@ -152,7 +178,7 @@ class DashboardState(SessionState):
             return None
         self.search = value
         self.page = 1
-        self.deleted_message = ""
+        self._deleted = None
         self._load(user)
         return None
 
@@ -165,16 +191,16 @@ class DashboardState(SessionState):
         if user is None:
             return None
         self.page = page
-        self.deleted_message = ""
+        self._deleted = None
         self._load(user)
         return None
 
     # ----- deleting a draft ------------------------------------------------------------
 
-    def _listed_row(self, account_id: object) -> DashboardRow | None:
+    def _listed_row(self, account_id: object) -> customers.CustomerListRow | None:
         if not wizard_path.is_account_id(account_id):
             return None
-        return next((row for row in self.rows if row.account_id == account_id), None)
+        return next((row for row in self._found if row.account_id == account_id), None)
 
     @rx.event
     def ask_delete(self, account_id: str):
@@ -191,10 +217,10 @@ class DashboardState(SessionState):
             is None
         ):
             return None
-        if not row.deletable:
+        if not statuses.is_draft(row.status):
             return self._refuse("notice.not_a_draft")
         self.delete_account_id = row.account_id
-        self.delete_question = t("dashboard.delete.title", self.lang, name=row.name)
+        self._delete_name = row.name
         return None
 
     @rx.event
@@ -209,7 +235,7 @@ class DashboardState(SessionState):
         if not self.delete_account_id:
             return None
         focus_to = delete_button_id(self.delete_account_id)
-        self.delete_account_id = self.delete_question = ""
+        self._close_question()
         return _focus_after_dialog(focus_to)
 
     @rx.event
@@ -242,7 +268,7 @@ class DashboardState(SessionState):
                 name = customers.delete_draft(session, user.partner_id, account_id)
         except (customers.CustomerNotFound, customers.NotADraft) as error:
             # Changed since the list was read (by someone else): show it as it is now.
-            self.delete_account_id = self.delete_question = ""
+            self._close_question()
             self._load(user, counts=True)
             key = (
                 "notice.draft_not_found"
@@ -251,8 +277,8 @@ class DashboardState(SessionState):
             )
             self._refuse(key)
             return _focus_after_dialog("notice")
-        self.delete_account_id = self.delete_question = ""
-        self.notice = ""
-        self.deleted_message = t("dashboard.deleted", self.lang, name=name)
+        self._close_question()
+        self._notice = None
+        self._deleted = Text("dashboard.deleted", {"name": name})
         self._load(user, counts=True)
         return _focus_after_dialog(DELETED_MESSAGE_ID)

@@ -8,6 +8,7 @@ from typing import ClassVar
 import reflex as rx
 
 from cloudlink_app.domain import forms, gateway, limits, wizard_path
+from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState
@@ -28,7 +29,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     """The Gateway step of one customer."""
 
     STEP: ClassVar[str] = wizard_path.GATEWAY
-    TITLE_KEY: ClassVar[str] = "title.gateway_step"
+    TITLE_KEY: ClassVar[str] = N_("title.gateway_step")
     MAX_LENGTH: ClassVar[dict[str, int]] = {
         forms.SITE_NAME: limits.NAME_MAX,
         "site_street_address": limits.ADDRESS_MAX,
@@ -82,18 +83,17 @@ class GatewayStepState(WizardStepMixin, SessionState):
         }
         return ids | {forms.SITE_PREFIX + name for name in _ADDRESS_FIELDS}
 
-    def _validate(self) -> dict[str, str]:
+    def _validate(self) -> dict[str, Text]:
         user = self._current_user()
         with get_session() as session:
             customer_id = customers.customer_id_of(session, user.partner_id, self.loaded)
             return gateway.validate_gateway(
                 self._form(),
                 lambda mac: wizard.mac_claimed_elsewhere(session, mac, customer_id),
-                self.lang,
             )
 
-    def _validate_draft(self) -> dict[str, str]:
-        return gateway.validate_gateway_draft(self._form(), self.lang)
+    def _validate_draft(self) -> dict[str, Text]:
+        return gateway.validate_gateway_draft(self._form())
 
     def _store(self, session, user, complete):
         return self._save_form(wizard.save_gateway, session, user, complete)

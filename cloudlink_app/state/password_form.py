@@ -13,8 +13,9 @@ import reflex as rx
 
 from cloudlink_app.components.error_summary import SUMMARY_ID
 from cloudlink_app.domain import passwords
-from cloudlink_app.domain.limits import Problems, render
-from cloudlink_app.state.base import ErrorLink, SessionState, focus_element, set_title
+from cloudlink_app.domain.i18n import Text, render
+from cloudlink_app.domain.limits import Problems, texts
+from cloudlink_app.state.base import ErrorLink, SessionState, focus_element, render_all, set_title
 
 if TYPE_CHECKING:
     _FormBase = SessionState
@@ -31,16 +32,30 @@ class PasswordFormMixin(_FormBase, mixin=True):
     TITLE_KEY: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
-    errors: dict[str, str] = {}
-    error_summary: list[ErrorLink] = []
-    # The confirmation shown after success ("" when none).
-    done: str = ""
+    # The problems shown beside the fields and in the error summary, by field id in
+    # the form's order, as keys and parameters (``errors`` words them).
+    _errors: dict[str, Text] = {}
+    # The confirmation shown after success (None: none), worded by ``done``.
+    _done: Text | None = None
+
+    @rx.var
+    def errors(self) -> dict[str, str]:
+        """The errors beside the fields, in the UI language, by field id."""
+        return render_all(self._errors, self.lang)
+
+    @rx.var
+    def error_summary(self) -> list[ErrorLink]:
+        """The error summary's lines, in the UI language."""
+        return [ErrorLink(k, v) for k, v in render_all(self._errors, self.lang).items()]
+
+    @rx.var
+    def done(self) -> str:
+        """The confirmation after success, in the UI language ("" when none)."""
+        return render(self._done, self.lang)
 
     def _clear_errors(self) -> None:
-        if self.errors:
-            self.errors = {}
-        if self.error_summary:
-            self.error_summary = []
+        if self._errors:
+            self._errors = {}
 
     def _form_values(self, form_data: object) -> dict[str, str] | None:
         """The form's fields as strings no longer than FIELD_MAX; None for a crafted
@@ -63,9 +78,7 @@ class PasswordFormMixin(_FormBase, mixin=True):
 
     def _show_problems(self, problems: Problems):
         """Show the problems beside their fields and in the summary, focused."""
-        errors = render(problems, self.lang)
-        ordered = {field: errors[field] for field in self.FIELDS if field in errors}
-        self.errors = ordered
-        self.error_summary = [ErrorLink(k, v) for k, v in ordered.items()]
-        self.done = ""
+        errors = texts(problems)
+        self._errors = {field: errors[field] for field in self.FIELDS if field in errors}
+        self._done = None
         return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element(SUMMARY_ID)]

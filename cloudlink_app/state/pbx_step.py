@@ -7,6 +7,7 @@ from typing import ClassVar
 import reflex as rx
 
 from cloudlink_app.domain import forms, pbx, wizard_path
+from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import wizard
 from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.wizard_step import WizardStepMixin
@@ -20,7 +21,7 @@ class PbxStepState(WizardStepMixin, SessionState):
     """The PBX step of one customer."""
 
     STEP: ClassVar[str] = wizard_path.PBX
-    TITLE_KEY: ClassVar[str] = "title.pbx_step"
+    TITLE_KEY: ClassVar[str] = N_("title.pbx_step")
     MAX_LENGTH: ClassVar[dict[str, int]] = {
         forms.PBX_ADDRESS: ADDRESS_MAX,
         forms.PBX_PORT: PORT_MAX,
@@ -41,11 +42,11 @@ class PbxStepState(WizardStepMixin, SessionState):
     def _field_ids(self) -> set[str]:
         return {forms.PBX_TYPE, forms.PBX_ADDRESS, forms.PBX_PORT}
 
-    def _validate(self) -> dict[str, str]:
-        return pbx.validate_pbx(self._form(), self.lang)
+    def _validate(self) -> dict[str, Text]:
+        return pbx.validate_pbx(self._form())
 
-    def _validate_draft(self) -> dict[str, str]:
-        return pbx.validate_pbx_draft(self._form(), self.lang)
+    def _validate_draft(self) -> dict[str, Text]:
+        return pbx.validate_pbx_draft(self._form())
 
     def _store(self, session, user, complete):
         return self._save_form(wizard.save_pbx, session, user, complete)

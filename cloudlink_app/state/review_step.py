@@ -8,6 +8,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
@@ -20,22 +21,37 @@ class ReviewStepState(WizardStepMixin, SessionState):
     """Review of one customer before Finish onboarding."""
 
     STEP: ClassVar[str] = wizard_path.REVIEW
-    TITLE_KEY: ClassVar[str] = "title.review_step"
+    TITLE_KEY: ClassVar[str] = N_("title.review_step")
 
-    sections: list[ReviewSection] = []
     onboarded: bool = False
-    # The audit trail's last entries: "Saved by Anna de Vries, 27 Nov 2026 14:02 (PBX)".
-    last_changes: list[str] = []
+    # What Review shows, as read: the customer's record, its Customer step and its
+    # last saves. ``sections`` and ``last_changes`` word them in the UI language.
+    _record: wizard.WizardRecord | None = None
+    _customer: customers.CustomerRecord | None = None
+    _saves: list[customers.SaveEntry] = []
+
+    @rx.var
+    def sections(self) -> list[ReviewSection]:
+        """Every answer by step with its Change link, in the UI language."""
+        if self._record is None or self._customer is None:
+            return []
+        return review.review_sections(self._record, self._customer, self.lang)
+
+    @rx.var
+    def last_changes(self) -> list[str]:
+        """The audit trail's last entries, in the UI language: "Saved by Anna de Vries,
+        27 Nov 2026 14:02 (PBX)"."""
+        return review.last_changes(self._saves, self.lang)
 
     def _show(self, record: wizard.WizardRecord) -> None:
         user = self._current_user()
         with get_session() as session:
             customer = customers.load_customer(session, user.partner_id, record.account_id)
             saves = customers.recent_saves(session, user.partner_id, record.account_id)
-        shown = review.review_view(record, customer, saves, self.lang)
-        self.sections = shown.sections
-        self.last_changes = shown.last_changes
-        self.onboarded = shown.onboarded
+        self._record = record
+        self._customer = customer
+        self._saves = list(saves)
+        self.onboarded = record.onboarded
 
     @rx.event
     def finish_onboarding(self):

@@ -13,6 +13,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import passwords
+from cloudlink_app.domain.i18n import N_
 from cloudlink_app.services import accounts, auth
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, logger, set_title
@@ -28,7 +29,7 @@ def _set_password(token: object, password: str, confirm: str) -> accounts.Outcom
 class SetPasswordState(PasswordFormMixin, SessionState):
     """Set a password with a one-time link."""
 
-    TITLE_KEY: ClassVar[str] = "title.set_password"
+    TITLE_KEY: ClassVar[str] = N_("title.set_password")
     FIELDS: ClassVar[tuple[str, ...]] = (passwords.NEW_PASSWORD, passwords.CONFIRM_PASSWORD)
 
     # False while the link is not (or no longer) valid: the page says so, with no form.
@@ -42,7 +43,7 @@ class SetPasswordState(PasswordFormMixin, SessionState):
     def load(self):
         """on_load: check the link; an invalid one shows a message and no form."""
         self._clear_errors()
-        self.done = ""
+        self._done = None
         with get_session() as session:
             self.link_valid = accounts.link_is_valid(session, self._token())
         self.link_checked = True

@@ -14,7 +14,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import Text, render, t
 from cloudlink_app.services import auth, users
 from cloudlink_app.state.base import (
     SessionState,
@@ -26,7 +26,8 @@ from cloudlink_app.state.base import (
 
 @dataclasses.dataclass
 class DemoAccount:
-    """A demo user listed on the sign-in page in demo mode."""
+    """A demo user listed on the sign-in page in demo mode (its role's name; in the
+    state's backend list, the role's key)."""
 
     email: str
     name: str
@@ -36,20 +37,35 @@ class DemoAccount:
 class SignInState(SessionState):
     """Sign in with an email address and a password."""
 
-    error: str = ""
+    # Why the sign-in was refused (None: it was not), worded by ``error``.
+    _error: Text | None = None
     # The page to go to after signing in (a path of this app), sent with the form.
     next_path: str = ""
     demo_mode: bool = False
     demo_password: str = ""
-    demo_accounts: list[DemoAccount] = []
+    # The demo users listed, each with its role's key (``demo_accounts`` words them).
+    _demo_accounts: list[DemoAccount] = []
     # "Your password is set" after the Set password page (/sign-in?password=set).
     password_set: bool = False
+
+    @rx.var
+    def error(self) -> str:
+        """Why the sign-in was refused, in the UI language ("" when it was not)."""
+        return render(self._error, self.lang)
+
+    @rx.var
+    def demo_accounts(self) -> list[DemoAccount]:
+        """The demo users listed in demo mode, their roles in the UI language."""
+        return [
+            DemoAccount(a.email, a.name, t(f"role_name.{a.role}", self.lang))
+            for a in self._demo_accounts
+        ]
 
     @rx.event
     def load(self):
         """on_load: someone signed in already goes on; a refused sign-in shows why (the
         backend sent the browser back with ?error=...); demo mode lists the demo users."""
-        self.error = ""
+        self._error = None
         query = self.router.url.query_parameters
         self.password_set = query.get(routes.PASSWORD_SET_QUERY) == "set"
         self.next_path = routes.safe_next(query.get("next")) or ""
@@ -62,17 +78,16 @@ class SignInState(SessionState):
         self.demo_mode = auth.demo_mode()
         if self.demo_mode:
             self.demo_password = demo_accounts.DEMO_PASSWORD
-            self.demo_accounts = [
-                DemoAccount(a.email, a.display_name, t(f"role_name.{a.role}", self.lang))
-                for a in demo_accounts.DEMO_ACCOUNTS
+            self._demo_accounts = [
+                DemoAccount(a.email, a.display_name, a.role) for a in demo_accounts.DEMO_ACCOUNTS
             ]
         else:
             self.demo_password = ""
-            self.demo_accounts = []
+            self._demo_accounts = []
         error = query.get(routes.SIGN_IN_ERROR_QUERY)
         if error in routes.SIGN_IN_ERRORS:
             # Only the known reasons: the query is the browser's to write.
-            self.error = t(f"sign_in.{error}", self.lang)
+            self._error = Text(f"sign_in.{error}")
             return [
                 set_title("title.sign_in", self.lang, error=True),
                 focus_element("sign-in-error"),

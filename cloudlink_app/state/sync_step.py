@@ -8,11 +8,11 @@ from typing import ClassVar
 import reflex as rx
 
 from cloudlink_app.domain import checks, forms, pbx, wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_, Text, render
 from cloudlink_app.services import wizard
 from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.connection_check import ConnectionCheckMixin
-from cloudlink_app.views.connection import check_result_text, sync_started_text
+from cloudlink_app.views.connection import check_result, sync_started
 
 ADDRESS_MAX = pbx.HOST_MAX
 PORT_MAX = pbx.PORT_TYPED_MAX
@@ -22,7 +22,7 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
     """The Sync step of one customer."""
 
     STEP: ClassVar[str] = wizard_path.SYNC
-    TITLE_KEY: ClassVar[str] = "title.sync_step"
+    TITLE_KEY: ClassVar[str] = N_("title.sync_step")
     MAX_LENGTH: ClassVar[dict[str, int]] = {
         forms.SYNC_ADDRESS: ADDRESS_MAX,
         forms.SYNC_PORT: PORT_MAX,
@@ -30,8 +30,10 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
 
     sync_address: str = ""
     sync_port: str = ""
-    result_text: str = ""
-    started_text: str = ""
+    # What the last check found and when the synchronisation started, worded in the
+    # UI language by ``result_text`` and ``started_text``.
+    _result: Text | None = None
+    _started_text: Text | None = None
     # The last check: what it found and the "host:port" it was about.
     _check_result: str = ""
     _checked_target: str = ""
@@ -46,6 +48,16 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
             checks.target_of(self.sync_address, self.sync_port),
         )
 
+    @rx.var
+    def result_text(self) -> str:
+        """What the last check found, in the UI language ("" when none was made)."""
+        return render(self._result, self.lang)
+
+    @rx.var
+    def started_text(self) -> str:
+        """When the synchronisation started, in the UI language ("" when it did not)."""
+        return render(self._started_text, self.lang)
+
     def _form(self) -> forms.SyncForm:
         return forms.SyncForm(self.sync_address, self.sync_port)
 
@@ -58,22 +70,21 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
         self._check_result = record.connection_result
         self._checked_target = record.connection_target
         self._started = record.sync_started_at is not None
-        self.result_text = check_result_text(record, self.lang)
-        self.started_text = sync_started_text(record, self.lang)
+        self._result = check_result(record)
+        self._started_text = sync_started(record)
 
     def _field_ids(self) -> set[str]:
         return {forms.SYNC_ADDRESS, forms.SYNC_PORT}
 
-    def _validate(self) -> dict[str, str]:
-        errors = pbx.validate_sync(self._form(), self.lang)
+    def _validate(self) -> dict[str, Text]:
+        errors = pbx.validate_sync(self._form())
         if not errors and not (self.connected and self._started):
-            errors[forms.SYNCHRONISATION] = t(
-                "sync.required" if self.connected else "connection.required_sync", self.lang
-            )
+            done_first = Text("sync.required") if self.connected else None
+            errors[forms.SYNCHRONISATION] = done_first or Text("connection.required_sync")
         return errors
 
-    def _validate_draft(self) -> dict[str, str]:
-        return pbx.validate_sync_draft(self._form(), self.lang)
+    def _validate_draft(self) -> dict[str, Text]:
+        return pbx.validate_sync_draft(self._form())
 
     def _store(self, session, user, complete):
         return self._save_form(wizard.save_sync, session, user, complete)
@@ -92,7 +103,7 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
         self._set_text(forms.SYNC_PORT, value)
 
     def _check_ready(self) -> bool:
-        errors = pbx.validate_sync(self._form(), self.lang)
+        errors = pbx.validate_sync(self._form())
         if errors:
             self._show_errors(errors)
         return not errors
@@ -110,13 +121,11 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
         if user is None:
             return stop
         if not self.connected:
-            return self._show_errors(
-                {forms.SYNCHRONISATION: t("connection.required_sync", self.lang)}
-            )
+            return self._show_errors({forms.SYNCHRONISATION: Text("connection.required_sync")})
         record, stop = self._apply(user, wizard.start_sync)
         if record is None:
             return stop
         self._show_check(record)
-        self.errors = {}
-        self.error_summary = []
+        self._errors = {}
+        self._summary = {}
         return None

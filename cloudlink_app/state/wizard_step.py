@@ -16,7 +16,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import address, choices, permissions, wizard_path
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import Text
 from cloudlink_app.services import customers, database, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import (
@@ -24,6 +24,7 @@ from cloudlink_app.state.base import (
     SessionState,
     focus_element,
     home_url,
+    render_all,
     set_title,
 )
 from cloudlink_app.views.review import saved_by
@@ -81,9 +82,11 @@ class WizardStepMixin(_StepBase, mixin=True):
     saved_version: int = 0
     customer_name: str = ""
     deployment_type: str = ""
-    # Errors shown beside fields (left ones, or all after Next), keyed by field id.
-    errors: dict[str, str] = {}
-    error_summary: list[ErrorLink] = []
+    # Errors shown beside fields (left ones, or all after Next), keyed by field id, as
+    # keys and parameters (``errors`` words them in the UI language).
+    _errors: dict[str, Text] = {}
+    # What the error summary lists (after Next), in its order.
+    _summary: dict[str, Text] = {}
     # Opened from Review's "Change": Next returns there.
     from_review: bool = False
     # Changed since the last save: Cancel asks first.
@@ -96,6 +99,16 @@ class WizardStepMixin(_StepBase, mixin=True):
     # The newest save of the customer this tab has seen (loaded or made itself), by
     # save_record id: a conflict names the first newer one's author.
     _seen_save: int = 0
+
+    @rx.var
+    def errors(self) -> dict[str, str]:
+        """The errors shown beside fields, in the UI language, keyed by field id."""
+        return render_all(self._errors, self.lang)
+
+    @rx.var
+    def error_summary(self) -> list[ErrorLink]:
+        """The error summary's lines, in the UI language."""
+        return [ErrorLink(k, v) for k, v in render_all(self._summary, self.lang).items()]
 
     @rx.var(cache=True)
     def sync_path(self) -> bool:
@@ -210,15 +223,15 @@ class WizardStepMixin(_StepBase, mixin=True):
         """A freshly shown form: nothing touched, no errors, nothing to ask."""
         self.loaded = loaded
         self.saved_version = version
-        self.errors = {}
-        self.error_summary = []
+        self._errors = {}
+        self._summary = {}
         self._touched = []
         self._submitted = False
         self._stale = False
         self._seen_save = 0
         self.dirty = False
         self.confirm_cancel_open = False
-        self.notice = ""
+        self._notice = None
 
     def _show_record(self, record: wizard.WizardRecord) -> None:
         self._reset(record.account_id, record.version)
@@ -228,7 +241,7 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     # ----- live validation ---------------------------------------------------------
 
-    def _visible(self, errors: dict[str, str]) -> dict[str, str]:
+    def _visible(self, errors: dict[str, Text]) -> dict[str, Text]:
         if self._submitted:
             return errors
         touched = set(self._touched)
@@ -248,11 +261,11 @@ class WizardStepMixin(_StepBase, mixin=True):
         page says why; what was typed is kept all the same (the caller stored it
         first), and Next checks everything once the database is back."""
         try:
-            self.errors = self._visible(self._validate())
+            self._errors = self._visible(self._validate())
         except Exception as error:
             if not database.is_unavailable(error):
                 raise
-            self.notice = t(database.UNAVAILABLE_MESSAGE, self.lang)
+            self._notice = Text(database.UNAVAILABLE_MESSAGE)
 
     @rx.event
     def leave_field(self, field_id: str):
@@ -268,9 +281,9 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     def _changed(self, field_id: str) -> None:
         self.dirty = True
-        self.notice = ""
+        self._notice = None
         # Once a field shows an error it is checked again as the user types.
-        if field_id in self.errors or self._submitted:
+        if field_id in self._errors or self._submitted:
             self._revalidate()
 
     def _fits(self, value: object, limit: int) -> bool:
@@ -320,10 +333,10 @@ class WizardStepMixin(_StepBase, mixin=True):
             setattr(self, state_field_id, kept)
             self._changed(field_id)
 
-    def _show_errors(self, errors: dict[str, str]):
+    def _show_errors(self, errors: dict[str, Text]):
         self._submitted = True
-        self.errors = errors
-        self.error_summary = [ErrorLink(k, v) for k, v in errors.items()]
+        self._errors = errors
+        self._summary = dict(errors)
         return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("error-summary")]
 
     # ----- saving ------------------------------------------------------------------
@@ -337,15 +350,15 @@ class WizardStepMixin(_StepBase, mixin=True):
         notice that says so instead. Nothing typed or shown is dropped: the handler
         stopped where the database failed, before it changed what the page holds.
         Once an event works again, that notice goes (a notice of its own stays)."""
-        unavailable = t(database.UNAVAILABLE_MESSAGE, self.lang)
+        unavailable = Text(database.UNAVAILABLE_MESSAGE)
         try:
             events = handler()
         except Exception as error:
             if not database.is_unavailable(error):
                 raise
             return self._refused_with_notice(database.UNAVAILABLE_MESSAGE)
-        if self.notice == unavailable:
-            self.notice = ""
+        if self._notice == unavailable:
+            self._notice = None
         return events
 
     def _newest_save(self, session, user: users.CurrentUser) -> customers.SaveEntry | None:
@@ -410,8 +423,8 @@ class WizardStepMixin(_StepBase, mixin=True):
             except customers.CustomerNotFound:
                 return self._refused_with_notice("notice.customer_not_found")
             except customers.ClaimTaken as claimed:
-                claims = dict.fromkeys(claimed.field_ids, t(claimed.message_key, self.lang))
-                return self._show_errors({**self.errors, **claims})
+                claims = dict.fromkeys(claimed.field_ids, Text(claimed.message_key))
+                return self._show_errors({**self._errors, **claims})
             self.loaded = record.account_id
             self.saved_version = record.version
             self.deployment_type = record.deployment_type
@@ -432,11 +445,11 @@ class WizardStepMixin(_StepBase, mixin=True):
         user, stop = self._acting_user()
         if user is None:
             return stop
-        self.notice = ""
+        self._notice = None
         errors = self._validate()
         if errors:
             return self._show_errors(errors)
-        self.error_summary = []
+        self._summary = {}
         problem = self._store_as(user, complete=True)
         if problem:
             return problem
@@ -488,7 +501,7 @@ class WizardStepMixin(_StepBase, mixin=True):
         blocked = self._blocked(user, action=permissions.SAVE_AND_RETURN)
         if blocked:
             return blocked
-        self.notice = ""
+        self._notice = None
         problem = self._store_draft(user)
         if problem:
             return problem
@@ -548,8 +561,8 @@ class WizardStepMixin(_StepBase, mixin=True):
         self.loaded = ""
         self.dirty = False
         self.confirm_cancel_open = False
-        self.errors = {}
-        self.error_summary = []
+        self._errors = {}
+        self._summary = {}
         return self._home()
 
     # ----- hooks of each step --------------------------------------------------------
@@ -561,11 +574,11 @@ class WizardStepMixin(_StepBase, mixin=True):
         """The ids of the step's fields (leave_field accepts only these)."""
         return set()
 
-    def _validate(self) -> dict[str, str]:
+    def _validate(self) -> dict[str, Text]:
         """Every rule of the step, as on Next."""
         return {}
 
-    def _validate_draft(self) -> dict[str, str]:
+    def _validate_draft(self) -> dict[str, Text]:
         """What stops even a draft of the step from being stored."""
         return {}
 

@@ -47,7 +47,7 @@ def dashboard_row(row: CustomerListRow, lang: str) -> DashboardRow:
         name=row.name,
         status=statuses.status_text(row.status, lang),
         status_kind=statuses.status_kind(row.status),
-        last_saved=format_time(row.updated_at),
+        last_saved=format_time(row.updated_at, lang),
         last_saved_iso=row.updated_at.isoformat(),
         url=routes.step_url(row.account_id, statuses.resume_step(row.status)),
         deletable=statuses.is_draft(row.status),

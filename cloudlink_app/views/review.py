@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from cloudlink_app import routes
 from cloudlink_app.domain import checks, choices, forms, gateway, pbx, wizard_path
 from cloudlink_app.domain.address import address_format
-from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.i18n import N_, t
 from cloudlink_app.services.customers import CustomerRecord, SaveEntry
 from cloudlink_app.services.wizard import WizardRecord
 from cloudlink_app.views.connection import check_result_text, sync_started_time
-from cloudlink_app.views.times import format_time
+from cloudlink_app.views.times import When
 
 
 @dataclasses.dataclass
@@ -62,13 +62,13 @@ def _address(country: str, street: str, line2: str, city: str, state: str, posta
     return ", ".join(p for p in parts if p)
 
 
-def saved_by(entry: SaveEntry, lang: str, *, zone: bool = False) -> dict[str, str]:
+def saved_by(entry: SaveEntry, lang: str, *, zone: bool = False) -> dict[str, str | When]:
     """Who made a save and when, as every message about a save names them: the
     ``name`` and ``time`` parameters of "Saved by {name}, {time} ..." (Review) and of
     the version conflict's notice; ``zone`` adds the time zone to the time."""
     return {
         "name": entry.user_name or t("review.unknown_user", lang),
-        "time": format_time(entry.saved_at, zone=zone),
+        "time": When(entry.saved_at, zone=zone),
     }
 
 
@@ -102,7 +102,7 @@ def review_sections(
                 ("label.customer_name", form.customer_name),
                 ("customer.account_id", record.account_id),
                 (
-                    "review.address",
+                    N_("review.address"),
                     _address(*forms.address_parts(form)),
                 ),
                 (
@@ -149,7 +149,7 @@ def review_sections(
             wizard_path.GATEWAY,
             [
                 ("label.site_name", g.site_name),
-                ("review.site_address", site),
+                (N_("review.site_address"), site),
                 (
                     "label.deployment_type",
                     _label(gateway.deployment_type_options(lang), record.deployment_type),
@@ -160,7 +160,7 @@ def review_sections(
     )
     check = check_result_text(record, lang)
     if wizard_path.is_sync_path(record.deployment_type):
-        started = sync_started_time(record)
+        started = sync_started_time(record, lang)
         sections.append(
             section(
                 wizard_path.SYNC,
@@ -168,7 +168,7 @@ def review_sections(
                     ("label.sync_address", record.sync.sync_address),
                     ("label.port", record.sync.sync_port),
                     ("review.connection", check or t("review.none", lang)),
-                    ("review.sync_started", started or t("review.none", lang)),
+                    (N_("review.sync_started"), started or t("review.none", lang)),
                 ],
             )
         )
@@ -193,7 +193,7 @@ def review_sections(
             wizard_path.CONNECT,
             [
                 (
-                    "review.connection",
+                    N_("review.connection"),
                     check
                     if connected or not record.connection_skipped
                     else t("review.continued_without", lang),

@@ -53,8 +53,9 @@ async def test_a_new_session_resets_states_the_event_did_not_load():
             async with manager.modify_state(
                 BaseStateToken(ident=token, cls=DashboardState)
             ) as root:
-                session_state = await root.get_state(SessionState)
-                assert CustomerStepState.get_name() not in session_state.substates
+                # (The page states' texts are computed from SessionState.lang, so Reflex
+                # loads every page state with SessionState; the reset must reach them
+                # whether an event loaded them or FollowSession had to.)
                 event = Event(name=f"{DashboardState.get_full_name()}.load")
                 await FollowSession().preprocess(None, root, event)
             root = await manager.get_state(BaseStateToken(ident=token, cls=CustomerStepState))

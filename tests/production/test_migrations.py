@@ -398,6 +398,8 @@ SEEDS: dict[str, list[Statement]] = {
         ),
         ("DELETE FROM customer WHERE id = 3", {}),
     ],
+    # the UI language a user chose, kept on the user.
+    "c320c4233df3": [("UPDATE app_user SET ui_language = 'nl' WHERE id = 1", {})],
 }
 
 
@@ -436,6 +438,7 @@ ROUND_TRIP_LOSSES = {
         "NULL again), and the account ID and name kept on a check: the step up takes them "
         "from the customer as it is then"
     ),
+    "c320c4233df3": "the UI language users chose (each page follows the browser's again)",
 }
 
 

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
+from cloudlink_app.domain.i18n import Text, t
 from cloudlink_app.models import Customer, EmailDomain, Partner
 from cloudlink_app.services import customers
 from cloudlink_app.state.customer_step import CustomerStepState
@@ -164,7 +165,7 @@ async def test_redis_keeps_the_customer_step_with_typed_rows():
             step.email_domains = domains
             step.admin_contacts = admins
             step.support_contacts = supports
-            step.errors = {forms.CUSTOMER_NAME: "Enter the customer name"}
+            step._errors = {forms.CUSTOMER_NAME: Text("customer_name.required")}
             step._touched = [forms.CUSTOMER_NAME]
             step._next_row_id = 5
             step.dirty = True
@@ -184,7 +185,9 @@ async def test_redis_keeps_the_customer_step_with_typed_rows():
             value = step.get_value(name)
             assert value == rows
             assert all(type(row) is row_type for row in value)
-        assert step.get_value("errors") == {forms.CUSTOMER_NAME: "Enter the customer name"}
+        # Kept as a key (Text survives Redis), worded when shown.
+        assert step.get_value("_errors") == {forms.CUSTOMER_NAME: Text("customer_name.required")}
+        assert step.errors == {forms.CUSTOMER_NAME: t("customer_name.required")}
         assert step.get_value("_touched") == [forms.CUSTOMER_NAME]
         assert step._next_row_id == 5
         assert step.dirty is True

@@ -52,9 +52,12 @@ from cloudlink_app.state.sync_step import SyncStepState
 # The app module registers the pages, their states and the route argument `account_id`.
 _APP = importlib.import_module("cloudlink_app.cloudlink_app").app
 
-# Vars a handler does not own: the notice (the one thing a refusal changes) and what
-# Reflex itself keeps about the route and hydration.
-_NOT_COMPARED = frozenset({"notice", "router_data", "is_hydrated", "_reflex_internal_links"})
+# Vars a handler does not own: the notice (the one thing a refusal changes: its Text,
+# shown by the computed var ``notice``) and what Reflex itself keeps about the route
+# and hydration.
+_NOT_COMPARED = frozenset(
+    {"notice", "_notice", "router_data", "is_hydrated", "_reflex_internal_links"}
+)
 _VAR_SUFFIX = "_rx_state_"
 
 # The steps after the Customer step: their states and routes, by step key.

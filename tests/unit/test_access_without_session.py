@@ -412,6 +412,9 @@ CASES: list[Case] = [
 # Handlers a tab without a session may send: tested below for what they must not do.
 PUBLIC = {
     (SignInState, "load"),
+    # The language of every page, the sign-in page's included (test_language_switch.py).
+    (SessionState, "load_language"),
+    (SessionState, "set_language"),
     # A one-time link's page: the link is the credential (tests/unit/test_password_pages.py).
     (SetPasswordState, "load"),
     (SetPasswordState, "set_password"),

@@ -1,8 +1,12 @@
 """Admin contacts: at least one, each with a first name, last name and email address."""
 
-from cloudlink_app.domain.contacts import validate_admin_contacts
+from cloudlink_app.domain.contacts import validate_admin_contacts as _validate_admin_contacts
 from cloudlink_app.domain.forms import AdminContactRow
 from cloudlink_app.domain.limits import MAX_ROWS
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_admin_contacts = in_english(_validate_admin_contacts)
 
 ANNA = AdminContactRow(1, first_name="Anna", last_name="de Vries", email="anna@acme.nl")
 

@@ -1,6 +1,7 @@
 """The fixed lists: business types, default languages, roles and countries."""
 
 from cloudlink_app.domain import choices, forms
+from cloudlink_app.domain.i18n import t
 
 
 def test_business_types_end_with_other():
@@ -13,8 +14,12 @@ def test_business_types_end_with_other():
 
 def test_business_type_labels_come_from_the_catalog():
     assert choices.business_type_options("en") == list(choices.BUSINESS_TYPES)
-    # No Dutch catalog yet: English, never a bare key.
-    assert choices.business_type_options("nl") == list(choices.BUSINESS_TYPES)
+    dutch = dict(choices.business_type_options("nl"))
+    # Every type in Dutch, never a bare key; "Other" last in either language.
+    assert set(dutch) == {code for code, _ in choices.BUSINESS_TYPES}
+    assert dutch["retail"] == t("business_type.retail", "nl") != t("business_type.retail")
+    assert not any(label.startswith("business_type.") for label in dutch.values())
+    assert choices.business_type_options("nl")[-1][0] == "other"
 
 
 def test_default_languages():

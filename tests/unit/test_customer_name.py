@@ -1,6 +1,11 @@
 """The customer name: required, 1-100 characters after trimming."""
 
-from cloudlink_app.domain.validation import NAME_MAX, validate_customer_name
+from cloudlink_app.domain.validation import NAME_MAX
+from cloudlink_app.domain.validation import validate_customer_name as _validate_customer_name
+from tests.support.texts import in_english, rendered
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_customer_name = in_english(_validate_customer_name)
 
 
 def test_a_name_is_accepted():
@@ -40,4 +45,5 @@ def test_a_name_that_cannot_be_stored_says_to_retype_it():
 
 
 def test_an_unknown_language_falls_back_to_english():
-    assert validate_customer_name("", "xx") == {"customer_name": "Enter the customer name"}
+    problems = _validate_customer_name("")
+    assert rendered(problems, "xx") == {"customer_name": "Enter the customer name"}

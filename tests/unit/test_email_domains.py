@@ -8,10 +8,16 @@ from cloudlink_app.domain.domains import (
     display_domain,
     is_public_email_domain,
     normalize_domain,
-    validate_email_domains,
+)
+from cloudlink_app.domain.domains import (
+    validate_email_domains as _validate_email_domains,
 )
 from cloudlink_app.domain.forms import DomainRow
 from cloudlink_app.domain.limits import MAX_ROWS
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_email_domains = in_english(_validate_email_domains)
 
 FORMAT = "Enter an email domain in the correct format, like example.com"
 DUPLICATE = "This email domain is already in the list"

@@ -167,6 +167,7 @@ async def test_reflex_own_events_are_logged_with_the_tab_customer(database, caps
     assert [(m["event"], m["user"], m["customer"], m["outcome"]) for m in lines] == [
         ("state.hydrate_and_load", uid, account_id, "ok"),
         ("on_load_internal_state.on_load_internal", uid, account_id, "ok"),
+        ("session_state.load_language", uid, account_id, "ok"),
         ("customer_step_state.load", uid, account_id, "ok"),
         ("on_load_internal_state.set_is_hydrated", uid, account_id, "ok"),
         ("state.hydrate", uid, account_id, "ok"),

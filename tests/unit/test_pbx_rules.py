@@ -16,11 +16,26 @@ from cloudlink_app.domain.pbx import (
     normalize_host,
     parse_port,
     pbx_type_options,
-    validate_pbx,
-    validate_pbx_draft,
-    validate_sync,
-    validate_sync_draft,
 )
+from cloudlink_app.domain.pbx import (
+    validate_pbx as _validate_pbx,
+)
+from cloudlink_app.domain.pbx import (
+    validate_pbx_draft as _validate_pbx_draft,
+)
+from cloudlink_app.domain.pbx import (
+    validate_sync as _validate_sync,
+)
+from cloudlink_app.domain.pbx import (
+    validate_sync_draft as _validate_sync_draft,
+)
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_pbx = in_english(_validate_pbx)
+validate_pbx_draft = in_english(_validate_pbx_draft)
+validate_sync = in_english(_validate_sync)
+validate_sync_draft = in_english(_validate_sync_draft)
 
 ADDRESS_FORMAT = (
     "Enter the PBX address as an IP address or host name, like pbx.example.com or 192.0.2.10"

@@ -3,7 +3,7 @@ at least one Onsite Admin, each missing role its own error."""
 
 import pytest
 
-from cloudlink_app.domain.contacts import validate_support_contacts
+from cloudlink_app.domain.contacts import validate_support_contacts as _validate_support_contacts
 from cloudlink_app.domain.forms import (
     ROLE_MAINTAINER,
     ROLE_ONSITE_ADMIN,
@@ -11,6 +11,10 @@ from cloudlink_app.domain.forms import (
     SupportContactRow,
 )
 from cloudlink_app.domain.limits import MAX_ROWS
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_support_contacts = in_english(_validate_support_contacts)
 
 MISSING_MAINTAINER = {
     "support_contacts-maintainer": "Add a support contact with the role Maintainer"

@@ -1,7 +1,13 @@
 """The Sync step's system address and port: the PBX step's rules, their own words."""
 
 from cloudlink_app.domain.forms import SyncForm
-from cloudlink_app.domain.pbx import validate_sync, validate_sync_draft
+from cloudlink_app.domain.pbx import validate_sync as _validate_sync
+from cloudlink_app.domain.pbx import validate_sync_draft as _validate_sync_draft
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_sync = in_english(_validate_sync)
+validate_sync_draft = in_english(_validate_sync_draft)
 
 PORT_RANGE = "Enter a port number from 1 to 65535"
 

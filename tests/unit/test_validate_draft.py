@@ -8,7 +8,11 @@ from cloudlink_app.domain.forms import (
     SupportContactRow,
 )
 from cloudlink_app.domain.limits import MAX_ROWS
-from cloudlink_app.domain.validation import validate_draft
+from cloudlink_app.domain.validation import validate_draft as _validate_draft
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_draft = in_english(_validate_draft)
 
 
 def test_a_draft_needs_a_customer_name():

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.contacts import EmailError, normalize_email
 from cloudlink_app.domain.domains import DomainError, normalize_domain
-from cloudlink_app.domain.validation import validate_customer, validate_draft
+from cloudlink_app.domain.validation import validate_customer as _validate_customer
+from cloudlink_app.domain.validation import validate_draft as _validate_draft
+from tests.support.texts import in_english
+
+# The rules return Texts; these tests read them as the page words them in English.
+validate_customer = in_english(_validate_customer)
+validate_draft = in_english(_validate_draft)
 
 PROPERTY_SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
