@@ -13,9 +13,8 @@ from cloudlink_app.components.text import tx
 from cloudlink_app.domain.i18n import LANGUAGE_NAMES
 from cloudlink_app.state.base import SessionState
 
-# The switch's name, the same in every language: whoever cannot read the page's
-# current language still finds it.
-SWITCH_LABEL = "Taal / Language"
+# The switch's name ("language_switch.label", "Taal / Language") is the same in every
+# catalog: whoever cannot read the page's current language still finds it.
 # The switch's buttons, each language named in itself.
 SWITCH_LANGUAGES = ("nl", "en")
 
@@ -68,7 +67,7 @@ def language_switch():
                 "padding": 0,
             },
         ),
-        aria_label=SWITCH_LABEL,
+        aria_label=tx("language_switch.label"),
         class_name="language-switch",
     )
 
