@@ -13,6 +13,9 @@ def test_reload_keeps_typed_input(page: Page):
     field(page, "Admin contact 2: Email address").fill("lien@reloadproof.be")
     field(page, "Admin contact 2: Email address").blur()
     expect(field(page, "Admin contact 2: Email address")).to_have_value("lien@reloadproof.be")
+    # As a person pauses before reloading: the last keystrokes' events reach the server
+    # (a reload cancels events still queued in the page).
+    page.wait_for_timeout(700)
 
     page.reload()
     expect(field(page, "Customer name")).to_have_value("Reload Proof BV")
