@@ -252,5 +252,40 @@ class SaveRecord(SQLModel, table=True):
     saved_at: datetime.datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
 
 
+class OutboxMessage(SQLModel, table=True):
+    """An email to send (services/outbox.py): written in the transaction of the action
+    that causes it, sent over SMTP by ``outbox.deliver_due``, and marked sent
+    (``sent_at``) only after the mail server accepted it. Rows are kept once sent: the
+    outbox page shows them. ``message_id`` is made once, at enqueue: every attempt
+    sends the same Message-ID."""
+
+    __tablename__ = "outbox_message"
+    # What deliver_due looks for: the unsent rows by when they are due.
+    __table_args__ = (sa.Index("ix_outbox_message_due", "sent_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=255, unique=True)  # "<hex@domain>", as sent
+    kind: str = Field(max_length=40)  # e.g. "problem_report", "invitation", "password_link"
+    customer_id: int | None = Field(
+        default=None,
+        sa_column_args=[sa.ForeignKey("customer.id", ondelete="SET NULL")],
+        index=True,
+    )
+    to_address: str = Field(max_length=254)  # one address, checked by email-validator
+    subject: str = Field(max_length=300)  # one line: control characters removed
+    body_text: str = Field(sa_type=sa.Text)
+    body_html: str = Field(sa_type=sa.Text)
+    created_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    # Why the last attempt failed: the error's type and the server's reply, short.
+    last_error: str = Field(default="", max_length=300)
+    sent_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
 # Reflex's migrations read the tables from its registry; they all share one metadata.
 ModelRegistry.register(SQLModel)

@@ -17,6 +17,8 @@ settings with ``override(**changes)`` or ``use(settings)``, never the environmen
 | CLOUDLINK_WORKERS | workers | 1 (backend worker processes of `make serve`) |
 | CLOUDLINK_LOG_FORMAT | log_format | text (one readable line per record; json: one JSON object) |
 | CLOUDLINK_LOG_LEVEL | log_level | INFO (the app's loggers, `cloudlink_app.*`) |
+| CLOUDLINK_SMTP_URL | smtp_url | None (no mail is sent: messages stay in the outbox) |
+| CLOUDLINK_MAIL_FROM | mail_from | None (required with the SMTP URL; else DEFAULT_MAIL_FROM) |
 
 Plain Python on purpose: rxconfig.py imports it before Reflex has a configuration.
 """
@@ -29,7 +31,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_DB_URL = "sqlite:///cloudlink.db"
 SECRET_KEY_MIN = 32
@@ -47,6 +49,8 @@ VARIABLES = {
     "workers": "CLOUDLINK_WORKERS",
     "log_format": "CLOUDLINK_LOG_FORMAT",
     "log_level": "CLOUDLINK_LOG_LEVEL",
+    "smtp_url": "CLOUDLINK_SMTP_URL",
+    "mail_from": "CLOUDLINK_MAIL_FROM",
 }
 
 # Where `make run` serves the pages (its frontend port, 3000), by either local name.
@@ -71,6 +75,18 @@ WORKERS_MAX = 64
 # How the app's log records are written (cloudlink_app/logs.py), and from which level.
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The sender of the outbox's messages while CLOUDLINK_MAIL_FROM is unset, which is
+# allowed only without CLOUDLINK_SMTP_URL (nothing is sent: the outbox only shows them).
+DEFAULT_MAIL_FROM = "CloudLink Onboarding <noreply@localhost>"
+# The mail server's default port per scheme (smtps: TLS from the first byte).
+SMTP_PORTS = {"smtp": 25, "smtps": 465}
+# An addr-spec as the app accepts it for its own sender: local@domain, printable ASCII,
+# no white space, no brackets, quotes or commas (email-validator checks recipients).
+_MAIL_ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
+)
+# CLOUDLINK_MAIL_FROM: the address alone, or a display name without <>"@,;:\ and <address>.
+_MAIL_FROM = re.compile(r'^(?:[^<>"@,;:\\]*<(?P<address>[^<>]*)>|(?P<bare>[^<>]*))$')
 
 
 class SettingsError(ValueError):
@@ -124,6 +140,11 @@ class Settings:
     # the level of the app's loggers (LOG_LEVELS); both normalised (json, INFO).
     log_format: str = "text"
     log_level: str = "INFO"
+    # The mail server the outbox sends through (services/outbox.py); None: nothing is
+    # sent. Not in repr: it may hold a password. ``smtp`` is its parsed form.
+    smtp_url: str | None = dataclasses.field(default=None, repr=False)
+    # The From of every message, "Name <address>" or "address"; normalised (stripped).
+    mail_from: str | None = None
 
     def __post_init__(self) -> None:
         # Frozen: normalised values are written with object.__setattr__.
@@ -141,6 +162,27 @@ class Settings:
         _check_workers(self.workers)
         set_(self, "log_format", _check_log_format(self.log_format))
         set_(self, "log_level", _check_log_level(self.log_level))
+        set_(self, "smtp_url", _optional("smtp_url", self.smtp_url))
+        if self.smtp_url is not None:
+            _parse_smtp_url(self.smtp_url)
+        set_(self, "mail_from", _check_mail_from(_optional("mail_from", self.mail_from)))
+        if self.smtp_url is not None and self.mail_from is None:
+            raise SettingsError(
+                VARIABLES["mail_from"],
+                "it is required when CLOUDLINK_SMTP_URL is set",
+                _MAIL_FROM_ACCEPTED,
+            )
+
+    @property
+    def smtp(self) -> SmtpServer | None:
+        """smtp_url parsed (host, port, TLS, credentials); None when unset."""
+        return None if self.smtp_url is None else _parse_smtp_url(self.smtp_url)
+
+    @property
+    def sender(self) -> str:
+        """The From of the outbox's messages: mail_from, or DEFAULT_MAIL_FROM when unset
+        (only without a mail server: nothing is sent then)."""
+        return self.mail_from or DEFAULT_MAIL_FROM
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -161,6 +203,85 @@ class Settings:
             return None
         parts = urlsplit(self.deploy_url)
         return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+@dataclasses.dataclass(frozen=True)
+class SmtpServer:
+    """CLOUDLINK_SMTP_URL parsed: where and how the outbox sends."""
+
+    host: str
+    port: int
+    use_tls: bool  # smtps://: TLS from the first byte
+    start_tls: bool  # smtp://...?starttls=1: STARTTLS required before sending
+    username: str | None = None
+    password: str | None = dataclasses.field(default=None, repr=False)
+
+
+_SMTP_ACCEPTED = (
+    "smtp://user:password@host:port (plain; add ?starttls=1 to require STARTTLS) or "
+    "smtps://user:password@host:port (TLS); user, password and port optional (ports "
+    "25 and 465); unset to send nothing (messages stay in the outbox)"
+)
+_MAIL_FROM_ACCEPTED = (
+    f"an email address, alone or as Name <address>, such as {DEFAULT_MAIL_FROM!r}; "
+    "required when CLOUDLINK_SMTP_URL is set"
+)
+
+
+def _parse_smtp_url(value: str) -> SmtpServer:
+    """The mail server ``value`` names; SettingsError otherwise. The value is never
+    quoted back: it may hold a password."""
+    name = VARIABLES["smtp_url"]
+
+    def refuse(problem: str) -> SettingsError:
+        return SettingsError(name, f"{problem} (not shown: it may hold a password)", _SMTP_ACCEPTED)
+
+    if any(not c.isprintable() or c.isspace() for c in value):
+        raise refuse("the value contains white space or control characters")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise refuse("the value is not a valid URL or has an invalid port") from None
+    scheme = parts.scheme.lower()
+    if scheme not in SMTP_PORTS:
+        raise refuse("the value does not start with smtp:// or smtps://")
+    if not parts.hostname:
+        raise refuse("the value has no host name")
+    if port == 0 or parts.path not in ("", "/") or parts.fragment:
+        raise refuse("the value has port 0, a path or a fragment")
+    query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=False)
+    if set(query) - {"starttls"} or len(query.get("starttls", [])) > 1:
+        raise refuse("the query may only be starttls=1 or starttls=0")
+    start_tls = False
+    if "starttls" in query:
+        word = query["starttls"][0].strip().lower()
+        if word not in TRUE_WORDS + FALSE_WORDS:
+            raise refuse("starttls is not a yes/no value")
+        start_tls = word in TRUE_WORDS
+    if start_tls and scheme == "smtps":
+        raise refuse("smtps:// is TLS already: starttls=1 is for smtp://")
+    return SmtpServer(
+        host=parts.hostname,
+        port=port or SMTP_PORTS[scheme],
+        use_tls=scheme == "smtps",
+        start_tls=start_tls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )
+
+
+def _check_mail_from(value: str | None) -> str | None:
+    """``value`` if it is one address, alone or as ``Name <address>``."""
+    if value is None:
+        return None
+    name = VARIABLES["mail_from"]
+    if any(not c.isprintable() for c in value):
+        raise SettingsError(name, "the value contains control characters", _MAIL_FROM_ACCEPTED)
+    match = _MAIL_FROM.match(value)
+    if match is None or not _MAIL_ADDRESS.match(match["address"] or match["bare"]):
+        raise SettingsError(name, f"{_shown(value)} is not one email address", _MAIL_FROM_ACCEPTED)
+    return value
 
 
 def _check_db_url(value: object) -> str:
@@ -344,6 +465,8 @@ def from_environ(environ: Mapping[str, str]) -> Settings:
         workers=parse_workers(text("workers")),
         log_format=(text("log_format") or "").strip() or "text",
         log_level=(text("log_level") or "").strip() or "INFO",
+        smtp_url=text("smtp_url"),
+        mail_from=text("mail_from"),
     )
 
 

@@ -400,6 +400,33 @@ SEEDS: dict[str, list[Statement]] = {
     ],
     # the UI language a user chose, kept on the user.
     "c320c4233df3": [("UPDATE app_user SET ui_language = 'nl' WHERE id = 1", {})],
+    # a message waiting in the outbox for a customer's support contact.
+    "cd6319d1d691": [
+        *_insert(
+            "outbox_message",
+            "id, message_id, kind, customer_id, to_address, subject, body_text, body_html, "
+            "created_at, attempts, next_attempt_at, last_error, sent_at",
+            ":id, :message_id, :kind, :customer_id, :to_address, :subject, :body_text, "
+            ":body_html, :created_at, :attempts, :next_attempt_at, :last_error, :sent_at",
+            [
+                {
+                    "id": 1,
+                    "message_id": "<1@cloudlink.example>",
+                    "kind": "problem_report",
+                    "customer_id": 1,
+                    "to_address": "support@northwind.example",
+                    "subject": "Probleem",
+                    "body_text": "t",
+                    "body_html": "<p>t</p>",
+                    "created_at": _at(200),
+                    "attempts": 0,
+                    "next_attempt_at": _at(200),
+                    "last_error": "",
+                    "sent_at": None,
+                }
+            ],
+        ),
+    ],
 }
 
 
@@ -439,6 +466,7 @@ ROUND_TRIP_LOSSES = {
         "from the customer as it is then"
     ),
     "c320c4233df3": "the UI language users chose (each page follows the browser's again)",
+    "cd6319d1d691": "the outbox's messages (unsent ones are never sent)",
 }
 
 

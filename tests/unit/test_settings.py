@@ -468,3 +468,106 @@ def test_rxconfig_takes_the_database_and_the_origin_from_settings():
         "sqlite:////tmp/elsewhere.db",
         "['https://onboarding.example.com']",
     ]
+
+
+# ----- email: CLOUDLINK_SMTP_URL and CLOUDLINK_MAIL_FROM ---------------------------------
+
+FROM = "CloudLink Onboarding <noreply@cloudlink.example>"
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "port", "use_tls", "start_tls", "username", "password"),
+    [
+        ("smtp://mail.example.com", "mail.example.com", 25, False, False, None, None),
+        (
+            "smtp://u:p@mail.example.com:587?starttls=1",
+            "mail.example.com",
+            587,
+            False,
+            True,
+            "u",
+            "p",
+        ),
+        (
+            "smtps://u%40x:p%3Aw%40@mail.example.com",
+            "mail.example.com",
+            465,
+            True,
+            False,
+            "u@x",
+            "p:w@",
+        ),
+        ("SMTP://127.0.0.1:2525?starttls=0", "127.0.0.1", 2525, False, False, None, None),
+    ],
+)
+def test_the_smtp_url(url, host, port, use_tls, start_tls, username, password):
+    parsed = from_environ({"CLOUDLINK_SMTP_URL": f" {url} ", "CLOUDLINK_MAIL_FROM": FROM})
+    assert parsed.smtp == settings.SmtpServer(host, port, use_tls, start_tls, username, password)
+    assert parsed.smtp is not None and parsed.smtp.password == password
+    assert parsed.sender == FROM
+
+
+def test_without_a_mail_server_the_sender_has_a_default():
+    assert from_environ({}).smtp is None
+    assert from_environ({}).sender == settings.DEFAULT_MAIL_FROM
+    assert from_environ({"CLOUDLINK_MAIL_FROM": "a@b.example"}).sender == "a@b.example"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mail.example.com:25", "does not start with smtp://"),
+        ("http://mail.example.com", "does not start with smtp://"),
+        ("smtp://", "has no host name"),
+        ("smtp://mail.example.com:99999", "invalid port"),
+        ("smtp://mail.example.com/path", "a path or a fragment"),
+        ("smtp://mail.example.com?tls=1", "the query may only be"),
+        ("smtp://mail.example.com?starttls=maybe", "starttls is not a yes/no value"),
+        ("smtps://mail.example.com?starttls=1", "smtps:// is TLS already"),
+        ("smtp://mail.example.com\r\nX: y", "white space or control"),
+    ],
+)
+def test_a_bad_smtp_url_is_refused_without_showing_it(url, problem):
+    secret_url = url.replace("mail.", "hunter2@mail.", 1) if "mail." in url else url
+    with pytest.raises(SettingsError) as raised:
+        from_environ({"CLOUDLINK_SMTP_URL": secret_url, "CLOUDLINK_MAIL_FROM": FROM})
+    assert raised.value.variable == "CLOUDLINK_SMTP_URL"
+    assert problem in raised.value.problem
+    assert "hunter2" not in str(raised.value)
+
+
+def test_the_smtp_password_is_never_in_repr():
+    parsed = from_environ(
+        {"CLOUDLINK_SMTP_URL": "smtp://u:hunter2@mail.example.com", "CLOUDLINK_MAIL_FROM": FROM}
+    )
+    assert "hunter2" not in repr(parsed) and "hunter2" not in repr(parsed.smtp)
+
+
+def test_a_mail_server_needs_a_sender():
+    with pytest.raises(SettingsError) as raised:
+        from_environ({"CLOUDLINK_SMTP_URL": "smtp://mail.example.com"})
+    assert raised.value.variable == "CLOUDLINK_MAIL_FROM"
+    assert "required" in raised.value.problem
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a@b.example, c@d.example",
+        "Name <a@b.example>, c@d.example",
+        '"a, b" <a@b.example>',
+        "a@b.example\r\nBcc: c@d.example",
+        "Name <a@b.example> trailing",
+        "not an address",
+        "<a@b.example",
+    ],
+)
+def test_a_bad_sender_is_refused(value):
+    with pytest.raises(SettingsError) as raised:
+        from_environ({"CLOUDLINK_MAIL_FROM": value})
+    assert raised.value.variable == "CLOUDLINK_MAIL_FROM"
+
+
+@pytest.mark.parametrize("value", ["a@b.example", FROM, "<a@b.example>"])
+def test_a_good_sender_is_kept(value):
+    assert from_environ({"CLOUDLINK_MAIL_FROM": f" {value} "}).mail_from == value
