@@ -15,6 +15,7 @@ from cloudlink_app.pages.customer_step import customer_step
 from cloudlink_app.pages.dashboard import dashboard
 from cloudlink_app.pages.gateway_step import gateway_step
 from cloudlink_app.pages.pbx_step import pbx_step
+from cloudlink_app.pages.report_problem import report_problem
 from cloudlink_app.pages.review_step import review_step
 from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
@@ -30,6 +31,7 @@ from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.event_log import EventLog
 from cloudlink_app.state.gateway_step import GatewayStepState
 from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.report_problem import ReportProblemState
 from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.set_password import SetPasswordState
 from cloudlink_app.state.sign_in import SignInState
@@ -111,6 +113,12 @@ PAGES = (
     (connect_step, routes.CONNECT_STEP, N_("title.connect_step"), ConnectStepState.load),
     (sync_step, routes.SYNC_STEP, N_("title.sync_step"), SyncStepState.load),
     (review_step, routes.REVIEW_STEP, N_("title.review_step"), ReviewStepState.load),
+    (
+        report_problem,
+        routes.REPORT_PROBLEM,
+        N_("title.report_problem"),
+        ReportProblemState.load,
+    ),
 )
 # Each page load first chooses the tab's language (SessionState.load_language: the
 # html lang and the title in it), then runs the page's own on_load in that language.

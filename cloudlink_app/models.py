@@ -287,5 +287,36 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
+class ProblemReport(SQLModel, table=True):
+    """A problem a customer reported with a CloudLink application
+    (services/problem_reports.py): made by an account admin of the customer or a user
+    of its partner, mailed to the customer's support contacts (the outbox, in the same
+    transaction). Never deleted by the app; resolving it is recorded
+    (``resolved_at``, ``resolved_by_user_id``)."""
+
+    __tablename__ = "problem_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A report outlives a draft deleted from the dashboard: the link becomes NULL and
+    # the account ID and name it was made for stay on the report.
+    customer_id: int | None = Field(
+        default=None,
+        sa_column_args=[sa.ForeignKey("customer.id", ondelete="SET NULL")],
+        index=True,
+    )
+    account_id: str = Field(default="", max_length=16)
+    customer_name: str = Field(default="", max_length=100)
+    reporter_user_id: int = Field(foreign_key="app_user.id")
+    # domain: services.problem_reports.APPLICATIONS
+    application: str = Field(max_length=40)
+    summary: str = Field(max_length=120)  # one line
+    description: str = Field(max_length=5000, sa_type=sa.Text)
+    created_at: datetime.datetime = Field(
+        default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
+    )
+    resolved_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    resolved_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 # Reflex's migrations read the tables from its registry; they all share one metadata.
 ModelRegistry.register(SQLModel)

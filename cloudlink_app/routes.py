@@ -16,6 +16,8 @@ PBX_STEP = "/customers/[account_id]/pbx"
 CONNECT_STEP = "/customers/[account_id]/connect"
 SYNC_STEP = "/customers/[account_id]/sync"
 REVIEW_STEP = "/customers/[account_id]/review"
+# Report a problem with a CloudLink application of a customer (to its support contacts).
+REPORT_PROBLEM = "/customers/[account_id]/problems/new"
 # A one-time link to set a password (?token=...), and a signed-in user's own password.
 SET_PASSWORD = "/set-password"
 CHANGE_PASSWORD = "/account/password"
@@ -32,6 +34,11 @@ CHECK_QUERY = "check"
 def step_url(account_id: str, step: str) -> str:
     """The URL of a wizard step of a saved customer."""
     return f"/customers/{account_id}/{step}"
+
+
+def report_problem_url(account_id: str) -> str:
+    """The Report a problem page of a customer."""
+    return f"/customers/{account_id}/problems/new"
 
 
 def change_url(account_id: str, step: str) -> str:

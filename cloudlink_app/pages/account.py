@@ -30,4 +30,14 @@ def account():
             class_name="review__list",
         ),
         rx.el.a(tx("account.continue"), href=S.continue_url, role="button", class_name="button"),
+        rx.cond(
+            S.customer_account_id != "",
+            rx.el.p(
+                rx.el.a(
+                    tx("report_problem.link"),
+                    href="/customers/" + S.customer_account_id + "/problems/new",
+                    class_name="link",
+                )
+            ),
+        ),
     )

@@ -23,6 +23,8 @@ from cloudlink_app.models import (
     ConnectionCheck,
     Customer,
     EmailDomain,
+    OutboxMessage,
+    ProblemReport,
     SaveRecord,
     SupportContact,
     utc_now,
@@ -536,12 +538,12 @@ def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
     try:
         for model in (EmailDomain, AdminContact, SupportContact, SaveRecord):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
-        # As ON DELETE SET NULL would (SQLite enforces no foreign keys here).
-        session.execute(
-            sa.update(ConnectionCheck)
-            .where(col(ConnectionCheck.customer_id) == customer.id)
-            .values(customer_id=None)
-        )
+        # As ON DELETE SET NULL would (SQLite enforces no foreign keys here): checks,
+        # problem reports and outbox messages outlive the draft.
+        for kept in (ConnectionCheck, ProblemReport, OutboxMessage):
+            session.execute(
+                sa.update(kept).where(col(kept.customer_id) == customer.id).values(customer_id=None)
+            )
         session.execute(
             sa.update(AppUser)
             .where(col(AppUser.customer_id) == customer.id)

@@ -427,6 +427,31 @@ SEEDS: dict[str, list[Statement]] = {
             ],
         ),
     ],
+    # a problem a partner user reported for a customer, not resolved yet.
+    "ded984ff054f": [
+        *_insert(
+            "problem_report",
+            "id, customer_id, account_id, customer_name, reporter_user_id, application, "
+            "summary, description, created_at, resolved_at, resolved_by_user_id",
+            ":id, :customer_id, :account_id, :customer_name, :reporter_user_id, :application, "
+            ":summary, :description, :created_at, :resolved_at, :resolved_by_user_id",
+            [
+                {
+                    "id": 1,
+                    "customer_id": 1,
+                    "account_id": "A2B3-C4D5",
+                    "customer_name": "Bakkerij Test",
+                    "reporter_user_id": 1,
+                    "application": "mitel_one",
+                    "summary": "Geen geluid",
+                    "description": "Bellen lukt, maar niemand hoort iets.",
+                    "created_at": _at(210),
+                    "resolved_at": None,
+                    "resolved_by_user_id": None,
+                }
+            ],
+        ),
+    ],
 }
 
 
@@ -467,6 +492,7 @@ ROUND_TRIP_LOSSES = {
     ),
     "c320c4233df3": "the UI language users chose (each page follows the browser's again)",
     "cd6319d1d691": "the outbox's messages (unsent ones are never sent)",
+    "ded984ff054f": "the problem reports (their messages stay in the outbox)",
 }
 
 

@@ -43,6 +43,7 @@ from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.gateway_step import GatewayStepState
 from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.report_problem import ReportProblemState
 from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.set_password import SetPasswordState
 from cloudlink_app.state.sign_in import SignInState
@@ -162,6 +163,21 @@ async def _change_password_page(tab: Tab, engine) -> Opened:
     return Opened(routes.CHANGE_PASSWORD, routes.CHANGE_PASSWORD, {})
 
 
+async def _report_problem_page(tab: Tab, engine) -> Opened:
+    account_id = make_customer(engine, demo_partner_id(engine), GATEWAY)
+    url = routes.report_problem_url(account_id)
+    tab.open_route(routes.REPORT_PROBLEM, as_path=url, account_id=account_id)
+    sent = await tab.send(ReportProblemState, "load")
+    assert sent.redirects == [] and tab.state(ReportProblemState).loaded == account_id
+    for handler, value in (
+        ("set_application", "mitel_one"),
+        ("set_summary", "No sound"),
+        ("set_description", "Calls are silent."),
+    ):
+        await tab.send(ReportProblemState, handler, value=value)
+    return Opened(routes.REPORT_PROBLEM, url, {"account_id": account_id}, account_id)
+
+
 PAGES: dict[str, Callable] = {
     "customer": _customer_page,
     GATEWAY: _step_page(GATEWAY),
@@ -172,6 +188,7 @@ PAGES: dict[str, Callable] = {
     "dashboard": _dashboard_page,
     "account": _account_page,
     "change_password": _change_password_page,
+    "report_problem": _report_problem_page,
 }
 STEP_STATES = {
     "customer": CustomerStepState,
@@ -396,6 +413,19 @@ CASES: list[Case] = [
         lambda o: {"var_name": "link_valid", "value": True},
         NO_SETTER,
     ),
+    # Report a problem.
+    Case(ReportProblemState, "load", "report_problem", _none, ON_LOAD),
+    Case(ReportProblemState, "set_application", "report_problem", _value("other")),
+    Case(ReportProblemState, "set_summary", "report_problem", _value("Typed")),
+    Case(ReportProblemState, "set_description", "report_problem", _value("Typed")),
+    Case(ReportProblemState, "leave_field", "report_problem", lambda o: {"field_id": "summary"}),
+    Case(ReportProblemState, "send_report", "report_problem", _none),
+    Case(
+        ReportProblemState,
+        "setvar",
+        "report_problem",
+        lambda o: {"var_name": "summary", "value": "Typed"},
+    ),
     # Every page's header and notice.
     Case(SessionState, "dismiss_notice", "dashboard", _none),
     Case(
@@ -493,6 +523,8 @@ EXPIRED = [
     "AccountState.load",
     "ChangePasswordState.load",
     "ChangePasswordState.change_password",
+    "ReportProblemState.load",
+    "ReportProblemState.send_report",
     "SessionState.dismiss_notice",
 ]
 SESSION_ENDINGS = [
