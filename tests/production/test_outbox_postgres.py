@@ -7,48 +7,24 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 import threading
 from collections import Counter
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
-from cloudlink_app import settings
 from cloudlink_app.models import OutboxMessage
 from cloudlink_app.services import outbox
+from tests.support import smtp as smtp_server
 
 MESSAGES = 20
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.envelopes: list = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        with self.lock:
-            self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with settings.override(
-            smtp_url=f"smtp://127.0.0.1:{port}", mail_from="noreply@cloudlink.example"
-        ):
-            yield recorder
-    finally:
-        controller.stop()
+    with smtp_server.running("noreply@cloudlink.example") as server:
+        yield server.recorder
 
 
 def test_two_senders_at_once_send_each_message_once(postgres, schema_url, smtp):

@@ -6,78 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import email
-import email.policy
-import socket
-from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from cloudlink_app import settings
 from cloudlink_app.models import OutboxMessage, utc_now
 from cloudlink_app.services import outbox
+from tests.support import smtp as smtp_server
 
 SENDER = "CloudLink Onboarding <noreply@cloudlink.example>"
-
-
-class Recorder:
-    """An aiosmtpd handler that keeps every envelope it accepted."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def received(self) -> list[tuple[list[str], EmailMessage]]:
-        """(envelope recipients, parsed message) of every accepted message."""
-        return [
-            (
-                list(envelope.rcpt_tos),
-                email.message_from_bytes(envelope.original_content, policy=email.policy.default),
-            )
-            for envelope in self.envelopes
-        ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1 that can be stopped and started on its port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.recorder = Recorder()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture
 def smtp(database):
     """A running SMTP server, and the app's settings pointing at it."""
-    server = SmtpServer()
-    server.start()
-    try:
-        with settings.override(smtp_url=f"smtp://127.0.0.1:{server.port}", mail_from=SENDER):
-            yield server
-    finally:
-        server.stop()
+    with smtp_server.running(SENDER) as server:
+        yield server
 
 
 def add(session: Session, to: str, subject: str = "Hello", text: str = "Body") -> OutboxMessage:

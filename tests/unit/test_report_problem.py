@@ -6,22 +6,17 @@ language, and no header or recipient from what the user typed."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-from email.message import EmailMessage
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
-from cloudlink_app import routes, settings
+from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import OutboxMessage, ProblemReport
 from cloudlink_app.services import customers, outbox, problem_reports, users
 from cloudlink_app.state.report_problem import MAX_LENGTH, ReportProblemState
+from tests.support import smtp as smtp_server
 from tests.support.database import (
     add_user,
     count,
@@ -44,40 +39,11 @@ S = ReportProblemState
 # ----- a real SMTP server -------------------------------------------------------------
 
 
-class Recorder:
-    """An aiosmtpd handler that keeps every envelope it accepted."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def received(self) -> list[tuple[list[str], EmailMessage]]:
-        return [
-            (
-                list(envelope.rcpt_tos),
-                email.message_from_bytes(envelope.original_content, policy=email.policy.default),
-            )
-            for envelope in self.envelopes
-        ]
-
-
 @pytest.fixture
 def smtp(database):
     """A running SMTP server on a free port, and the app's settings pointing at it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with settings.override(smtp_url=f"smtp://127.0.0.1:{port}", mail_from=SENDER):
-            yield recorder
-    finally:
-        controller.stop()
+    with smtp_server.running(SENDER) as server:
+        yield server.recorder
 
 
 # ----- customers and users -------------------------------------------------------------
