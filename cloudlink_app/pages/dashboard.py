@@ -71,12 +71,6 @@ def _row(row):
                     aria_label=row.delete_label,
                 ),
             ),
-            rx.el.a(
-                tx("report_problem.link"),
-                rx.el.span(" ", row.name, class_name="visually-hidden"),
-                href="/customers/" + row.account_id + "/problems/new",
-                class_name="link",
-            ),
         ),
     )
 

@@ -55,6 +55,18 @@ def review_step():
                 class_name="review__section",
             ),
         ),
+        # Partner users report a customer's problem from here (account admins from
+        # their account page): the customer's page, so the link needs no name.
+        rx.cond(
+            S.loaded != "",
+            rx.el.p(
+                rx.el.a(
+                    tx("report_problem.link"),
+                    href="/customers/" + S.loaded + "/problems/new",
+                    class_name="link",
+                )
+            ),
+        ),
         next_label=tx("review.finish"),
         on_submit=S.finish_onboarding,
     )
