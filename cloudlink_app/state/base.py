@@ -34,6 +34,8 @@ from cloudlink_app.services import auth, database, users
 from cloudlink_app.services.database import get_session
 
 logger = logging.getLogger("cloudlink_app")
+# The longest page-title key load_language keeps (they are "title.<page>").
+TITLE_KEY_MAX = 64
 
 
 @dataclasses.dataclass
@@ -266,7 +268,13 @@ class SessionState(rx.State):
         """First thing of every page's on_load: the tab's language chosen (see
         _chosen_language), the html ``lang`` and the title in it. Public: a tab
         without a session (the sign-in page) has a language too."""
-        if isinstance(title_key, str):
+        # A crafted event may send anything: only a page title of the catalogs is kept.
+        if (
+            isinstance(title_key, str)
+            and len(title_key) <= TITLE_KEY_MAX
+            and title_key.startswith("title.")
+            and t(title_key) != title_key
+        ):
             self._title_key = title_key
         lang = self._chosen_language()
         if self.lang != lang:

@@ -225,3 +225,17 @@ async def test_every_page_loads_its_language_first():
         first = on_load[0]
         handler = getattr(first, "handler", None)
         assert handler is not None and handler.fn.__name__ == "load_language", route
+
+
+@pytest.mark.parametrize(
+    "title_key", ["<b>Gotcha</b>", "title.no_such_page", "title." + "x" * 500, 7, None]
+)
+async def test_a_crafted_title_key_is_not_kept(database, title_key):
+    """load_language is public: only a page title of the catalogs is kept, anything
+    else leaves the page's title as it was."""
+    tab = Tab(email=None)
+    await tab.send(SessionState, "load_language", title_key="title.sign_in")
+    sent = await tab.send(SessionState, "load_language", title_key=title_key)
+    assert session_state(tab)._title_key == "title.sign_in"
+    (script,) = scripts(sent)
+    assert t("title.sign_in") in script and "Gotcha" not in script
