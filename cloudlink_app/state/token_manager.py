@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import pickle
 
 from reflex.utils.tasks import ensure_task
 from reflex.utils.token_manager import RedisTokenManager, SocketRecord
+
+logger = logging.getLogger(__name__)
 
 ALIVE_TTL = 3.0  # seconds an instance counts as alive after its last refresh
 ALIVE_EVERY = 1.0  # seconds between refreshes
@@ -66,11 +69,14 @@ class CrashSafeTokenManager(RedisTokenManager):
                 return  # this instance's own: Reflex's rule applies
             if not await self.redis.exists(alive_key(record.instance_id)):
                 # The instance died with the socket: the tab is back, keep its token.
+                logger.info("A tab's instance died: the tab keeps its token and state here")
                 await self.redis.delete(key)
                 self.token_to_socket.pop(token, None)
                 return
             if loop.time() >= deadline:
-                return  # the owner lives and keeps the socket: a duplicated tab
+                # The owner lives and keeps the socket: a duplicated tab.
+                logger.warning("A tab's token is held by a live instance: a new token")
+                return
             await asyncio.sleep(_POLL)
 
     async def link_token_to_sid(self, token: str, sid: str) -> str | None:
@@ -84,7 +90,7 @@ class CrashSafeTokenManager(RedisTokenManager):
             await self._say_alive()  # before any record of ours exists
             await self._owner_gone(token)
         except Exception:  # noqa: BLE001 - Redis trouble: Reflex's own handling follows
-            pass
+            logger.warning("Linking a tab's token failed: Reflex's rule applies", exc_info=True)
         return await super().link_token_to_sid(token, sid)
 
 

@@ -175,6 +175,17 @@ class Topology:
         except (RuntimeError, TimeoutError) as error:
             raise RuntimeError(f"{error}; its log:\n{instance.log.read_text()[-4000:]}") from None
 
+    def log_tails(self, lines: int = 60) -> str:
+        """The last ``lines`` lines of each instance's log (and nginx's error log): what
+        a failed fault test prints for its post-mortem."""
+        parts = []
+        nginx = self.directory / "nginx"
+        for log in [i.log for i in self.instances] + [nginx / "error.log", nginx / "access.log"]:
+            if log.exists():
+                tail = log.read_text(errors="replace").splitlines()[-lines:]
+                parts.append(f"----- {log.name} -----\n" + "\n".join(tail))
+        return "\n".join(parts)
+
     def kill_instance(self, instance: Instance) -> None:
         """SIGKILL to every process of the instance (make, the server, its workers)."""
         if instance.process is None:
