@@ -14,7 +14,9 @@ from cloudlink_app.pages.connect_step import connect_step
 from cloudlink_app.pages.customer_step import customer_step
 from cloudlink_app.pages.dashboard import dashboard
 from cloudlink_app.pages.gateway_step import gateway_step
+from cloudlink_app.pages.outbox import outbox_page
 from cloudlink_app.pages.pbx_step import pbx_step
+from cloudlink_app.pages.problem_reports import problem_reports_page
 from cloudlink_app.pages.report_problem import report_problem
 from cloudlink_app.pages.review_step import review_step
 from cloudlink_app.pages.set_password import set_password
@@ -30,7 +32,9 @@ from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.event_log import EventLog
 from cloudlink_app.state.gateway_step import GatewayStepState
+from cloudlink_app.state.outbox import OutboxState
 from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.problem_reports import ProblemReportsState
 from cloudlink_app.state.report_problem import ReportProblemState
 from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.set_password import SetPasswordState
@@ -119,6 +123,13 @@ PAGES = (
         N_("title.report_problem"),
         ReportProblemState.load,
     ),
+    (
+        problem_reports_page,
+        routes.PROBLEM_REPORTS,
+        N_("title.problem_reports"),
+        ProblemReportsState.load,
+    ),
+    (outbox_page, routes.OUTBOX, N_("title.outbox"), OutboxState.load),
 )
 # Each page load first chooses the tab's language (SessionState.load_language: the
 # html lang and the title in it), then runs the page's own on_load in that language.

@@ -75,12 +75,16 @@ class PasswordToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
-    purpose: str = Field(max_length=20)  # "new_user" or "reset"
+    purpose: str = Field(max_length=20)  # "new_user", "reset" or "invitation"
     created_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
     )
     expires_at: datetime.datetime = Field(sa_type=sa.DateTime(timezone=True))
     used_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # A link that is emailed (services/outbox.py) is made from this random seed and the
+    # app's secret key when the message is sent or shown (services/links.py): the
+    # database alone holds no usable link.
+    link_seed: str | None = Field(default=None, max_length=64)
 
 
 class SignInAttempt(SQLModel, table=True):
@@ -282,6 +286,9 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
     )
+    # The one-time link the message carries (an invitation, a set-password link): its
+    # text holds links.LINK_PLACEHOLDER, replaced by the link when sent or shown.
+    password_token_id: int | None = Field(default=None, foreign_key="password_token.id")
     # Why the last attempt failed: the error's type and the server's reply, short.
     last_error: str = Field(default="", max_length=300)
     sent_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -18,6 +18,9 @@ SYNC_STEP = "/customers/[account_id]/sync"
 REVIEW_STEP = "/customers/[account_id]/review"
 # Report a problem with a CloudLink application of a customer (to its support contacts).
 REPORT_PROBLEM = "/customers/[account_id]/problems/new"
+PROBLEM_REPORTS = "/customers/[account_id]/problems"
+# The demo mode's Outbox: the messages as they would arrive (services/outbox.py).
+OUTBOX = "/outbox"
 # A one-time link to set a password (?token=...), and a signed-in user's own password.
 SET_PASSWORD = "/set-password"
 CHANGE_PASSWORD = "/account/password"
@@ -34,6 +37,11 @@ CHECK_QUERY = "check"
 def step_url(account_id: str, step: str) -> str:
     """The URL of a wizard step of a saved customer."""
     return f"/customers/{account_id}/{step}"
+
+
+def problem_reports_url(account_id: str) -> str:
+    """The Problem reports page of a customer (its reports, open ones first)."""
+    return f"/customers/{account_id}/problems"
 
 
 def report_problem_url(account_id: str) -> str:

@@ -60,6 +60,16 @@ def _row(row):
         rx.el.td(row.account_id, class_name="account-id"),
         rx.el.td(_status_tag(row.status, row.status_kind)),
         rx.el.td(rx.el.time(row.last_saved, date_time=row.last_saved_iso)),
+        rx.el.td(row.registered_users, class_name="number"),
+        rx.el.td(
+            rx.el.a(
+                row.open_reports,
+                href=row.reports_url,
+                aria_label=row.reports_label,
+                class_name="link",
+            ),
+            class_name="number",
+        ),
         rx.el.td(
             rx.cond(
                 row.deletable,
@@ -83,6 +93,8 @@ def _table():
             rx.el.tr(
                 *[rx.el.th(tx(c), scope="col") for c in columns],
                 rx.el.th(tx("dashboard.col.last_saved"), scope="col", aria_sort="descending"),
+                rx.el.th(tx("dashboard.col.registered_users"), scope="col"),
+                rx.el.th(tx("dashboard.col.open_reports"), scope="col"),
                 rx.el.th(
                     rx.el.span(tx("dashboard.col.actions"), class_name="visually-hidden"),
                     scope="col",
@@ -148,6 +160,11 @@ def dashboard():
         _counts(),
         rx.el.a(
             tx("dashboard.create"), href=routes.NEW_CUSTOMER, role="button", class_name="button"
+        ),
+        # Demo mode has no mail server: its Outbox page shows what was sent.
+        rx.cond(
+            S.demo_mode,
+            rx.el.p(rx.el.a(tx("outbox.link"), href=routes.OUTBOX, class_name="link")),
         ),
         rx.el.div(
             rx.el.label(tx("dashboard.search"), html_for="search", class_name="label"),

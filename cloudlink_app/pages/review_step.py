@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app.components.button import action_button
 from cloudlink_app.components.text import tx
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import wizard_path
@@ -36,6 +37,31 @@ def _section(section):
     )
 
 
+def _admin_access(row):
+    return rx.el.li(
+        rx.el.span(row.name, class_name="review__admin-name"),
+        " (",
+        rx.el.span(row.email, class_name="review__admin-email"),
+        "): ",
+        row.status,
+        rx.cond(
+            row.can_resend,
+            rx.el.span(
+                " ",
+                action_button(
+                    rx.fragment(
+                        tx("review.send_invitation_again"),
+                        rx.el.span(" ", row.name, class_name="visually-hidden"),
+                    ),
+                    S.send_invitation_again(row.email),
+                    style="button--link",
+                ),
+            ),
+        ),
+        class_name="review__admin",
+    )
+
+
 def review_step():
     """The whole Review page; its form's submit is Finish onboarding."""
     return wizard_page(
@@ -44,6 +70,17 @@ def review_step():
         N_("review.heading"),
         tx("review.intro"),
         rx.foreach(S.sections, _section),
+        # Admin contacts become account admins (services/invitations.py): who has
+        # access, who is invited until when, and sending an invitation again.
+        rx.cond(
+            S.admin_access.length() > 0,
+            rx.el.section(
+                rx.el.h2(tx("review.account_admins"), class_name="heading-m"),
+                rx.el.p(tx("review.account_admins_hint")),
+                rx.el.ul(rx.foreach(S.admin_access, _admin_access), class_name="review__admins"),
+                class_name="review__section",
+            ),
+        ),
         rx.cond(
             S.last_changes.length() > 0,
             rx.el.section(

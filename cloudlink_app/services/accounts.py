@@ -20,30 +20,38 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
-import hmac
-import secrets
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from cloudlink_app import routes, settings
+from cloudlink_app import routes
 from cloudlink_app.domain import passwords, permissions
 from cloudlink_app.domain.contacts import EmailError, normalize_email
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
 from cloudlink_app.domain.limits import Problem, Problems, storable
 from cloudlink_app.models import AppUser, Customer, Partner, PasswordToken, UserSession, utc_now
-from cloudlink_app.services import auth
+from cloudlink_app.services import auth, links, outbox
+from cloudlink_app.views.times import When
 
 NEW_USER = "new_user"
 RESET = "reset"
+# An admin contact invited to become an account admin (services/invitations.py).
+INVITATION = "invitation"
 NEW_USER_LINK_LIFETIME = datetime.timedelta(days=7)
 RESET_LINK_LIFETIME = datetime.timedelta(days=1)
-LIFETIMES = {NEW_USER: NEW_USER_LINK_LIFETIME, RESET: RESET_LINK_LIFETIME}
+INVITATION_LINK_LIFETIME = datetime.timedelta(days=7)
+LIFETIMES = {
+    NEW_USER: NEW_USER_LINK_LIFETIME,
+    RESET: RESET_LINK_LIFETIME,
+    INVITATION: INVITATION_LINK_LIFETIME,
+}
+# The outbox's kind of each link's message.
+MAIL_KINDS = {INVITATION: "invitation", NEW_USER: "password_link", RESET: "password_link"}
 # Longest token accepted from a link; ours are 43 characters.
 TOKEN_MAX = 100
 NAME_MAX = 200  # the columns' size (partner.name, app_user.display_name)
 # Where the app is when REFLEX_DEPLOY_URL is unset, in demo mode (`make run`).
-DEMO_URL = "http://localhost:3000"
+DEMO_URL = links.DEMO_URL
 
 
 class AccountError(ValueError):
@@ -70,10 +78,7 @@ def _utc(now: datetime.datetime | None) -> datetime.datetime:
 
 
 def _link_hash(token: str) -> str:
-    # Another message than session tokens' HMAC: a link token can never be turned into
-    # a session hash or the other way round.
-    message = b"password-link\x00" + token.encode("utf-8")
-    return hmac.new(auth.secret_key(), message, hashlib.sha256).hexdigest()
+    return links.link_hash(token)
 
 
 def _acceptable_token(token: object) -> bool:
@@ -83,15 +88,13 @@ def _acceptable_token(token: object) -> bool:
 def base_url() -> str:
     """The app's public address the links point at: REFLEX_DEPLOY_URL, or in demo mode
     http://localhost:3000. Raises AccountError when neither applies."""
-    current = settings.get()
-    if current.deploy_url is not None:
-        return current.deploy_url
-    if current.demo_mode:
-        return DEMO_URL
-    raise AccountError(
-        "REFLEX_DEPLOY_URL is not set, so a link would not work: set it to the app's "
-        "public address (such as https://onboarding.example.com)"
-    )
+    found = links.base_url()
+    if found is None:
+        raise AccountError(
+            "REFLEX_DEPLOY_URL is not set, so a link would not work: set it to the app's "
+            "public address (such as https://onboarding.example.com)"
+        )
+    return found
 
 
 def link_url(token: str) -> str:
@@ -264,22 +267,87 @@ def reset_password(session: Session, email: object, now: datetime.datetime | Non
 
 
 def _issue(session: Session, user: AppUser, purpose: str, now: datetime.datetime | None) -> Link:
-    """Store a new link of ``user`` (earlier unused ones are spent) and commit."""
+    """Store a new link of ``user`` (earlier unused ones are spent), email it to them
+    (the outbox, same transaction) and commit."""
     now = _utc(now)
-    _spend_links(session, _id(user), now)
-    token = secrets.token_urlsafe(32)
-    expires_at = now + LIFETIMES[purpose]
-    session.add(
-        PasswordToken(
-            token_hash=_link_hash(token),
-            user_id=_id(user),
-            purpose=purpose,
-            created_at=now,
-            expires_at=expires_at,
-        )
-    )
+    row, token = new_link(session, user, purpose, now)
+    mail_link(session, user, row, user.ui_language or DEFAULT_LANGUAGE)
     session.commit()
-    return Link(email=user.email, url=link_url(token), expires_at=expires_at)
+    return Link(email=user.email, url=link_url(token), expires_at=row.expires_at)
+
+
+def mail_language(customer: Customer) -> str:
+    """The language of a customer's messages: its default language when the app has
+    it, else English."""
+    lang = customer.default_language
+    return lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def new_link(
+    session: Session, user: AppUser, purpose: str, now: datetime.datetime
+) -> tuple[PasswordToken, str]:
+    """Add a one-time link of ``user`` for ``purpose`` (their earlier unused links are
+    spent) to the caller's transaction: the row and its token. The token is made from
+    the row's seed and the secret key (services/links.py), so the link can be mailed."""
+    _spend_links(session, _id(user), now)
+    seed = links.new_seed()
+    token = links.seeded_token(seed)
+    row = PasswordToken(
+        token_hash=_link_hash(token),
+        user_id=_id(user),
+        purpose=purpose,
+        created_at=now,
+        expires_at=now + LIFETIMES[purpose],
+        link_seed=seed,
+    )
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def mail_link(
+    session: Session,
+    user: AppUser,
+    link: PasswordToken,
+    lang: str,
+    *,
+    customer: Customer | None = None,
+) -> None:
+    """Put the email carrying ``link`` to ``user`` in the outbox (the caller commits):
+    an invitation to become an account admin of ``customer``, or a link to set a
+    password. The link itself is put in when the message is sent or shown."""
+    expires = When(link.expires_at, zone=True)
+    if link.purpose == INVITATION and customer is not None:
+        subject = t("mail.invitation_subject", lang, customer_name=customer.name)
+        text = t(
+            "mail.invitation_body",
+            lang,
+            name=user.display_name,
+            customer_name=customer.name,
+            account_id=customer.account_id,
+            link=links.LINK_PLACEHOLDER,
+            expires=expires,
+        )
+    else:
+        subject = t("mail.password_link_subject", lang)
+        text = t(
+            "mail.password_link_body",
+            lang,
+            name=user.display_name,
+            email=user.email,
+            link=links.LINK_PLACEHOLDER,
+            expires=expires,
+        )
+    outbox.enqueue(
+        session,
+        to=user.email,
+        subject=subject,
+        text=text,
+        html=None,
+        kind=MAIL_KINDS.get(link.purpose, "password_link"),
+        customer_id=customer.id if customer is not None else user.customer_id,
+        password_token_id=link.id,
+    )
 
 
 def _spend_links(session: Session, user_id: int, now: datetime.datetime) -> None:

@@ -29,7 +29,10 @@ from cloudlink_app.models import (
     SupportContact,
     utc_now,
 )
-from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
+from cloudlink_app.services import (
+    database,  # noqa: F401  (Unicode lower() on SQLite, for search)
+    invitations,
+)
 
 
 class CustomerNotFound(Exception):
@@ -308,6 +311,7 @@ def save_customer(
     }
     if reopened:
         values["onboarded"] = False
+    before: set[str] = set()
     try:
         if customer is None:
             values["status"] = wizard_path.status_for(completed)
@@ -318,10 +322,20 @@ def save_customer(
             session.flush()
         else:
             update_with_version(session, customer, values)
+            before = invitations.contact_emails(session, customer.id)
             for model in (EmailDomain, AdminContact, SupportContact):
                 session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
         assert customer.id is not None  # stored (flushed or loaded) by now
         _add_rows(session, customer.id, form)
+        # Admin contacts become account admins: invited when the step is completed;
+        # removed ones lose the rights (services/invitations.py).
+        invitations.sync(
+            session,
+            customer,
+            before,
+            [(row.first_name, row.last_name, row.email) for row in form.admin_contacts],
+            invite=complete,
+        )
         record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
         session.commit()
     except IntegrityError as error:

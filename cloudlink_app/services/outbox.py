@@ -37,6 +37,7 @@ stay in the outbox, where the app can show them (``build_message``).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import html
 import logging
@@ -53,7 +54,10 @@ from reflex.model import get_engine
 from sqlmodel import Session, col, select
 
 from cloudlink_app import settings
-from cloudlink_app.models import OutboxMessage, utc_now
+from cloudlink_app.domain import permissions
+from cloudlink_app.models import Customer, OutboxMessage, utc_now
+from cloudlink_app.services import links
+from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
 
 logger = logging.getLogger(__name__)
@@ -127,13 +131,16 @@ def enqueue(
     html: str | None,
     kind: str,
     customer_id: int | None = None,
+    password_token_id: int | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction (flushed, not
     committed: the caller commits it with the action that causes it, or rolls both
     back). ``to`` is one address (InvalidRecipient otherwise); ``subject`` is made one
     line (clean_subject); ``text`` is the plain-text body; ``html`` the HTML body, in
     which the caller has escaped every text a user typed (``escape``), or None for the
-    plain text escaped in a <pre>. The Message-ID is made here, once."""
+    plain text escaped in a <pre>. The Message-ID is made here, once. A message that
+    carries a one-time link (``password_token_id``) has links.LINK_PLACEHOLDER in its
+    text where the link goes: the link is put in when it is sent or shown."""
     if not isinstance(kind, str) or not kind or len(kind) > KIND_MAX:
         raise ValueError(f"kind must be a short name, such as 'invitation': {kind!r}")
     address = check_recipient(to)
@@ -147,16 +154,20 @@ def enqueue(
         subject=clean_subject(subject),
         body_text=str(text),
         body_html=str(body_html),
+        password_token_id=password_token_id,
     )
     session.add(message)
     session.flush()
     return message
 
 
-def build_message(row: OutboxMessage, sender: str | None = None) -> EmailMessage:
+def build_message(
+    row: OutboxMessage, sender: str | None = None, link: str | None = None
+) -> EmailMessage:
     """The email ``row`` is sent as (also what an outbox page shows): From (``sender``,
     else CLOUDLINK_MAIL_FROM), To, Subject, Date, the stored Message-ID, plain text
-    and an HTML alternative; headers folded and encoded by ``email.policy.SMTP``."""
+    and an HTML alternative, with ``link`` in place of links.LINK_PLACEHOLDER; headers
+    folded and encoded by ``email.policy.SMTP``."""
     message = EmailMessage(policy=SMTP)
     message["From"] = sender or settings.get().sender
     local, _, domain = row.to_address.rpartition("@")
@@ -167,8 +178,8 @@ def build_message(row: OutboxMessage, sender: str | None = None) -> EmailMessage
         created = created.replace(tzinfo=datetime.UTC)
     message["Date"] = format_datetime(created)
     message["Message-ID"] = row.message_id
-    message.set_content(row.body_text)
-    message.add_alternative(row.body_html, subtype="html")
+    message.set_content(links.fill(row.body_text, link))
+    message.add_alternative(links.fill(row.body_html, link, html=True), subtype="html")
     return message
 
 
@@ -217,6 +228,11 @@ def _claim(
         return None
     with Session(engine, expire_on_commit=False) as session:
         return session.get(OutboxMessage, message_id)
+
+
+def _link(engine: sa.engine.Engine, row: OutboxMessage) -> str | None:
+    with Session(engine) as session:
+        return links.mailed_url(session, row.password_token_id)
 
 
 def _finish(
@@ -278,7 +294,8 @@ async def deliver_due(
         if row is None:  # another sender took it, or it was sent meanwhile
             continue
         try:
-            await _send(build_message(row, sender), row, sender, server)
+            link = await asyncio.to_thread(_link, engine, row) if row.password_token_id else None
+            await _send(build_message(row, sender, link), row, sender, server)
         except (aiosmtplib.SMTPException, OSError, ValueError) as error:
             reason = _short_error(error, server)
             logger.warning("Sending outbox message %s failed: %s", row.id, reason)
@@ -304,3 +321,63 @@ async def deliver_on_schedule() -> None:
             except Exception:  # noqa: BLE001 - a database hiccup must not end the schedule
                 logger.warning("Delivering the outbox failed", exc_info=True)
         await asyncio.sleep(DELIVER_INTERVAL)
+
+
+# ----- the demo Outbox page -----------------------------------------------------------------
+
+OUTBOX_SHOWN = 100  # the most messages the Outbox page lists
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownMessage:
+    """A message as the demo Outbox page shows it: as it would arrive."""
+
+    id: int
+    sender: str
+    to: str
+    subject: str
+    date: datetime.datetime
+    text: str
+    link: str  # the one-time link it carries ("" for none)
+    sent: bool
+
+
+def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
+    """The messages ``user`` may see on the Outbox page, newest first: a partner
+    user's customers' messages, an account admin's own customer's, and every message
+    to the user's own address. Demo mode only: the caller checks it (these messages
+    carry live one-time links)."""
+    to_me = sa.func.lower(col(OutboxMessage.to_address)) == user.email.lower()
+    if user.role == permissions.PARTNER_ROLE:
+        theirs = col(OutboxMessage.customer_id).in_(
+            select(Customer.id).where(Customer.partner_id == user.partner_id)
+        )
+    elif user.customer_id is not None:
+        theirs = col(OutboxMessage.customer_id) == user.customer_id
+    else:
+        theirs = sa.false()
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(sa.or_(theirs, to_me))
+        .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
+        .limit(OUTBOX_SHOWN)
+    ).all()
+    sender = settings.get().sender
+    shown = []
+    for row in rows:
+        link = links.mailed_url(session, row.password_token_id) or ""
+        message = build_message(row, sender, link or None)
+        body = message.get_body(("plain",))
+        shown.append(
+            ShownMessage(
+                id=row.id or 0,
+                sender=str(message["From"]),
+                to=row.to_address,
+                subject=str(message["Subject"]),
+                date=row.created_at,
+                text=body.get_content() if body is not None else "",
+                link=link,
+                sent=row.sent_at is not None,
+            )
+        )
+    return shown

@@ -13,15 +13,18 @@ outbox), so it can never add a header or a recipient.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import unicodedata
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, UI_LANGUAGES, t
+from cloudlink_app.domain.i18n import N_, t
 from cloudlink_app.domain.limits import Problem, Problems, problems_found, storable
-from cloudlink_app.models import Customer, ProblemReport, SupportContact
-from cloudlink_app.services import customers, outbox
+from cloudlink_app.models import AppUser, Customer, ProblemReport, SupportContact, utc_now
+from cloudlink_app.services import accounts, customers, outbox
 from cloudlink_app.services.users import CurrentUser
 
 APPLICATION = "application"
@@ -32,6 +35,7 @@ FIELDS = (APPLICATION, SUMMARY, DESCRIPTION)
 SUMMARY_MAX = 120  # the column's size
 DESCRIPTION_MAX = 5000
 KIND = "problem_report"  # the outbox messages' kind
+REPORTS_SHOWN = 200  # the most a customer's Problem reports page lists
 
 # The applications a problem can be about, in the order the page lists them, with
 # the catalog keys of their names.
@@ -121,10 +125,8 @@ def reportable_customer(session: Session, user: CurrentUser, account_id: object)
 
 
 def message_language(customer: Customer) -> str:
-    """The language of the customer's messages: its default language when the app has
-    it, else English."""
-    lang = customer.default_language
-    return lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
+    """The language of the customer's messages (accounts.mail_language)."""
+    return accounts.mail_language(customer)
 
 
 def _message(
@@ -200,3 +202,101 @@ def report_problem(
         raise
     session.refresh(report)
     return report, notified
+
+
+# ----- reading and resolving reports ------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportEntry:
+    """A report as the customer's Problem reports page shows it."""
+
+    id: int
+    application: str
+    summary: str
+    description: str
+    reporter_name: str
+    created_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+    resolver_name: str
+
+
+class ReportNotFound(LookupError):
+    """No such report of a customer this user may see."""
+
+
+def reports_of(session: Session, user: CurrentUser, account_id: object) -> list[ReportEntry]:
+    """The customer's reports, open ones first, newest first. Raises CustomerNotFound
+    when ``user`` may not see the customer."""
+    customer = reportable_customer(session, user, account_id)
+    reporter = aliased(AppUser)
+    resolver = aliased(AppUser)
+    rows = session.exec(
+        select(ProblemReport, reporter.display_name, resolver.display_name)
+        .join(reporter, reporter.id == ProblemReport.reporter_user_id, isouter=True)
+        .join(resolver, resolver.id == ProblemReport.resolved_by_user_id, isouter=True)
+        .where(ProblemReport.customer_id == customer.id)
+        .order_by(
+            col(ProblemReport.resolved_at).is_not(None),
+            col(ProblemReport.created_at).desc(),
+            col(ProblemReport.id).desc(),
+        )
+        .limit(REPORTS_SHOWN)
+    ).all()
+    return [
+        ReportEntry(
+            id=report.id or 0,
+            application=report.application,
+            summary=report.summary,
+            description=report.description,
+            reporter_name=reporter_name or "",
+            created_at=report.created_at,
+            resolved_at=report.resolved_at,
+            resolver_name=resolver_name or "",
+        )
+        for report, reporter_name, resolver_name in rows
+    ]
+
+
+def resolve(
+    session: Session,
+    user: CurrentUser,
+    account_id: object,
+    report_id: object,
+    now: datetime.datetime | None = None,
+) -> bool:
+    """Mark the customer's open report ``report_id`` resolved by ``user``, now, and
+    commit; False when it was resolved already (by someone else meanwhile). Raises
+    CustomerNotFound (the customer) or ReportNotFound (no such report of it)."""
+    customer = reportable_customer(session, user, account_id)
+    if not isinstance(report_id, int) or isinstance(report_id, bool) or report_id < 1:
+        raise ReportNotFound(str(report_id))
+    report = session.get(ProblemReport, report_id)
+    if report is None or report.customer_id != customer.id:
+        raise ReportNotFound(str(report_id))
+    table = ProblemReport.__table__  # type: ignore[attr-defined]
+    done = session.execute(
+        sa.update(table)
+        .where(table.c.id == report_id, table.c.resolved_at.is_(None))
+        .values(resolved_at=now or utc_now(), resolved_by_user_id=user.id)
+    )
+    session.commit()
+    return getattr(done, "rowcount", 0) == 1
+
+
+def open_counts(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
+    """How many open reports each of the partner's customers (by account ID) has; those
+    with none are left out."""
+    if not account_ids:
+        return {}
+    rows = session.exec(
+        select(Customer.account_id, sa.func.count(col(ProblemReport.id)))
+        .join(ProblemReport, col(ProblemReport.customer_id) == col(Customer.id))
+        .where(
+            Customer.partner_id == partner_id,
+            col(Customer.account_id).in_(account_ids),
+            col(ProblemReport.resolved_at).is_(None),
+        )
+        .group_by(col(Customer.account_id))
+    ).all()
+    return dict(rows)

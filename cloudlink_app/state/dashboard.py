@@ -9,7 +9,7 @@ import reflex as rx
 
 from cloudlink_app.domain import permissions, statuses, wizard_path
 from cloudlink_app.domain.i18n import N_, Text, render, t
-from cloudlink_app.services import customers, users
+from cloudlink_app.services import auth, customers, invitations, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
 from cloudlink_app.views.dashboard import (
@@ -43,12 +43,18 @@ class DashboardState(SessionState):
     # The customers of the current page, as read (``rows`` shows them in the UI
     # language).
     _found: list[customers.CustomerListRow] = []
+    # Of those customers, by account ID: users who set their password, open problem
+    # reports (customers with none are left out).
+    _registered: dict[str, int] = {}
+    _open_reports: dict[str, int] = {}
     search: str = ""
     page: int = 1
     total: int = 0
     in_progress_count: int = 0
     problem_count: int = 0
     onboarded_count: int = 0
+    # Demo mode: the dashboard links to the Outbox page.
+    demo_mode: bool = False
     # The draft the confirmation dialog asks about ("" when it is closed).
     delete_account_id: str = ""
     # The name of that draft's customer (``delete_question`` asks about it).
@@ -60,7 +66,15 @@ class DashboardState(SessionState):
     @rx.var
     def rows(self) -> list[DashboardRow]:
         """The customers of the current page as their rows show them, in the UI language."""
-        return [dashboard_row(row, self.lang) for row in self._found]
+        return [
+            dashboard_row(
+                row,
+                self.lang,
+                registered=self._registered.get(row.account_id, 0),
+                open_reports=self._open_reports.get(row.account_id, 0),
+            )
+            for row in self._found
+        ]
 
     @rx.var
     def delete_question(self) -> str:
@@ -133,6 +147,9 @@ class DashboardState(SessionState):
                 found, self.total = customers.list_customers(
                     session, user.partner_id, self.search, self.page, PAGE_SIZE
                 )
+            shown = [row.account_id for row in found]
+            self._registered = invitations.registered_users(session, user.partner_id, shown)
+            self._open_reports = problem_reports.open_counts(session, user.partner_id, shown)
             if counts:
                 by_status = customers.status_counts(session, user.partner_id)
                 self.in_progress_count = by_status.in_progress
@@ -166,6 +183,7 @@ class DashboardState(SessionState):
         self.page = 1
         self._close_question()
         self._deleted = None
+        self.demo_mode = auth.demo_mode()
         self._load(user, counts=True)
 
     @rx.event

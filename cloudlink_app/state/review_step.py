@@ -8,13 +8,22 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import N_
-from cloudlink_app.services import customers, wizard
+from cloudlink_app.domain.i18n import N_, Text
+from cloudlink_app.services import customers, invitations, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, home_url
+from cloudlink_app.state.base import SessionState, focus_element, home_url
 from cloudlink_app.state.wizard_step import WizardStepMixin
 from cloudlink_app.views import review
 from cloudlink_app.views.review import ReviewSection
+
+EMAIL_MAX = 254  # the longest address email-validator accepts
+# Why an invitation was not sent again (invitations.CannotInvite.reason).
+_REFUSALS = {
+    invitations.NOT_A_CONTACT: N_("review.invite_refused.not_a_contact"),
+    invitations.TOO_SOON: N_("review.invite_refused.too_soon"),
+    invitations.HAS_PASSWORD: N_("review.invite_refused.has_password"),
+    invitations.OTHER_USER: N_("review.invite_refused.other_user"),
+}
 
 
 class ReviewStepState(WizardStepMixin, SessionState):
@@ -29,6 +38,8 @@ class ReviewStepState(WizardStepMixin, SessionState):
     _record: wizard.WizardRecord | None = None
     _customer: customers.CustomerRecord | None = None
     _saves: list[customers.SaveEntry] = []
+    # The admin contacts and what each can do (services/invitations.py), as read.
+    _access: list[invitations.AdminAccess] = []
 
     @rx.var
     def sections(self) -> list[ReviewSection]:
@@ -43,15 +54,45 @@ class ReviewStepState(WizardStepMixin, SessionState):
         27 Nov 2026 14:02 (PBX)"."""
         return review.last_changes(self._saves, self.lang)
 
+    @rx.var
+    def admin_access(self) -> list[review.AdminAccessRow]:
+        """Each admin contact with their access, in the UI language."""
+        return review.admin_access_rows(self._access, self.lang)
+
     def _show(self, record: wizard.WizardRecord) -> None:
         user = self._current_user()
         with get_session() as session:
             customer = customers.load_customer(session, user.partner_id, record.account_id)
             saves = customers.recent_saves(session, user.partner_id, record.account_id)
+            row = customers.owned_customer(session, user.partner_id, record.account_id)
+            access = invitations.access(session, row)
         self._record = record
         self._customer = customer
         self._saves = list(saves)
+        self._access = access
         self.onboarded = record.onboarded
+
+    @rx.event
+    def send_invitation_again(self, email: str):
+        """Invite the admin contact with ``email`` again (a new link by email, the
+        earlier one spent). Any payload may arrive: it must name an admin contact of
+        the loaded customer, which this user may edit."""
+        if not isinstance(email, str) or not email or len(email) > EMAIL_MAX:
+            self._refuse(_REFUSALS[invitations.NOT_A_CONTACT])
+            return [focus_element("notice")]
+        user, stop = self._acting_user(step_open=False)
+        if user is None:
+            return stop
+        with get_session() as session:
+            row = customers.owned_customer(session, user.partner_id, self.loaded)
+            try:
+                sent_to = invitations.send_again(session, row, email)
+            except invitations.CannotInvite as refused:
+                self._refuse(_REFUSALS[refused.reason])
+                return [focus_element("notice")]
+            self._access = invitations.access(session, row)
+        self._notice = Text("review.invitation_sent", {"email": sent_to})
+        return [focus_element("notice")]
 
     @rx.event
     def finish_onboarding(self):

@@ -38,10 +38,17 @@ class DashboardRow:
     deletable: bool
     delete_label: str  # "Delete draft Bakkerij X"
     delete_id: str
+    registered_users: int = 0  # the customer's users who set their password
+    open_reports: int = 0  # its problem reports not resolved yet
+    reports_url: str = ""  # its Problem reports page
+    reports_label: str = ""  # "Problem reports of Bakkerij X: 2 open"
 
 
-def dashboard_row(row: CustomerListRow, lang: str) -> DashboardRow:
-    """A customer of the list as its row shows it: status in words, where it opens."""
+def dashboard_row(
+    row: CustomerListRow, lang: str, *, registered: int = 0, open_reports: int = 0
+) -> DashboardRow:
+    """A customer of the list as its row shows it: status in words, where it opens,
+    its registered users and open problem reports."""
     return DashboardRow(
         account_id=row.account_id,
         name=row.name,
@@ -53,4 +60,8 @@ def dashboard_row(row: CustomerListRow, lang: str) -> DashboardRow:
         deletable=statuses.is_draft(row.status),
         delete_label=t("dashboard.delete_label", lang, name=row.name),
         delete_id=delete_button_id(row.account_id),
+        registered_users=registered,
+        open_reports=open_reports,
+        reports_url=routes.problem_reports_url(row.account_id),
+        reports_label=t("dashboard.reports_label", lang, name=row.name, count=open_reports),
     )

@@ -10,6 +10,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import checks, choices, forms, gateway, pbx, wizard_path
 from cloudlink_app.domain.address import address_format
 from cloudlink_app.domain.i18n import N_, t
+from cloudlink_app.services import invitations
 from cloudlink_app.services.customers import CustomerRecord, SaveEntry
 from cloudlink_app.services.wizard import WizardRecord
 from cloudlink_app.views.connection import check_result_text, sync_started_time
@@ -213,3 +214,42 @@ def review_view(
         last_changes=last_changes(saves, lang),
         onboarded=record.onboarded,
     )
+
+
+@dataclasses.dataclass
+class AdminAccessRow:
+    """One admin contact on Review: who, their access worded, and whether an
+    invitation can be sent again."""
+
+    name: str
+    email: str
+    status: str
+    can_resend: bool
+
+
+_ACCESS_TEXTS = {
+    invitations.ACTIVE: N_("review.access.active"),
+    invitations.INVITED: N_("review.access.invited"),
+    invitations.EXPIRED: N_("review.access.expired"),
+    invitations.OTHER_USER: N_("review.access.other_user"),
+    invitations.NOT_INVITED: N_("review.access.not_invited"),
+}
+
+
+def admin_access_rows(access: list[invitations.AdminAccess], lang: str) -> list[AdminAccessRow]:
+    """The admin contacts' access as Review shows it, in ``lang``."""
+    rows = []
+    for item in access:
+        params: dict[str, object] = {}
+        if item.expires_at is not None:
+            params["expires"] = When(item.expires_at, zone=True)
+        rows.append(
+            AdminAccessRow(
+                name=item.name or item.email,
+                email=item.email,
+                status=t(_ACCESS_TEXTS[item.state], lang, **params),
+                can_resend=item.state
+                in (invitations.INVITED, invitations.EXPIRED, invitations.NOT_INVITED),
+            )
+        )
+    return rows

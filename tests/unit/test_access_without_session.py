@@ -42,7 +42,9 @@ from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.gateway_step import GatewayStepState
+from cloudlink_app.state.outbox import OutboxState
 from cloudlink_app.state.pbx_step import PbxStepState
+from cloudlink_app.state.problem_reports import ProblemReportsState
 from cloudlink_app.state.report_problem import ReportProblemState
 from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.set_password import SetPasswordState
@@ -178,6 +180,22 @@ async def _report_problem_page(tab: Tab, engine) -> Opened:
     return Opened(routes.REPORT_PROBLEM, url, {"account_id": account_id}, account_id)
 
 
+async def _problem_reports_page(tab: Tab, engine) -> Opened:
+    account_id = make_customer(engine, demo_partner_id(engine), GATEWAY)
+    url = routes.problem_reports_url(account_id)
+    tab.open_route(routes.PROBLEM_REPORTS, as_path=url, account_id=account_id)
+    sent = await tab.send(ProblemReportsState, "load")
+    assert sent.redirects == [] and tab.state(ProblemReportsState).loaded == account_id
+    return Opened(routes.PROBLEM_REPORTS, url, {"account_id": account_id}, account_id)
+
+
+async def _outbox_page(tab: Tab, engine) -> Opened:
+    tab.open_route(routes.OUTBOX)
+    sent = await tab.send(OutboxState, "load")
+    assert sent.redirects == []
+    return Opened(routes.OUTBOX, routes.OUTBOX, {})
+
+
 PAGES: dict[str, Callable] = {
     "customer": _customer_page,
     GATEWAY: _step_page(GATEWAY),
@@ -189,6 +207,8 @@ PAGES: dict[str, Callable] = {
     "account": _account_page,
     "change_password": _change_password_page,
     "report_problem": _report_problem_page,
+    "problem_reports": _problem_reports_page,
+    "outbox": _outbox_page,
 }
 STEP_STATES = {
     "customer": CustomerStepState,
@@ -426,6 +446,33 @@ CASES: list[Case] = [
         "report_problem",
         lambda o: {"var_name": "summary", "value": "Typed"},
     ),
+    # Review: an admin contact's invitation sent again.
+    Case(
+        ReviewStepState,
+        "send_invitation_again",
+        REVIEW,
+        lambda o: {"email": "ada@acme.example"},
+    ),
+    # A customer's problem reports, and Mark resolved (report 1: none exists, refused
+    # after the session check in the control).
+    Case(ProblemReportsState, "load", "problem_reports", _none, ON_LOAD),
+    Case(ProblemReportsState, "mark_resolved", "problem_reports", lambda o: {"report_id": 1}),
+    Case(
+        ProblemReportsState,
+        "setvar",
+        "problem_reports",
+        lambda o: {"var_name": "loaded", "value": "X"},
+        NO_SETTER,
+    ),
+    # The demo Outbox.
+    Case(OutboxState, "load", "outbox", _none, ON_LOAD),
+    Case(
+        OutboxState,
+        "setvar",
+        "outbox",
+        lambda o: {"var_name": "demo_mode", "value": True},
+        NO_SETTER,
+    ),
     # Every page's header and notice.
     Case(SessionState, "dismiss_notice", "dashboard", _none),
     Case(
@@ -525,6 +572,10 @@ EXPIRED = [
     "ChangePasswordState.change_password",
     "ReportProblemState.load",
     "ReportProblemState.send_report",
+    "ReviewStepState.send_invitation_again",
+    "ProblemReportsState.load",
+    "ProblemReportsState.mark_resolved",
+    "OutboxState.load",
     "SessionState.dismiss_notice",
 ]
 SESSION_ENDINGS = [

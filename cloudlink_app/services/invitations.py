@@ -1,0 +1,297 @@
+"""Admin contacts become account admins (issue 11, SPEC "Admin contacts").
+
+The source text: admin contacts get advanced rights to manage the customer's CloudLink
+applications. So, when the Customer step is completed (Next, which saves a form that
+passed every rule), each admin contact who is not yet a user of the customer is invited
+by email, in the transaction of the save:
+
+- an address no user has: a new account admin of the customer (no password), and a
+  one-time link (accounts.INVITATION, valid 7 days, usable once, stored as a keyed hash)
+  to set a password;
+- an account admin of the same partner whose rights were removed earlier: the rights
+  again, and an invitation when they never set a password (with one they sign in as
+  before);
+- an address of any other user (a partner user, an admin of another customer, a
+  deactivated user): nobody is invited; the Review step says so.
+
+"Save and return" stores a draft, whose addresses may still be half typed: it invites
+nobody. Removing an admin contact (any save) removes the rights, not the user: an
+account admin of this customer whose address was an admin contact before the save and
+is not after it loses the customer (``customer_id`` NULL), their sessions end and their
+unused links are spent. Users made otherwise (the accounts tool) keep their rights.
+
+An invitation can be sent again from the Review step (``send_again``): a new link,
+the earlier one spent; at most once a minute per contact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from cloudlink_app.domain import permissions
+from cloudlink_app.domain.contacts import EmailError, normalize_email
+from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, utc_now
+from cloudlink_app.services import accounts
+
+# Sending an invitation again waits this long after the last one.
+RESEND_INTERVAL = datetime.timedelta(minutes=1)
+
+# What the Review step says of an admin contact (AdminAccess.state).
+ACTIVE = "active"  # a user of this customer with a password
+INVITED = "invited"  # a user of this customer, a live invitation link
+EXPIRED = "expired"  # a user of this customer, no password, no live link
+OTHER_USER = "other_user"  # the address is another user's: not invited
+NOT_INVITED = "not_invited"  # no user yet (the step not completed since it was added)
+STATES = (ACTIVE, INVITED, EXPIRED, OTHER_USER, NOT_INVITED)
+
+
+class CannotInvite(ValueError):
+    """``send_again`` refused: the reason is one of REFUSALS."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+NOT_A_CONTACT = "not_a_contact"
+TOO_SOON = "too_soon"
+HAS_PASSWORD = "has_password"
+REFUSALS = (NOT_A_CONTACT, TOO_SOON, HAS_PASSWORD, OTHER_USER)
+
+
+@dataclasses.dataclass(frozen=True)
+class AdminAccess:
+    """One admin contact as the Review step shows it."""
+
+    email: str
+    name: str
+    state: str
+    invited_at: datetime.datetime | None = None
+    expires_at: datetime.datetime | None = None
+
+
+def _normal(value: str) -> str | None:
+    try:
+        return normalize_email(value)
+    except EmailError:
+        return None
+
+
+def _users_by_email(session: Session, emails: set[str]) -> dict[str, AppUser]:
+    if not emails:
+        return {}
+    rows = session.exec(
+        select(AppUser).where(sa.func.lower(col(AppUser.email)).in_(sorted(emails)))
+    ).all()
+    return {row.email.lower(): row for row in rows}
+
+
+def contact_emails(session: Session, customer_id: int) -> set[str]:
+    """The admin contacts' addresses as stored now (lower case)."""
+    rows = session.exec(
+        select(AdminContact.email).where(AdminContact.customer_id == customer_id)
+    ).all()
+    return {email.lower() for email in rows if email}
+
+
+def _is_ours(user: AppUser, customer: Customer) -> bool:
+    return (
+        user.role == permissions.ACCOUNT_ADMIN_ROLE
+        and user.partner_id == customer.partner_id
+        and user.customer_id == customer.id
+    )
+
+
+def sync(
+    session: Session,
+    customer: Customer,
+    before: set[str],
+    admins: list[tuple[str, str, str]],
+    *,
+    invite: bool,
+    now: datetime.datetime | None = None,
+) -> list[str]:
+    """In the caller's transaction (it commits): rights of removed admin contacts
+    removed; with ``invite`` (the step completed) each admin contact (first name, last
+    name, email) not yet a user of the customer invited. ``before``: the contacts'
+    addresses before the save (``contact_emails``). Returns the addresses invited."""
+    assert customer.id is not None
+    now = now or utc_now()
+    wanted: dict[str, tuple[str, str]] = {}
+    for first, last, email in admins:
+        normal = _normal(email)
+        if normal is not None and normal.lower() not in wanted:
+            wanted[normal.lower()] = (normal, f"{first.strip()} {last.strip()}".strip())
+    _remove_rights(session, customer, before - set(wanted), now)
+    if not invite:
+        return []
+    users = _users_by_email(session, set(wanted))
+    lang = accounts.mail_language(customer)
+    invited = []
+    for key, (email, name) in wanted.items():
+        user = users.get(key)
+        if user is None:
+            user = AppUser(
+                email=email,
+                display_name=(name or email)[: accounts.NAME_MAX],
+                role=permissions.ACCOUNT_ADMIN_ROLE,
+                partner_id=customer.partner_id,
+                customer_id=customer.id,
+            )
+            session.add(user)
+            session.flush()
+        elif (
+            user.role == permissions.ACCOUNT_ADMIN_ROLE
+            and user.partner_id == customer.partner_id
+            and user.customer_id is None
+            and user.active
+        ):
+            user.customer_id = customer.id  # the rights again
+            session.add(user)
+            if user.password_hash:
+                continue
+        else:
+            continue  # already ours, or another user's address
+        link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
+        accounts.mail_link(session, user, link, lang, customer=customer)
+        invited.append(user.email)
+    return invited
+
+
+def _remove_rights(
+    session: Session, customer: Customer, removed: set[str], now: datetime.datetime
+) -> None:
+    for user in _users_by_email(session, removed).values():
+        if not _is_ours(user, customer):
+            continue
+        assert user.id is not None
+        user.customer_id = None
+        session.add(user)
+        session.execute(
+            sa.update(PasswordToken)
+            .where(col(PasswordToken.user_id) == user.id, col(PasswordToken.used_at).is_(None))
+            .values(used_at=now)
+        )
+        accounts.revoke_sessions(session, user.id, now=now)
+
+
+def access(
+    session: Session, customer: Customer, now: datetime.datetime | None = None
+) -> list[AdminAccess]:
+    """Each admin contact of the stored customer, in order, with what they can do."""
+    now = now or utc_now()
+    contacts = session.exec(
+        select(AdminContact)
+        .where(AdminContact.customer_id == customer.id)
+        .order_by(col(AdminContact.position))
+    ).all()
+    users = _users_by_email(session, {c.email.lower() for c in contacts if c.email})
+    result = []
+    for contact in contacts:
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        user = users.get(contact.email.lower()) if contact.email else None
+        if user is None:
+            result.append(AdminAccess(contact.email, name, NOT_INVITED))
+            continue
+        if not _is_ours(user, customer) or not user.active:
+            result.append(AdminAccess(contact.email, name, OTHER_USER))
+            continue
+        if user.password_hash:
+            result.append(AdminAccess(contact.email, name, ACTIVE))
+            continue
+        link = _last_invitation(session, user)
+        live = link is not None and link.used_at is None and _aware(link.expires_at) > now
+        result.append(
+            AdminAccess(
+                contact.email,
+                name,
+                INVITED if live else EXPIRED,
+                invited_at=link.created_at if link else None,
+                expires_at=link.expires_at if link else None,
+            )
+        )
+    return result
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(tzinfo=datetime.UTC) if moment.tzinfo is None else moment
+
+
+def _last_invitation(session: Session, user: AppUser) -> PasswordToken | None:
+    return session.exec(
+        select(PasswordToken)
+        .where(PasswordToken.user_id == user.id)
+        .order_by(col(PasswordToken.created_at).desc(), col(PasswordToken.id).desc())
+        .limit(1)
+    ).first()
+
+
+def send_again(
+    session: Session, customer: Customer, email: object, now: datetime.datetime | None = None
+) -> str:
+    """Invite the admin contact with ``email`` of the stored ``customer`` again (a new
+    link, the earlier one spent) and commit; the address invited. Raises CannotInvite.
+    The caller has checked that its user may open the customer."""
+    now = now or utc_now()
+    if not isinstance(email, str) or not email or len(email) > 254:
+        raise CannotInvite(NOT_A_CONTACT)
+    assert customer.id is not None
+    key = email.strip().lower()
+    if key not in contact_emails(session, customer.id):
+        raise CannotInvite(NOT_A_CONTACT)
+    user = _users_by_email(session, {key}).get(key)
+    if user is None:
+        # A contact added by a draft and never invited: invite now, as Next would.
+        contact = session.exec(
+            select(AdminContact).where(
+                AdminContact.customer_id == customer.id,
+                sa.func.lower(col(AdminContact.email)) == key,
+            )
+        ).first()
+        assert contact is not None
+        invited = sync(
+            session,
+            customer,
+            set(),
+            [(contact.first_name, contact.last_name, contact.email)],
+            invite=True,
+            now=now,
+        )
+        if not invited:
+            raise CannotInvite(NOT_A_CONTACT)
+        session.commit()
+        return invited[0]
+    if not _is_ours(user, customer) or not user.active:
+        raise CannotInvite(OTHER_USER)
+    if user.password_hash:
+        raise CannotInvite(HAS_PASSWORD)
+    last = _last_invitation(session, user)
+    if last is not None and _aware(last.created_at) > now - RESEND_INTERVAL:
+        raise CannotInvite(TOO_SOON)
+    link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
+    accounts.mail_link(session, user, link, accounts.mail_language(customer), customer=customer)
+    session.commit()
+    return user.email
+
+
+def registered_users(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
+    """How many users of each of the partner's customers (by account ID) have set their
+    password: the dashboard's "Registered users". Customers with none are left out."""
+    if not account_ids:
+        return {}
+    rows = session.exec(
+        select(Customer.account_id, sa.func.count(col(AppUser.id)))
+        .join(AppUser, col(AppUser.customer_id) == col(Customer.id))
+        .where(
+            Customer.partner_id == partner_id,
+            col(Customer.account_id).in_(account_ids),
+            col(AppUser.active).is_(True),
+            AppUser.password_hash != "",
+        )
+        .group_by(col(Customer.account_id))
+    ).all()
+    return dict(rows)

@@ -1,0 +1,90 @@
+"""One-time links to set a password, as they are mailed.
+
+A link's token is never stored: the database holds only a keyed hash of it
+(``link_hash``, an HMAC under the app's secret key). A link the app emails (an
+invitation of an admin contact, a set-password link of the accounts tool) must still be
+in the message when the sender delivers it, perhaps hours later, and on the demo
+Outbox page. So such a link's token is made from a random seed stored with the link
+(``password_token.link_seed``) and the secret key (``seeded_token``): the message's
+stored text holds only LINK_PLACEHOLDER, and the link is put in when the message is
+sent or shown. The database alone (a backup, a leaked dump) holds no usable link,
+exactly as for the links the accounts tool prints.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from html import escape
+
+from sqlmodel import Session
+
+from cloudlink_app import routes, settings
+from cloudlink_app.models import PasswordToken
+from cloudlink_app.services import auth
+
+# Where the app is when REFLEX_DEPLOY_URL is unset, in demo mode (`make run`).
+DEMO_URL = "http://localhost:3000"
+# What a mailed message's stored text has where its link goes.
+LINK_PLACEHOLDER = "[[one-time-link]]"
+
+
+def base_url() -> str | None:
+    """The app's public address links point at: REFLEX_DEPLOY_URL, or in demo mode
+    http://localhost:3000; None when neither applies."""
+    current = settings.get()
+    if current.deploy_url is not None:
+        return current.deploy_url
+    if current.demo_mode:
+        return DEMO_URL
+    return None
+
+
+def link_hash(token: str) -> str:
+    """What is stored of a link's token (password_token.token_hash)."""
+    # Another message than session tokens' HMAC: a link token can never be turned into
+    # a session hash or the other way round.
+    message = b"password-link\x00" + token.encode("utf-8")
+    return hmac.new(auth.secret_key(), message, hashlib.sha256).hexdigest()
+
+
+def new_seed() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def seeded_token(seed: str) -> str:
+    """The token of a mailed link: made from its stored seed and the secret key."""
+    digest = hmac.new(
+        auth.secret_key(), b"password-link-seed\x00" + seed.encode("utf-8"), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def url(token: str) -> str | None:
+    """The Set password page's address for ``token``; None without a base URL."""
+    base = base_url()
+    return None if base is None else routes.set_password_url(base, token)
+
+
+def mailed_url(session: Session, password_token_id: int | None) -> str | None:
+    """The link a message carries (its password_token row), or None when it has none
+    (no such row, no seed, no base URL)."""
+    if password_token_id is None:
+        return None
+    row = session.get(PasswordToken, password_token_id)
+    if row is None or not row.link_seed:
+        return None
+    return url(seeded_token(row.link_seed))
+
+
+def fill(text: str, link: str | None, *, html: bool = False) -> str:
+    """A stored body with its link put in (escaped for an HTML body), or, when the link
+    cannot be made, a note saying so."""
+    if LINK_PLACEHOLDER not in text:
+        return text
+    shown = link or "(link not available: ask for a new one)"
+    if html:
+        shown = escape(shown, quote=True)
+    return text.replace(LINK_PLACEHOLDER, shown)

@@ -1,0 +1,74 @@
+"""State of the Outbox page (/outbox), demo mode only: the messages the app would have
+mailed, each as it would arrive, so a demo without a mail server can show what was
+sent, invitation links included (services/outbox.py ``messages_for``). Outside demo
+mode the page shows nothing but why: these messages carry live one-time links.
+
+Its one handler checks the session and demo mode on every call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from cloudlink_app.domain.i18n import N_
+from cloudlink_app.services import auth, outbox, users
+from cloudlink_app.services.database import get_session
+from cloudlink_app.state.base import SessionState, set_title
+from cloudlink_app.views.times import format_time
+
+TITLE_KEY = N_("title.outbox")
+
+
+@dataclasses.dataclass
+class MessageRow:
+    """One message as the page shows it."""
+
+    id: str  # the element id
+    sender: str
+    recipient: str
+    subject: str
+    date: str
+    text: str
+    link: str
+    sent: bool
+
+
+class OutboxState(SessionState):
+    """The messages this user may see (demo mode)."""
+
+    demo_mode: bool = False
+    _messages: list[outbox.ShownMessage] = []
+
+    @rx.var
+    def messages(self) -> list[MessageRow]:
+        return [
+            MessageRow(
+                id=f"message-{m.id}",
+                sender=m.sender,
+                recipient=m.to,
+                subject=m.subject,
+                date=format_time(m.date, self.lang, zone=True),
+                text=m.text,
+                link=m.link,
+                sent=m.sent,
+            )
+            for m in self._messages
+        ]
+
+    @rx.event
+    def load(self):
+        """on_load: in demo mode the messages this user may see; otherwise none."""
+        try:
+            user = self._current_user()
+        except users.NotSignedIn:
+            self._messages = []
+            return self._to_sign_in()
+        self.demo_mode = auth.demo_mode()
+        if not self.demo_mode:
+            self._messages = []
+            return set_title(TITLE_KEY, self.lang)
+        with get_session() as session:
+            self._messages = outbox.messages_for(session, user)
+        return set_title(TITLE_KEY, self.lang)
