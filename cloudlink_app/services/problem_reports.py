@@ -35,6 +35,9 @@ FIELDS = (APPLICATION, SUMMARY, DESCRIPTION)
 SUMMARY_MAX = 120  # the column's size
 DESCRIPTION_MAX = 5000
 KIND = "problem_report"  # the outbox messages' kind
+# At most this many reports per user within REPORT_WINDOW (TooManyReports).
+REPORTS_PER_WINDOW = 5
+REPORT_WINDOW = datetime.timedelta(minutes=10)
 REPORTS_SHOWN = 200  # the most a customer's Problem reports page lists
 
 # The applications a problem can be about, in the order the page lists them, with
@@ -45,6 +48,11 @@ APPLICATIONS: dict[str, str] = {
     "cloudlink_gateway": N_("application.cloudlink_gateway"),
     "other": N_("application.other"),
 }
+
+
+class TooManyReports(Exception):
+    """The user sent REPORTS_PER_WINDOW reports within REPORT_WINDOW: each report mails
+    every support contact, so a flood of them is refused until the window has passed."""
 
 
 class InvalidReport(ValueError):
@@ -159,12 +167,23 @@ def report_problem(
 ) -> tuple[ProblemReport, list[Notified]]:
     """Store the report and one outbox message per support contact of the customer, in
     one transaction, and commit; the report and the contacts notified. Raises
-    CustomerNotFound when ``user`` may not report for that customer and InvalidReport
-    when the report has problems (nothing stored, nothing sent)."""
+    CustomerNotFound when ``user`` may not report for that customer, InvalidReport
+    when the report has problems and TooManyReports after REPORTS_PER_WINDOW reports
+    of the user within REPORT_WINDOW (nothing stored, nothing sent)."""
     customer = reportable_customer(session, user, account_id)
     problems = validate(application, summary, description)
     if problems:
         raise InvalidReport(problems)
+    recent = session.exec(
+        select(sa.func.count())
+        .select_from(ProblemReport)
+        .where(
+            ProblemReport.reporter_user_id == user.id,
+            ProblemReport.created_at > utc_now() - REPORT_WINDOW,
+        )
+    ).one()
+    if recent >= REPORTS_PER_WINDOW:
+        raise TooManyReports()
     assert customer.id is not None  # a stored row
     report = ProblemReport(
         customer_id=customer.id,

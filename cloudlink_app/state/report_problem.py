@@ -231,6 +231,13 @@ class ReportProblemState(SessionState):
         except customers.CustomerNotFound:
             self._refuse("notice.customer_not_found")
             return focus_element("notice")
+        except problem_reports.TooManyReports:
+            self._refuse(
+                "report_problem.too_many",
+                count=problem_reports.REPORTS_PER_WINDOW,
+                minutes=int(problem_reports.REPORT_WINDOW.total_seconds() // 60),
+            )
+            return focus_element("notice")
         except problem_reports.InvalidReport as invalid:
             self._submitted = True
             self._errors = texts(invalid.problems)

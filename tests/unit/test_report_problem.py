@@ -6,6 +6,8 @@ language, and no header or recipient from what the user typed."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -322,7 +324,7 @@ async def test_a_customer_language_the_app_lacks_gets_english(smtp, database, ac
         assert "Reported by" in body and "Other" in body
 
 
-def test_a_report_outlives_its_deleted_draft(database, partner):
+async def test_a_report_outlives_its_deleted_draft(database, partner):
     """Reports are never deleted by the app: deleting the draft they were made for keeps
     them, with the account ID and the name they were made for."""
     import sqlalchemy as sa
@@ -360,3 +362,30 @@ def test_a_report_outlives_its_deleted_draft(database, partner):
         record.account_id,
         "Weg BV",
     )
+
+
+async def test_a_flood_of_reports_is_refused_nothing_stored_nothing_sent(database, account):
+    """Each report mails every support contact: after REPORTS_PER_WINDOW reports within
+    REPORT_WINDOW, the next is refused with a notice until the window has passed."""
+    tab = Tab()
+    await open_page(tab, account)
+    for n in range(problem_reports.REPORTS_PER_WINDOW):
+        await fill(tab, summary=f"Problem {n}")
+        await tab.send(S, "send_report")
+        assert tab.notice == ""
+    stored, queued = len(reports(database)), len(messages(database))
+    await fill(tab, summary="One too many")
+    await tab.send(S, "send_report")
+    assert "wait a few minutes" in tab.notice
+    assert (len(reports(database)), len(messages(database))) == (stored, queued)
+    # Once the window has passed, reports go out again.
+    with database.begin() as connection:
+        connection.execute(
+            sa.update(ProblemReport).values(
+                created_at=datetime.datetime.now(datetime.UTC)
+                - problem_reports.REPORT_WINDOW
+                - datetime.timedelta(minutes=1)
+            )
+        )
+    await tab.send(S, "send_report")
+    assert len(reports(database)) == stored + 1
