@@ -32,12 +32,22 @@ def account():
         rx.el.a(tx("account.continue"), href=S.continue_url, role="button", class_name="button"),
         rx.cond(
             S.customer_account_id != "",
-            rx.el.p(
-                rx.el.a(
-                    tx("report_problem.link"),
-                    href="/customers/" + S.customer_account_id + "/problems/new",
-                    class_name="link",
-                )
+            rx.el.ul(
+                rx.el.li(
+                    rx.el.a(
+                        tx("report_problem.link"),
+                        href="/customers/" + S.customer_account_id + "/problems/new",
+                        class_name="link",
+                    )
+                ),
+                rx.el.li(
+                    rx.el.a(
+                        tx("problem_reports.heading"),
+                        href="/customers/" + S.customer_account_id + "/problems",
+                        class_name="link",
+                    )
+                ),
+                class_name="link-list",
             ),
         ),
     )
