@@ -128,6 +128,11 @@ def test_an_invited_admin_contact_sets_a_password_and_lands_on_their_account(
     ada.get_by_role("button", name="Sign in").click()
     expect(ada.get_by_role("heading", name="Your account")).to_be_visible()
     expect(ada.get_by_text(NAME).first).to_be_visible()
+    # As an account admin of the customer, Ada sees its problem reports.
+    ready(ada)
+    ada.get_by_role("link", name="Problem reports").click()
+    expect(ada.get_by_role("heading", name="Problem reports")).to_be_visible()
+    expect(ada.get_by_role("article").filter(has_text="No sound")).to_be_visible()
 
     # Never again.
     ada.goto(link)

@@ -389,3 +389,27 @@ async def test_a_flood_of_reports_is_refused_nothing_stored_nothing_sent(databas
         )
     await tab.send(S, "send_report")
     assert len(reports(database)) == stored + 1
+
+
+async def test_the_mail_server_down_during_a_report_then_back_delivers_once(database, account):
+    """The report is stored and its messages wait while the server is down; once it is
+    back they go out, each once (a later round sends nothing again)."""
+    with smtp_server.running(SENDER) as server:
+        server.stop()
+        tab = Tab()
+        await open_page(tab, account)
+        await fill(tab)
+        await tab.send(S, "send_report")
+        assert tab.state(S).done == t("report_problem.done")
+        assert await outbox.deliver_due() == 0
+        assert all(row.sent_at is None and row.last_error for row in messages(database))
+
+        server.start()
+        later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+        assert await outbox.deliver_due(later) == 2
+        assert await outbox.deliver_due(later + datetime.timedelta(hours=2)) == 0
+        received = server.recorder.received()
+        assert sorted(r for rcpts, _ in received for r in rcpts) == sorted(
+            row.to_address for row in messages(database)
+        )
+        assert len({message["Message-ID"] for _, message in received}) == 2
