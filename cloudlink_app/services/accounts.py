@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -463,11 +464,17 @@ def change_password(
     confirm: object,
     *,
     keep_session_id: int | None,
+    address: object = "",
     now: datetime.datetime | None = None,
 ) -> Outcome:
     """Change the signed-in user's own password after checking the current one; every
     other session of theirs ends (the one with id ``keep_session_id`` stays). Nothing changes
-    when the current password is wrong or the new one breaks the policy."""
+    when the current password is wrong or the new one breaks the policy.
+
+    A wrong current password counts as a failed sign-in of the user from ``address``
+    (the client's IP address) and the sign-in throttle applies (auth.throttle_wait):
+    a stolen session cannot be used to guess the password faster than the sign-in page
+    allows."""
     strings = (current, password, confirm)
     if not all(isinstance(value, str) for value in strings):
         return Outcome(problems={passwords.CURRENT_PASSWORD: Problem("current_password.required")})
@@ -476,12 +483,25 @@ def change_password(
     if user is None or not user.active:
         return Outcome(invalid_link=True)
     problems: Problems = {}
+    now = _utc(now)
+    email = auth.normalize_email(user.email)
+    address_key = auth.address_key(address)
+    wait = auth.throttle_wait(session, email, address_key, now)
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        return Outcome(
+            problems={
+                passwords.CURRENT_PASSWORD: Problem("current_password.wait", {"seconds": seconds})
+            }
+        )
     if not current:
         problems[passwords.CURRENT_PASSWORD] = Problem("current_password.required")
     elif len(current) > passwords.PASSWORD_MAX or not auth.verify_password(
         user.password_hash, current
     ):
         problems[passwords.CURRENT_PASSWORD] = Problem("current_password.wrong")
+        auth.record_failure(session, email, address_key)
+        session.commit()
     problems.update(passwords.password_problems(password, confirm, user.email))
     if problems:
         return Outcome(problems=problems)

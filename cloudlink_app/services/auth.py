@@ -399,8 +399,20 @@ def request_client_address(scope_client_ip: object, x_forwarded_for: object) -> 
     )
 
 
-def _address_key(address: object) -> str:
+def address_key(address: object) -> str:
+    """What failed sign-ins are counted by for the client's IP address ``address``."""
     return throttle.address_key(address)[:ADDRESS_MAX]
+
+
+_address_key = address_key
+
+
+def record_failure(
+    session: Session, email: str, address_key: str, now: datetime.datetime | None = None
+) -> None:
+    """A failed password check of (normalised) ``email`` from ``address_key``, counted by
+    the throttle (the caller commits): a wrong sign-in, a wrong current password."""
+    session.add(SignInAttempt(email=email, address=address_key, attempted_at=_utc(now)))
 
 
 def _recent_failures(

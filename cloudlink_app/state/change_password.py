@@ -23,12 +23,23 @@ DONE_ID = "password-changed"
 
 
 def _change_password(
-    user_id: int, keep_session_id: int | None, current: str, password: str, confirm: str
+    user_id: int,
+    keep_session_id: int | None,
+    address: str,
+    current: str,
+    password: str,
+    confirm: str,
 ) -> accounts.Outcome:
     # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
         return accounts.change_password(
-            session, user_id, current, password, confirm, keep_session_id=keep_session_id
+            session,
+            user_id,
+            current,
+            password,
+            confirm,
+            keep_session_id=keep_session_id,
+            address=address,
         )
 
 
@@ -72,10 +83,12 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
         # This tab's session (SessionState._session_id, the row _current_user checked)
         # stays signed in.
         keep = self._session_id
+        # Wrong current passwords are throttled by the client's address, as sign-ins.
+        address = self.router.session.client_ip
         typed = [values[field] for field in self.FIELDS]
         try:
             outcome = await auth.in_password_workers(
-                lambda: _change_password(user.id, keep, *typed), auth.SIGN_IN_TIMEOUT
+                lambda: _change_password(user.id, keep, address, *typed), auth.SIGN_IN_TIMEOUT
             )
         except TimeoutError:
             return self._refuse("password.timed_out")

@@ -195,12 +195,28 @@ async def test_change_password_stores_it_and_ends_the_other_sessions(database, d
         assert auth.sign_in(session, ANNA, NEW, "192.0.2.4").ok
 
 
-async def test_a_wrong_current_password_is_refused_and_writes_nothing(database, anna):
+async def test_a_wrong_current_password_is_refused_and_only_counted(database, anna):
     rows = database_rows(database)
     form = {CURRENT: "not-the-password", NEW_FIELD: NEW, CONFIRM: NEW}
     await anna.send(ChangePasswordState, "change_password", form_data=form)
     assert anna.state(ChangePasswordState).errors == {CURRENT: t("current_password.wrong")}
-    assert database_rows(database) == rows
+    after = database_rows(database)
+    # Nothing changes but the throttle's count of failed password checks.
+    assert len(after.pop("sign_in_attempt")) == len(rows.pop("sign_in_attempt")) + 1
+    assert after == rows
+
+
+async def test_guessing_the_current_password_is_throttled_like_sign_in(database, anna):
+    """A stolen session cannot guess the password faster than the sign-in page allows:
+    after the free failures even the right current password waits, nothing changes."""
+    wrong = {CURRENT: "not-the-password", NEW_FIELD: NEW, CONFIRM: NEW}
+    for _ in range(auth.PAIR_LIMIT.free):
+        await anna.send(ChangePasswordState, "change_password", form_data=wrong)
+    right = {CURRENT: demo_accounts.DEMO_PASSWORD, NEW_FIELD: NEW, CONFIRM: NEW}
+    await anna.send(ChangePasswordState, "change_password", form_data=right)
+    (error,) = anna.state(ChangePasswordState).errors.values()
+    assert error.startswith("Too many wrong passwords")
+    assert auth.verify_password(password_hash(database, ANNA), demo_accounts.DEMO_PASSWORD)
 
 
 async def test_the_policy_applies_to_a_changed_password(database, anna):
