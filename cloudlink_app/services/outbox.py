@@ -276,14 +276,16 @@ async def deliver_due(
     limit: int = BATCH_SIZE,
 ) -> int:
     """Send up to ``limit`` unsent messages due at ``now`` (default: the current time)
-    through CLOUDLINK_SMTP_URL; the number sent. Without a mail server configured,
-    nothing is sent (0). ``engine``: the app's database unless given. Each message is
+    through CLOUDLINK_SMTP_URL; the number sent. Without a mail server configured, or
+    in demo mode, nothing is sent (0). ``engine``: the app's database unless given. Each message is
     claimed atomically, sent, and marked sent only after the server accepted it; a
     failure is recorded on the message (attempts, next_attempt_at, last_error) and the
     next message is tried."""
     current = settings.get()
     server = current.smtp
-    if server is None:
+    if server is None or current.demo_mode:
+        # Demo mode sends nothing, mail server or not: its demo data's contacts have
+        # made-up addresses at domains that may well exist (the Outbox page shows it all).
         return 0
     sender = current.sender
     moment = _utc(now)

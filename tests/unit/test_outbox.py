@@ -225,3 +225,14 @@ async def test_the_lifespan_task_delivers(smtp, session, monkeypatch):
     finally:
         task.cancel()
     assert len(smtp.recorder.envelopes) == 1
+
+
+@pytest.mark.asyncio
+async def test_demo_mode_sends_nothing_even_with_a_mail_server(smtp, session, database):
+    """The demo data's contacts have made-up addresses at domains that may exist: demo
+    mode never sends, it only shows the outbox."""
+    add(session, "support@example.com", "Demo")
+    with settings.override(demo_mode=True):
+        assert await outbox.deliver_due() == 0
+    assert smtp.recorder.received() == [] and rows(database)[0].sent_at is None
+    assert await outbox.deliver_due() == 1
