@@ -322,6 +322,7 @@ def save_customer(
             session.flush()
         else:
             update_with_version(session, customer, values)
+            assert customer.id is not None  # a stored row
             before = invitations.contact_emails(session, customer.id)
             for model in (EmailDomain, AdminContact, SupportContact):
                 session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))

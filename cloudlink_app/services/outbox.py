@@ -350,6 +350,7 @@ def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
     to the user's own address. Demo mode only: the caller checks it (these messages
     carry live one-time links)."""
     to_me = sa.func.lower(col(OutboxMessage.to_address)) == user.email.lower()
+    theirs: sa.ColumnElement[bool]
     if user.role == permissions.PARTNER_ROLE:
         theirs = col(OutboxMessage.customer_id).in_(
             select(Customer.id).where(Customer.partner_id == user.partner_id)

@@ -252,8 +252,8 @@ def reports_of(session: Session, user: CurrentUser, account_id: object) -> list[
     resolver = aliased(AppUser)
     rows = session.exec(
         select(ProblemReport, reporter.display_name, resolver.display_name)
-        .join(reporter, reporter.id == ProblemReport.reporter_user_id, isouter=True)
-        .join(resolver, resolver.id == ProblemReport.resolved_by_user_id, isouter=True)
+        .join(reporter, col(reporter.id) == col(ProblemReport.reporter_user_id), isouter=True)
+        .join(resolver, col(resolver.id) == col(ProblemReport.resolved_by_user_id), isouter=True)
         .where(ProblemReport.customer_id == customer.id)
         .order_by(
             col(ProblemReport.resolved_at).is_not(None),
