@@ -91,5 +91,7 @@ def address_fields(state, prefix: str = "") -> list:
             "postal-code",
             "input--quarter",
             spellcheck=False,
+            # Postal codes with letters (1234 AB, SW1A 1AA) are written in capitals.
+            autocapitalize="characters",
         ),
     ]

@@ -65,12 +65,16 @@ def text_input(
     on_blur,
     max_length: int,
     hint: bool = False,
-    autocomplete: str = "off",
+    autocomplete: str | Var = "off",
     input_type: str = "text",
     width: str = "input--full",
     spellcheck: bool = True,
+    input_mode: str | None = None,
+    autocapitalize: str | None = None,
 ):
-    """A text input that sends what is typed after a short pause."""
+    """A text input that sends what is typed after a short pause. ``input_mode``
+    ("url", "numeric", ...) and ``autocapitalize`` ("none", "characters") choose the
+    keyboard a phone shows; ``autocomplete`` what the browser may fill in."""
     return rx.debounce_input(
         rx.el.input(
             value=value,
@@ -79,6 +83,8 @@ def text_input(
             max_length=max_length,
             auto_complete=autocomplete,
             spell_check=spellcheck,
+            input_mode=input_mode,
+            auto_capitalize=autocapitalize,
             class_name=f"input {width}",
             **control_props(field_id, errors=errors, on_blur=on_blur, hint=hint),
         ),
@@ -140,10 +146,18 @@ def select_field(
 
 
 def code_field(
-    state, field_id: str, label, max_length: int, *, hint: Var | str | None = None, width: str
+    state,
+    field_id: str,
+    label,
+    max_length: int,
+    *,
+    hint: Var | str | None = None,
+    width: str,
+    input_mode: str | None = None,
 ):
-    """A text field for a typed address, port or identifier (no spell check) of a step's
-    state whose var and ``set_`` handler are named after the field id."""
+    """A text field for a typed address, port or identifier (no spell check, no capital
+    letter put in by a phone's keyboard) of a step's state whose var and ``set_``
+    handler are named after the field id."""
     return text_field(
         state,
         field_id,
@@ -154,4 +168,6 @@ def code_field(
         hint=hint,
         spellcheck=False,
         width=width,
+        input_mode=input_mode,
+        autocapitalize="none",
     )

@@ -33,5 +33,6 @@ def address_and_port(
             port_max,
             hint=tx("hint.port") if port_hint else None,
             width="input--quarter",
+            input_mode="numeric",
         ),
     ]

@@ -100,6 +100,9 @@ def email_domains():
                 lambda v: S.set_email_domain(item.id, v),
                 max_length=ROWS[forms.EMAIL_DOMAINS].max_length["value"],
                 spellcheck=False,
+                # A domain is typed on a phone's URL keyboard (with "." and no capital).
+                input_mode="url",
+                autocapitalize="none",
                 width="input--half",
             ),
             _remove_button("domains.remove", n, S.remove_email_domain(item.id)),
@@ -110,6 +113,14 @@ def email_domains():
 
 
 _ROLES = [(role, tx(f"role.{role}")) for role in forms.ROLES]
+# What the browser may fill in, per part of a contact row (HTML autofill tokens).
+_AUTOCOMPLETE = {
+    ("admin", "first_name"): "given-name",
+    ("admin", "last_name"): "family-name",
+    ("admin", "email"): "email",
+    ("support", "name"): "name",
+    ("support", "email"): "email",
+}
 
 
 def _contact_row(kind: str, key: str, item, index, removable=None):
@@ -131,14 +142,15 @@ def _contact_row(kind: str, key: str, item, index, removable=None):
 
         if part == "role":
             return select_field(S, field_id, label, value, on_change, _ROLES)
-        # An email address is typed as such and not spell-checked; a name is shorter.
+        # An email address is typed as such (a phone shows its @ keyboard) and not
+        # spell-checked; a name is shorter. Each row is an autofill section of its own,
+        # so filling one contact's name never fills the others' (or the customer's).
+        props: dict = {"autocomplete": "section-" + fid + " " + _AUTOCOMPLETE[kind, part]}
         if part == "email":
-            props = {"input_type": "email", "spellcheck": False}
+            props |= {"input_type": "email", "spellcheck": False, "autocapitalize": "none"}
         else:
-            props = {"width": "input--half"}
-        return _text(
-            field_id, label, value, on_change, max_length=max_length, autocomplete="off", **props
-        )
+            props |= {"width": "input--half", "autocapitalize": "words"}
+        return _text(field_id, label, value, on_change, max_length=max_length, **props)
 
     remove = _remove_button(f"{key}.remove", n, getattr(S, f"remove_{kind}_contact")(item.id))
     return rx.el.fieldset(

@@ -54,18 +54,26 @@ def _counts():
     )
 
 
+def _cell(column_key: str, *children, **props):
+    # On a narrow screen the table is a list (assets/styles.css): each value is shown
+    # after its column's name, taken from data-label.
+    return rx.el.td(*children, custom_attrs={"data-label": tx(column_key)}, **props)
+
+
 def _row(row):
     return rx.el.tr(
-        rx.el.td(rx.el.a(row.name, href=row.url, class_name="link")),
-        rx.el.td(row.account_id, class_name="account-id"),
-        rx.el.td(_status_tag(row.status, row.status_kind)),
-        rx.el.td(rx.el.time(row.last_saved, date_time=row.last_saved_iso)),
-        rx.el.td(row.registered_users, class_name="number"),
-        rx.el.td(
+        rx.el.td(rx.el.a(row.name, href=row.url, id=row.name_id, class_name="link")),
+        _cell("dashboard.col.account_id", row.account_id, class_name="account-id"),
+        _cell("dashboard.col.status", _status_tag(row.status, row.status_kind)),
+        _cell("dashboard.col.last_saved", rx.el.time(row.last_saved, date_time=row.last_saved_iso)),
+        _cell("dashboard.col.registered_users", row.registered_users, class_name="number"),
+        _cell(
+            "dashboard.col.open_reports",
             rx.el.a(
                 row.open_reports,
                 href=row.reports_url,
                 aria_label=row.reports_label,
+                aria_describedby=row.name_id,
                 class_name="link",
             ),
             class_name="number",

@@ -24,6 +24,7 @@ def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
             type=input_type,
             auto_complete=autocomplete,
             spell_check=False,
+            auto_capitalize="none",
             max_length=254 if input_type == "email" else 1024,
             aria_describedby=rx.cond(S.error != "", "sign-in-error", ""),
             class_name="input input--half",

@@ -41,7 +41,10 @@ class DashboardRow:
     registered_users: int = 0  # the customer's users who set their password
     open_reports: int = 0  # its problem reports not resolved yet
     reports_url: str = ""  # its Problem reports page
-    reports_label: str = ""  # "Problem reports of Bakkerij X: 2 open"
+    # "Open problem reports: 2", described by the row's name link (name_id): the
+    # customer's name is not in it, so that a link found by that name is the row's own.
+    reports_label: str = ""
+    name_id: str = ""
 
 
 def dashboard_row(
@@ -63,5 +66,6 @@ def dashboard_row(
         registered_users=registered,
         open_reports=open_reports,
         reports_url=routes.problem_reports_url(row.account_id),
-        reports_label=t("dashboard.reports_label", lang, name=row.name, count=open_reports),
+        reports_label=t("dashboard.reports_label", lang, count=open_reports),
+        name_id=f"customer-{row.account_id}",
     )

@@ -1,8 +1,18 @@
-"""axe (WCAG 2.2 A/AA) finds no violation on the Customer step, empty or with errors."""
+"""axe (WCAG 2.2 A/AA) finds no violation on the Customer step, empty or with errors,
+and on the dashboard; on a desktop screen and on a 320 pixel wide phone."""
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.support.browser import axe_violations, open_new_customer
+from tests.support.browser import DESKTOP, PHONE, axe_violations, open_new_customer
+
+# Each test on a desktop screen and on a phone (its own layout: tests/e2e/test_responsive.py).
+pytestmark = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "320"])
+
+
+@pytest.fixture(autouse=True)
+def _screen(page: Page, viewport: ViewportSize) -> None:
+    page.set_viewport_size(viewport)
 
 
 def test_empty_customer_step_has_no_violations(page: Page):

@@ -29,8 +29,8 @@ def sixty(page: Page) -> list[str]:
 
 
 def first_names(page: Page, count: int) -> list[str]:
-    """The customer names of the first rows shown."""
-    return [data_rows(page).nth(i).get_by_role("link").inner_text() for i in range(count)]
+    """The customer names of the first rows shown (each row's first link: its name)."""
+    return [data_rows(page).nth(i).get_by_role("link").first.inner_text() for i in range(count)]
 
 
 def search(page: Page, text: str) -> None:

@@ -1,10 +1,28 @@
-"""axe (WCAG 2.2 A/AA) finds no violation on any step after the Customer step."""
+"""axe (WCAG 2.2 A/AA) finds no violation on any step after the Customer step, on a
+desktop screen and on a 320 pixel wide phone."""
 
 import re
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.support.browser import axe_violations, create_customer, field, fill_gateway, next_to
+from tests.support.browser import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    create_customer,
+    field,
+    fill_gateway,
+    next_to,
+)
+
+# Each test on a desktop screen and on a phone (its own layout: tests/e2e/test_responsive.py).
+pytestmark = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "320"])
+
+
+@pytest.fixture(autouse=True)
+def _screen(page: Page, viewport: ViewportSize) -> None:
+    page.set_viewport_size(viewport)
 
 
 def test_every_later_step_has_no_violations(page: Page, pbx_listener):

@@ -9,7 +9,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 from reflex.config import get_config
 
 from cloudlink_app import routes
@@ -20,6 +20,13 @@ from cloudlink_app.services.database import get_session
 
 # The WCAG levels axe checks: 2.0, 2.1 and 2.2, A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# A small phone and a tablet, upright (WCAG 1.4.10 reflows at 320 CSS pixels).
+PHONE: ViewportSize = {"width": 320, "height": 640}
+# Playwright's default, the size every other browser test runs at.
+DESKTOP: ViewportSize = {"width": 1280, "height": 720}
+TABLET: ViewportSize = {"width": 768, "height": 1024}
+# WCAG 2.5.8: a target is at least 24 by 24 CSS pixels.
+TARGET_MIN = 24
 # When the first seeded customer was saved (the next ones a minute apart).
 SEEDED_AT = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 
@@ -114,6 +121,48 @@ def axe_violations(page: Page) -> list[str]:
         f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})"
         for v in results.response["violations"]
     ]
+
+
+def overflow(page: Page) -> list[str]:
+    """Whether the page scrolls sideways: its scroll width against the viewport's width,
+    and then the elements that stick out on the right, one line each."""
+    return page.evaluate(
+        """() => {
+            const root = document.documentElement;
+            const width = root.clientWidth;
+            if (root.scrollWidth <= width) return [];
+            const out = [`scroll width ${root.scrollWidth} > viewport ${width}`];
+            for (const el of document.body.querySelectorAll("*")) {
+                const box = el.getBoundingClientRect();
+                if (box.right > width + 0.5 && box.width > 0 && !el.closest(".visually-hidden"))
+                    out.push(`${el.tagName.toLowerCase()}.${el.className} ` +
+                             `${Math.round(box.left)}-${Math.round(box.right)}`);
+            }
+            return out.slice(0, 8);
+        }"""
+    )
+
+
+def small_targets(page: Page) -> list[str]:
+    """The visible buttons, links and form controls smaller than 24 x 24 pixels."""
+    return page.evaluate(
+        """(least) => {
+            const out = [];
+            const targets = "a[href], button, input:not([type=hidden]), select, textarea, " +
+                            "[role=button], [role=link], [role=checkbox]";
+            for (const el of document.querySelectorAll(targets)) {
+                if (!el.checkVisibility({visibilityProperty: true})) continue;
+                if (el.closest(".visually-hidden")) continue;
+                const box = el.getBoundingClientRect();
+                if (box.right <= 0 || box.bottom <= 0) continue;  // off screen (skip link)
+                if (box.width < least - 0.01 || box.height < least - 0.01)
+                    out.push(`${el.tagName.toLowerCase()} "${(el.innerText || el.id || "")
+                        .trim().slice(0, 40)}" ${box.width.toFixed(1)}x${box.height.toFixed(1)}`);
+            }
+            return out;
+        }""",
+        TARGET_MIN,
+    )
 
 
 # ----- straight into the database --------------------------------------------------------

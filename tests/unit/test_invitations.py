@@ -201,9 +201,8 @@ async def test_the_review_steps_states_and_sending_again(database, partner):
         tokens = session.exec(select(PasswordToken).order_by(PasswordToken.id)).all()
         assert [t.used_at is not None for t in tokens] == [True, False]  # the first spent
     for crafted in ["nobody@acme.example", "", None, 42, ["x"], "a" * 300]:
-        with Session(database) as session:
-            with pytest.raises(invitations.CannotInvite):
-                invitations.send_again(session, customer, crafted, now=later)
+        with Session(database) as session, pytest.raises(invitations.CannotInvite):
+            invitations.send_again(session, customer, crafted, now=later)
     assert len(messages(database)) == 2
 
 

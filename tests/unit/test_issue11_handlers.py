@@ -209,7 +209,8 @@ async def test_the_dashboard_counts_registered_users_and_open_reports(database, 
     row = next(r for r in tab.state(DashboardState).rows if r.account_id == account)
     assert (row.registered_users, row.open_reports) == (1, 1)
     assert row.reports_url == routes.problem_reports_url(account)
-    assert "Bakkerij Test" in row.reports_label
+    assert row.reports_label == "Open problem reports: 1" and "Bakkerij" not in row.reports_label
+    assert row.name_id == f"customer-{account}"
 
 
 # ----- the demo Outbox ------------------------------------------------------------------------
