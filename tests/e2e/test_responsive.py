@@ -24,7 +24,7 @@ from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AppUser, Customer
-from cloudlink_app.services import problem_reports, users
+from cloudlink_app.services import accounts, problem_reports, users
 from cloudlink_app.services.database import get_session
 from tests.support.browser import (
     PHONE,
@@ -41,7 +41,7 @@ from tests.support.browser import (
     sign_in_context,
     small_targets,
 )
-from tests.support.builders import gateway_form, valid_form
+from tests.support.builders import gateway_form, unique_number, valid_form
 from tests.support.database import make_customer, save
 
 PARTNER = demo_accounts.DEMO_PARTNER_EMAIL
@@ -59,6 +59,7 @@ class Customers:
     appliance: str  # every step up to Review done; long name, domain and addresses
     sync: str  # the SMBC path, up to Review
     admins: str  # Sanne's own customer
+    link: str = ""  # a valid one-time link's path (/set-password?token=...)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +115,7 @@ SCREENS = [
     Screen(
         "set password, bad link", SIGNED_OUT, lambda c: "/set-password?token=x", "Set your password"
     ),
+    Screen("set password", SIGNED_OUT, lambda c: c.link, "Set your password"),
     Screen("dashboard", PARTNER, lambda c: routes.DASHBOARD, "Partner dashboard"),
     Screen(
         "dashboard, delete",
@@ -210,7 +212,13 @@ def customers(app_harness, clean_customers) -> Customers:
             f"Sinds vanochtend.\nZie https://{LONG_DOMAIN}/storingen/{'x' * 60}",
         )
     assert record.account_id
-    return Customers(appliance, sync, admins)
+    # A new user's one-time link (the accounts tool's), for the Set password form.
+    with settings.override(deploy_url=app_harness.frontend_url), get_session() as session:
+        link = accounts.add_partner_user(
+            session, f"nieuwe{unique_number()}@{LONG_DOMAIN}", "Nieuwe Gebruiker", partner_id
+        )
+    path = link.url.removeprefix(app_harness.frontend_url)
+    return Customers(appliance, sync, admins, path)
 
 
 def _contexts(
