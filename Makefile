@@ -130,8 +130,18 @@ demo-data: setup ## Load the demo customers once
 reset-demo: setup migrate ## Drop every customer, load the demo ones again (demo databases only)
 	$(BIN)/python -m cloudlink_app.demo_data --reset
 
-bench: setup-dev ## Run the benchmarks and print their figures (no browser needed)
+bench: setup-dev bench-setup ## Run the benchmarks and print their figures (bench/README.md)
 	$(BIN)/python -m bench
+
+# The page-load benchmark's Lighthouse (npm) in .tools/lighthouse, and Debian's Chromium.
+LIGHTHOUSE_DIR := .tools/lighthouse
+LIGHTHOUSE := $(LIGHTHOUSE_DIR)/node_modules/lighthouse/cli/index.js
+.PHONY: bench-setup
+bench-setup: $(LIGHTHOUSE) /usr/bin/chromium ## Lighthouse and Chromium for make bench
+$(LIGHTHOUSE):
+	mkdir -p $(LIGHTHOUSE_DIR)
+	npm install --silent --no-audit --no-fund --prefix $(LIGHTHOUSE_DIR) lighthouse@13.5.0
+	test -f $(LIGHTHOUSE)
 
 clean: ## Remove the virtualenv, bun and Reflex's build and state folders
 	rm -rf $(VENV) .tools .web .states

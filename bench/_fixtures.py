@@ -17,7 +17,14 @@ from sqlmodel import Session, SQLModel
 
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.wizard_path import _ACCOUNT_ID_ALPHABET
-from cloudlink_app.models import Customer, EmailDomain, Partner
+from cloudlink_app.models import (
+    _DOMAINS_OF,
+    SEARCH_TABLE,
+    SQLITE_SEARCH_DDL,
+    Customer,
+    EmailDomain,
+    Partner,
+)
 
 FIRST_NAMES = [
     "Sanne",
@@ -297,7 +304,28 @@ def seed_customers(
             {"customer_id": customer_id, "position": 0, "domain": domain, "normalized": domain}
         )
     with engine.begin() as connection:
+        # The search table's triggers update it row by row: off for the bulk insert,
+        # then the table is filled in one statement and the triggers are back, as the
+        # migration that adds them does (models.SQLITE_SEARCH_DDL).
+        triggers = [
+            name
+            for (name,) in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                (f"{SEARCH_TABLE}_%",),
+            )
+        ]
+        for name in triggers:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
         connection.execute(sa.insert(Customer), customers)
         connection.execute(sa.insert(EmailDomain), domains)
+        if triggers:
+            connection.exec_driver_sql(
+                f"INSERT INTO {SEARCH_TABLE}(rowid, name, account_id, domains) "
+                "SELECT c.id, lower(c.name), lower(c.account_id), "
+                f"{_DOMAINS_OF.format(id='c.id')} FROM customer AS c "
+                f"WHERE c.id NOT IN (SELECT rowid FROM {SEARCH_TABLE})"
+            )
+            for statement in SQLITE_SEARCH_DDL[1:]:
+                connection.exec_driver_sql(statement)
         # No ANALYZE: the app never runs it, so the planner works without statistics.
     return customers, domains
