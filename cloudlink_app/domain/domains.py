@@ -109,6 +109,20 @@ def domain_problems(
     return problems
 
 
+def claim_candidates(rows: list[forms.DomainRow]) -> list[str]:
+    """The normalised domains of ``rows`` that ``domain_problems`` may ask
+    ``is_claimed_elsewhere`` about (valid, not a public provider's), each once, in list
+    order: a caller can look them all up in one query first."""
+    if too_many_rows(rows, "email_domains"):
+        return []
+    found: dict[str, None] = {}
+    for row in rows:
+        normal = normal_or_problem(row.value, DOMAIN_MAX, "email_domain", normalize_domain)
+        if isinstance(normal, str) and not is_public_email_domain(normal):
+            found[normal] = None
+    return list(found)
+
+
 def validate_email_domains(
     rows: list[forms.DomainRow],
     is_claimed_elsewhere: Callable[[str], bool],

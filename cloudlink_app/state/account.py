@@ -6,6 +6,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions, statuses
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE
 from cloudlink_app.services import customers, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
@@ -19,12 +20,14 @@ class AccountState(SessionState):
     # Where the onboarding stands, as a stored status ("next:<step>" or "onboarded";
     # "" when unknown): ``status`` words it in the UI language.
     _status: str = ""
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
     continue_url: str = ""
 
     @rx.var
     def status(self) -> str:
         """Where the onboarding stands, in the UI language ("" when unknown)."""
-        return statuses.status_text(self._status, self.lang) if self._status else ""
+        return statuses.status_text(self._status, self._page_lang) if self._status else ""
 
     @rx.event
     def load(self):

@@ -15,9 +15,12 @@ nothing of the previous user is ever sent.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import dataclasses
 import json
 import logging
+import time
 from typing import cast
 
 import reflex as rx
@@ -25,6 +28,7 @@ from reflex.middleware import Middleware
 from reflex.state import BaseState, State, StateUpdate
 from reflex.vars import Var
 from reflex_base.event import Event
+from reflex_base.event.context import EventContext
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
@@ -133,12 +137,27 @@ class SessionState(rx.State):
         return render(self._notice, self.lang)
 
     def _live_session(self) -> auth.LiveSession | None:
-        """The websocket's session, if it is live (read from the database now)."""
+        """The websocket's session, if it is live: read from the database once per
+        event (FollowSession reads it first; the handler's own checks reuse that read,
+        see ``_event_session``)."""
         token_hash = auth.hash_from_header(self.router.headers.raw_headers.get(auth.SESSION_HEADER))
         if token_hash is None:
             return None
+        key = _event_key(token_hash)
+        cached = _EVENT_SESSION.get()
+        now = time.monotonic()
+        if (
+            key is not None
+            and cached is not None
+            and cached[0] == key
+            and now - cached[1] <= EVENT_SESSION_REUSE
+        ):
+            return cached[2]
         with get_session() as session:
-            return auth.live_session(session, token_hash)
+            live = auth.live_session(session, token_hash)
+        if key is not None:
+            _EVENT_SESSION.set((key, now, live))
+        return live
 
     def _current_user(self) -> users.CurrentUser:
         """The signed-in user, freshly read; raises users.NotSignedIn. Only the user of
@@ -279,6 +298,7 @@ class SessionState(rx.State):
         lang = self._chosen_language()
         if self.lang != lang:
             self.lang = lang
+        spread_language(self)
         return show_language(lang, self._title_key)
 
     @rx.event
@@ -291,6 +311,7 @@ class SessionState(rx.State):
             return None
         self.lang = lang
         self.ui_lang = lang
+        spread_language(self)
         self._save_language(lang)
         return show_language(lang, self._title_key)
 
@@ -317,6 +338,61 @@ class SessionState(rx.State):
         """Hide the notice (without a session it says so instead)."""
         if self._signed_in():
             self._notice = None
+
+
+# The live session read for the event being processed, so that one event reads it
+# once (FollowSession, then the handler's _may_type / _current_user / _validate read it
+# again: two or three queries per keystroke before). Keyed by the event's transaction
+# id (Reflex's EventContext), the websocket's session hash and the task, and kept for
+# EVENT_SESSION_REUSE seconds at most: a later event or another tab never sees it, and
+# a background handler (connection_check.py, run on in its event's task) that checks
+# the user again after a wait reads the database again.
+_EVENT_SESSION: contextvars.ContextVar[tuple[tuple, float, auth.LiveSession | None] | None] = (
+    contextvars.ContextVar("cloudlink_event_session", default=None)
+)
+EVENT_SESSION_REUSE = 1.0
+
+
+def _event_key(token_hash: str) -> tuple | None:
+    """What identifies one event's read of a session (None: not inside an event, e.g.
+    a unit test calling a method directly: no reuse)."""
+    try:
+        txid = EventContext.get().txid
+        task = asyncio.current_task()
+    except (LookupError, RuntimeError):
+        return None
+    if not txid or task is None:
+        return None
+    return (txid, token_hash, id(task))
+
+
+# A page state's own copy of SessionState.lang, read by its computed vars that word
+# texts (errors, notices, statuses) instead of ``self.lang``. Reflex makes every
+# computed var that reads a var of a parent state a dependency of that parent: with
+# ``self.lang`` in them, every page state became "potentially dirty" for SessionState,
+# and Reflex's Redis state manager loaded (and saved) every page's state for every
+# event of any page (typing p95 14.7 -> 17.5 ms, issue 12). The copy is kept equal to
+# ``lang`` by spread_language, which FollowSession calls before each event and the
+# language handlers after changing it.
+PAGE_LANG = "_page_lang"
+
+
+def spread_language(state: BaseState) -> None:
+    """Give every loaded state of the tab that has a PAGE_LANG copy the tab's language
+    (assigned only where it differs: an assignment re-words that state's texts)."""
+    root = state._get_root_state()
+    session = root.substates.get(SessionState.get_name())
+    if not isinstance(session, SessionState):
+        return
+    lang = session.lang
+    pending = list(session.substates.values())
+    while pending:
+        current = pending.pop()
+        pending.extend(current.substates.values())
+        # Read from the instance's own dict: a state pickled by an older release (a
+        # rolling upgrade, another instance on older code) has no copy yet.
+        if hasattr(type(current), PAGE_LANG) and vars(current).get(PAGE_LANG) != lang:
+            setattr(current, PAGE_LANG, lang)
 
 
 def _param(value: object) -> str | int | LocalParam:
@@ -370,6 +446,9 @@ class FollowSession(Middleware):
             # same way, and says so (the wizard steps in the page), trusting nothing.
             if state_name == _ROOT or not database.is_unavailable(error):
                 raise
+        # The event's state (and every other one loaded) words its texts in the tab's
+        # language: a state loaded after a language change takes it over here.
+        spread_language(session_state)
         return None
 
 

@@ -32,7 +32,7 @@ class ConnectStepState(ConnectionCheckMixin, SessionState):
     @rx.var
     def result_text(self) -> str:
         """What the last check found, in the UI language ("" when none was made)."""
-        return render(self._result, self.lang)
+        return render(self._result, self._page_lang)
 
     def _show(self, record: wizard.WizardRecord) -> None:
         self._address = record.pbx.pbx_address

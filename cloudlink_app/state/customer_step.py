@@ -13,7 +13,15 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
-from cloudlink_app.domain import choices, forms, limits, permissions, validation, wizard_path
+from cloudlink_app.domain import (
+    choices,
+    domains,
+    forms,
+    limits,
+    permissions,
+    validation,
+    wizard_path,
+)
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, users, wizard
@@ -110,12 +118,14 @@ class CustomerStepState(WizardStepMixin, SessionState):
     def _validate(self) -> dict[str, Text]:
         user = self._current_user()
         form = self._form()
-        with get_session() as session:
-            customer_id = customers.customer_id_of(session, user.partner_id, self.saved_account_id)
-            return validation.validate_customer(
-                form,
-                lambda d: customers.domain_claimed_elsewhere(session, d, customer_id),
-            )
+        candidates = domains.claim_candidates(form.email_domains)
+        claimed: set[str] = set()
+        if candidates:  # one query for every domain (none without a valid domain)
+            with get_session() as session:
+                claimed = customers.domains_claimed_elsewhere(
+                    session, candidates, user.partner_id, self.saved_account_id
+                )
+        return validation.validate_customer(form, claimed.__contains__)
 
     def _validate_draft(self) -> dict[str, Text]:
         return validation.validate_draft(self._form())

@@ -8,7 +8,7 @@ import json
 import reflex as rx
 
 from cloudlink_app.domain import permissions, statuses, wizard_path
-from cloudlink_app.domain.i18n import N_, Text, render, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
 from cloudlink_app.services import auth, customers, invitations, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
@@ -48,6 +48,8 @@ class DashboardState(SessionState):
     _registered: dict[str, int] = {}
     _open_reports: dict[str, int] = {}
     search: str = ""
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
     page: int = 1
     total: int = 0
     in_progress_count: int = 0
@@ -69,7 +71,7 @@ class DashboardState(SessionState):
         return [
             dashboard_row(
                 row,
-                self.lang,
+                self._page_lang,
                 registered=self._registered.get(row.account_id, 0),
                 open_reports=self._open_reports.get(row.account_id, 0),
             )
@@ -81,12 +83,12 @@ class DashboardState(SessionState):
         """The confirmation's question, naming the customer ("" when it is closed)."""
         if not self.delete_account_id:
             return ""
-        return t("dashboard.delete.title", self.lang, name=self._delete_name)
+        return t("dashboard.delete.title", self._page_lang, name=self._delete_name)
 
     @rx.var
     def deleted_message(self) -> str:
         """ "The draft for X was deleted.", in the UI language ("" when none)."""
-        return render(self._deleted, self.lang)
+        return render(self._deleted, self._page_lang)
 
     @rx.var(cache=True)
     def pages(self) -> int:
@@ -97,7 +99,7 @@ class DashboardState(SessionState):
     def paging_status(self) -> str:
         """ "Page 2 of 4 (80 customers)", in the user's language."""
         key = N_("dashboard.page_one_customer") if self.total == 1 else N_("dashboard.page")
-        return t(key, self.lang, page=self.page, pages=self.pages, total=self.total)
+        return t(key, self._page_lang, page=self.page, pages=self.pages, total=self.total)
 
     @rx.var(cache=True)
     def delete_dialog_open(self) -> bool:

@@ -12,7 +12,7 @@ import dataclasses
 
 import reflex as rx
 
-from cloudlink_app.domain.i18n import N_
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_
 from cloudlink_app.services import auth, outbox, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, set_title
@@ -39,6 +39,8 @@ class OutboxState(SessionState):
     """The messages this user may see (demo mode)."""
 
     demo_mode: bool = False
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
     _messages: list[outbox.ShownMessage] = []
 
     @rx.var
@@ -49,7 +51,7 @@ class OutboxState(SessionState):
                 sender=m.sender,
                 recipient=m.to,
                 subject=m.subject,
-                date=format_time(m.date, self.lang, zone=True),
+                date=format_time(m.date, self._page_lang, zone=True),
                 text=m.text,
                 link=m.link,
                 sent=m.sent,

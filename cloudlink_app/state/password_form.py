@@ -13,7 +13,7 @@ import reflex as rx
 
 from cloudlink_app.components.error_summary import SUMMARY_ID
 from cloudlink_app.domain import passwords
-from cloudlink_app.domain.i18n import Text, render
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render
 from cloudlink_app.domain.limits import Problems, texts
 from cloudlink_app.state.base import ErrorLink, SessionState, focus_element, render_all, set_title
 
@@ -37,21 +37,23 @@ class PasswordFormMixin(_FormBase, mixin=True):
     _errors: dict[str, Text] = {}
     # The confirmation shown after success (None: none), worded by ``done``.
     _done: Text | None = None
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
 
     @rx.var
     def errors(self) -> dict[str, str]:
         """The errors beside the fields, in the UI language, by field id."""
-        return render_all(self._errors, self.lang)
+        return render_all(self._errors, self._page_lang)
 
     @rx.var
     def error_summary(self) -> list[ErrorLink]:
         """The error summary's lines, in the UI language."""
-        return [ErrorLink(k, v) for k, v in render_all(self._errors, self.lang).items()]
+        return [ErrorLink(k, v) for k, v in render_all(self._errors, self._page_lang).items()]
 
     @rx.var
     def done(self) -> str:
         """The confirmation after success, in the UI language ("" when none)."""
-        return render(self._done, self.lang)
+        return render(self._done, self._page_lang)
 
     def _clear_errors(self) -> None:
         if self._errors:

@@ -16,7 +16,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import N_, Text, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, t
 from cloudlink_app.services import customers, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
@@ -47,6 +47,8 @@ class ProblemReportsState(SessionState):
         account_id: str  # the route argument, added by Reflex
 
     loaded: str = ""
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
     customer_name: str = ""
     report_problem_url: str = ""
     _reports: list[problem_reports.ReportEntry] = []
@@ -54,7 +56,7 @@ class ProblemReportsState(SessionState):
     @rx.var
     def reports(self) -> list[ReportRow]:
         """The reports, open ones first, in the UI language."""
-        lang = self.lang
+        lang = self._page_lang
         rows = []
         for entry in self._reports:
             is_open = entry.resolved_at is None

@@ -15,7 +15,7 @@ import reflex as rx
 
 from cloudlink_app.components.error_summary import SUMMARY_ID
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import N_, Text, render, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
 from cloudlink_app.domain.limits import Problems, texts
 from cloudlink_app.services import customers, problem_reports, users
 from cloudlink_app.services.database import get_session
@@ -49,6 +49,8 @@ class ReportProblemState(SessionState):
 
     # The account ID of the customer the page was loaded for ("" when none).
     loaded: str = ""
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
     customer_name: str = ""
     application: str = ""
     summary: str = ""
@@ -67,30 +69,34 @@ class ReportProblemState(SessionState):
     @rx.var
     def errors(self) -> dict[str, str]:
         """The errors beside the fields, in the UI language, by field id."""
-        return render_all(self._errors, self.lang)
+        return render_all(self._errors, self._page_lang)
 
     @rx.var
     def error_summary(self) -> list[ErrorLink]:
         """The error summary's lines, in the UI language."""
-        return [ErrorLink(k, v) for k, v in render_all(self._summary_errors, self.lang).items()]
+        return [
+            ErrorLink(k, v) for k, v in render_all(self._summary_errors, self._page_lang).items()
+        ]
 
     @rx.var
     def done(self) -> str:
         """The confirmation after a report was sent, in the UI language ("" when none)."""
-        return render(self._done, self.lang)
+        return render(self._done, self._page_lang)
 
     @rx.var
     def notified(self) -> list[str]:
         """The support contacts the report was sent to, each with their address."""
         return [
-            t("report_problem.contact", self.lang, name=name, email=email)
+            t("report_problem.contact", self._page_lang, name=name, email=email)
             for name, email in self._notified
         ]
 
     @rx.var
     def application_options(self) -> list[list[str]]:
         """The applications as [value, name in the UI language]."""
-        return [[key, t(label, self.lang)] for key, label in problem_reports.APPLICATIONS.items()]
+        return [
+            [key, t(label, self._page_lang)] for key, label in problem_reports.APPLICATIONS.items()
+        ]
 
     # ----- loading -------------------------------------------------------------------
 

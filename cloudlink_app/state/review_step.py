@@ -46,18 +46,18 @@ class ReviewStepState(WizardStepMixin, SessionState):
         """Every answer by step with its Change link, in the UI language."""
         if self._record is None or self._customer is None:
             return []
-        return review.review_sections(self._record, self._customer, self.lang)
+        return review.review_sections(self._record, self._customer, self._page_lang)
 
     @rx.var
     def last_changes(self) -> list[str]:
         """The audit trail's last entries, in the UI language: "Saved by Anna de Vries,
         27 Nov 2026 14:02 (PBX)"."""
-        return review.last_changes(self._saves, self.lang)
+        return review.last_changes(self._saves, self._page_lang)
 
     @rx.var
     def admin_access(self) -> list[review.AdminAccessRow]:
         """Each admin contact with their access, in the UI language."""
-        return review.admin_access_rows(self._access, self.lang)
+        return review.admin_access_rows(self._access, self._page_lang)
 
     def _show(self, record: wizard.WizardRecord) -> None:
         user = self._current_user()

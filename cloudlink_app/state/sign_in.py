@@ -14,7 +14,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.domain.i18n import Text, render, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render, t
 from cloudlink_app.services import auth, users
 from cloudlink_app.state.base import (
     SessionState,
@@ -47,17 +47,19 @@ class SignInState(SessionState):
     _demo_accounts: list[DemoAccount] = []
     # "Your password is set" after the Set password page (/sign-in?password=set).
     password_set: bool = False
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
 
     @rx.var
     def error(self) -> str:
         """Why the sign-in was refused, in the UI language ("" when it was not)."""
-        return render(self._error, self.lang)
+        return render(self._error, self._page_lang)
 
     @rx.var
     def demo_accounts(self) -> list[DemoAccount]:
         """The demo users listed in demo mode, their roles in the UI language."""
         return [
-            DemoAccount(a.email, a.name, t(f"role_name.{a.role}", self.lang))
+            DemoAccount(a.email, a.name, t(f"role_name.{a.role}", self._page_lang))
             for a in self._demo_accounts
         ]
 

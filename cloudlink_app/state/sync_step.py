@@ -51,12 +51,12 @@ class SyncStepState(ConnectionCheckMixin, SessionState):
     @rx.var
     def result_text(self) -> str:
         """What the last check found, in the UI language ("" when none was made)."""
-        return render(self._result, self.lang)
+        return render(self._result, self._page_lang)
 
     @rx.var
     def started_text(self) -> str:
         """When the synchronisation started, in the UI language ("" when it did not)."""
-        return render(self._started_text, self.lang)
+        return render(self._started_text, self._page_lang)
 
     def _form(self) -> forms.SyncForm:
         return forms.SyncForm(self.sync_address, self.sync_port)

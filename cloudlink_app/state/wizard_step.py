@@ -16,7 +16,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import address, choices, permissions, wizard_path
-from cloudlink_app.domain.i18n import Text
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text
 from cloudlink_app.services import customers, database, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import (
@@ -99,16 +99,18 @@ class WizardStepMixin(_StepBase, mixin=True):
     # The newest save of the customer this tab has seen (loaded or made itself), by
     # save_record id: a conflict names the first newer one's author.
     _seen_save: int = 0
+    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
+    _page_lang: str = DEFAULT_LANGUAGE
 
     @rx.var
     def errors(self) -> dict[str, str]:
         """The errors shown beside fields, in the UI language, keyed by field id."""
-        return render_all(self._errors, self.lang)
+        return render_all(self._errors, self._page_lang)
 
     @rx.var
     def error_summary(self) -> list[ErrorLink]:
         """The error summary's lines, in the UI language."""
-        return [ErrorLink(k, v) for k, v in render_all(self._summary, self.lang).items()]
+        return [ErrorLink(k, v) for k, v in render_all(self._summary, self._page_lang).items()]
 
     @rx.var(cache=True)
     def sync_path(self) -> bool:

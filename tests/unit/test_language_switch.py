@@ -57,8 +57,13 @@ def scripts(sent: Sent) -> list[str]:
 
 
 def language_free(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A state's vars but the language (inherited from SessionState)."""
-    return {name: value for name, value in snapshot.items() if name not in {"lang", "ui_lang"}}
+    """A state's vars but the language (inherited from SessionState, and the page
+    state's own copy of it, state/base.py PAGE_LANG)."""
+    return {
+        name: value
+        for name, value in snapshot.items()
+        if name not in {"lang", "ui_lang", "_page_lang"}
+    }
 
 
 def session_state(tab: Tab) -> Any:
