@@ -15,16 +15,7 @@ from sqlmodel import Session
 
 from cloudlink_app.domain import forms
 from cloudlink_app.services import auth
-from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.base import PAGE_LANG, SessionState
-from cloudlink_app.state.change_password import ChangePasswordState
-from cloudlink_app.state.connect_step import ConnectStepState
-from cloudlink_app.state.customer_step import CustomerStepState
-from cloudlink_app.state.gateway_step import GatewayStepState
-from cloudlink_app.state.pbx_step import PbxStepState
-from cloudlink_app.state.set_password import SetPasswordState
-from cloudlink_app.state.sign_in import SignInState
-from cloudlink_app.state.sync_step import SyncStepState
 
 pytestmark = pytest.mark.asyncio
 
