@@ -68,6 +68,18 @@ def serve(port: int, pages: bool = False) -> None:
     )
 
 
+def stop(process: subprocess.Popen | None) -> None:
+    """Stop a backend started by a benchmark: SIGTERM, then SIGKILL after 15 s."""
+    if process is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench._server")
     parser.add_argument("--port", type=int, required=True)

@@ -104,13 +104,7 @@ def backend():
         _wait_for(url, process, workdir)
         yield url, process
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _server.stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

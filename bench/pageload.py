@@ -150,13 +150,7 @@ def run(quick: bool = False) -> dict:
                 workdir / f"{path.strip('/') or 'home'}.json".replace("/", "-"),
             )
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _server.stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
     _print(figures)
     return figures
