@@ -580,8 +580,18 @@ async def _memory(url: str, process: subprocess.Popen, sessions: int, states: Pa
     big = Tab(url, cookies[0], 99_999)
     await big.open()
     await Partner(big, {k: [] for k in KINDS}).fill("big", admins=10, supports=10)
-    await asyncio.sleep(1.0)  # the disk manager writes its pickles in a thread
-    written = [p for p in (states / name for name in _state_files(big.token)) if p.exists()]
+    # The disk manager writes its pickles in a thread, after a while: wait for them
+    # (up to 30 s) until they stop changing.
+    names = _state_files(big.token)
+    written: list[Path] = []
+    seen: tuple = ()
+    for _ in range(60):
+        await asyncio.sleep(0.5)
+        written = [p for p in (states / name for name in names) if p.exists()]
+        sizes = tuple(p.stat().st_size for p in written)
+        if written and sizes == seen:
+            break
+        seen = sizes
     state_bytes = sum(p.stat().st_size for p in written)
     customer_file = max((p.stat().st_size for p in written), default=0)
     await asyncio.gather(*(tab.close() for tab in [*tabs, big]), return_exceptions=True)
