@@ -19,6 +19,13 @@ def utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+def as_utc(moment: datetime.datetime) -> datetime.datetime:
+    """A stored time as an aware UTC time (SQLite returns naive UTC times)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)
+
+
 class Partner(SQLModel, table=True):
     """A reseller organisation whose users onboard customers."""
 

@@ -251,7 +251,7 @@ def deactivate_user(session: Session, email: object, now: datetime.datetime | No
     now = _utc(now)
     user.active = False
     session.add(user)
-    _spend_links(session, _id(user), now)
+    spend_links(session, _id(user), now)
     ended = revoke_sessions(session, _id(user), now=now)
     session.commit()
     return ended
@@ -290,7 +290,7 @@ def new_link(
     """Add a one-time link of ``user`` for ``purpose`` (their earlier unused links are
     spent) to the caller's transaction: the row and its token. The token is made from
     the row's seed and the secret key (services/links.py), so the link can be mailed."""
-    _spend_links(session, _id(user), now)
+    spend_links(session, _id(user), now)
     seed = links.new_seed()
     token = links.seeded_token(seed)
     row = PasswordToken(
@@ -351,7 +351,8 @@ def mail_link(
     )
 
 
-def _spend_links(session: Session, user_id: int, now: datetime.datetime) -> None:
+def spend_links(session: Session, user_id: int, now: datetime.datetime) -> None:
+    """Spend every unused link of the user (the caller commits)."""
     session.execute(
         sa.update(PasswordToken)
         .where(col(PasswordToken.user_id) == user_id, col(PasswordToken.used_at).is_(None))

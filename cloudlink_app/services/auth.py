@@ -404,9 +404,6 @@ def address_key(address: object) -> str:
     return throttle.address_key(address)[:ADDRESS_MAX]
 
 
-_address_key = address_key
-
-
 def record_failure(
     session: Session, email: str, address_key: str, now: datetime.datetime | None = None
 ) -> None:
@@ -486,7 +483,7 @@ def sign_in(
     fixed_now = now
     now = _utc(now)
     email = normalize_email(email)
-    address = _address_key(address)
+    address = address_key(address)
     wait = throttle_wait(session, email, address, now)
     if wait > 0:
         # Not recorded: clicking again during the wait does not make it longer.
@@ -508,7 +505,7 @@ def sign_in(
     if not verified:
         # The wait counts from the answer, not from the start of a slow verification.
         failed_at = now if fixed_now is not None else utc_now()
-        session.add(SignInAttempt(email=email, address=address, attempted_at=failed_at))
+        record_failure(session, email, address, failed_at)
         session.commit()
         return _FAILED
 

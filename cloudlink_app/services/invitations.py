@@ -34,7 +34,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.contacts import EmailError, normalize_email
-from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, utc_now
+from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now
 from cloudlink_app.services import accounts
 
 # Sending an invitation again waits this long after the last one.
@@ -70,7 +70,6 @@ class AdminAccess:
     email: str
     name: str
     state: str
-    invited_at: datetime.datetime | None = None
     expires_at: datetime.datetime | None = None
 
 
@@ -98,11 +97,12 @@ def contact_emails(session: Session, customer_id: int) -> set[str]:
     return {email.lower() for email in rows if email}
 
 
-def _is_ours(user: AppUser, customer: Customer) -> bool:
+def _is_ours(user: AppUser, customer_id: int | None, partner_id: int) -> bool:
+    """Whether ``user`` is an account admin of that customer (of that partner)."""
     return (
         user.role == permissions.ACCOUNT_ADMIN_ROLE
-        and user.partner_id == customer.partner_id
-        and user.customer_id == customer.id
+        and user.partner_id == partner_id
+        and user.customer_id == customer_id
     )
 
 
@@ -166,27 +166,24 @@ def _remove_rights(
     session: Session, customer: Customer, removed: set[str], now: datetime.datetime
 ) -> None:
     for user in _users_by_email(session, removed).values():
-        if not _is_ours(user, customer):
+        if not _is_ours(user, customer.id, customer.partner_id):
             continue
         assert user.id is not None
         user.customer_id = None
         session.add(user)
-        session.execute(
-            sa.update(PasswordToken)
-            .where(col(PasswordToken.user_id) == user.id, col(PasswordToken.used_at).is_(None))
-            .values(used_at=now)
-        )
+        accounts.spend_links(session, user.id, now)
         accounts.revoke_sessions(session, user.id, now=now)
 
 
 def access(
-    session: Session, customer: Customer, now: datetime.datetime | None = None
+    session: Session, customer_id: int, partner_id: int, now: datetime.datetime | None = None
 ) -> list[AdminAccess]:
-    """Each admin contact of the stored customer, in order, with what they can do."""
+    """Each admin contact of the stored customer ``customer_id`` of partner
+    ``partner_id``, in order, with what they can do."""
     now = now or utc_now()
     contacts = session.exec(
         select(AdminContact)
-        .where(AdminContact.customer_id == customer.id)
+        .where(AdminContact.customer_id == customer_id)
         .order_by(col(AdminContact.position))
     ).all()
     users = _users_by_email(session, {c.email.lower() for c in contacts if c.email})
@@ -197,28 +194,23 @@ def access(
         if user is None:
             result.append(AdminAccess(contact.email, name, NOT_INVITED))
             continue
-        if not _is_ours(user, customer) or not user.active:
+        if not _is_ours(user, customer_id, partner_id) or not user.active:
             result.append(AdminAccess(contact.email, name, OTHER_USER))
             continue
         if user.password_hash:
             result.append(AdminAccess(contact.email, name, ACTIVE))
             continue
         link = _last_invitation(session, user)
-        live = link is not None and link.used_at is None and _aware(link.expires_at) > now
+        live = link is not None and link.used_at is None and as_utc(link.expires_at) > now
         result.append(
             AdminAccess(
                 contact.email,
                 name,
                 INVITED if live else EXPIRED,
-                invited_at=link.created_at if link else None,
                 expires_at=link.expires_at if link else None,
             )
         )
     return result
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    return moment.replace(tzinfo=datetime.UTC) if moment.tzinfo is None else moment
 
 
 def _last_invitation(session: Session, user: AppUser) -> PasswordToken | None:
@@ -265,12 +257,12 @@ def send_again(
             raise CannotInvite(NOT_A_CONTACT)
         session.commit()
         return invited[0]
-    if not _is_ours(user, customer) or not user.active:
+    if not _is_ours(user, customer.id, customer.partner_id) or not user.active:
         raise CannotInvite(OTHER_USER)
     if user.password_hash:
         raise CannotInvite(HAS_PASSWORD)
     last = _last_invitation(session, user)
-    if last is not None and _aware(last.created_at) > now - RESEND_INTERVAL:
+    if last is not None and as_utc(last.created_at) > now - RESEND_INTERVAL:
         raise CannotInvite(TOO_SOON)
     link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
     accounts.mail_link(session, user, link, accounts.mail_language(customer), customer=customer)

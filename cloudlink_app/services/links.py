@@ -19,7 +19,7 @@ import hmac
 import secrets
 from html import escape
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cloudlink_app import routes, settings
 from cloudlink_app.models import PasswordToken
@@ -68,15 +68,29 @@ def url(token: str) -> str | None:
     return None if base is None else routes.set_password_url(base, token)
 
 
+def mailed_urls(session: Session, password_token_ids: set[int]) -> dict[int, str]:
+    """The links messages carry, by their password_token id, read in one query; an id
+    whose link cannot be made (no such row, no seed, no base URL) is left out."""
+    if not password_token_ids:
+        return {}
+    rows = session.exec(
+        select(PasswordToken.id, PasswordToken.link_seed).where(
+            col(PasswordToken.id).in_(sorted(password_token_ids))
+        )
+    ).all()
+    found = {}
+    for token_id, seed in rows:
+        link = url(seeded_token(seed)) if token_id is not None and seed else None
+        if token_id is not None and link is not None:
+            found[token_id] = link
+    return found
+
+
 def mailed_url(session: Session, password_token_id: int | None) -> str | None:
-    """The link a message carries (its password_token row), or None when it has none
-    (no such row, no seed, no base URL)."""
+    """The link one message carries, or None (see mailed_urls)."""
     if password_token_id is None:
         return None
-    row = session.get(PasswordToken, password_token_id)
-    if row is None or not row.link_seed:
-        return None
-    return url(seeded_token(row.link_seed))
+    return mailed_urls(session, {password_token_id}).get(password_token_id)
 
 
 def fill(text: str, link: str | None, *, html: bool = False) -> str:

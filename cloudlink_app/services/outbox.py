@@ -55,7 +55,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import settings
 from cloudlink_app.domain import permissions
-from cloudlink_app.models import Customer, OutboxMessage, utc_now
+from cloudlink_app.models import Customer, OutboxMessage, as_utc, utc_now
 from cloudlink_app.services import links
 from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
@@ -191,11 +191,7 @@ def _short_error(error: BaseException, server: SmtpServer) -> str:
 
 
 def _utc(now: datetime.datetime | None) -> datetime.datetime:
-    if now is None:
-        return utc_now()
-    if now.tzinfo is None:
-        return now.replace(tzinfo=datetime.UTC)
-    return now.astimezone(datetime.UTC)
+    return utc_now() if now is None else as_utc(now)
 
 
 def _due_ids(engine: sa.engine.Engine, now: datetime.datetime, limit: int) -> list[int]:
@@ -366,9 +362,12 @@ def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
         .limit(OUTBOX_SHOWN)
     ).all()
     sender = settings.get().sender
+    carried = links.mailed_urls(
+        session, {row.password_token_id for row in rows if row.password_token_id is not None}
+    )
     shown = []
     for row in rows:
-        link = links.mailed_url(session, row.password_token_id) or ""
+        link = carried.get(row.password_token_id, "") if row.password_token_id else ""
         message = build_message(row, sender, link or None)
         body = message.get_body(("plain",))
         shown.append(

@@ -132,11 +132,6 @@ def reportable_customer(session: Session, user: CurrentUser, account_id: object)
     return customer
 
 
-def message_language(customer: Customer) -> str:
-    """The language of the customer's messages (accounts.mail_language)."""
-    return accounts.mail_language(customer)
-
-
 def _message(
     customer: Customer, user: CurrentUser, report: ProblemReport, lang: str
 ) -> tuple[str, str]:
@@ -200,7 +195,7 @@ def report_problem(
         .where(SupportContact.customer_id == customer.id)
         .order_by(col(SupportContact.position))
     ).all()
-    lang = message_language(customer)
+    lang = accounts.mail_language(customer)
     subject, text = _message(customer, user, report, lang)
     notified = []
     try:
@@ -244,10 +239,9 @@ class ReportNotFound(LookupError):
     """No such report of a customer this user may see."""
 
 
-def reports_of(session: Session, user: CurrentUser, account_id: object) -> list[ReportEntry]:
-    """The customer's reports, open ones first, newest first. Raises CustomerNotFound
-    when ``user`` may not see the customer."""
-    customer = reportable_customer(session, user, account_id)
+def reports_of(session: Session, customer: Customer) -> list[ReportEntry]:
+    """The reports of ``customer`` (one its caller may see: reportable_customer), open
+    ones first, newest first."""
     reporter = aliased(AppUser)
     resolver = aliased(AppUser)
     rows = session.exec(

@@ -90,16 +90,12 @@ class ProblemReportsState(SessionState):
             )
         return rows
 
-    @rx.var
-    def open_count(self) -> int:
-        return sum(1 for entry in self._reports if entry.resolved_at is None)
-
     def _read(self, user: users.CurrentUser, account_id: str) -> bool:
         """Read the customer's reports; False when this user may not see them."""
         with get_session() as session:
             try:
                 customer = problem_reports.reportable_customer(session, user, account_id)
-                self._reports = problem_reports.reports_of(session, user, account_id)
+                self._reports = problem_reports.reports_of(session, customer)
             except customers.CustomerNotFound:
                 return False
         self.loaded = account_id

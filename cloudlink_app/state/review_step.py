@@ -64,8 +64,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
         with get_session() as session:
             customer = customers.load_customer(session, user.partner_id, record.account_id)
             saves = customers.recent_saves(session, user.partner_id, record.account_id)
-            row = customers.owned_customer(session, user.partner_id, record.account_id)
-            access = invitations.access(session, row)
+            access = invitations.access(session, record.customer_id, record.partner_id)
         self._record = record
         self._customer = customer
         self._saves = list(saves)
@@ -90,7 +89,8 @@ class ReviewStepState(WizardStepMixin, SessionState):
             except invitations.CannotInvite as refused:
                 self._refuse(_REFUSALS[refused.reason])
                 return [focus_element("notice")]
-            self._access = invitations.access(session, row)
+            assert row.id is not None  # a stored row
+            self._access = invitations.access(session, row.id, row.partner_id)
         self._notice = Text("review.invitation_sent", {"email": sent_to})
         return [focus_element("notice")]
 

@@ -178,7 +178,7 @@ async def test_another_users_address_is_not_invited(database, partner, other_par
     assert other is not None and other.role == permissions.PARTNER_ROLE
     with Session(database) as session:
         customer = customer_row(database, record.account_id)
-        (shown,) = invitations.access(session, customer)
+        (shown,) = invitations.access(session, customer.id, customer.partner_id)
     assert shown.state == invitations.OTHER_USER
 
 
@@ -186,7 +186,7 @@ async def test_the_review_steps_states_and_sending_again(database, partner):
     record = save(database, partner, valid_form())
     customer = customer_row(database, record.account_id)
     with Session(database) as session:
-        (shown,) = invitations.access(session, customer)
+        (shown,) = invitations.access(session, customer.id, customer.partner_id)
         assert shown.state == invitations.INVITED and shown.expires_at is not None
         # Within a minute of the last one: refused, nothing queued.
         with pytest.raises(invitations.CannotInvite) as refused:
@@ -214,7 +214,7 @@ async def test_a_contact_with_a_password_is_not_invited_again(database, partner)
     customer = customer_row(database, record.account_id)
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=2)
     with Session(database) as session:
-        (shown,) = invitations.access(session, customer)
+        (shown,) = invitations.access(session, customer.id, customer.partner_id)
         assert shown.state == invitations.ACTIVE
         with pytest.raises(invitations.CannotInvite) as refused:
             invitations.send_again(session, customer, ADA, now=later)

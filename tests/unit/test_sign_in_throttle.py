@@ -262,7 +262,7 @@ def test_21_wrong_passwords_from_one_address_do_not_stop_another_users_correct_o
 def test_an_ipv6_network_counts_as_one_address(database, demo_users, no_verify):
     # 20 failures, each from another address of one /64.
     for index in range(20):
-        key = auth._address_key(f"2001:db8:1:2::{index + 1:x}")
+        key = auth.address_key(f"2001:db8:1:2::{index + 1:x}")
         add_failures(database, 1, f"guess{index}@example.com", key)
     assert sign_in(database, JEROEN, PASSWORD, address="2001:db8:1:2:abcd::99").throttled
 
