@@ -53,7 +53,12 @@ def open_new_customer(page: Page) -> None:
     ready(page)
 
 
-def fill_valid_customer(page: Page, name: str = "Bakkerij Jansen", domain: str = "") -> None:
+def fill_valid_customer(
+    page: Page,
+    name: str = "Bakkerij Jansen",
+    domain: str = "",
+    admin_email: str = "sanne@bakkerij-jansen.nl",
+) -> None:
     """Fill every required field of the Customer step with valid Dutch data."""
     field(page, "Customer name").fill(name)
     field(page, "Country").select_option("NL")
@@ -67,7 +72,7 @@ def fill_valid_customer(page: Page, name: str = "Bakkerij Jansen", domain: str =
         field(page, "Email domain 1").fill(domain)
     field(page, "Admin contact 1: First name").fill("Sanne")
     field(page, "Admin contact 1: Last name").fill("Jansen")
-    field(page, "Admin contact 1: Email address").fill("sanne@bakkerij-jansen.nl")
+    field(page, "Admin contact 1: Email address").fill(admin_email)
     field(page, "Support contact 1: Name").fill("Northwind Support")
     field(page, "Support contact 1: Email address").fill("support@northwind.example")
     field(page, "Support contact 2: Name").fill("Piet Jansen")
