@@ -30,6 +30,7 @@ import dataclasses
 import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
@@ -135,15 +136,9 @@ def sync(
     for key, (email, name) in wanted.items():
         user = users.get(key)
         if user is None:
-            user = AppUser(
-                email=email,
-                display_name=(name or email)[: accounts.NAME_MAX],
-                role=permissions.ACCOUNT_ADMIN_ROLE,
-                partner_id=customer.partner_id,
-                customer_id=customer.id,
-            )
-            session.add(user)
-            session.flush()
+            user = _new_admin(session, customer, email, name)
+            if user is None:
+                continue  # made by a concurrent save just now: another user's address
         elif (
             user.role == permissions.ACCOUNT_ADMIN_ROLE
             and user.partner_id == customer.partner_id
@@ -160,6 +155,27 @@ def sync(
         accounts.mail_link(session, user, link, lang, customer=customer)
         invited.append(user.email)
     return invited
+
+
+def _new_admin(session: Session, customer: Customer, email: str, name: str) -> AppUser | None:
+    """A new account admin of ``customer``; None when another save (of another
+    customer, on any app instance) made a user of the address since ``sync`` looked:
+    app_user's unique email decides, as email_domain's does for domains, and this save
+    goes on without it (the Review step then names the address another user's)."""
+    user = AppUser(
+        email=email,
+        display_name=(name or email)[: accounts.NAME_MAX],
+        role=permissions.ACCOUNT_ADMIN_ROLE,
+        partner_id=customer.partner_id,
+        customer_id=customer.id,
+    )
+    session.flush()  # what came before: its own errors are not this one's
+    try:
+        with session.begin_nested():  # a savepoint: only this insert is undone
+            session.add(user)
+    except IntegrityError:
+        return None
+    return user
 
 
 def _remove_rights(

@@ -7,7 +7,6 @@ partner sees and what a screen reader says.
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from playwright.sync_api import Page, expect
@@ -125,4 +124,3 @@ def test_the_dashboards_dates_in_dutch(page: Page):
     expect(row).to_contain_text("nov")
     page.get_by_role("button", name="English").click()
     expect(row).to_contain_text("20 Nov 2026")
-    assert datetime.date(2026, 11, 20).strftime("%b") == "Nov"

@@ -22,8 +22,16 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.models import AdminContact, Customer, EmailDomain, SaveRecord, SupportContact
-from cloudlink_app.services import customers
+from cloudlink_app.models import (
+    AdminContact,
+    AppUser,
+    Customer,
+    EmailDomain,
+    OutboxMessage,
+    SaveRecord,
+    SupportContact,
+)
+from cloudlink_app.services import customers, invitations
 from cloudlink_app.views.times import format_time
 from tests.support.builders import valid_form
 from tests.support.database import add_user, customer_row, save
@@ -45,14 +53,9 @@ def hold_before_commit(monkeypatch, barrier: threading.Barrier) -> None:
     monkeypatch.setattr(customers, "record_save", record_then_wait)
 
 
-def test_one_domain_claimed_by_two_instances_at_once_goes_to_exactly_one(
-    schema_url, postgres, partner, monkeypatch
-):
-    forms_by_name = {
-        name: valid_form(name, "Race.example") for name in ("Instance A BV", "Instance B BV")
-    }
-    barrier = threading.Barrier(len(forms_by_name))
-    hold_before_commit(monkeypatch, barrier)
+def saves_at_once(schema_url, partner, forms_by_name, barrier) -> dict[str, object]:
+    """Each form saved through the service in a thread of its own, with an engine of its
+    own (two app instances); each outcome (a CustomerRecord or the exception) by name."""
     outcomes: dict[str, object] = {}
     engines = [sa.create_engine(schema_url) for _ in forms_by_name]  # two app instances
 
@@ -74,8 +77,26 @@ def test_one_domain_claimed_by_two_instances_at_once_goes_to_exactly_one(
     finally:
         for engine in engines:
             engine.dispose()
+    assert not barrier.broken, f"a save never reached the barrier: {outcomes}"
+    return outcomes
 
-    assert not barrier.broken, f"a save never reached its commit: {outcomes}"
+
+def admin(email: str) -> list[forms.AdminContactRow]:
+    return [forms.AdminContactRow(2, "Ada", "Lovelace", email)]
+
+
+def test_one_domain_claimed_by_two_instances_at_once_goes_to_exactly_one(
+    schema_url, postgres, partner, monkeypatch
+):
+    # Admin contacts of their own: app_user's unique email must not decide instead.
+    forms_by_name = {
+        name: valid_form(name, "Race.example", admin_contacts=admin(email))
+        for name, email in (("Instance A BV", "a@one.example"), ("Instance B BV", "b@two.example"))
+    }
+    barrier = threading.Barrier(len(forms_by_name))
+    hold_before_commit(monkeypatch, barrier)
+    outcomes = saves_at_once(schema_url, partner, forms_by_name, barrier)
+
     won = {n: o for n, o in outcomes.items() if isinstance(o, customers.CustomerRecord)}
     lost = {n: o for n, o in outcomes.items() if isinstance(o, customers.ClaimTaken)}
     assert len(won) == 1 and len(lost) == 1, outcomes
@@ -98,6 +119,47 @@ def test_one_domain_claimed_by_two_instances_at_once_goes_to_exactly_one(
     assert claims == [customer.id]
     # Nothing half-saved of the loser: every row belongs to the winner.
     assert owners == {name: {customer.id} for name in owners}
+
+
+def test_one_new_admin_address_in_two_saves_at_once_becomes_one_user(
+    schema_url, postgres, partner, monkeypatch
+):
+    """Two customers saved at once with the same new admin contact: both looked for a
+    user of the address before either made one (a barrier holds them there). One makes
+    the user; the other's insert waits for it, meets app_user's unique email, and its
+    save goes on without inviting: both customers saved, one user, one invitation."""
+    shared = "ada@shared.example"
+    forms_by_name = {
+        name: valid_form(name, domain, admin_contacts=admin(shared))
+        for name, domain in (("Admin A BV", "a.example"), ("Admin B BV", "b.example"))
+    }
+    barrier = threading.Barrier(len(forms_by_name))
+    looked = invitations._users_by_email
+
+    def look_then_wait(session, emails):
+        found = looked(session, emails)
+        barrier.wait(BARRIER_TIMEOUT)
+        return found
+
+    monkeypatch.setattr(invitations, "_users_by_email", look_then_wait)
+    outcomes = saves_at_once(schema_url, partner, forms_by_name, barrier)
+    monkeypatch.undo()
+
+    assert all(isinstance(o, customers.CustomerRecord) for o in outcomes.values()), outcomes
+    with Session(postgres) as session:
+        (user,) = session.exec(select(AppUser).where(AppUser.email == shared)).all()
+        invited = session.exec(select(OutboxMessage.to_address)).all()
+        states = {}
+        for customer in session.exec(select(Customer)).all():
+            assert customer.id is not None
+            (access,) = invitations.access(session, customer.id, partner)
+            states[customer.id] = access.state
+    assert invited == [shared]
+    assert states == {
+        cid: invitations.INVITED if cid == user.customer_id else invitations.OTHER_USER
+        for cid in states
+    }
+    assert len(states) == 2
 
 
 @pytest.mark.asyncio

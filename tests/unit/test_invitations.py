@@ -182,6 +182,34 @@ async def test_another_users_address_is_not_invited(database, partner, other_par
     assert shown.state == invitations.OTHER_USER
 
 
+async def test_an_address_made_a_user_by_another_save_meanwhile_is_not_invited(
+    database, partner, other_partner, monkeypatch
+):
+    """Two saves at once with the same new admin address (tests/production has the race
+    on PostgreSQL): this save looked before the other's user existed, its insert meets
+    app_user's unique email. Only that insert is undone: the save goes on, the other
+    admin contact is invited, the address counts as another user's."""
+    add_user(database, ADA, permissions.ACCOUNT_ADMIN_ROLE, other_partner)
+    looked_before = invitations._users_by_email
+    monkeypatch.setattr(
+        invitations, "_users_by_email", lambda session, emails: looked_before(session, set())
+    )
+    form = with_admins(("Ada", "Lovelace", ADA), ("Bea", "Bos", "bea@acme.example"))
+    record = save(database, partner, form)
+    monkeypatch.undo()
+
+    assert [m.to_address for m in messages(database)] == ["bea@acme.example"]
+    ada = user(database, ADA)
+    assert ada is not None and ada.partner_id == other_partner
+    with Session(database) as session:
+        customer = customer_row(database, record.account_id)
+        states = {
+            a.email: a.state for a in invitations.access(session, customer.id, customer.partner_id)
+        }
+    assert states == {ADA: invitations.OTHER_USER, "bea@acme.example": invitations.INVITED}
+    assert [row.email for row in record.form.admin_contacts] == [ADA, "bea@acme.example"]
+
+
 async def test_the_review_steps_states_and_sending_again(database, partner):
     record = save(database, partner, valid_form())
     customer = customer_row(database, record.account_id)
