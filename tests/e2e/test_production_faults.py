@@ -87,7 +87,12 @@ def tab_on_instance(context: BrowserContext, production: Topology, path: str, av
     """(a tab at `path`, the instance its websocket is on), on another instance than
     `avoid` (reloaded until nginx's round robin puts it there)."""
     page = context.new_page()
-    for _attempt in range(20):
+    for attempt in range(20):
+        # nginx's round robin counts every request: a page load that makes an even
+        # number of them before its websocket would land on one instance every time.
+        # 0, 1 or 2 requests of our own in between break that rhythm.
+        for _request in range(attempt % 3):
+            health(production.frontend_url)
         before = production.websockets()
         page.goto(path)
         ready(page)

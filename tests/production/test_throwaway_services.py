@@ -130,6 +130,13 @@ def test_throwaway_servers_serve_the_migrations_and_redis_and_leave_nothing_behi
     assert _answering() == before
 
 
+def _sigint_as_a_terminal_gives_it() -> None:
+    # A test run started in the background of a shell without job control inherits
+    # SIGINT ignored, and Python then never raises KeyboardInterrupt: the wrapper would
+    # not see the Ctrl-C this test sends.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wrapper(code: str, environ: dict[str, str]) -> subprocess.Popen[str]:
     """`python -m tests.support.services -- python -c code`, in a session of its own (a
     terminal's Ctrl-C reaches its whole process group)."""
@@ -140,6 +147,7 @@ def _wrapper(code: str, environ: dict[str, str]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_sigint_as_a_terminal_gives_it,  # noqa: PLW1509 - no threads here
     )
 
 
