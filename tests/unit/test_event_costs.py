@@ -17,7 +17,6 @@ from cloudlink_app.domain import forms
 from cloudlink_app.services import auth
 from cloudlink_app.state.base import PAGE_LANG, SessionState
 
-pytestmark = pytest.mark.asyncio
 
 
 @contextlib.contextmanager
@@ -40,6 +39,7 @@ def reading(sent: list[str], table: str) -> list[str]:
     return [s for s in sent if s.upper().startswith("SELECT") and f"FROM {table}" in s]
 
 
+@pytest.mark.asyncio
 async def test_a_keystroke_reads_the_session_once(new_customer):
     tab = new_customer
     with statements() as sent:
@@ -48,6 +48,7 @@ async def test_a_keystroke_reads_the_session_once(new_customer):
     assert len(reading(sent, "user_session")) == 1
 
 
+@pytest.mark.asyncio
 async def test_each_event_reads_the_session_again(new_customer):
     tab = new_customer
     with statements() as sent:
@@ -56,6 +57,7 @@ async def test_each_event_reads_the_session_again(new_customer):
     assert len(reading(sent, "user_session")) == 2
 
 
+@pytest.mark.asyncio
 async def test_a_session_ended_between_two_keystrokes_stops_the_second(new_customer):
     tab = new_customer
     await tab.customer("set_customer_name", value="Bakkerij")
@@ -65,6 +67,7 @@ async def test_a_session_ended_between_two_keystrokes_stops_the_second(new_custo
     assert tab.customer_step.customer_name != "Bakkerij Jansen"
 
 
+@pytest.mark.asyncio
 async def test_the_live_check_asks_about_every_domain_in_one_query(new_customer):
     tab = new_customer
     await tab.customer("set_customer_name", value="Bakkerij Jansen")
@@ -96,6 +99,7 @@ def test_no_page_state_depends_on_the_session_states_language():
         assert hasattr(state, PAGE_LANG), state.__name__
 
 
+@pytest.mark.asyncio
 async def test_a_state_takes_the_language_over_at_its_next_event(new_customer):
     tab = new_customer
     await tab.customer("next_step")
