@@ -321,8 +321,9 @@ class ProblemReport(SQLModel, table=True):
     """A problem a customer reported with a CloudLink application
     (services/problem_reports.py): made by an account admin of the customer or a user
     of its partner, mailed to the customer's support contacts (the outbox, in the same
-    transaction). Never deleted by the app; resolving it is recorded
-    (``resolved_at``, ``resolved_by_user_id``)."""
+    transaction). Never deleted by the app (only ``make reset-demo``, on a database of
+    demo data, starts a demo without them); resolving it is recorded (``resolved_at``,
+    ``resolved_by_user_id``)."""
 
     __tablename__ = "problem_report"
 

@@ -41,9 +41,13 @@ from cloudlink_app.models import (
     ConnectionCheck,
     Customer,
     EmailDomain,
+    OutboxMessage,
     Partner,
+    PasswordToken,
+    ProblemReport,
     SaveRecord,
     SupportContact,
+    UserSession,
     utc_now,
 )
 from cloudlink_app.services import connection, customers, wizard
@@ -383,17 +387,7 @@ def load(session: Session, reset: bool = False) -> int:
         _refuse_unless_only_demo_partners(session)
     user_ids = accounts.ensure_demo_users(session)
     if reset:
-        session.execute(sa.update(AppUser).values(customer_id=None))
-        for model in (
-            ConnectionCheck,
-            SaveRecord,
-            EmailDomain,
-            AdminContact,
-            SupportContact,
-            Customer,
-        ):
-            session.execute(sa.delete(model))
-        session.commit()
+        _delete_the_last_demo(session, set(user_ids.values()))
     elif session.exec(select(Customer.id).limit(1)).first() is not None:
         return 0
     now = utc_now().replace(second=0, microsecond=0)
@@ -409,6 +403,30 @@ def load(session: Session, reset: bool = False) -> int:
     _link_account_admin(session, user_ids[ACCOUNT_ADMIN_EMAIL])
     _move_into_the_week(session, loaded)
     return len(loaded)
+
+
+def _delete_the_last_demo(session: Session, demo_user_ids: set[int]) -> None:
+    """Everything the last demo made, for a demo that starts as the first did: every
+    customer with its rows, the mail (the outbox page starts with this load's
+    invitations only), the problem reports, every link, and the users made by
+    invitations with their sessions. The demo users stay, signed in where they are."""
+    invited = select(AppUser.id).where(col(AppUser.id).not_in(sorted(demo_user_ids)))
+    session.execute(sa.update(AppUser).values(customer_id=None))
+    for model in (
+        ConnectionCheck,
+        SaveRecord,
+        ProblemReport,
+        OutboxMessage,
+        PasswordToken,
+        EmailDomain,
+        AdminContact,
+        SupportContact,
+        Customer,
+    ):
+        session.execute(sa.delete(model))
+    session.execute(sa.delete(UserSession).where(col(UserSession.user_id).in_(invited)))
+    session.execute(sa.delete(AppUser).where(col(AppUser.id).not_in(sorted(demo_user_ids))))
+    session.commit()
 
 
 def _refuse_unless_only_demo_partners(session: Session) -> None:

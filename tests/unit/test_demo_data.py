@@ -18,7 +18,10 @@ from cloudlink_app.models import (
     AppUser,
     ConnectionCheck,
     Customer,
+    OutboxMessage,
     Partner,
+    PasswordToken,
+    ProblemReport,
     SaveRecord,
     SupportContact,
     utc_now,
@@ -257,6 +260,38 @@ def test_reset_loads_them_again(loaded):
     assert len(second) == TOTAL and not first & second  # new customers, new IDs
     assert admin.customer_id in customer_ids
     assert checked and checked <= customer_ids  # the old customers' checks went too
+
+
+def test_a_reset_starts_the_demo_as_the_first_load_did(loaded):
+    """The mail, problem reports, links and invited users of the last demo go; the
+    outbox holds this load's invitations only, however often it is reset."""
+
+    def made(session: Session) -> dict[str, int]:
+        return {
+            model.__name__: len(session.exec(select(model)).all())
+            for model in (OutboxMessage, PasswordToken, AppUser, ProblemReport)
+        }
+
+    with Session(loaded) as session:
+        first = made(session)
+        customer = session.exec(select(Customer)).first()
+        assert customer is not None and customer.id is not None
+        reporter = session.exec(select(AppUser)).first()
+        assert reporter is not None and reporter.id is not None
+        session.add(
+            ProblemReport(
+                customer_id=customer.id,
+                reporter_user_id=reporter.id,
+                application="CloudLink",
+                summary="Demo",
+                description="Left from the last demo",
+            )
+        )
+        session.commit()
+        for _reset in range(2):
+            assert demo_data.load(session, reset=True) == TOTAL
+            assert made(session) == first
+    assert first["OutboxMessage"] > 0  # the load's invitations
 
 
 def test_the_command_line_loads_once_then_resets(demo_database, capsys):

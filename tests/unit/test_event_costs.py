@@ -18,7 +18,6 @@ from cloudlink_app.services import auth
 from cloudlink_app.state.base import PAGE_LANG, SessionState
 
 
-
 @contextlib.contextmanager
 def statements():
     """The SQL statements the app's engine sends while the block runs."""
