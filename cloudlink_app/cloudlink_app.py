@@ -25,7 +25,7 @@ from cloudlink_app.pages.sync_step import sync_step
 from cloudlink_app.services import auth, outbox, startup
 from cloudlink_app.state import token_manager
 from cloudlink_app.state.account import AccountState
-from cloudlink_app.state.base import FollowSession
+from cloudlink_app.state.base import FollowSession, event_tab_language
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
@@ -53,13 +53,14 @@ def report_backend_error(exception: Exception):
     stack trace (tests fail on it)."""
     from cloudlink_app.services import database  # here: only this function is its user
 
+    lang = event_tab_language()  # the toast in the tab's UI language
     if database.is_unavailable(exception):
         logger.warning(
             "The database cannot be reached: an event failed (%s)", type(exception).__name__
         )
-        return rx.toast.error(t(database.UNAVAILABLE_MESSAGE), duration=10000)
+        return rx.toast.error(t(database.UNAVAILABLE_MESSAGE, lang), duration=10000)
     logger.error("Unexpected error in an event handler", exc_info=exception)
-    return rx.toast.error(t("notice.unexpected_error"), duration=10000)
+    return rx.toast.error(t("notice.unexpected_error", lang), duration=10000)
 
 
 app = rx.App(

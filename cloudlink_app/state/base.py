@@ -16,6 +16,8 @@ nothing of the previous user is ever sent.
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import contextvars
 import dataclasses
 import json
@@ -377,14 +379,43 @@ def _event_key(token_hash: str) -> tuple | None:
 PAGE_LANG = "_page_lang"
 
 
+# The UI language of this worker's newest tabs, by their token: Reflex runs the
+# backend exception handler (report_backend_error) in a task of its own, without the
+# failed event's states, and its toast is worded in the tab's language from here.
+_TAB_LANGUAGES: collections.OrderedDict[str, str] = collections.OrderedDict()
+TAB_LANGUAGES_MAX = 10_000
+
+
+def _remember_tab_language(token: str, lang: str) -> None:
+    if not token:
+        return
+    _TAB_LANGUAGES[token] = lang
+    _TAB_LANGUAGES.move_to_end(token)
+    if len(_TAB_LANGUAGES) > TAB_LANGUAGES_MAX:
+        _TAB_LANGUAGES.popitem(last=False)
+
+
+def event_tab_language() -> str:
+    """The UI language of the tab whose event is being handled (English when there is
+    no event or its tab was never seen by this worker)."""
+    try:
+        token = EventContext.get().token
+    except LookupError:
+        return DEFAULT_LANGUAGE
+    return _TAB_LANGUAGES.get(token, DEFAULT_LANGUAGE)
+
+
 def spread_language(state: BaseState) -> None:
     """Give every loaded state of the tab that has a PAGE_LANG copy the tab's language
-    (assigned only where it differs: an assignment re-words that state's texts)."""
+    (assigned only where it differs: an assignment re-words that state's texts), and
+    remember it for the tab's error messages (event_tab_language)."""
     root = state._get_root_state()
     session = root.substates.get(SessionState.get_name())
     if not isinstance(session, SessionState):
         return
     lang = session.lang
+    with contextlib.suppress(LookupError):  # outside an event: nothing to remember
+        _remember_tab_language(EventContext.get().token, lang)
     pending = list(session.substates.values())
     while pending:
         current = pending.pop()

@@ -14,8 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from reflex.istate.manager.memory import StateManagerMemory
+from reflex_base.event.context import EventContext
 from sqlmodel import Session, select
 
+from cloudlink_app.cloudlink_app import report_backend_error
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser
@@ -244,3 +247,37 @@ async def test_a_crafted_title_key_is_not_kept(database, title_key):
     assert session_state(tab)._title_key == "title.sign_in"
     (script,) = scripts(sent)
     assert t("title.sign_in") in script and "Gotcha" not in script
+
+
+# ----- what Reflex's backend exception handler shows ---------------------------------
+
+
+def failed_events_toast(tab: Tab, error: Exception) -> str:
+    """report_backend_error's toast for an event of ``tab`` that raised ``error``, in the
+    event context Reflex gives it (a task of its own: none of the tab's states)."""
+
+    async def nothing(*_args: Any) -> None:
+        return None
+
+    context = EventContext(
+        token=tab.token,
+        state_manager=StateManagerMemory(),
+        enqueue_impl=nothing,
+        emit_delta_impl=nothing,
+        emit_event_impl=nothing,
+    )
+    with context:
+        return str(report_backend_error(error))
+
+
+async def test_a_failed_events_message_is_in_the_tabs_language(tab, database):
+    other = Tab()
+    await other.send(SessionState, "load_language", title_key="title.dashboard")
+    await tab.send(SessionState, "set_language", lang="nl")
+
+    assert t("notice.unexpected_error", "nl") in failed_events_toast(tab, ValueError("a bug"))
+    assert t("notice.unexpected_error", "en") in failed_events_toast(other, ValueError("a bug"))
+    await tab.send(SessionState, "set_language", lang="en")
+    assert t("notice.unexpected_error", "en") in failed_events_toast(tab, ValueError("a bug"))
+    # Outside any event (nothing to go by): English.
+    assert t("notice.unexpected_error", "en") in str(report_backend_error(ValueError("a bug")))
