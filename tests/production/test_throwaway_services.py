@@ -9,9 +9,11 @@ which the code must never touch, still answer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -216,6 +218,43 @@ def test_the_wrapper_gives_its_servers_to_the_command_and_stops_them(tmp_path, e
         assert not Path(directory).exists()
         assert _processes_in(directory) == []
     assert all(_port_closed(url) for url in urls.values())
+    assert _answering() == before
+
+
+def test_a_wrapper_killed_outright_leaves_no_server_running(tmp_path):
+    """SIGKILL gives the wrapper no chance to stop its servers: the kernel does (their
+    parent-death signal). Their directories stay (removed here)."""
+    before = _answering()
+    urls_file = tmp_path / "urls.json"
+    code = f"import sys; sys.argv[1:] = [{str(urls_file)!r}, 'wait']\n{_COMMAND}"
+    wrapper = _wrapper(code, {**os.environ, services.OWN_SERVICES_VARIABLE: "1"})
+    try:
+        deadline = time.monotonic() + 30
+        while not urls_file.exists():
+            assert wrapper.poll() is None, "the wrapper ended before the command reported"
+            assert time.monotonic() < deadline, "the command never ran"
+            time.sleep(0.05)
+        urls = json.loads(urls_file.read_text())["urls"]
+        # The wrapper and its command (the servers run in sessions of their own).
+        os.killpg(wrapper.pid, signal.SIGKILL)
+        wrapper.wait(timeout=10)
+        output = wrapper.stdout.read() if wrapper.stdout else ""
+    finally:
+        _end_wrapper(wrapper)
+    directories = re.findall(r"\(data in (\S+)\)", output)
+    assert len(directories) == 2, output
+    try:
+        deadline = time.monotonic() + services.STOP_TIMEOUT
+        while any(_processes_in(directory) for directory in directories):
+            assert time.monotonic() < deadline, [_processes_in(d) for d in directories]
+            time.sleep(0.1)
+        assert all(_port_closed(url) for url in urls.values())
+    finally:
+        for directory in directories:  # after a failure too: nothing left behind
+            for pid in _processes_in(directory):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            shutil.rmtree(directory, ignore_errors=True)
     assert _answering() == before
 
 

@@ -17,6 +17,7 @@ even when they answer): the fresh-machine path, without touching the machine's s
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import functools
 import glob
@@ -194,6 +195,7 @@ def start_postgres() -> Service:
                     user=run_as.user,
                     group=run_as.group,
                     extra_groups=run_as.extra_groups,
+                    preexec_fn=_stop_with_this_process(),  # noqa: PLW1509
                 )
             admin_url = f"postgresql://{POSTGRES_USER}@127.0.0.1:{port}/postgres"
             if _wait_until(functools.partial(postgres_answers, admin_url, 1), process):
@@ -250,6 +252,7 @@ def start_redis() -> Service:
                     stderr=subprocess.STDOUT,
                     cwd=directory,
                     start_new_session=True,
+                    preexec_fn=_stop_with_this_process(),  # noqa: PLW1509
                 )
             url = f"redis://127.0.0.1:{port}"
             if _wait_until(functools.partial(redis_answers, url, 1), process):
@@ -324,6 +327,27 @@ class _RunAs:
         if owner is None:
             return cls()
         return cls(owner.pw_uid, owner.pw_gid, [])
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _stop_with_this_process() -> Callable[[], None] | None:
+    """Popen's preexec_fn for a server: when this process ends without stopping it
+    (SIGKILL, a crash), the kernel sends the server SIGINT (PostgreSQL's fast shutdown;
+    Redis shuts down), so no server outlives the run that started it. None where the
+    kernel has no such setting (not Linux): stopping stays with stop()."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
+    parent = os.getpid()
+
+    def set_parent_death_signal() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGINT, 0, 0, 0)
+        if os.getppid() != parent:  # ended before the setting took: stop now
+            os.kill(os.getpid(), signal.SIGINT)
+
+    return set_parent_death_signal
 
 
 def _wait_until(answers: Callable[[], bool], process: subprocess.Popen[bytes]) -> bool:
