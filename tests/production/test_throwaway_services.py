@@ -183,6 +183,16 @@ time.sleep(60)
 """
 
 
+def _report(wrapper: subprocess.Popen[str], urls_file: Path) -> dict:
+    """What the wrapper's command wrote (_COMMAND), once it has."""
+    deadline = time.monotonic() + 30
+    while not urls_file.exists():
+        assert wrapper.poll() is None, "the wrapper ended before the command reported"
+        assert time.monotonic() < deadline, "the command never ran"
+        time.sleep(0.05)
+    return json.loads(urls_file.read_text())
+
+
 @pytest.mark.parametrize(
     ("ending", "exit_code"),
     [("fail", 3), (signal.SIGINT, 128 + signal.SIGINT)],
@@ -195,12 +205,7 @@ def test_the_wrapper_gives_its_servers_to_the_command_and_stops_them(tmp_path, e
     environ = {**os.environ, services.OWN_SERVICES_VARIABLE: "1"}
     wrapper = _wrapper(code, environ)
     try:
-        deadline = time.monotonic() + 30
-        while not urls_file.exists():
-            assert wrapper.poll() is None, "the wrapper ended before the command reported"
-            assert time.monotonic() < deadline, "the command never ran"
-            time.sleep(0.05)
-        seen = json.loads(urls_file.read_text())
+        seen = _report(wrapper, urls_file)
         urls = seen["urls"]
         assert seen["answered"], "the command's servers did not answer"
         if ending != "fail":
@@ -229,12 +234,7 @@ def test_a_wrapper_killed_outright_leaves_no_server_running(tmp_path):
     code = f"import sys; sys.argv[1:] = [{str(urls_file)!r}, 'wait']\n{_COMMAND}"
     wrapper = _wrapper(code, {**os.environ, services.OWN_SERVICES_VARIABLE: "1"})
     try:
-        deadline = time.monotonic() + 30
-        while not urls_file.exists():
-            assert wrapper.poll() is None, "the wrapper ended before the command reported"
-            assert time.monotonic() < deadline, "the command never ran"
-            time.sleep(0.05)
-        urls = json.loads(urls_file.read_text())["urls"]
+        urls = _report(wrapper, urls_file)["urls"]
         # The wrapper and its command (the servers run in sessions of their own).
         os.killpg(wrapper.pid, signal.SIGKILL)
         wrapper.wait(timeout=10)
