@@ -22,7 +22,7 @@ from cloudlink_app.pages.review_step import review_step
 from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
 from cloudlink_app.pages.sync_step import sync_step
-from cloudlink_app.services import auth, outbox, startup
+from cloudlink_app.services import auth, outbox, schema_check, startup
 from cloudlink_app.state import token_manager
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.base import FollowSession, event_tab_language
@@ -74,6 +74,8 @@ app = rx.App(
 )
 # A tab keeps its state when the instance its websocket was on dies (Redis).
 token_manager.install(app)
+# Reflex's model/database comparison knows the search index is not the models'.
+schema_check.install()
 # Instead of Reflex's connection toast (it names the websocket's URL): every page's own
 # "Reconnecting" status (components/layout.connection_status).
 del app.app_wraps[(5, "Overlay")]

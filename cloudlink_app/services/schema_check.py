@@ -1,0 +1,96 @@
+"""Alembic's comparison of the models with a database, as this app's schema has it.
+
+Two parts of the schema are not the same on every database (models.py):
+
+- on SQLite, the dashboard's search index: an FTS5 table (``SEARCH_TABLE``) with its
+  five shadow tables and its triggers, made by migration b7e2c91d4f30 (and by
+  ``create_all``), described by no model;
+- on PostgreSQL, the trigram indexes, declared on the models with
+  ``ddl_if(dialect="postgresql")``: not made on SQLite.
+
+Reflex 0.10.1 compares the models with the database through alembic's autogenerate,
+with no filter, in ``reflex db makemigrations``, after ``reflex db migrate`` and at
+every start. On SQLite it logged "Detected database schema changes" in red at every
+``make run``, and makemigrations would have written a migration that drops the search
+index. ``install()`` gives every alembic environment that does not name its own an
+``include_object`` that leaves out exactly those objects; any other difference is
+still reported.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.runtime.environment import EnvironmentContext
+from sqlmodel import SQLModel
+
+from cloudlink_app.models import SEARCH_TABLE
+
+# The tables SQLite's FTS5 makes for a virtual table of that name.
+SEARCH_TABLES = frozenset(
+    {SEARCH_TABLE}
+    | {f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")}
+)
+
+IncludeObject = Callable[[Any, str | None, str, bool, Any], bool]
+
+
+def _indexes_of_one_dialect() -> dict[str, str]:
+    """Index name -> the only dialect it is made on (``ddl_if``), from the models'
+    own metadata: Reflex compares a copy (``to_metadata``), which drops ``ddl_if``."""
+    return {
+        index.name: dialect
+        for table in SQLModel.metadata.tables.values()
+        for index in table.indexes
+        if index.name and (dialect := getattr(getattr(index, "_ddl_if", None), "dialect", None))
+    }
+
+
+def include_object_for(dialect_name: str | None) -> IncludeObject:
+    """Alembic's include_object for a database of ``dialect_name``: the search index's
+    tables left out, and the indexes made on another dialect only."""
+    elsewhere = {
+        name for name, dialect in _indexes_of_one_dialect().items() if dialect != dialect_name
+    }
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        if type_ == "table":
+            return name not in SEARCH_TABLES
+        if type_ == "index":
+            return name not in elsewhere
+        return True
+
+    return include_object
+
+
+_installed = False
+
+
+def install() -> None:
+    """Every EnvironmentContext.configure without an include_object gets the one for
+    its connection's dialect (Reflex's autogenerate passes a connection). Once.
+
+    Also silences SQLAlchemy's "Table ... already exists within the given MetaData -
+    not copying" warning, which Reflex's copy of the models' tables
+    (ModelRegistry.get_metadata) raises once per table that another one references:
+    fifteen lines at every ``make run``, about nothing."""
+    global _installed
+    if _installed:
+        return
+    warnings.filterwarnings(
+        "ignore", "Table .* already exists within the given MetaData", sa.exc.SAWarning
+    )
+    configure = EnvironmentContext.configure
+
+    def configure_with_filter(self: EnvironmentContext, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("include_object") is None:
+            connection = kwargs.get("connection")
+            dialect = connection.dialect.name if connection is not None else None
+            kwargs["include_object"] = include_object_for(dialect or kwargs.get("dialect_name"))
+        configure(self, *args, **kwargs)
+
+    EnvironmentContext.configure = configure_with_filter  # type: ignore[method-assign]
+    _installed = True
