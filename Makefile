@@ -20,10 +20,13 @@ help: ## List the targets
 		| awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 # Demo mode unless CLOUDLINK_DEMO_MODE is set (an empty value is not demo mode: the app
-# then refuses to start with the demo accounts). Both servers listen on 127.0.0.1 only
-# (the frontend's address: cloudlink_app/localhost_dev_server.py).
+# then refuses to start with the demo accounts), for the app and for loading its demo
+# data (the invitations of the demo admin contacts need the demo secret key). Both
+# servers listen on 127.0.0.1 only (the frontend's address:
+# cloudlink_app/localhost_dev_server.py).
+DEMO_MODE := CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE-1}
 run: setup migrate demo-data ## Set up, migrate, load demo data and serve on localhost:3000
-	CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE-1} $(BIN)/reflex run --env dev \
+	$(DEMO_MODE) $(BIN)/reflex run --env dev \
 		--frontend-port 3000 --backend-port 8000 --backend-host 127.0.0.1
 
 # Production (README, "Serving it in production"): PostgreSQL (REFLEX_DB_URL), Redis
@@ -125,10 +128,10 @@ migrate: setup ## Apply the database migrations
 	$(BIN)/reflex db migrate
 
 demo-data: setup ## Load the demo customers once
-	$(BIN)/python -m cloudlink_app.demo_data
+	$(DEMO_MODE) $(BIN)/python -m cloudlink_app.demo_data
 
 reset-demo: setup migrate ## Drop every customer, load the demo ones again (demo databases only)
-	$(BIN)/python -m cloudlink_app.demo_data --reset
+	$(DEMO_MODE) $(BIN)/python -m cloudlink_app.demo_data --reset
 
 bench: setup-dev bench-setup ## Run the benchmarks and print their figures (bench/README.md)
 	$(BIN)/python -m bench

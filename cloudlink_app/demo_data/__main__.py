@@ -1,11 +1,12 @@
 """Command line: `python -m cloudlink_app.demo_data [--reset]` (the Makefile's
-run and reset-demo targets)."""
+demo-data and reset-demo targets, in demo mode)."""
 
 from __future__ import annotations
 
 import argparse
 
 from cloudlink_app.demo_data import loader
+from cloudlink_app.services import auth
 from cloudlink_app.services.database import get_session
 
 
@@ -18,6 +19,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--reset", action="store_true", help="delete every customer first")
     args = parser.parse_args(argv)
+    try:
+        # The demo admin contacts are invited: their links need the secret key, which
+        # demo mode makes (the Makefile runs this in demo mode) or the environment sets.
+        auth.secret_key()
+    except RuntimeError as missing:
+        raise SystemExit(f"Demo data: {missing}") from None
     try:
         with get_session() as session:
             count = loader.load(session, reset=args.reset)

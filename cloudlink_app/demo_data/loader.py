@@ -15,6 +15,7 @@ the dashboard reads like a partner's real week. Nothing else is written by hand.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 from collections.abc import Callable, Mapping
@@ -382,6 +383,11 @@ def load(session: Session, reset: bool = False) -> int:
     The demo users are created first when missing (accounts.ensure_demo_users).
     ``reset`` deletes every customer, so it refuses (NotADemoDatabase, before anything
     is written) a database with any partner that is not a demo partner.
+
+    All or nothing: the services commit customer by customer, so a load that fails
+    half way (any error) deletes what it made again, on a database of demo partners
+    only, before the error goes on; otherwise the next ``make run`` would find
+    customers, say "already there" and start a demo with part of them.
     """
     if reset:
         _refuse_unless_only_demo_partners(session)
@@ -390,6 +396,18 @@ def load(session: Session, reset: bool = False) -> int:
         _delete_the_last_demo(session, set(user_ids.values()))
     elif session.exec(select(Customer.id).limit(1)).first() is not None:
         return 0
+    try:
+        return _load_all(session, user_ids)
+    except BaseException:
+        session.rollback()
+        with contextlib.suppress(NotADemoDatabase):
+            _refuse_unless_only_demo_partners(session)
+            _delete_the_last_demo(session, set(user_ids.values()))
+        raise
+
+
+def _load_all(session: Session, user_ids: dict[str, int]) -> int:
+    """Every demo customer, onboarded step by step; how many."""
     now = utc_now().replace(second=0, microsecond=0)
     loaded: list[_Times] = []
     for partner_number, partner in enumerate(PARTNERS):

@@ -294,6 +294,28 @@ def test_a_reset_starts_the_demo_as_the_first_load_did(loaded):
     assert first["OutboxMessage"] > 0  # the load's invitations
 
 
+def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
+    demo_database, monkeypatch
+):
+    run = demo_data.loader._Onboarding.run
+    started = []
+
+    def fails_at_the_fifth(onboarding):
+        started.append(onboarding)
+        if len(started) == 5:
+            raise RuntimeError("the machine ran out of something")
+        return run(onboarding)
+
+    monkeypatch.setattr(demo_data.loader._Onboarding, "run", fails_at_the_fifth)
+    with Session(demo_database) as session, pytest.raises(RuntimeError):
+        demo_data.load(session)
+    monkeypatch.undo()
+    with Session(demo_database) as session:
+        assert session.exec(select(Customer)).all() == []
+        assert session.exec(select(OutboxMessage)).all() == []
+        assert demo_data.load(session) == TOTAL  # not "already there"
+
+
 def test_the_command_line_loads_once_then_resets(demo_database, capsys):
     main([])
     assert capsys.readouterr().out.strip() == f"Demo data: {TOTAL} customers loaded."
