@@ -15,9 +15,9 @@ the dashboard reads like a partner's real week. Nothing else is written by hand.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
+import logging
 from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ from cloudlink_app.demo_data.records import (
     DemoPartner,
     contact_people,
 )
-from cloudlink_app.domain import forms, gateway, pbx, validation, wizard_path
+from cloudlink_app.domain import forms, gateway, pbx, permissions, validation, wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render
 from cloudlink_app.models import (
     AdminContact,
@@ -53,6 +53,8 @@ from cloudlink_app.models import (
 )
 from cloudlink_app.services import connection, customers, wizard
 from cloudlink_app.services.connection import ConnectionResult
+
+logger = logging.getLogger(__name__)
 
 # The customers of a partner were last saved this far apart, the newest an hour ago.
 CUSTOMER_SPACING = datetime.timedelta(hours=7)
@@ -385,9 +387,9 @@ def load(session: Session, reset: bool = False) -> int:
     is written) a database with any partner that is not a demo partner.
 
     All or nothing: the services commit customer by customer, so a load that fails
-    half way (any error) deletes what it made again, on a database of demo partners
-    only, before the error goes on; otherwise the next ``make run`` would find
-    customers, say "already there" and start a demo with part of them.
+    half way (any error) deletes what it made again (``_undo_load``) before the error
+    goes on; otherwise the next ``make run`` would find customers, say "already there"
+    and start a demo with part of them.
     """
     if reset:
         _refuse_unless_only_demo_partners(session)
@@ -396,14 +398,51 @@ def load(session: Session, reset: bool = False) -> int:
         _delete_the_last_demo(session, set(user_ids.values()))
     elif session.exec(select(Customer.id).limit(1)).first() is not None:
         return 0
+    before: dict[type, int] = {model: _last_id(session, model) for model in _MADE_BY_A_LOAD}
     try:
         return _load_all(session, user_ids)
     except BaseException:
-        session.rollback()
-        with contextlib.suppress(NotADemoDatabase):
-            _refuse_unless_only_demo_partners(session)
-            _delete_the_last_demo(session, set(user_ids.values()))
+        try:
+            _undo_load(session, before)
+        except Exception:  # the load's own error is the one to see
+            logger.exception("Demo data: the half-made load could not be deleted")
         raise
+
+
+# What a load makes besides the customers and their rows: ids above the last one
+# before the load are its own.
+_MADE_BY_A_LOAD = (OutboxMessage, PasswordToken, AppUser, ConnectionCheck)
+
+
+def _last_id(session: Session, model: type) -> int:
+    return session.exec(select(sa.func.max(model.id))).one() or 0  # type: ignore[attr-defined]
+
+
+def _undo_load(session: Session, before: dict[type, int]) -> None:
+    """Delete what a load made, and only that: the customers (the table was empty) with
+    their rows, and the mail, links, invited account admins (with their sessions) and
+    checks made since ``before``."""
+    session.rollback()
+    invited = select(AppUser.id).where(
+        col(AppUser.id) > before[AppUser], AppUser.role == permissions.ACCOUNT_ADMIN_ROLE
+    )
+    customer_ids = select(Customer.id)
+    session.execute(sa.delete(OutboxMessage).where(col(OutboxMessage.id) > before[OutboxMessage]))
+    session.execute(sa.delete(PasswordToken).where(col(PasswordToken.id) > before[PasswordToken]))
+    session.execute(
+        sa.delete(ConnectionCheck).where(col(ConnectionCheck.id) > before[ConnectionCheck])
+    )
+    for model in (SaveRecord, EmailDomain, AdminContact, SupportContact):
+        session.execute(sa.delete(model).where(col(model.customer_id).in_(customer_ids)))
+    session.execute(
+        sa.update(AppUser)
+        .where(col(AppUser.customer_id).in_(customer_ids))
+        .values(customer_id=None)
+    )
+    session.execute(sa.delete(Customer))
+    session.execute(sa.delete(UserSession).where(col(UserSession.user_id).in_(invited)))
+    session.execute(sa.delete(AppUser).where(col(AppUser.id).in_(invited)))
+    session.commit()
 
 
 def _load_all(session: Session, user_ids: dict[str, int]) -> int:
@@ -427,8 +466,13 @@ def _delete_the_last_demo(session: Session, demo_user_ids: set[int]) -> None:
     """Everything the last demo made, for a demo that starts as the first did: every
     customer with its rows, the mail (the outbox page starts with this load's
     invitations only), the problem reports, every link, and the users made by
-    invitations with their sessions. The demo users stay, signed in where they are."""
-    invited = select(AppUser.id).where(col(AppUser.id).not_in(sorted(demo_user_ids)))
+    invitations (account admins other than the demo ones) with their sessions. The
+    demo users stay, signed in where they are, and so does any partner user added to a
+    demo partner."""
+    invited = select(AppUser.id).where(
+        col(AppUser.id).not_in(sorted(demo_user_ids)),
+        AppUser.role == permissions.ACCOUNT_ADMIN_ROLE,
+    )
     session.execute(sa.update(AppUser).values(customer_id=None))
     for model in (
         ConnectionCheck,
@@ -443,7 +487,7 @@ def _delete_the_last_demo(session: Session, demo_user_ids: set[int]) -> None:
     ):
         session.execute(sa.delete(model))
     session.execute(sa.delete(UserSession).where(col(UserSession.user_id).in_(invited)))
-    session.execute(sa.delete(AppUser).where(col(AppUser.id).not_in(sorted(demo_user_ids))))
+    session.execute(sa.delete(AppUser).where(col(AppUser.id).in_(invited)))
     session.commit()
 
 

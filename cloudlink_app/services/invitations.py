@@ -133,7 +133,9 @@ def sync(
     users = _users_by_email(session, set(wanted))
     lang = accounts.mail_language(customer)
     invited = []
-    for key, (email, name) in wanted.items():
+    # In the order of the addresses: two saves making the same new users wait for each
+    # other in one order, never in a cycle (a deadlock).
+    for key, (email, name) in sorted(wanted.items()):
         user = users.get(key)
         if user is None:
             user = _new_admin(session, customer, email, name)

@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -335,9 +336,13 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 def _stop_with_this_process() -> Callable[[], None] | None:
     """Popen's preexec_fn for a server: when this process ends without stopping it
     (SIGKILL, a crash), the kernel sends the server SIGINT (PostgreSQL's fast shutdown;
-    Redis shuts down), so no server outlives the run that started it. None where the
-    kernel has no such setting (not Linux): stopping stays with stop()."""
-    if not sys.platform.startswith("linux"):
+    Redis shuts down), so no server outlives the run that started it. The kernel sends
+    it when the *thread* that started the server ends, so only the main thread (every
+    caller today) asks for it. None elsewhere, and where the kernel has no such setting
+    (not Linux): stopping stays with stop()."""
+    if not sys.platform.startswith("linux") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
         return None
     prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
     parent = os.getpid()

@@ -27,7 +27,7 @@ from cloudlink_app.models import (
     utc_now,
 )
 from cloudlink_app.services import auth, customers, wizard
-from tests.support.database import add_partner, database_rows, set_demo_partners
+from tests.support.database import add_partner, add_user, database_rows, set_demo_partners
 
 TOTAL = len(demo_data.CUSTOMERS) + len(demo_data.SECOND_PARTNER_CUSTOMERS)
 BY_NAME = {demo.name: demo for demo in demo_data.CUSTOMERS + demo_data.SECOND_PARTNER_CUSTOMERS}
@@ -306,6 +306,10 @@ def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
             raise RuntimeError("the machine ran out of something")
         return run(onboarding)
 
+    # Someone the load did not make: an account admin added before it.
+    with Session(demo_database) as session:
+        partner_id = demo_data.accounts.ensure_demo_partner(session)
+    add_user(demo_database, "colleague@northwind.example", "account_admin", partner_id)
     monkeypatch.setattr(demo_data.loader._Onboarding, "run", fails_at_the_fifth)
     with Session(demo_database) as session, pytest.raises(RuntimeError):
         demo_data.load(session)
@@ -313,6 +317,10 @@ def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
     with Session(demo_database) as session:
         assert session.exec(select(Customer)).all() == []
         assert session.exec(select(OutboxMessage)).all() == []
+        # The invited admin contacts went; the demo users and the colleague stayed.
+        emails = set(session.exec(select(AppUser.email)).all())
+        demo_emails = {account.email for account in demo_data.accounts.DEMO_ACCOUNTS}
+        assert emails == demo_emails | {"colleague@northwind.example"}
         assert demo_data.load(session) == TOTAL  # not "already there"
 
 
