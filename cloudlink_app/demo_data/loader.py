@@ -383,16 +383,16 @@ def load(session: Session, reset: bool = False) -> int:
     """Load the demo customers (once, or again after deleting all); return how many.
 
     The demo users are created first when missing (accounts.ensure_demo_users).
-    ``reset`` deletes every customer, so it refuses (NotADemoDatabase, before anything
-    is written) a database with any partner that is not a demo partner.
+    Both refuse (NotADemoDatabase, before anything is written) a database with any
+    partner that is not a demo partner: demo accounts have a published password, and
+    ``reset`` deletes every customer.
 
     All or nothing: the services commit customer by customer, so a load that fails
     half way (any error) deletes what it made again (``_undo_load``) before the error
     goes on; otherwise the next ``make run`` would find customers, say "already there"
     and start a demo with part of them.
     """
-    if reset:
-        _refuse_unless_only_demo_partners(session)
+    _refuse_unless_only_demo_partners(session, reset=reset)
     user_ids = accounts.ensure_demo_users(session)
     if reset:
         _delete_the_last_demo(session, set(user_ids.values()))
@@ -491,17 +491,23 @@ def _delete_the_last_demo(session: Session, demo_user_ids: set[int]) -> None:
     session.commit()
 
 
-def _refuse_unless_only_demo_partners(session: Session) -> None:
+def _refuse_unless_only_demo_partners(session: Session, *, reset: bool = True) -> None:
     """NotADemoDatabase when a partner of the database is not a demo partner."""
     others = session.exec(
         select(Partner.name).where(col(Partner.is_demo).is_(False)).order_by(col(Partner.id))
     ).all()
     if others:
         named = ", ".join(repr(name) for name in others[:3]) + (", ..." if len(others) > 3 else "")
+        why = (
+            "--reset deletes every customer, so it runs only on a database of demo data. "
+            "Nothing was deleted."
+            if reset
+            else "Demo partners, users and customers go only into a database of demo "
+            "data. Nothing was written."
+        )
         raise NotADemoDatabase(
             f"Refused: this database holds {len(others)} partner(s) that are not demo "
-            f"partners ({named}). --reset deletes every customer, so it runs only on a "
-            "database of demo data. Nothing was deleted."
+            f"partners ({named}). {why}"
         )
 
 

@@ -374,6 +374,15 @@ def test_reset_refuses_a_database_whose_partners_are_all_real(database):
     assert database_rows(database) == before
 
 
+def test_loading_refuses_a_database_with_a_partner_that_is_not_a_demo_partner(database):
+    # Demo accounts have a published password: never in a real partner's database.
+    before = database_rows(database)
+    with Session(database) as session, pytest.raises(demo_data.NotADemoDatabase) as refused:
+        demo_data.load(session)
+    assert "Nothing was written" in str(refused.value)
+    assert database_rows(database) == before
+
+
 def test_the_command_line_refuses_to_reset_with_a_message_and_an_error_status(loaded, capsys):
     add_partner(loaded, "Rival Telecom")
     before = database_rows(loaded)
@@ -399,7 +408,7 @@ def test_a_stage_off_the_customers_path_is_refused():
         )
 
 
-def test_a_demo_customer_that_breaks_a_rule_stops_the_load(database, monkeypatch):
+def test_a_demo_customer_that_breaks_a_rule_stops_the_load(demo_database, monkeypatch):
     """The loader checks each step as its Next does: "legal" is no business type."""
     broken = records.DemoCustomer(
         "Advocaten BV",
@@ -420,7 +429,7 @@ def test_a_demo_customer_that_breaks_a_rule_stops_the_load(database, monkeypatch
         ),
     )
     with (
-        Session(database) as session,
+        Session(demo_database) as session,
         pytest.raises(demo_data.DemoDataError, match="Advocaten BV, customer step"),
     ):
         demo_data.load(session)
