@@ -2,7 +2,7 @@
 the development frontend through the LocalhostDevServer plugin, which makes Vite's
 server listen on 127.0.0.1 although Reflex starts it with `react-router dev --host`
 (every interface). And `make run` is demo mode only when CLOUDLINK_DEMO_MODE is unset,
-not when it is empty."""
+not when it is empty, and so are the demo data it loads (demo-data, reset-demo)."""
 
 from __future__ import annotations
 
@@ -50,26 +50,36 @@ def test_rxconfig_uses_the_plugin_and_it_modifies_vite_config():
     assert localhost_dev_server.VITE_CONFIG_FILE == "vite.config.js"
 
 
-def run_recipe() -> str:
-    """The commands of the Makefile's run target."""
-    lines = (ROOT / "Makefile").read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("run:"))
-    recipe = []
-    for line in lines[start + 1 :]:
-        if not line.startswith("\t"):
-            break
-        recipe.append(line.strip().removesuffix("\\"))
-    return " ".join(recipe)
+def recipe(target: str) -> str:
+    """The commands of the Makefile's ``target`` as make expands them (``make -n``, its
+    prerequisites taken as done), one line."""
+    done = [
+        option
+        for name in ("setup", "migrate", "demo-data")
+        if name != target
+        for option in ("-o", name)
+    ]
+    printed = subprocess.run(
+        ["make", "--no-print-directory", "-n", *done, target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    return " ".join(line.strip().removesuffix("\\") for line in printed.splitlines())
 
 
 def test_make_run_serves_the_backend_on_localhost():
-    assert "--backend-host 127.0.0.1" in run_recipe()
+    assert "--backend-host 127.0.0.1" in recipe("run")
 
 
+@pytest.mark.parametrize("target", ["run", "demo-data", "reset-demo"])
 @pytest.mark.parametrize(("value", "expected"), [(None, "1"), ("", ""), ("0", "0"), ("1", "1")])
-def test_make_run_is_demo_mode_only_when_the_variable_is_unset(value, expected):
-    # The shell expansion of the recipe, with the variable unset, empty or set.
-    expansion = re.search(r"CLOUDLINK_DEMO_MODE=\$(\$\{CLOUDLINK_DEMO_MODE[^}]*\})", run_recipe())
+def test_make_run_is_demo_mode_only_when_the_variable_is_unset(target, value, expected):
+    # The shell expansion of the recipe, with the variable unset, empty or set: the app
+    # and the demo data it loads (their invitations need the demo secret key).
+    expansion = re.search(r"CLOUDLINK_DEMO_MODE=(\$\{CLOUDLINK_DEMO_MODE[^}]*\})", recipe(target))
     assert expansion is not None
     prefix = "unset CLOUDLINK_DEMO_MODE; " if value is None else f"CLOUDLINK_DEMO_MODE={value}; "
     result = subprocess.run(
