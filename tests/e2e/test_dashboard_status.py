@@ -8,11 +8,13 @@ import re
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
+from reflex.model import get_engine
 
 from cloudlink_app import demo_data
 from cloudlink_app.models import ConnectionCheck
 from cloudlink_app.services.database import get_session
 from tests.support.browser import axe_violations, data_rows, seed, sign_in_context
+from tests.support.database import set_demo_partners
 
 
 @pytest.fixture
@@ -77,11 +79,17 @@ def test_the_delete_question_has_no_violations(page: Page, customers):
 
 @pytest.fixture
 def demo(page: Page):
-    """The sales engineers' demo customers (cloudlink_app.demo_data), removed after."""
-    with get_session() as session:
-        assert demo_data.load(session) == len(demo_data.CUSTOMERS) + len(
-            demo_data.SECOND_PARTNER_CUSTOMERS
-        )
+    """The sales engineers' demo customers (cloudlink_app.demo_data), removed after.
+    The loader fills only a database of demo partners: the harness's partners are
+    marked as such while it loads (and unmarked again, as the harness keeps them)."""
+    set_demo_partners(get_engine(), demo=True)
+    try:
+        with get_session() as session:
+            assert demo_data.load(session) == len(demo_data.CUSTOMERS) + len(
+                demo_data.SECOND_PARTNER_CUSTOMERS
+            )
+    finally:
+        set_demo_partners(get_engine(), demo=False)
     yield
     with get_session() as session:
         session.execute(sa.delete(ConnectionCheck))
