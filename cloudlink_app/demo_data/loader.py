@@ -388,57 +388,66 @@ def load(session: Session, reset: bool = False) -> int:
     ``reset`` deletes every customer.
 
     All or nothing: the services commit customer by customer, so a load that fails
-    half way (any error) deletes what it made again (``_undo_load``) before the error
-    goes on; otherwise the next ``make run`` would find customers, say "already there"
-    and start a demo with part of them.
+    half way (any error) deletes what it made again (``_delete_made_since``) before
+    the error goes on; otherwise the next ``make run`` would find customers, say
+    "already there" and start a demo with part of them.
     """
     _refuse_unless_only_demo_partners(session, reset=reset)
     user_ids = accounts.ensure_demo_users(session)
+    demo_users = set(user_ids.values())
     if reset:
-        _delete_the_last_demo(session, set(user_ids.values()))
+        # Everything the last demo made: a demo starts as the first did (the outbox
+        # page with this load's invitations only).
+        _delete_made_since(session, dict.fromkeys(_MADE_SINCE, 0), demo_users)
     elif session.exec(select(Customer.id).limit(1)).first() is not None:
         return 0
-    before: dict[type, int] = {model: _last_id(session, model) for model in _MADE_BY_A_LOAD}
+    before = {model: _last_id(session, model) for model in _MADE_SINCE}
     try:
         return _load_all(session, user_ids)
     except BaseException:
         try:
-            _undo_load(session, before)
+            session.rollback()
+            _delete_made_since(session, before, demo_users)  # the table was empty
         except Exception:  # the load's own error is the one to see
             logger.exception("Demo data: the half-made load could not be deleted")
         raise
 
 
-# What a load makes besides the customers and their rows: ids above the last one
-# before the load are its own.
-_MADE_BY_A_LOAD = (OutboxMessage, PasswordToken, AppUser, ConnectionCheck)
+# What a load or a demo makes besides the customers and their rows: the rows with an
+# id above the last one before a load are that load's own.
+_MADE_SINCE: tuple[type, ...] = (
+    ProblemReport,
+    OutboxMessage,
+    PasswordToken,
+    ConnectionCheck,
+    AppUser,
+)
 
 
 def _last_id(session: Session, model: type) -> int:
     return session.exec(select(sa.func.max(model.id))).one() or 0  # type: ignore[attr-defined]
 
 
-def _undo_load(session: Session, before: dict[type, int]) -> None:
-    """Delete what a load made, and only that: the customers (the table was empty) with
-    their rows, and the mail, links, invited account admins (with their sessions) and
-    checks made since ``before``."""
-    session.rollback()
+def _delete_made_since(session: Session, since: dict[type, int], keep_users: set[int]) -> None:
+    """Delete every customer with its rows, and the problem reports, mail, links, checks
+    and account admins (with their sessions) with an id above ``since``'s (0: all of
+    them), but the users in ``keep_users`` (the demo ones) and any partner user added
+    to a demo partner."""
     invited = select(AppUser.id).where(
-        col(AppUser.id) > before[AppUser], AppUser.role == permissions.ACCOUNT_ADMIN_ROLE
+        col(AppUser.id) > since[AppUser],
+        col(AppUser.id).not_in(sorted(keep_users)),
+        AppUser.role == permissions.ACCOUNT_ADMIN_ROLE,
     )
     customer_ids = select(Customer.id)
-    session.execute(sa.delete(OutboxMessage).where(col(OutboxMessage.id) > before[OutboxMessage]))
-    session.execute(sa.delete(PasswordToken).where(col(PasswordToken.id) > before[PasswordToken]))
-    session.execute(
-        sa.delete(ConnectionCheck).where(col(ConnectionCheck.id) > before[ConnectionCheck])
-    )
-    for model in (SaveRecord, EmailDomain, AdminContact, SupportContact):
-        session.execute(sa.delete(model).where(col(model.customer_id).in_(customer_ids)))
     session.execute(
         sa.update(AppUser)
         .where(col(AppUser.customer_id).in_(customer_ids))
         .values(customer_id=None)
     )
+    for made in (ProblemReport, OutboxMessage, PasswordToken, ConnectionCheck):
+        session.execute(sa.delete(made).where(col(made.id) > since[made]))
+    for row in (SaveRecord, EmailDomain, AdminContact, SupportContact):
+        session.execute(sa.delete(row).where(col(row.customer_id).in_(customer_ids)))
     session.execute(sa.delete(Customer))
     session.execute(sa.delete(UserSession).where(col(UserSession.user_id).in_(invited)))
     session.execute(sa.delete(AppUser).where(col(AppUser.id).in_(invited)))
@@ -460,35 +469,6 @@ def _load_all(session: Session, user_ids: dict[str, int]) -> int:
     _link_account_admin(session, user_ids[ACCOUNT_ADMIN_EMAIL])
     _move_into_the_week(session, loaded)
     return len(loaded)
-
-
-def _delete_the_last_demo(session: Session, demo_user_ids: set[int]) -> None:
-    """Everything the last demo made, for a demo that starts as the first did: every
-    customer with its rows, the mail (the outbox page starts with this load's
-    invitations only), the problem reports, every link, and the users made by
-    invitations (account admins other than the demo ones) with their sessions. The
-    demo users stay, signed in where they are, and so does any partner user added to a
-    demo partner."""
-    invited = select(AppUser.id).where(
-        col(AppUser.id).not_in(sorted(demo_user_ids)),
-        AppUser.role == permissions.ACCOUNT_ADMIN_ROLE,
-    )
-    session.execute(sa.update(AppUser).values(customer_id=None))
-    for model in (
-        ConnectionCheck,
-        SaveRecord,
-        ProblemReport,
-        OutboxMessage,
-        PasswordToken,
-        EmailDomain,
-        AdminContact,
-        SupportContact,
-        Customer,
-    ):
-        session.execute(sa.delete(model))
-    session.execute(sa.delete(UserSession).where(col(UserSession.user_id).in_(invited)))
-    session.execute(sa.delete(AppUser).where(col(AppUser.id).in_(invited)))
-    session.commit()
 
 
 def _refuse_unless_only_demo_partners(session: Session, *, reset: bool = True) -> None:
