@@ -45,7 +45,7 @@ os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
 # the caller's shell would stop every test.
 os.environ["CLOUDLINK_SECRET_KEY"] = "test-secret-" + "x" * 40
 # One log line per event would flood the browser runs' output (the app runs in the
-# test process there); tests/unit/test_event_log.py sets its own level.
+# test process there); tests/unit/state/test_event_log.py sets its own level.
 os.environ["CLOUDLINK_LOG_LEVEL"] = "WARNING"
 os.environ.pop("CLOUDLINK_LOG_FORMAT", None)
 # settings.py reads the environment once: the caller's shell (make run's demo mode, a

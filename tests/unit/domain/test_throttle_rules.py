@@ -15,7 +15,7 @@ from reflex_base.config import get_config
 from cloudlink_app import settings
 from cloudlink_app.domain import throttle
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # ----- address_key ------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from tests.support.database import set_demo_partners
 from tests.support.migrations import partners_after_the_is_demo_migration
 from tests.support.postgres import alembic_config
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KEY = "k" * settings.SECRET_KEY_MIN
 DEPLOY_URL = "https://onboarding.example.com"
 PRODUCTION = settings.Settings(deploy_url=DEPLOY_URL, secret_key=KEY)

@@ -43,7 +43,7 @@ from tests.support.builders import valid_form
 from tests.support.database import demo_partner_id, save, user_id
 from tests.support.tabs import _APP, Tab, open_customer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EVENT_LINE = re.compile(
     r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO event=(?P<event>\S+) user=(?P<user>\S+) "
     r"customer=(?P<customer>\S+) duration_ms=(?P<duration>\d+\.\d) outcome=(?P<outcome>\S+)$"

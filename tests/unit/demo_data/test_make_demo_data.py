@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 
 
 def fresh_environment(database: Path) -> dict[str, str]:

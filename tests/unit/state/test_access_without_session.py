@@ -492,7 +492,7 @@ PUBLIC = {
     # The language of every page, the sign-in page's included (test_language_switch.py).
     (SessionState, "load_language"),
     (SessionState, "set_language"),
-    # A one-time link's page: the link is the credential (tests/unit/test_password_pages.py).
+    # A one-time link's page: the link is the credential (tests/unit/state/test_password_pages.py).
     (SetPasswordState, "load"),
     (SetPasswordState, "set_password"),
 }
