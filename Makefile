@@ -23,7 +23,7 @@ help: ## List the targets
 # then refuses to start with the demo accounts), for the app and for loading its demo
 # data (the invitations of the demo admin contacts need the demo secret key). Both
 # servers listen on 127.0.0.1 only (the frontend's address:
-# cloudlink_app/localhost_dev_server.py).
+# cloudlink_app/reflex_internals/dev_server.py).
 DEMO_MODE := CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE-1}
 run: setup migrate demo-data ## Set up, migrate, load demo data and serve on localhost:3000
 	$(DEMO_MODE) $(BIN)/reflex run --env dev \

@@ -21,7 +21,7 @@ import reflex as rx
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from cloudlink_app import settings
-from cloudlink_app.localhost_dev_server import LocalhostDevServer
+from cloudlink_app.reflex_internals.dev_server import LocalhostDevServer
 
 _settings = settings.get()  # raises SettingsError for a bad value: the app does not start
 

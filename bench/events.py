@@ -62,8 +62,8 @@ KINDS = (FLOOR, TYPING, CHECKED, ADD_ROW, NEXT_ERRORS, NEXT_SAVE)
 def _names() -> dict[str, str]:
     from reflex.state import OnLoadInternalState, State
 
-    from cloudlink_app.state.base import SessionState
     from cloudlink_app.state.customer_step import CustomerStepState
+    from cloudlink_app.state.session import SessionState
 
     return {
         "root": State.get_full_name(),

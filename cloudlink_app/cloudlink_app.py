@@ -22,16 +22,17 @@ from cloudlink_app.pages.review_step import review_step
 from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
 from cloudlink_app.pages.sync_step import sync_step
+from cloudlink_app.reflex_internals import app_hooks, token_manager
 from cloudlink_app.services import auth, outbox, schema_check, startup
-from cloudlink_app.state import token_manager
 from cloudlink_app.state.account import AccountState
-from cloudlink_app.state.base import FollowSession, event_tab_language
 from cloudlink_app.state.change_password import ChangePasswordState
+from cloudlink_app.state.clean_tab import FollowSession
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.event_log import EventLog
 from cloudlink_app.state.gateway_step import GatewayStepState
+from cloudlink_app.state.language import event_tab_language
 from cloudlink_app.state.outbox import OutboxState
 from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.problem_reports import ProblemReportsState
@@ -78,10 +79,9 @@ token_manager.install(app)
 schema_check.install()
 # Instead of Reflex's connection toast (it names the websocket's URL): every page's own
 # "Reconnecting" status (components/layout.connection_status).
-del app.app_wraps[(5, "Overlay")]
+app_hooks.remove_connection_toast(app)
 # Reflex's Socket.IO server checks the websocket's Origin by the same rule, at run time.
-assert app.sio is not None  # made with the app's state
-app.sio.eio.cors_allowed_origins = headers.engineio_origin_check
+app_hooks.check_socketio_origins(app, headers.engineio_origin_check)
 # Before every event: a new user or an ended session resets the tab's states first.
 app.add_middleware(FollowSession())
 # The app's records to stderr (CLOUDLINK_LOG_FORMAT, CLOUDLINK_LOG_LEVEL), in every

@@ -53,7 +53,7 @@ class AppUser(SQLModel, table=True):
     # cannot sign in and has no live session.
     active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # The UI language the user chose last ("en", "nl"; None: never chosen): their pages
-    # open in it (state/base.SessionState.load_language).
+    # open in it (state/session.SessionState.load_language).
     ui_language: str | None = Field(default=None, max_length=8)
 
 

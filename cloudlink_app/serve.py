@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from cloudlink_app import settings
+from cloudlink_app.reflex_internals import migrations
 
 logger = logging.getLogger("cloudlink_app.serve")
 
@@ -77,14 +78,12 @@ def configuration_problems(current: settings.Settings) -> list[str]:
 def migrate(url: str) -> None:
     """Apply the migrations to `url`, one machine at a time (a PostgreSQL advisory lock
     held on the migrating connection)."""
-    from reflex.model import _alembic_upgrade  # Reflex's own `reflex db migrate`
-
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
             connection.execute(sa.select(sa.func.pg_advisory_lock(MIGRATION_LOCK)))
             try:
-                _alembic_upgrade(connection=connection)
+                migrations.upgrade(connection)
                 connection.commit()
             finally:
                 connection.execute(sa.select(sa.func.pg_advisory_unlock(MIGRATION_LOCK)))

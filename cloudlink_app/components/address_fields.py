@@ -2,7 +2,7 @@
 
 Used by the Customer step (no prefix) and the Gateway step's site address ("site_"):
 the state must have the vars ``{prefix}country`` ... ``{prefix}postal_code``, their
-``set_`` handlers, and ``{prefix}address_rules`` (state.wizard_step.AddressRules).
+``set_`` handlers, and ``{prefix}address_rules`` (views.address.AddressRules).
 
 Every text follows the page's UI language in place (``tx``), the country names too:
 the options of every UI language are compiled into the page as data and the select
@@ -19,7 +19,7 @@ from cloudlink_app.components.form_field import select_field, text_field
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain import choices, limits
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 
 
 def _optional(required, label: Var, optional_label: Var) -> Var:

@@ -6,9 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app.components.text import tx
-from cloudlink_app.state.base import focus_element
-
-SUMMARY_ID = "error-summary"
+from cloudlink_app.state.browser import SUMMARY_ID, focus_element
 
 
 def error_summary(items: Var):

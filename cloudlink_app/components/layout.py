@@ -11,7 +11,7 @@ from cloudlink_app.components.notice import notice
 from cloudlink_app.components.post_form import post_form
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain.i18n import LANGUAGE_NAMES
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 
 # The switch's name ("language_switch.label", "Taal / Language") is the same in every
 # catalog: whoever cannot read the page's current language still finds it.

@@ -6,7 +6,8 @@ import reflex as rx
 
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.text import tx
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.browser import NOTICE_ID
+from cloudlink_app.state.session import SessionState
 
 
 def notice():
@@ -17,7 +18,7 @@ def notice():
             rx.el.div(
                 rx.el.p(SessionState.notice),
                 action_button(tx("notice.dismiss"), SessionState.dismiss_notice),
-                id="notice",
+                id=NOTICE_ID,
                 tab_index=-1,
                 class_name="notice",
             ),

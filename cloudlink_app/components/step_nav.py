@@ -7,7 +7,7 @@ import reflex as rx
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 
 
 def _position(path: tuple[str, ...], current: str):

@@ -14,7 +14,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 
 
 def _formatted(key: str, lang: str, params: dict[str, object]) -> Var:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reflex import constants
 from reflex.config import get_config
-from reflex_base import constants
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 

@@ -102,7 +102,7 @@ async def sign_in(request: Request) -> Response:
     if old_token is not None:
         # This browser's previous session, if any, ends: it could never be used again.
         await asyncio.to_thread(_revoke, old_token)
-    # Where the user starts otherwise, as state/base.home_url.
+    # Where the user starts otherwise, as state/session.home_url.
     home = routes.DASHBOARD if result.user.may(permissions.VIEW_DASHBOARD) else routes.ACCOUNT
     target = next_path or home
     response = _redirect(_page(request, target))

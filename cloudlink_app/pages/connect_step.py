@@ -10,8 +10,8 @@ from cloudlink_app.components.text import tx
 from cloudlink_app.components.wizard import group_error, wizard_page
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, UI_LANGUAGES, t
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.connect_step import ConnectStepState as S
+from cloudlink_app.state.session import SessionState
 
 
 def _intro_part(index: int):

@@ -9,6 +9,7 @@ from cloudlink_app.components.layout import page
 from cloudlink_app.components.password_fields import password_field
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain import passwords
+from cloudlink_app.state.set_password import LINK_ERROR_ID
 from cloudlink_app.state.set_password import SetPasswordState as S
 
 
@@ -16,7 +17,7 @@ def _invalid_link():
     return rx.el.div(
         rx.el.h2(tx("summary.heading"), class_name="error-summary__title"),
         rx.el.p(tx("set_password.invalid_link"), class_name="error-message"),
-        id="link-error",
+        id=LINK_ERROR_ID,
         tab_index=-1,
         role="alert",
         class_name="error-summary",

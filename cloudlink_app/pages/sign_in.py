@@ -12,6 +12,7 @@ from cloudlink_app.components.layout import page
 from cloudlink_app.components.post_form import post_form
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain.i18n import N_
+from cloudlink_app.state.sign_in import ERROR_ID
 from cloudlink_app.state.sign_in import SignInState as S
 
 
@@ -26,7 +27,7 @@ def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
             spell_check=False,
             auto_capitalize="none",
             max_length=254 if input_type == "email" else 1024,
-            aria_describedby=rx.cond(S.error != "", "sign-in-error", ""),
+            aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
             class_name="input input--half",
         ),
         class_name="form-group",
@@ -78,7 +79,7 @@ def sign_in():
             rx.el.div(
                 rx.el.h2(tx("summary.heading"), class_name="error-summary__title"),
                 rx.el.p(S.error, class_name="error-message"),
-                id="sign-in-error",
+                id=ERROR_ID,
                 tab_index=-1,
                 role="alert",
                 class_name="error-summary",

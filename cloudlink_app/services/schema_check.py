@@ -20,14 +20,13 @@ still reported.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.runtime.environment import EnvironmentContext
 from sqlmodel import SQLModel
 
 from cloudlink_app.models import SEARCH_TABLE
+from cloudlink_app.reflex_internals import migrations
 
 # The tables SQLite's FTS5 makes for a virtual table of that name.
 SEARCH_TABLES = frozenset(
@@ -35,7 +34,7 @@ SEARCH_TABLES = frozenset(
     | {f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")}
 )
 
-IncludeObject = Callable[[Any, str | None, str, bool, Any], bool]
+IncludeObject = migrations.IncludeObject
 
 
 def _indexes_of_one_dialect() -> dict[str, str]:
@@ -66,31 +65,15 @@ def include_object_for(dialect_name: str | None) -> IncludeObject:
     return include_object
 
 
-_installed = False
-
-
 def install() -> None:
-    """Every EnvironmentContext.configure without an include_object gets the one for
-    its connection's dialect (Reflex's autogenerate passes a connection). Once.
+    """Every alembic comparison without a filter of its own gets ``include_object_for``
+    its connection's dialect (reflex_internals.migrations). Once.
 
     Also silences SQLAlchemy's "Table ... already exists within the given MetaData -
     not copying" warning, which Reflex's copy of the models' tables
     (ModelRegistry.get_metadata) raises once per table that another one references:
     fifteen lines at every ``make run``, about nothing."""
-    global _installed
-    if _installed:
-        return
     warnings.filterwarnings(
         "ignore", "Table .* already exists within the given MetaData", sa.exc.SAWarning
     )
-    configure = EnvironmentContext.configure
-
-    def configure_with_filter(self: EnvironmentContext, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("include_object") is None:
-            connection = kwargs.get("connection")
-            dialect = connection.dialect.name if connection is not None else None
-            kwargs["include_object"] = include_object_for(dialect or kwargs.get("dialect_name"))
-        configure(self, *args, **kwargs)
-
-    EnvironmentContext.configure = configure_with_filter  # type: ignore[method-assign]
-    _installed = True
+    migrations.filter_comparisons(include_object_for)

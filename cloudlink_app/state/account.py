@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions, statuses
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE
-from cloudlink_app.services import customers, users
+from cloudlink_app.domain.i18n import N_
+from cloudlink_app.services import customers
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, home_url
+from cloudlink_app.state.page import PageState
+from cloudlink_app.state.session import SessionState
 
 
-class AccountState(SessionState):
+class AccountState(PageState, SessionState):
     """The account admin's customer: name, account ID, where the onboarding stands."""
+
+    TITLE_KEY: ClassVar[str] = N_("title.account")
 
     customer_name: str = ""
     customer_account_id: str = ""
     # Where the onboarding stands, as a stored status ("next:<step>" or "onboarded";
     # "" when unknown): ``status`` words it in the UI language.
     _status: str = ""
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
     continue_url: str = ""
 
     @rx.var
@@ -32,12 +35,9 @@ class AccountState(SessionState):
     @rx.event
     def load(self):
         """on_load: account admins only (partners have the dashboard)."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._to_sign_in()
-        if not user.may(permissions.VIEW_ACCOUNT_PAGE):
-            return rx.redirect(home_url(user))
+        user, away = self._page_user(permissions.VIEW_ACCOUNT_PAGE)
+        if user is None:
+            return away
         with get_session() as session:
             overview = customers.account_overview(session, user.partner_id, user.customer_id)
         if overview is None:

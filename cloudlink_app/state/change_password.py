@@ -8,16 +8,20 @@ other users' events are not held up (auth.in_password_workers).
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
 
 import reflex as rx
 
 from cloudlink_app.domain import passwords, permissions
 from cloudlink_app.domain.i18n import N_, Text
-from cloudlink_app.services import accounts, auth, users
+from cloudlink_app.services import accounts, auth
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, home_url, logger, set_title
+from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.password_form import PasswordFormMixin
+from cloudlink_app.state.session import SessionState
+
+logger = logging.getLogger("cloudlink_app")
 
 DONE_ID = "password-changed"
 
@@ -56,25 +60,21 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
     @rx.event
     def load(self):
         """on_load: signed-in users whose role may change their password."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._to_sign_in()
-        if not user.may(permissions.CHANGE_OWN_PASSWORD):
-            return rx.redirect(home_url(user))
+        user, away = self._page_user(permissions.CHANGE_OWN_PASSWORD)
+        if user is None:
+            return away
         self._clear_errors()
         self._done = None
-        return set_title(self.TITLE_KEY, self.lang)
+        return self._title()
 
     @rx.event
     async def change_password(self, form_data: dict):
         """Check the current password, apply the policy, store the new one and end the
         user's other sessions. Refused (nothing written) without a session, for a
         crafted payload or a wrong current password."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
+        user = self._signed_in_user()
+        if user is None:
+            return None
         if not user.may(permissions.CHANGE_OWN_PASSWORD):
             return self._refuse("change_password.not_allowed")
         values = self._form_values(form_data)
@@ -99,4 +99,4 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
             return self._refuse("notice.not_signed_in")
         self._clear_errors()
         self._done = Text("change_password.done")
-        return [set_title(self.TITLE_KEY, self.lang), focus_element(DONE_ID)]
+        return [self._title(), focus_element(DONE_ID)]

@@ -26,8 +26,10 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
-from cloudlink_app.state.wizard_step import NEW, AddressRules, WizardStepMixin, address_rules
+from cloudlink_app.state.browser import focus_element
+from cloudlink_app.state.session import SessionState
+from cloudlink_app.state.wizard_step import NEW, WizardStepMixin
+from cloudlink_app.views.address import AddressRules, address_rules
 
 _BUSINESS_TYPES = frozenset(key for key, _ in choices.BUSINESS_TYPES)
 _LANGUAGES = frozenset(code for code, _ in choices.DEFAULT_LANGUAGES)
@@ -79,18 +81,15 @@ class CustomerStepState(WizardStepMixin, SessionState):
     @rx.event
     def load_new_customer(self):
         """on_load of /customers/new: a blank form, or the unsaved one being typed."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._to_sign_in()
-        if not user.may(permissions.CREATE_CUSTOMER):
-            return rx.redirect(home_url(user))
+        user, away = self._page_user(permissions.CREATE_CUSTOMER)
+        if user is None:
+            return away
         self.from_review = False
         self.deployment_type = ""
         if self.loaded != NEW:
             self._reset(NEW, 0)
             self._show_form(forms.CustomerForm())
-        return set_title(self.TITLE_KEY, self.lang)
+        return self._title()
 
     def _show(self, record: wizard.WizardRecord) -> None:
         with get_session() as session:

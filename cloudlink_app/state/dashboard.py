@@ -3,15 +3,17 @@ customers, and deleting a draft after a confirmation."""
 
 from __future__ import annotations
 
-import json
+from typing import ClassVar
 
 import reflex as rx
 
 from cloudlink_app.domain import permissions, statuses, wizard_path
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
+from cloudlink_app.domain.i18n import N_, Text, render, t
 from cloudlink_app.services import auth, customers, invitations, problem_reports, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, home_url
+from cloudlink_app.state.browser import NOTICE_ID, focus_after_dialog
+from cloudlink_app.state.page import PageState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.views.dashboard import (
     PAGE_SIZE,
     DashboardRow,
@@ -25,20 +27,10 @@ SEARCH_MAX = 100
 DELETED_MESSAGE_ID = "deleted-message"
 
 
-def _focus_after_dialog(element_id: str):
-    """Focus an element once the confirmation dialog has gone: the dialog restores
-    focus to nothing when it closes, and an element outside it cannot take focus
-    while it is still open."""
-    return rx.call_script(
-        "(function f(n){if(document.querySelector('[role=alertdialog]')&&n>0)"
-        "{setTimeout(function(){f(n-1)},20);return;}"
-        "const e=document.getElementById(" + json.dumps(element_id) + ");"
-        "if(e){e.focus();}else if(n>0){setTimeout(function(){f(n-1)},20);}})(100)"
-    )
-
-
-class DashboardState(SessionState):
+class DashboardState(PageState, SessionState):
     """The customers of the signed-in partner, last saved first."""
+
+    TITLE_KEY: ClassVar[str] = N_("title.dashboard")
 
     # The customers of the current page, as read (``rows`` shows them in the UI
     # language).
@@ -48,8 +40,6 @@ class DashboardState(SessionState):
     _registered: dict[str, int] = {}
     _open_reports: dict[str, int] = {}
     search: str = ""
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
     page: int = 1
     total: int = 0
     in_progress_count: int = 0
@@ -114,10 +104,8 @@ class DashboardState(SessionState):
         """The signed-in user when the permission table lets them do ``action`` (on the
         customer ``account_id``, when given); otherwise the refusal is shown and None
         returned."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            self._refuse("notice.not_signed_in")
+        user = self._signed_in_user()
+        if user is None:
             return None
         if account_id is None:
             allowed = user.may(action)
@@ -174,14 +162,10 @@ class DashboardState(SessionState):
     @rx.event
     def load(self):
         """on_load: the counts and the first page of the current search."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
+        user, away = self._page_user(permissions.VIEW_DASHBOARD)
+        if user is None:
             self._clear_list()
-            return self._to_sign_in()
-        if not user.may(permissions.VIEW_DASHBOARD):
-            self._clear_list()
-            return rx.redirect(home_url(user))
+            return away
         self.page = 1
         self._close_question()
         self._deleted = None
@@ -256,7 +240,7 @@ class DashboardState(SessionState):
             return None
         focus_to = delete_button_id(self.delete_account_id)
         self._close_question()
-        return _focus_after_dialog(focus_to)
+        return focus_after_dialog(focus_to)
 
     @rx.event
     def delete_dialog_changed(self, is_open: bool):
@@ -296,9 +280,9 @@ class DashboardState(SessionState):
                 else "notice.not_a_draft"
             )
             self._refuse(key)
-            return _focus_after_dialog("notice")
+            return focus_after_dialog(NOTICE_ID)
         self._close_question()
         self._notice = None
         self._deleted = Text("dashboard.deleted", {"name": name})
         self._load(user, counts=True)
-        return _focus_after_dialog(DELETED_MESSAGE_ID)
+        return focus_after_dialog(DELETED_MESSAGE_ID)

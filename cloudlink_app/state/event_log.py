@@ -45,21 +45,19 @@ import re
 import time
 from collections.abc import Iterator
 
+from reflex import constants
+from reflex.event import Event
 from reflex.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
-from reflex_base import constants
-from reflex_base.event import Event
 
 from cloudlink_app.domain import wizard_path
+from cloudlink_app.reflex_internals.events import is_event_task
 from cloudlink_app.state.account import AccountState
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState, root_state
 from cloudlink_app.state.wizard_step import NEW, WizardStepMixin
 
 logger = logging.getLogger("cloudlink_app.events")
 
-# The prefix of the task Reflex's event processor runs each event in
-# (EventProcessor._create_event_task): reflex_event|<event name>|<token>|<txid>.
-_TASK_PREFIX = "reflex_event|"
 # What an event name may show in a line (Reflex's names are snake case and dots).
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
 
@@ -159,11 +157,11 @@ class EventLog(Middleware):
         task = asyncio.current_task()
         # Only in the task Reflex runs this event in: a caller running middleware in a
         # task of its own (a test driving states directly) would log at its end.
-        if task is None or not task.get_name().startswith(f"{_TASK_PREFIX}{event.name}|"):
+        if task is None or not is_event_task(task, event.name):
             return None
         if not logger.isEnabledFor(logging.INFO):
             return None
         started = time.perf_counter()
-        root = state._get_root_state()
+        root = root_state(state)
         task.add_done_callback(lambda done: write_line(root, event, started, done))
         return None

@@ -11,8 +11,9 @@ from cloudlink_app.domain import forms, gateway, limits, wizard_path
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState
-from cloudlink_app.state.wizard_step import AddressRules, WizardStepMixin, address_rules
+from cloudlink_app.state.session import SessionState
+from cloudlink_app.state.wizard_step import WizardStepMixin
+from cloudlink_app.views.address import AddressRules, address_rules
 
 _DEPLOYMENT_TYPES = frozenset(key for key, _ in gateway.DEPLOYMENT_TYPES)
 _ADDRESS_FIELDS = (

@@ -9,16 +9,16 @@ Its one handler checks the session and demo mode on every call.
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_
-from cloudlink_app.services import auth, outbox, users
+from cloudlink_app.domain.i18n import N_
+from cloudlink_app.services import auth, outbox
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, set_title
+from cloudlink_app.state.page import PageState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.views.times import format_time
-
-TITLE_KEY = N_("title.outbox")
 
 
 @dataclasses.dataclass
@@ -35,12 +35,12 @@ class MessageRow:
     sent: bool
 
 
-class OutboxState(SessionState):
+class OutboxState(PageState, SessionState):
     """The messages this user may see (demo mode)."""
 
+    TITLE_KEY: ClassVar[str] = N_("title.outbox")
+
     demo_mode: bool = False
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
     _messages: list[outbox.ShownMessage] = []
 
     @rx.var
@@ -62,15 +62,14 @@ class OutboxState(SessionState):
     @rx.event
     def load(self):
         """on_load: in demo mode the messages this user may see; otherwise none."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
+        user, away = self._page_user()
+        if user is None:
             self._messages = []
-            return self._to_sign_in()
+            return away
         self.demo_mode = auth.demo_mode()
         if not self.demo_mode:
             self._messages = []
-            return set_title(TITLE_KEY, self.lang)
+            return self._title()
         with get_session() as session:
             self._messages = outbox.messages_for(session, user)
-        return set_title(TITLE_KEY, self.lang)
+        return self._title()

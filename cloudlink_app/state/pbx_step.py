@@ -9,7 +9,7 @@ import reflex as rx
 from cloudlink_app.domain import forms, pbx, wizard_path
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import wizard
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.wizard_step import WizardStepMixin
 
 _PBX_TYPES = frozenset(key for key, _ in pbx.PBX_TYPES)

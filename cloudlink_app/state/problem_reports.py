@@ -10,19 +10,19 @@ session, the types of what it got and the user's right to the customer.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, t
+from cloudlink_app.domain.i18n import N_, Text, t
 from cloudlink_app.services import customers, problem_reports, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
+from cloudlink_app.state.browser import NOTICE_ID, focus_element
+from cloudlink_app.state.page import PageState
+from cloudlink_app.state.session import SessionState, home_url
 from cloudlink_app.views.times import When, format_time
-
-TITLE_KEY = N_("title.problem_reports")
 
 
 @dataclasses.dataclass
@@ -40,15 +40,15 @@ class ReportRow:
     element_id: str
 
 
-class ProblemReportsState(SessionState):
+class ProblemReportsState(PageState, SessionState):
     """The customer's problem reports."""
+
+    TITLE_KEY: ClassVar[str] = N_("title.problem_reports")
 
     if TYPE_CHECKING:
         account_id: str  # the route argument, added by Reflex
 
     loaded: str = ""
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
     customer_name: str = ""
     report_problem_url: str = ""
     _reports: list[problem_reports.ReportEntry] = []
@@ -107,42 +107,37 @@ class ProblemReportsState(SessionState):
     def load(self):
         """on_load: the customer's reports, for a user who may see them; anyone else is
         sent home, a tab without a session to sign in and back."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._to_sign_in()
+        user, away = self._page_user()
+        if user is None:
+            return away
         account_id = self.account_id
         self._notice = None
         if not wizard_path.is_account_id(account_id) or not self._read(user, account_id):
             self.loaded = ""
             self._reports = []
             return rx.redirect(home_url(user))
-        return set_title(TITLE_KEY, self.lang)
+        return self._title()
 
     @rx.event
     def mark_resolved(self, report_id: int):
         """Mark the report resolved by this user, now. Any payload may arrive: it must
         be the id of an open report of the loaded customer, which this user may see."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
+        user = self._signed_in_user()
+        if user is None:
+            return None
         if not isinstance(report_id, int) or isinstance(report_id, bool) or not self.loaded:
-            self._refuse("problem_reports.not_found")
-            return [focus_element("notice")]
+            return self._refused_with_notice("problem_reports.not_found")
         with get_session() as session:
             try:
                 changed = problem_reports.resolve(session, user, self.loaded, report_id)
             except customers.CustomerNotFound:
                 self._reports = []
-                self._refuse("notice.customer_not_found")
-                return [focus_element("notice")]
+                return self._refused_with_notice("notice.customer_not_found")
             except problem_reports.ReportNotFound:
-                self._refuse("problem_reports.not_found")
-                return [focus_element("notice")]
+                return self._refused_with_notice("problem_reports.not_found")
         self._read(user, self.loaded)
         if changed:
             self._notice = Text("problem_reports.marked")
         else:
             self._notice = Text("problem_reports.already_resolved")
-        return [focus_element("notice")]
+        return [focus_element(NOTICE_ID)]

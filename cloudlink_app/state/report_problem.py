@@ -9,26 +9,19 @@ database) the user's right to that customer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import reflex as rx
 
-from cloudlink_app.components.error_summary import SUMMARY_ID
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
-from cloudlink_app.domain.limits import Problems, texts
-from cloudlink_app.services import customers, problem_reports, users
+from cloudlink_app.domain.i18n import N_, Text, t
+from cloudlink_app.domain.limits import texts
+from cloudlink_app.services import customers, problem_reports
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import (
-    ErrorLink,
-    SessionState,
-    focus_element,
-    home_url,
-    render_all,
-    set_title,
-)
+from cloudlink_app.state.browser import focus_element
+from cloudlink_app.state.page import LiveFormState
+from cloudlink_app.state.session import SessionState, home_url
 
-TITLE_KEY = N_("title.report_problem")
 DONE_ID = "report-sent"
 FIELDS = problem_reports.FIELDS
 # The longest value a field accepts from the browser: a little more than the rules
@@ -40,8 +33,11 @@ MAX_LENGTH = {
 }
 
 
-class ReportProblemState(SessionState):
+class ReportProblemState(LiveFormState, SessionState):
     """The report being typed, its errors and, once sent, who was notified."""
+
+    TITLE_KEY: ClassVar[str] = N_("title.report_problem")
+    MAX_LENGTH: ClassVar[dict[str, int]] = MAX_LENGTH
 
     if TYPE_CHECKING:
         # The route argument of /customers/[account_id]/..., added by Reflex.
@@ -49,39 +45,12 @@ class ReportProblemState(SessionState):
 
     # The account ID of the customer the page was loaded for ("" when none).
     loaded: str = ""
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
     customer_name: str = ""
     application: str = ""
     summary: str = ""
     description: str = ""
     # The support contacts the last report was sent to, as [name, address].
     _notified: list[list[str]] = []
-    # The errors beside the fields (left ones, or all after Send report) and the
-    # error summary's (after Send report), by field id, as keys and parameters.
-    _errors: dict[str, Text] = {}
-    _summary_errors: dict[str, Text] = {}
-    _touched: list[str] = []
-    _submitted: bool = False
-    # The confirmation after a report was sent (None: none), worded by ``done``.
-    _done: Text | None = None
-
-    @rx.var
-    def errors(self) -> dict[str, str]:
-        """The errors beside the fields, in the UI language, by field id."""
-        return render_all(self._errors, self._page_lang)
-
-    @rx.var
-    def error_summary(self) -> list[ErrorLink]:
-        """The error summary's lines, in the UI language."""
-        return [
-            ErrorLink(k, v) for k, v in render_all(self._summary_errors, self._page_lang).items()
-        ]
-
-    @rx.var
-    def done(self) -> str:
-        """The confirmation after a report was sent, in the UI language ("" when none)."""
-        return render(self._done, self._page_lang)
 
     @rx.var
     def notified(self) -> list[str]:
@@ -106,7 +75,7 @@ class ReportProblemState(SessionState):
         self.application = self.summary = self.description = ""
         self._notified = []
         self._errors = {}
-        self._summary_errors = {}
+        self._summary = {}
         self._touched = []
         self._submitted = False
         self._done = None
@@ -115,10 +84,9 @@ class ReportProblemState(SessionState):
     def load(self):
         """on_load: an account admin of this customer or a user of its partner; anyone
         else is sent home, a tab without a session to sign in and back."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._to_sign_in()
+        user, away = self._page_user()
+        if user is None:
+            return away
         account_id = self.account_id
         if not wizard_path.is_account_id(account_id):
             return rx.redirect(home_url(user))
@@ -131,78 +99,41 @@ class ReportProblemState(SessionState):
             self._clear(account_id, customer.name)
         self.customer_name = customer.name
         self._notice = None
-        return set_title(TITLE_KEY, self.lang)
+        return self._title()
 
     # ----- typing and live validation --------------------------------------------------
 
-    def _may_change(self, value: object, field_id: str) -> bool:
-        if not self._may_type():
-            return False
-        if not isinstance(value, str):
-            self._refuse("notice.not_text")
-            return False
-        if len(value) > MAX_LENGTH[field_id]:
-            self._refuse("notice.too_long", limit=MAX_LENGTH[field_id])
-            return False
-        return True
+    def _field_ids(self) -> set[str]:
+        return set(FIELDS)
 
-    def _visible(self, problems: Problems) -> dict[str, Text]:
-        found = texts(problems)
-        if self._submitted:
-            return found
-        return {field: text for field, text in found.items() if field in self._touched}
-
-    def _revalidate(self) -> None:
-        self._errors = self._visible(
-            problem_reports.validate(self.application, self.summary, self.description)
-        )
+    def _validate(self) -> dict[str, Text]:
+        return texts(problem_reports.validate(self.application, self.summary, self.description))
 
     def _changed(self, field_id: str) -> None:
-        self._notice = None
+        # Typing after a report was sent starts the next one.
         if self._done is not None:
             self._done = None
             self._notified = []
-        if field_id in self._errors or self._submitted:
-            self._revalidate()
+        super()._changed(field_id)
 
     @rx.event
     def set_application(self, value: str):
         """The application chosen (one of the list, or none)."""
-        if not self._may_change(value, problem_reports.APPLICATION):
-            return
-        if value and value not in problem_reports.APPLICATIONS:
-            self._refuse("notice.unknown_choice")
-            return
-        self.application = value
-        self._changed(problem_reports.APPLICATION)
+        if self._text_ok(value, MAX_LENGTH[problem_reports.APPLICATION]) and self._allowed(
+            value, problem_reports.APPLICATIONS
+        ):
+            self.application = value
+            self._changed(problem_reports.APPLICATION)
 
     @rx.event
     def set_summary(self, value: str):
         """The summary typed."""
-        if not self._may_change(value, problem_reports.SUMMARY):
-            return
-        self.summary = value
-        self._changed(problem_reports.SUMMARY)
+        self._set_text(problem_reports.SUMMARY, value)
 
     @rx.event
     def set_description(self, value: str):
         """The description typed."""
-        if not self._may_change(value, problem_reports.DESCRIPTION):
-            return
-        self.description = value
-        self._changed(problem_reports.DESCRIPTION)
-
-    @rx.event
-    def leave_field(self, field_id: str):
-        """The user left a field: from now on it shows its errors."""
-        if not self._may_type():
-            return
-        if not isinstance(field_id, str) or field_id not in FIELDS:
-            self._refuse("notice.unknown_field")
-            return
-        if field_id not in self._touched:
-            self._touched.append(field_id)
-        self._revalidate()
+        self._set_text(problem_reports.DESCRIPTION, value)
 
     # ----- sending -----------------------------------------------------------------------
 
@@ -213,10 +144,9 @@ class ReportProblemState(SessionState):
         state's, each checked as it was typed and again here. Refused, nothing stored
         or sent, without a session, for a customer the user may not report for, or
         while the report has problems (shown)."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._refuse("notice.not_signed_in")
+        user = self._signed_in_user()
+        if user is None:
+            return None
         for field_id, value in (
             (problem_reports.APPLICATION, self.application),
             (problem_reports.SUMMARY, self.summary),
@@ -235,25 +165,19 @@ class ReportProblemState(SessionState):
                     self.description,
                 )
         except customers.CustomerNotFound:
-            self._refuse("notice.customer_not_found")
-            return focus_element("notice")
+            return self._refused_with_notice("notice.customer_not_found")
         except problem_reports.TooManyReports:
-            self._refuse(
+            return self._refused_with_notice(
                 "report_problem.too_many",
                 count=problem_reports.REPORTS_PER_WINDOW,
                 minutes=int(problem_reports.REPORT_WINDOW.total_seconds() // 60),
             )
-            return focus_element("notice")
         except problem_reports.InvalidReport as invalid:
-            self._submitted = True
-            self._errors = texts(invalid.problems)
-            self._summary_errors = dict(self._errors)
-            self._done = None
-            return [set_title(TITLE_KEY, self.lang, error=True), focus_element(SUMMARY_ID)]
+            return self._show_errors(texts(invalid.problems))
         self._clear(self.loaded, self.customer_name)
         self._notified = [[contact.name, contact.email] for contact in notified]
         if notified:
             self._done = Text("report_problem.done")
         else:
             self._done = Text("report_problem.done_nobody")
-        return [set_title(TITLE_KEY, self.lang), focus_element(DONE_ID)]
+        return [self._title(), focus_element(DONE_ID)]

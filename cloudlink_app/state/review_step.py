@@ -9,14 +9,15 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import N_, Text
+from cloudlink_app.domain.limits import EMAIL_MAX
 from cloudlink_app.services import customers, invitations, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, home_url
+from cloudlink_app.state.browser import NOTICE_ID, focus_element
+from cloudlink_app.state.session import SessionState, home_url
 from cloudlink_app.state.wizard_step import WizardStepMixin
 from cloudlink_app.views import review
 from cloudlink_app.views.review import ReviewSection
 
-EMAIL_MAX = 254  # the longest address email-validator accepts
 # Why an invitation was not sent again (invitations.CannotInvite.reason).
 _REFUSALS = {
     invitations.NOT_A_CONTACT: N_("review.invite_refused.not_a_contact"),
@@ -77,8 +78,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
         earlier one spent). Any payload may arrive: it must name an admin contact of
         the loaded customer, which this user may edit."""
         if not isinstance(email, str) or not email or len(email) > EMAIL_MAX:
-            self._refuse(_REFUSALS[invitations.NOT_A_CONTACT])
-            return [focus_element("notice")]
+            return self._refused_with_notice(_REFUSALS[invitations.NOT_A_CONTACT])
         user, stop = self._acting_user(step_open=False)
         if user is None:
             return stop
@@ -87,12 +87,11 @@ class ReviewStepState(WizardStepMixin, SessionState):
             try:
                 sent_to = invitations.send_again(session, row, email)
             except invitations.CannotInvite as refused:
-                self._refuse(_REFUSALS[refused.reason])
-                return [focus_element("notice")]
+                return self._refused_with_notice(_REFUSALS[refused.reason])
             assert row.id is not None  # a stored row
             self._access = invitations.access(session, row.id, row.partner_id)
         self._notice = Text("review.invitation_sent", {"email": sent_to})
-        return [focus_element("notice")]
+        return [focus_element(NOTICE_ID)]
 
     @rx.event
     def finish_onboarding(self):

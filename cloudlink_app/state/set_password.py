@@ -7,6 +7,7 @@ back to the browser.
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
 
 import reflex as rx
@@ -16,14 +17,21 @@ from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.services import accounts, auth
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import SessionState, focus_element, logger, set_title
+from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.password_form import PasswordFormMixin
+from cloudlink_app.state.session import SessionState
+
+logger = logging.getLogger("cloudlink_app")
 
 
 def _set_password(token: object, password: str, confirm: str) -> accounts.Outcome:
     # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
         return accounts.set_password_with_link(session, token, password, confirm)
+
+
+# The message that says the link is not (or no longer) valid (focus goes there).
+LINK_ERROR_ID = "link-error"
 
 
 class SetPasswordState(PasswordFormMixin, SessionState):
@@ -49,8 +57,8 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         self.link_checked = True
         if not self.link_valid:
             logger.warning("Set password: the link is not valid")
-            return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("link-error")]
-        return set_title(self.TITLE_KEY, self.lang)
+            return [self._title(error=True), focus_element(LINK_ERROR_ID)]
+        return self._title()
 
     @rx.event
     async def set_password(self, form_data: dict):
@@ -71,7 +79,7 @@ class SetPasswordState(PasswordFormMixin, SessionState):
             logger.warning("Set password refused: the link is not valid")
             self._clear_errors()
             self.link_valid = False
-            return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("link-error")]
+            return [self._title(error=True), focus_element(LINK_ERROR_ID)]
         if outcome.problems:
             return self._show_problems(outcome.problems)
         self._clear_errors()

@@ -9,19 +9,20 @@ state shows why.
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render, t
+from cloudlink_app.domain.i18n import N_, Text, render, t
 from cloudlink_app.services import auth, users
-from cloudlink_app.state.base import (
-    SessionState,
-    focus_element,
-    home_url,
-    set_title,
-)
+from cloudlink_app.state.browser import focus_element
+from cloudlink_app.state.page import PageState
+from cloudlink_app.state.session import SessionState, home_url
+
+# Why the sign-in was refused, shown at the top of the form (focus goes there).
+ERROR_ID = "sign-in-error"
 
 
 @dataclasses.dataclass
@@ -34,8 +35,10 @@ class DemoAccount:
     role: str
 
 
-class SignInState(SessionState):
+class SignInState(PageState, SessionState):
     """Sign in with an email address and a password."""
+
+    TITLE_KEY: ClassVar[str] = N_("title.sign_in")
 
     # Why the sign-in was refused (None: it was not), worded by ``error``.
     _error: Text | None = None
@@ -47,8 +50,6 @@ class SignInState(SessionState):
     _demo_accounts: list[DemoAccount] = []
     # "Your password is set" after the Set password page (/sign-in?password=set).
     password_set: bool = False
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
 
     @rx.var
     def error(self) -> str:
@@ -90,8 +91,5 @@ class SignInState(SessionState):
         if error in routes.SIGN_IN_ERRORS:
             # Only the known reasons: the query is the browser's to write.
             self._error = Text(f"sign_in.{error}")
-            return [
-                set_title("title.sign_in", self.lang, error=True),
-                focus_element("sign-in-error"),
-            ]
-        return set_title("title.sign_in", self.lang)
+            return [self._title(error=True), focus_element(ERROR_ID)]
+        return self._title()

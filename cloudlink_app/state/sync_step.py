@@ -10,8 +10,8 @@ import reflex as rx
 from cloudlink_app.domain import checks, forms, pbx, wizard_path
 from cloudlink_app.domain.i18n import N_, Text, render
 from cloudlink_app.services import wizard
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.connection_check import ConnectionCheckMixin
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.views.connection import check_result, sync_started
 
 ADDRESS_MAX = pbx.HOST_MAX

@@ -1,5 +1,6 @@
 """What every wizard step shares, the Customer step included: loading with its guards,
-live validation, the error summary, and Next, Back, Save and return and Cancel.
+Next, Back, Save and return, Cancel (state/cancel.py) and the version check. Live
+validation and the error summary are the page base's (state/page.LiveFormState).
 
 Each step's state mixes this in (before SessionState) and supplies the hooks at the
 bottom of the class. Every public method is an event the browser can send with any
@@ -9,70 +10,28 @@ the database.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.domain import address, choices, permissions, wizard_path
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text
-from cloudlink_app.services import customers, database, users, wizard
+from cloudlink_app.domain.i18n import Text
+from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.base import (
-    ErrorLink,
-    SessionState,
-    focus_element,
-    home_url,
-    render_all,
-    set_title,
-)
+from cloudlink_app.state.cancel import CancelMixin
+from cloudlink_app.state.page import LiveFormState
+from cloudlink_app.state.session import home_url
 from cloudlink_app.views.review import saved_by
-
-if TYPE_CHECKING:
-    # Every step state inherits SessionState too (the signed-in user, lang, notice):
-    # this tells the type checker what the mixin may use of it.
-    _StepBase = SessionState
-else:
-    _StepBase = rx.State
 
 # What `loaded` holds while the Customer step shows a customer not saved yet.
 NEW = "new"
 
 
-@dataclasses.dataclass
-class AddressRules:
-    """What a country's addresses need, as the address fields show it."""
-
-    city_required: bool = False
-    state_required: bool = False
-    postal_code_required: bool = False
-    # The country's states or provinces as [code, name], [] when it has no list.
-    state_options: list[list[str]] = dataclasses.field(default_factory=list)
-
-
-def address_rules(country: str) -> AddressRules:
-    """The address rules of a country (any value: unknown ones need nothing)."""
-    rules = address.address_format(country)
-    return AddressRules(
-        rules.city_required,
-        rules.state_required,
-        rules.postal_code_required,
-        [list(o) for o in rules.state_options],
-    )
-
-
-class WizardStepMixin(_StepBase, mixin=True):
+class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
     """Vars and handlers of a wizard step (mixed into each step's state)."""
 
     STEP: ClassVar[str] = ""
-    TITLE_KEY: ClassVar[str] = ""
-    # Longest value each text field accepts (its maxlength in the page too).
-    MAX_LENGTH: ClassVar[dict[str, int]] = {}
-    # Errors about a group of fields, shown once a field starting with the prefix was
-    # left (e.g. a missing role, once a support contact field was touched).
-    GROUP_PREFIXES: ClassVar[dict[str, str]] = {}
-
     if TYPE_CHECKING:
         # The route argument of /customers/[account_id]/..., added by Reflex.
         account_id: str
@@ -82,35 +41,13 @@ class WizardStepMixin(_StepBase, mixin=True):
     saved_version: int = 0
     customer_name: str = ""
     deployment_type: str = ""
-    # Errors shown beside fields (left ones, or all after Next), keyed by field id, as
-    # keys and parameters (``errors`` words them in the UI language).
-    _errors: dict[str, Text] = {}
-    # What the error summary lists (after Next), in its order.
-    _summary: dict[str, Text] = {}
     # Opened from Review's "Change": Next returns there.
     from_review: bool = False
-    # Changed since the last save: Cancel asks first.
-    dirty: bool = False
-    confirm_cancel_open: bool = False
-    _touched: list[str] = []
-    _submitted: bool = False
     # Set when a save met someone else's newer save: a reload then reads it.
     _stale: bool = False
     # The newest save of the customer this tab has seen (loaded or made itself), by
     # save_record id: a conflict names the first newer one's author.
     _seen_save: int = 0
-    # This state's copy of the UI language, for its computed vars (base.PAGE_LANG).
-    _page_lang: str = DEFAULT_LANGUAGE
-
-    @rx.var
-    def errors(self) -> dict[str, str]:
-        """The errors shown beside fields, in the UI language, keyed by field id."""
-        return render_all(self._errors, self._page_lang)
-
-    @rx.var
-    def error_summary(self) -> list[ErrorLink]:
-        """The error summary's lines, in the UI language."""
-        return [ErrorLink(k, v) for k, v in render_all(self._summary, self._page_lang).items()]
 
     @rx.var(cache=True)
     def sync_path(self) -> bool:
@@ -118,13 +55,6 @@ class WizardStepMixin(_StepBase, mixin=True):
         return wizard_path.is_sync_path(self.deployment_type)
 
     # ----- guards ------------------------------------------------------------------
-
-    def _user(self) -> users.CurrentUser | None:
-        try:
-            return self._current_user()
-        except users.NotSignedIn:
-            self._refuse("notice.not_signed_in")
-            return None
 
     def _editable_record(
         self,
@@ -171,8 +101,7 @@ class WizardStepMixin(_StepBase, mixin=True):
             with get_session() as session:
                 record = self._editable_record(session, user, self.loaded, action)
         if record is None:
-            self._refuse("notice.customer_not_found")
-            return [focus_element("notice")]
+            return self._refused_with_notice("notice.customer_not_found")
         if step_open and not wizard_path.can_open_step(
             self.STEP, record.completed, record.deployment_type
         ):
@@ -182,7 +111,7 @@ class WizardStepMixin(_StepBase, mixin=True):
     def _acting_user(self, step_open: bool = True):
         """(the signed-in user, None) when they may act on the loaded customer now;
         otherwise (None, the events that say why not), as _blocked decides."""
-        user = self._user()
+        user = self._signed_in_user()
         if user is None:
             return None, None
         blocked = self._blocked(user, step_open)
@@ -214,7 +143,7 @@ class WizardStepMixin(_StepBase, mixin=True):
         if query.get(routes.CHECK_QUERY):
             # Sent here by "Finish onboarding": show what stops this step.
             return self._show_errors(self._validate())
-        return set_title(self.TITLE_KEY, self.lang)
+        return self._title()
 
     @rx.event
     def load(self):
@@ -241,91 +170,11 @@ class WizardStepMixin(_StepBase, mixin=True):
         self.deployment_type = record.deployment_type
         self._show(record)
 
-    # ----- live validation ---------------------------------------------------------
-
-    def _visible(self, errors: dict[str, Text]) -> dict[str, Text]:
-        if self._submitted:
-            return errors
-        touched = set(self._touched)
-        return {
-            key: message
-            for key, message in errors.items()
-            if key in touched
-            or (
-                key in self.GROUP_PREFIXES
-                and any(f.startswith(self.GROUP_PREFIXES[key]) for f in touched)
-            )
-        }
-
-    def _revalidate(self) -> None:
-        """The errors shown, checked again. While the database cannot be reached (a
-        rule asks it, e.g. whether a domain is taken) they stay as they are and the
-        page says why; what was typed is kept all the same (the caller stored it
-        first), and Next checks everything once the database is back."""
-        try:
-            self._errors = self._visible(self._validate())
-        except Exception as error:
-            if not database.is_unavailable(error):
-                raise
-            self._notice = Text(database.UNAVAILABLE_MESSAGE)
-
-    @rx.event
-    def leave_field(self, field_id: str):
-        """The user left a field: from now on it shows its errors."""
-        if not self._may_type():
-            return None
-        if not isinstance(field_id, str) or field_id not in self._field_ids():
-            return self._refuse("notice.unknown_field")
-        if field_id not in self._touched:
-            self._touched.append(field_id)
-        self._revalidate()
-        return None
+    # ----- typing ------------------------------------------------------------------
 
     def _changed(self, field_id: str) -> None:
         self.dirty = True
-        self._notice = None
-        # Once a field shows an error it is checked again as the user types.
-        if field_id in self._errors or self._submitted:
-            self._revalidate()
-
-    def _fits(self, value: object, limit: int) -> bool:
-        """Whether ``value`` is text of at most ``limit`` characters (else show why)."""
-        if not isinstance(value, str):
-            self._refuse("notice.not_text")
-            return False
-        if len(value) > limit:
-            self._refuse("notice.too_long", limit=limit)
-            return False
-        return True
-
-    def _allowed(self, value: object, allowed) -> bool:
-        """Whether ``value`` is one of ``allowed`` or none (else show why)."""
-        if not isinstance(value, str) or (value and value not in allowed):
-            self._refuse("notice.unknown_choice")
-            return False
-        return True
-
-    def _text_ok(self, value: object, limit: int) -> bool:
-        """Whether a signed-in user typed text that fits (else show why)."""
-        return self._may_type() and self._fits(value, limit)
-
-    def _choice_ok(self, value: object, allowed) -> bool:
-        """Whether a signed-in user chose one of ``allowed`` or none (else show why)."""
-        return self._may_type() and self._allowed(value, allowed)
-
-    def _set_text(self, field_id: str, value: object) -> None:
-        """A text field typed: stored when it fits MAX_LENGTH."""
-        if self._text_ok(value, self.MAX_LENGTH[field_id]):
-            setattr(self, field_id, value)
-            self._changed(field_id)
-
-    def _set_choice(self, field_id: str, value: object, allowed) -> bool:
-        """A choice made: stored when it is one of ``allowed`` (or none)."""
-        if not self._choice_ok(value, allowed):
-            return False
-        setattr(self, field_id, value)
-        self._changed(field_id)
-        return True
+        super()._changed(field_id)
 
     def _set_country(self, field_id: str, state_field_id: str, value: object) -> None:
         """A country chosen; a state no longer in the country's list is cleared."""
@@ -335,33 +184,7 @@ class WizardStepMixin(_StepBase, mixin=True):
             setattr(self, state_field_id, kept)
             self._changed(field_id)
 
-    def _show_errors(self, errors: dict[str, Text]):
-        self._submitted = True
-        self._errors = errors
-        self._summary = dict(errors)
-        return [set_title(self.TITLE_KEY, self.lang, error=True), focus_element("error-summary")]
-
     # ----- saving ------------------------------------------------------------------
-
-    def _refused_with_notice(self, key: str, **params: object):
-        self._refuse(key, **params)
-        return [focus_element("notice")]
-
-    def _unless_unavailable(self, handler):
-        """``handler()``'s events; when the database cannot be reached meanwhile, the
-        notice that says so instead. Nothing typed or shown is dropped: the handler
-        stopped where the database failed, before it changed what the page holds.
-        Once an event works again, that notice goes (a notice of its own stays)."""
-        unavailable = Text(database.UNAVAILABLE_MESSAGE)
-        try:
-            events = handler()
-        except Exception as error:
-            if not database.is_unavailable(error):
-                raise
-            return self._refused_with_notice(database.UNAVAILABLE_MESSAGE)
-        if self._notice == unavailable:
-            self._notice = None
-        return events
 
     def _newest_save(self, session, user: users.CurrentUser) -> customers.SaveEntry | None:
         """The loaded customer's newest save, with who made it (None: none recorded)."""
@@ -495,7 +318,7 @@ class WizardStepMixin(_StepBase, mixin=True):
         return self._unless_unavailable(self._save_and_return)
 
     def _save_and_return(self):
-        user = self._user()
+        user = self._signed_in_user()
         if user is None:
             return None
         if not user.can(permissions.SAVE_AND_RETURN):
@@ -512,57 +335,11 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     # ----- Cancel --------------------------------------------------------------------
 
-    @rx.event
-    def cancel(self):
-        """Cancel: ask first when there are unsaved changes."""
-        return self._unless_unavailable(self._cancel)
-
-    def _cancel(self):
-        if (to_sign_in := self._sign_in_first()) is not None:
-            return to_sign_in
-        if self.dirty:
-            self.confirm_cancel_open = True
-            return None
-        return self._discard()
-
-    @rx.event
-    def keep_editing(self):
-        """Close the Cancel question and go on typing."""
-        return self._unless_unavailable(self._keep_editing)
-
-    def _keep_editing(self):
-        if (to_sign_in := self._sign_in_first()) is not None:
-            return to_sign_in
-        self.confirm_cancel_open = False
-        return None
-
-    @rx.event
-    def cancel_dialog_changed(self, is_open: bool):
-        """The Cancel question closes itself (Keep editing, Escape): go on typing."""
-        return self._unless_unavailable(lambda: self._cancel_dialog_changed(is_open))
-
-    def _cancel_dialog_changed(self, is_open: bool):
-        if (to_sign_in := self._sign_in_first()) is not None:
-            return to_sign_in
-        if is_open is False:
-            self.confirm_cancel_open = False
-        return None
-
-    @rx.event
-    def discard_changes(self):
-        """Drop what changed since the last save and return to the dashboard (an
-        account admin: to their account page)."""
-        return self._unless_unavailable(self._discard_changes)
-
-    def _discard_changes(self):
-        if (to_sign_in := self._sign_in_first()) is not None:
-            return to_sign_in
-        return self._discard()
-
     def _discard(self):
+        """Discard changes: return to the dashboard (an account admin: to their
+        account page) with nothing of the customer kept."""
+        super()._discard()
         self.loaded = ""
-        self.dirty = False
-        self.confirm_cancel_open = False
         self._errors = {}
         self._summary = {}
         return self._home()
@@ -571,14 +348,6 @@ class WizardStepMixin(_StepBase, mixin=True):
 
     def _show(self, record: wizard.WizardRecord) -> None:
         """Put the stored values of this step into the state."""
-
-    def _field_ids(self) -> set[str]:
-        """The ids of the step's fields (leave_field accepts only these)."""
-        return set()
-
-    def _validate(self) -> dict[str, Text]:
-        """Every rule of the step, as on Next."""
-        return {}
 
     def _validate_draft(self) -> dict[str, Text]:
         """What stops even a draft of the step from being stored."""

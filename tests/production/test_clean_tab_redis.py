@@ -1,6 +1,6 @@
 """The clean tab with Redis: Reflex's Redis state manager loads only the states an
 event needs, so resetting the tab for a new session must load every page's state
-first (state/base.SessionState._follow_session), or an unloaded one would keep the
+first (state/clean_tab.follow_session), or an unloaded one would keep the
 previous user's data."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex_base.event import Event
 from reflex_base.event.context import EventContext
 
-from cloudlink_app.state.base import FollowSession, SessionState
+from cloudlink_app.state.clean_tab import FollowSession
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
+from cloudlink_app.state.session import SessionState
 from tests.support.postgres import REDIS_URL
 
 SECRET = "Bakkerij Geheim"

@@ -41,12 +41,13 @@ from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AppUser
 from cloudlink_app.services import auth
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state import clean_tab
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.gateway_step import GatewayStepState
 from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.review_step import ReviewStepState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.sync_step import SyncStepState
 
 # The app module registers the pages, their states and the route argument `account_id`.
@@ -223,7 +224,7 @@ class Tab:
         self.set_headers(headers)
         # A new cookie comes with a page load, whose hydrate is the new websocket's first
         # event: FollowSession resets the tab then, before anything else happens.
-        _finish_now(self.state(SessionState)._follow_session())
+        _finish_now(clean_tab.follow_session(self.state(SessionState)))
         self.root._clean()
 
     def set_headers(self, headers: dict[str, str]) -> None:
@@ -238,7 +239,7 @@ class Tab:
         self.connect(None)
 
     async def follow_session(self) -> Sent:
-        """What the tab's next event does first (state/base.FollowSession): reset every
+        """What the tab's next event does first (state/clean_tab.FollowSession): reset every
         page's state when the websocket's session is not the one the data belongs to.
         Sent as the reconnect's hydrate event, with what it produced."""
         return await self.send(State, "hydrate")

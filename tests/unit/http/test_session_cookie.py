@@ -14,7 +14,7 @@ from sqlmodel import Session
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, UserSession
 from cloudlink_app.services import auth
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 from tests.support.backend import backend, seen_headers
 from tests.support.tabs import Tab
 

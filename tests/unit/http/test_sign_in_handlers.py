@@ -25,7 +25,7 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.http import cookies
 from cloudlink_app.models import SignInAttempt
 from cloudlink_app.services import auth, users
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.sign_in import SignInState
 from tests.support.backend import PAGES, backend, post_sign_in
 from tests.support.database import count, database_rows

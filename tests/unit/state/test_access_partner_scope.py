@@ -152,7 +152,7 @@ async def test_a_refused_load_keeps_the_own_customer_and_saves_only_that(
 @pytest.mark.parametrize("handler", ["next_step", "save_and_return"])
 async def test_bs_open_customer_step_is_not_saved_by_as_session(tab, database, partner_b, handler):
     """B's user had the customer open; the tab's cookie is then A's session: the tab
-    is reset before A's first event (state/base.FollowSession), so A neither sees nor
+    is reset before A's first event (state/clean_tab.FollowSession), so A neither sees nor
     saves anything of B's."""
     account_id = b_customer(database, partner_b, wizard_path.CUSTOMER)
     tab.sign_in_as(B_USER)
@@ -239,7 +239,7 @@ async def test_bs_open_step_is_not_changed_by_as_session(
         await tab.send(STATES[step], setter, value=value)
     asked = fake_checks(monkeypatch)
     tab.sign_in_as(demo_accounts.DEMO_PARTNER_EMAIL)
-    # A's first event resets the tab (state/base.FollowSession): B's step is gone.
+    # A's first event resets the tab (state/clean_tab.FollowSession): B's step is gone.
     await tab.follow_session()
     assert tab.state(STATES[step]).loaded == ""
     b_before = b_row(database, account_id)

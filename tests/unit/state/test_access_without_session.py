@@ -36,7 +36,6 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer, UserSession
 from cloudlink_app.services import auth, users
 from cloudlink_app.state.account import AccountState
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
@@ -47,6 +46,7 @@ from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.problem_reports import ProblemReportsState
 from cloudlink_app.state.report_problem import ReportProblemState
 from cloudlink_app.state.review_step import ReviewStepState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.set_password import SetPasswordState
 from cloudlink_app.state.sign_in import SignInState
 from cloudlink_app.state.sync_step import SyncStepState
@@ -597,7 +597,7 @@ async def test_without_a_session_every_handler_is_refused(
     asked = fake_checks(monkeypatch)
     opened = await open_page(tab, database, case)
     end_session(tab, database, how)
-    # The tab's next event first resets it (state/base.FollowSession, tested in
+    # The tab's next event first resets it (state/clean_tab.FollowSession, tested in
     # test_clean_tab.py); what the handler itself may change is measured from there.
     await tab.follow_session()
     before = tab.snapshot(case.state)

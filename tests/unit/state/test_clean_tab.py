@@ -1,6 +1,6 @@
 """A new user starts from a clean tab: before any event of a tab whose session is not
 the one its data belongs to (another user signed in, the session ended), every page's
-state is reset (state/base.FollowSession), so that even the hydrate that sends the
+state is reset (state/clean_tab.FollowSession), so that even the hydrate that sends the
 whole state after a reload carries nothing of the previous user."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.services import auth
-from cloudlink_app.state import base
-from cloudlink_app.state.base import SessionState
+from cloudlink_app.state import clean_tab
+from cloudlink_app.state.session import SessionState
 from tests.support.tabs import Tab
 
 pytestmark = pytest.mark.asyncio
@@ -63,7 +63,7 @@ async def test_the_control_without_the_middleware_the_old_data_is_sent(
     async def nothing(self, app, state, event):
         return None
 
-    monkeypatch.setattr(base.FollowSession, "preprocess", nothing)
+    monkeypatch.setattr(clean_tab.FollowSession, "preprocess", nothing)
     tab = Tab(ANNA)
     await typed_by_anna(tab)
     reconnect_without_following(tab, Tab(LIAM).cookie)

@@ -23,8 +23,8 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer
 from cloudlink_app.services import users
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.customer_step import CustomerStepState
+from cloudlink_app.state.session import SessionState
 from tests.support.builders import valid_form
 from tests.support.database import (
     add_partner,

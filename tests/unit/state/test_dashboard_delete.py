@@ -363,7 +363,7 @@ async def test_an_account_admin_cannot_ask_or_delete(dashboard, database, drafts
         account_id=jansen,
     )
     await dashboard.send(DashboardState, "keep_draft")
-    # The tab was reset for the new user (state/base.FollowSession): the list it asks
+    # The tab was reset for the new user (state/clean_tab.FollowSession): the list it asks
     # from is empty, so the draft is not even found.
     await assert_refused(
         dashboard,

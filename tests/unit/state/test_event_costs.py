@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from cloudlink_app.domain import forms
 from cloudlink_app.services import auth
-from cloudlink_app.state.base import PAGE_LANG, SessionState
+from cloudlink_app.state.language import PAGE_LANG
+from cloudlink_app.state.session import SessionState
 
 
 @contextlib.contextmanager

@@ -34,10 +34,10 @@ from cloudlink_app import logs, routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, passwords
 from cloudlink_app.services import auth
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.event_log import short_name
+from cloudlink_app.state.session import SessionState
 from tests.support.backend import backend, post_sign_in
 from tests.support.builders import valid_form
 from tests.support.database import demo_partner_id, save, user_id

@@ -22,8 +22,9 @@ from cloudlink_app.cloudlink_app import report_backend_error
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser
-from cloudlink_app.state.base import SessionState, preferred_language
 from cloudlink_app.state.customer_step import CustomerStepState
+from cloudlink_app.state.language import preferred_language
+from cloudlink_app.state.session import SessionState
 from tests.support.tabs import Sent, Tab
 
 pytestmark = pytest.mark.asyncio
@@ -61,7 +62,7 @@ def scripts(sent: Sent) -> list[str]:
 
 def language_free(snapshot: dict[str, Any]) -> dict[str, Any]:
     """A state's vars but the language (inherited from SessionState, and the page
-    state's own copy of it, state/base.py PAGE_LANG)."""
+    state's own copy of it, state/language.py PAGE_LANG)."""
     return {
         name: value
         for name, value in snapshot.items()

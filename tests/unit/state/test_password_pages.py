@@ -242,7 +242,7 @@ async def test_a_crafted_change_password_is_refused(database, anna, form_data, k
 
 async def test_without_a_session_change_password_is_refused(database, anna, caplog):
     anna.sign_out()
-    # The tab's next event first resets it (state/base.FollowSession); what the handler
+    # The tab's next event first resets it (state/clean_tab.FollowSession); what the handler
     # itself changes is measured from there.
     await anna.follow_session()
     form = {CURRENT: demo_accounts.DEMO_PASSWORD, NEW_FIELD: NEW, CONFIRM: NEW}

@@ -19,8 +19,8 @@ from reflex.state import BaseState
 from cloudlink_app import routes
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.i18n import UI_LANGUAGES, catalog_path, render, t
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.dashboard import DashboardState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.sign_in import SignInState
 from tests.support.builders import valid_form
 from tests.support.database import PROBLEM, advance, demo_partner_id, save

@@ -786,7 +786,7 @@ async def test_an_account_admin_opens_their_own_customer_only(tab, database):
 async def test_save_and_return_is_refused_to_an_account_admin(tab, database, step, typed):
     account_id = await at_step(tab, database, step)
     tab.sign_in_as(account_admin(database, account_id))
-    # A new user starts from a clean tab (state/base.FollowSession): the admin opens it.
+    # A new user starts from a clean tab (state/clean_tab.FollowSession): the admin opens it.
     await open_step(tab, step, account_id)
     if typed:
         setter, value = TYPING[step]

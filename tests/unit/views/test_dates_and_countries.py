@@ -20,8 +20,8 @@ import pytest
 
 from cloudlink_app.components.address_fields import address_fields, country_options
 from cloudlink_app.domain import choices
-from cloudlink_app.state.base import SessionState
 from cloudlink_app.state.customer_step import CustomerStepState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.views.times import format_time
 
 MOMENT = datetime.datetime(2026, 11, 27, 14, 2, 9, tzinfo=datetime.UTC)

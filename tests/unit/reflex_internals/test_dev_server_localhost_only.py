@@ -14,10 +14,13 @@ import pytest
 from reflex.utils import frontend_skeleton
 from reflex_base.config import get_config
 
-from cloudlink_app import localhost_dev_server
-from cloudlink_app.localhost_dev_server import LocalhostDevServer, bind_dev_server_to_localhost
+from cloudlink_app.reflex_internals import dev_server
+from cloudlink_app.reflex_internals.dev_server import (
+    LocalhostDevServer,
+    bind_dev_server_to_localhost,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def generated_vite_config() -> str:
@@ -47,7 +50,7 @@ def test_rxconfig_uses_the_plugin_and_it_modifies_vite_config():
     tasks: list[tuple[str, object]] = []
     LocalhostDevServer().pre_compile(add_modify_task=lambda path, fn: tasks.append((path, fn)))
     assert tasks == [("vite.config.js", bind_dev_server_to_localhost)]
-    assert localhost_dev_server.VITE_CONFIG_FILE == "vite.config.js"
+    assert dev_server.VITE_CONFIG_FILE == "vite.config.js"
 
 
 def recipe(target: str) -> str:

@@ -36,7 +36,7 @@ def bind_dev_server_to_localhost(vite_config: str) -> str:
         return vite_config
     if vite_config.count(_PLUGINS_START) != 1:
         raise RuntimeError(
-            f"cloudlink_app.localhost_dev_server: {VITE_CONFIG_FILE} has no single "
+            f"cloudlink_app.reflex_internals.dev_server: {VITE_CONFIG_FILE} has no single "
             f"{_PLUGINS_START.strip()!r} line; Reflex's template changed, so the "
             "development server cannot be kept on localhost. Update this plugin."
         )

@@ -1,0 +1,39 @@
+"""JavaScript of Reflex's generated frontend, used from a page.
+
+``backend_url`` builds a Var from a JavaScript expression (Reflex 0.10.1: the
+``Var(_js_expr=..., _var_data=...)`` fields) that imports ``env`` from ``$/env.json``
+and ``getBackendURL`` from Reflex's own ``$/utils/state`` module
+(``constants.Dirs.STATE_PATH``): how Reflex's frontend finds the backend, which the
+plain HTML forms of sign-in and sign-out must post to (components/post_form.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+from reflex.constants import Dirs
+from reflex.vars import Var, VarData
+
+_IMPORTS = {
+    "$/env.json": [rx.ImportVar(tag="env", is_default=True)],
+    f"$/{Dirs.STATE_PATH}": [rx.ImportVar(tag="getBackendURL")],
+}
+
+
+def _expression(js: str) -> Var[str]:
+    return Var(_js_expr=js, _var_data=VarData(imports=_IMPORTS)).to(str)
+
+
+def backend_url(path: str) -> Var[str]:
+    """The absolute URL of ``path`` on the backend, as Reflex's frontend reaches it.
+
+    Before the page's state arrived (and in the prerendered HTML) it is the backend URL
+    the app was built with; after, the one Reflex's websocket uses (``getBackendURL``:
+    "localhost" becomes the page's own host name), so the cookie the backend sets is
+    the one the websocket sends. Two expressions on purpose: React keeps a prerendered
+    attribute that differs at hydration, and changes it only on a later render."""
+    path_js = json.dumps(path)
+    built = _expression(f"new URL({path_js}, env.PING).href")
+    live = _expression(f"new URL({path_js}, getBackendURL(env.PING)).href")
+    return rx.cond(rx.State.is_hydrated, live, built)
