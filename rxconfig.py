@@ -18,7 +18,6 @@ the app here, with a message naming the variable.
 """
 
 import reflex as rx
-from reflex_base.plugins.sitemap import SitemapPlugin
 
 from cloudlink_app import settings
 from cloudlink_app.reflex_internals.dev_server import LocalhostDevServer
@@ -35,5 +34,5 @@ config = rx.Config(
     show_built_with_reflex=False,
     # LocalhostDevServer: `reflex run --env dev` (make run) serves on 127.0.0.1 only.
     plugins=[rx.plugins.RadixThemesPlugin(), LocalhostDevServer()],
-    disable_plugins=[SitemapPlugin],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from cloudlink_app import settings
-from cloudlink_app.reflex_internals import migrations
+from cloudlink_app.reflex_internals import migrations, production
 
 logger = logging.getLogger("cloudlink_app.serve")
 
@@ -118,17 +118,8 @@ def build() -> None:
 
 def run_backend(host: str, port: int, workers: int) -> None:
     """Granian with `workers` processes serving the built pages and the backend."""
-    from reflex import constants
-    from reflex.environment import environment
-    from reflex.utils import exec as reflex_exec
-
-    environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
-    environment.REFLEX_SKIP_COMPILE.set(True)  # the workers serve the build as it is
-    environment.REFLEX_USE_GRANIAN.set(True)
     settings.set_for_reflex("GRANIAN_WORKERS", str(workers))
-    reflex_exec.run_backend_prod(
-        host, port, constants.LogLevel.WARNING, mount_frontend_compiled_app=True
-    )
+    production.run_backend(host, port)
 
 
 def serve(host: str, port: int, *, build_frontend: bool = True, run: bool = True) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.vars import Var
-from reflex_components_core.core.banner import has_connection_errors
 
 from cloudlink_app import routes
 from cloudlink_app.components.notice import notice
 from cloudlink_app.components.post_form import post_form
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain.i18n import LANGUAGE_NAMES
+from cloudlink_app.reflex_internals.frontend import connection_lost
 from cloudlink_app.state.session import SessionState
 
 # The switch's name ("language_switch.label", "Taal / Language") is the same in every
@@ -78,7 +78,7 @@ def connection_status():
     connection is back). Announced politely; it goes away by itself."""
     return rx.el.div(
         rx.cond(
-            has_connection_errors,
+            connection_lost,
             rx.el.p(tx("connection.lost"), id="connection-status", class_name="connection"),
         ),
         role="status",

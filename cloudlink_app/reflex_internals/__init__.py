@@ -12,8 +12,13 @@ differs, so that an upgrade starts by re-checking this package:
 - ``token_manager``: a tab keeps its state when its instance dies (Redis).
 - ``dev_server``: the development frontend listens on 127.0.0.1 only.
 - ``alembic``: Reflex's migration calls, and its model comparison filtered.
-- ``frontend``: JavaScript expressions as Vars (the backend's URL in a page).
-- ``testing``: running Reflex's middleware on a state, for tests that drive states.
+- ``frontend``: JavaScript expressions as Vars (the backend's URL in a page), and the
+  Var of Reflex's connection banner.
+- ``production``: Reflex's production backend run from ``make serve``.
+
+The tests' counterpart is tests/support/tabs.py, which drives the states as Reflex's
+event processor does (its registry, event context and middleware): re-check it with
+this package.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """JavaScript of Reflex's generated frontend, used from a page.
 
+``connection_lost`` is the Var of Reflex's connection banner (not documented for apps).
 ``backend_url`` builds a Var from a JavaScript expression (Reflex 0.10.1: the
 ``Var(_js_expr=..., _var_data=...)`` fields) that imports ``env`` from ``$/env.json``
 and ``getBackendURL`` from Reflex's own ``$/utils/state`` module
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 
 import reflex as rx
+from reflex.components.core.banner import has_connection_errors
 from reflex.constants import Dirs
 from reflex.vars import Var, VarData
 
@@ -37,3 +39,9 @@ def backend_url(path: str) -> Var[str]:
     built = _expression(f"new URL({path_js}, env.PING).href")
     live = _expression(f"new URL({path_js}, getBackendURL(env.PING)).href")
     return rx.cond(rx.State.is_hydrated, live, built)
+
+
+# True while Reflex's websocket cannot connect: the Var behind Reflex's own connection
+# banner (reflex_components_core.core.banner), which the app replaces by its own
+# "Reconnecting" status (components/layout.py; app_hooks.remove_connection_toast).
+connection_lost: Var[bool] = has_connection_errors

@@ -1,5 +1,6 @@
-"""No import cycles inside cloudlink_app: every module can be read, tested and changed
-without dragging in a module that needs it back.
+"""The import rules of cloudlink_app: layers one way, and no import cycles, so that
+every module can be read, tested and changed without dragging in a module that needs it
+back (docs/architecture.md, "The layers and what may import what").
 
 The graph is read from the source with ``ast`` (nothing is imported): every ``import``
 and ``from ... import`` statement anywhere in a module (at module level, inside
@@ -131,10 +132,91 @@ def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def test_cloudlink_app_has_no_import_cycles():
+# What each layer may import of the app, deny by default. A module's layer is its
+# package under cloudlink_app (``state``, ``services``...) or, for a module at the top,
+# its own name. Imports go pages -> components -> state -> views -> services -> domain
+# and models; http sits beside state; reflex_internals (every private Reflex use) and
+# domain import nothing of the app; the app module (cloudlink_app.cloudlink_app)
+# assembles everything.
+MAY_IMPORT: dict[str, frozenset[str]] = {
+    "domain": frozenset(),
+    "models": frozenset({"domain"}),
+    "settings": frozenset(),
+    "routes": frozenset({"domain"}),
+    "reflex_internals": frozenset(),
+    "locale": frozenset({"domain", "routes"}),
+    "logs": frozenset({"settings"}),
+    "services": frozenset({"domain", "models", "settings", "routes", "reflex_internals"}),
+    "views": frozenset({"domain", "services", "routes"}),
+    # demo_data: the sign-in page lists the demo accounts in demo mode.
+    "state": frozenset(
+        {"domain", "services", "views", "routes", "settings", "reflex_internals", "demo_data"}
+    ),
+    "components": frozenset({"domain", "state", "views", "routes", "reflex_internals"}),
+    "pages": frozenset({"domain", "components", "state", "views", "routes"}),
+    "http": frozenset({"domain", "services", "routes", "settings", "reflex_internals"}),
+    "demo_data": frozenset({"domain", "models", "services", "settings", "routes"}),
+    "accounts": frozenset({"domain", "models", "services", "settings", "routes"}),
+    "serve": frozenset({"services", "settings", "reflex_internals"}),
+}
+# The app module and the package itself (empty) are not a layer.
+NOT_LAYERED = frozenset({PACKAGE, f"{PACKAGE}.{PACKAGE}"})
+
+
+def layer(module: str) -> str:
+    """The layer of a module of the package: its first part below the package."""
+    return module.split(".")[1]
+
+
+def broken_rules(graph: Mapping[str, Iterable[str]]) -> list[str]:
+    """Every import of ``graph`` that MAY_IMPORT forbids, as "importer -> imported"; a
+    module of a layer MAY_IMPORT does not know is itself a broken rule."""
+    broken = []
+    for module, targets in sorted(graph.items()):
+        if module in NOT_LAYERED:
+            continue
+        own = layer(module)
+        if own not in MAY_IMPORT:
+            broken.append(f"{module}: the layer {own!r} is not in MAY_IMPORT")
+            continue
+        for target in sorted(targets):
+            if target in NOT_LAYERED or layer(target) == own:
+                if target == f"{PACKAGE}.{PACKAGE}":
+                    broken.append(f"{module} -> {target}")
+                continue
+            if layer(target) not in MAY_IMPORT[own]:
+                broken.append(f"{module} -> {target}")
+    return broken
+
+
+def test_layers_import_one_way():
     graph = import_graph()
     # The reader found the app's own imports (a broken reader would pass vacuously).
-    assert "cloudlink_app.services.auth" in graph["cloudlink_app.state.sign_in"]
+    assert "cloudlink_app.state.session" in graph["cloudlink_app.state.sign_in"]
+    broken = broken_rules(graph)
+    assert not broken, "imports against the layers (MAY_IMPORT):\n" + "\n".join(broken)
+
+
+def test_a_forbidden_import_is_found():
+    graph = {
+        "cloudlink_app.services.customers": {"cloudlink_app.domain.forms"},
+        "cloudlink_app.state.page": {"cloudlink_app.services.users"},
+    }
+    assert broken_rules(graph) == []
+    graph["cloudlink_app.services.customers"].add("cloudlink_app.state.page")  # upward
+    graph["cloudlink_app.state.page"].add("cloudlink_app.models")  # state reads rows
+    graph["cloudlink_app.domain.forms"] = {"cloudlink_app.routes"}  # domain imports the app
+    graph["cloudlink_app.newthing.x"] = set()  # a package nobody placed
+    assert broken_rules(graph) == [
+        "cloudlink_app.domain.forms -> cloudlink_app.routes",
+        "cloudlink_app.newthing.x: the layer 'newthing' is not in MAY_IMPORT",
+        "cloudlink_app.services.customers -> cloudlink_app.state.page",
+        "cloudlink_app.state.page -> cloudlink_app.models",
+    ]
+
+
+def test_cloudlink_app_has_no_import_cycles():
+    graph = import_graph()
     assert "cloudlink_app.domain.forms" in graph["cloudlink_app.domain.validation"]
     found = cycles(graph)
     assert not found, "import cycles in cloudlink_app:\n" + "\n".join(
