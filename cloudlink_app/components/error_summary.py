@@ -38,3 +38,17 @@ def error_summary(items: Var):
             class_name="error-summary",
         ),
     )
+
+
+def error_message_box(message, element_id: str):
+    """The summary's box for one message that belongs to no field (a refused sign-in,
+    a link that is no longer valid): "There is a problem" and the message, focusable
+    under ``element_id``."""
+    return rx.el.div(
+        rx.el.h2(tx("summary.heading"), class_name="error-summary__title"),
+        rx.el.p(message, class_name="error-message"),
+        id=element_id,
+        tab_index=-1,
+        role="alert",
+        class_name="error-summary",
+    )

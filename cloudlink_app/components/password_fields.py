@@ -1,4 +1,4 @@
-"""The password fields of the Set password and Change password pages.
+"""The password form of the Set password and Change password pages.
 
 Uncontrolled inputs (no value sent to or kept in the state): the typed passwords leave
 the browser only with the form's submit event. Each field is a form_field.field_group:
@@ -56,4 +56,16 @@ def password_field(field_id: str, errors: Var):
         ),
         errors=errors,
         hint=hint,
+    )
+
+
+def password_form(fields: tuple[str, ...], errors: Var, button_key: str, on_submit):
+    """The form: a password field per id of ``fields``, in order, and its button. Its
+    values leave the browser only with the submit event, and the form is emptied then."""
+    return rx.el.form(
+        *(password_field(field_id, errors) for field_id in fields),
+        rx.el.button(tx(button_key), type="submit", class_name="button"),
+        on_submit=on_submit,
+        reset_on_submit=True,
+        no_validate=True,
     )

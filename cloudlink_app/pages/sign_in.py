@@ -8,10 +8,13 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app import routes
+from cloudlink_app.components.error_summary import error_message_box
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.post_form import post_form
 from cloudlink_app.components.text import tx
+from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
+from cloudlink_app.domain.limits import EMAIL_MAX
 from cloudlink_app.state.sign_in import ERROR_ID
 from cloudlink_app.state.sign_in import SignInState as S
 
@@ -26,7 +29,7 @@ def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
             auto_complete=autocomplete,
             spell_check=False,
             auto_capitalize="none",
-            max_length=254 if input_type == "email" else 1024,
+            max_length=EMAIL_MAX if input_type == "email" else passwords.PASSWORD_MAX,
             aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
             class_name="input input--half",
         ),
@@ -76,14 +79,7 @@ def sign_in():
         ),
         rx.cond(
             S.error != "",
-            rx.el.div(
-                rx.el.h2(tx("summary.heading"), class_name="error-summary__title"),
-                rx.el.p(S.error, class_name="error-message"),
-                id=ERROR_ID,
-                tab_index=-1,
-                role="alert",
-                class_name="error-summary",
-            ),
+            error_message_box(S.error, ERROR_ID),
         ),
         # Posted by the browser to the backend, which sets the HttpOnly session cookie
         # and sends the browser on (or back here with ?error=...).
