@@ -6,7 +6,7 @@ import reflex as rx
 
 from cloudlink_app import http, logs, routes, settings
 from cloudlink_app.components.layout import with_language
-from cloudlink_app.domain.i18n import N_, t
+from cloudlink_app.domain.i18n import t
 from cloudlink_app.http import headers
 from cloudlink_app.pages.account import account
 from cloudlink_app.pages.change_password import change_password
@@ -95,48 +95,30 @@ app.register_lifespan_task(startup.refuse_to_start_on_problems)
 app.register_lifespan_task(auth.prune_on_schedule)
 # The outbox's messages are sent every few seconds when CLOUDLINK_SMTP_URL is set.
 app.register_lifespan_task(outbox.deliver_on_schedule)
-# Every page: (component, route, title key, on_load). The Set password page of a
-# one-time link is public; the others check the session in their on_load.
+# Every page: (component, route, its state, on_load); the state's TITLE_KEY titles it.
+# The Set password page of a one-time link is public; the others check the session in
+# their on_load.
 PAGES = (
-    (sign_in, routes.SIGN_IN, "title.sign_in", SignInState.load),
-    (account, routes.ACCOUNT, N_("title.account"), AccountState.load),
-    (set_password, routes.SET_PASSWORD, N_("title.set_password"), SetPasswordState.load),
-    (
-        change_password,
-        routes.CHANGE_PASSWORD,
-        N_("title.change_password"),
-        ChangePasswordState.load,
-    ),
-    (dashboard, routes.DASHBOARD, N_("title.dashboard"), DashboardState.load),
-    (
-        customer_step,
-        routes.NEW_CUSTOMER,
-        N_("title.customer_step"),
-        CustomerStepState.load_new_customer,
-    ),
-    (customer_step, routes.CUSTOMER_STEP, N_("title.customer_step"), CustomerStepState.load),
-    (gateway_step, routes.GATEWAY_STEP, N_("title.gateway_step"), GatewayStepState.load),
-    (pbx_step, routes.PBX_STEP, N_("title.pbx_step"), PbxStepState.load),
-    (connect_step, routes.CONNECT_STEP, N_("title.connect_step"), ConnectStepState.load),
-    (sync_step, routes.SYNC_STEP, N_("title.sync_step"), SyncStepState.load),
-    (review_step, routes.REVIEW_STEP, N_("title.review_step"), ReviewStepState.load),
-    (
-        report_problem,
-        routes.REPORT_PROBLEM,
-        N_("title.report_problem"),
-        ReportProblemState.load,
-    ),
-    (
-        problem_reports_page,
-        routes.PROBLEM_REPORTS,
-        N_("title.problem_reports"),
-        ProblemReportsState.load,
-    ),
-    (outbox_page, routes.OUTBOX, N_("title.outbox"), OutboxState.load),
+    (sign_in, routes.SIGN_IN, SignInState, SignInState.load),
+    (account, routes.ACCOUNT, AccountState, AccountState.load),
+    (set_password, routes.SET_PASSWORD, SetPasswordState, SetPasswordState.load),
+    (change_password, routes.CHANGE_PASSWORD, ChangePasswordState, ChangePasswordState.load),
+    (dashboard, routes.DASHBOARD, DashboardState, DashboardState.load),
+    (customer_step, routes.NEW_CUSTOMER, CustomerStepState, CustomerStepState.load_new_customer),
+    (customer_step, routes.CUSTOMER_STEP, CustomerStepState, CustomerStepState.load),
+    (gateway_step, routes.GATEWAY_STEP, GatewayStepState, GatewayStepState.load),
+    (pbx_step, routes.PBX_STEP, PbxStepState, PbxStepState.load),
+    (connect_step, routes.CONNECT_STEP, ConnectStepState, ConnectStepState.load),
+    (sync_step, routes.SYNC_STEP, SyncStepState, SyncStepState.load),
+    (review_step, routes.REVIEW_STEP, ReviewStepState, ReviewStepState.load),
+    (report_problem, routes.REPORT_PROBLEM, ReportProblemState, ReportProblemState.load),
+    (problem_reports_page, routes.PROBLEM_REPORTS, ProblemReportsState, ProblemReportsState.load),
+    (outbox_page, routes.OUTBOX, OutboxState, OutboxState.load),
 )
 # Each page load first chooses the tab's language (SessionState.load_language: the
 # html lang and the title in it), then runs the page's own on_load in that language.
-for component, route, title_key, on_load in PAGES:
+for component, route, page_state, on_load in PAGES:
+    title_key = page_state.TITLE_KEY
     app.add_page(
         component,
         route=route,
