@@ -122,10 +122,9 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
     def _load_step(self):
         """on_load of a stored customer's step: the user's own customer, only once the
         steps before are done. A reload keeps what was typed and not saved yet."""
-        try:
-            user = self._current_user()
-        except users.NotSignedIn:
-            return self._to_sign_in()
+        user, away = self._page_user()
+        if user is None:
+            return away
         account_id = self.account_id
         with get_session() as session:
             record = self._editable_record(session, user, account_id)
