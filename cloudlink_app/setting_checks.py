@@ -84,7 +84,9 @@ def at_least(minimum: int, noun: str) -> Callable[[str], str]:
     return check
 
 
-def one_of(noun: str, case: Callable[[str], str], words: tuple[str, ...]) -> Callable:
+def one_of(
+    noun: str, case: Callable[[str], str], words: tuple[str, ...]
+) -> Callable[[object], str]:
     """A check that a value is one of ``words`` in any letter case, returning it in
     ``case``; refusing it as not a ``noun``."""
 

@@ -151,9 +151,8 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = _setting(
         "CLOUDLINK_TRUSTED_PROXY_HOPS",
         0,
-        "Proxies appending to `X-Forwarded-For` (Reflex's trusted_proxy_hops): sign-in "
-        "throttling counts its N-th address from the end. Exactly the number of proxies: "
-        "too low, all users are the proxy; too high, clients pick their address.",
+        "Reverse proxies in front of the app that append to `X-Forwarded-For` (see "
+        "Outside demo mode); 0: the header is ignored.",
         "the number of reverse proxies in front of the app that append the client's "
         "address to X-Forwarded-For (1 for one nginx or load balancer); 0 or unset "
         "when clients connect to the app directly",
@@ -318,7 +317,7 @@ class _Environment(EnvSettingsSource):
         super().__init__(Settings, case_sensitive=True)
 
     def _load_env_vars(self) -> Mapping[str, str | None]:
-        # In place of os.environ, as pydantic-settings' own .env source does.
+        # In place of os.environ, as pydantic-settings' own .env source does (2.16).
         names = _FIELD_OF.keys()
         return {k: v for k, v in self._environ.items() if k in names and v.strip()}
 

@@ -268,7 +268,7 @@ def test_only_the_variables_exact_names_count(name):
 def test_settings_are_immutable():
     current = from_environ({})
     with pytest.raises(ValueError):
-        current.demo_mode = True  # type: ignore[misc]
+        current.demo_mode = True
     assert current.demo_mode is False
 
 
