@@ -1,20 +1,9 @@
-"""Reflex configuration: app name, database and state manager from the environment.
+"""Reflex configuration: app name, database and allowed origins from the settings.
 
-Every variable is read and checked once by cloudlink_app/settings.py: a bad value stops
-the app here, with a message naming the variable.
-
-- REFLEX_DB_URL: SQLAlchemy URL of the database (default: SQLite file cloudlink.db).
-  PostgreSQL: postgresql+psycopg://user@host:5432/dbname
-- REFLEX_REDIS_URL: when set, Reflex keeps user state in Redis instead of memory.
-- REFLEX_DEPLOY_URL: the public URL of the app (https://onboarding.example.com): only
-  that origin may open the websocket; in demo mode also http://localhost:3000 and
-  http://127.0.0.1:3000 (`make run`). cloudlink_app/http/headers.py checks every
-  websocket's Origin against these (and the test harness's frontend) at run time.
-- CLOUDLINK_SECRET_KEY: the key that session tokens are hashed with (production);
-  demo mode (CLOUDLINK_DEMO_MODE=1, as `make run` sets) generates one.
-- CLOUDLINK_TRUSTED_PROXY_HOPS: how many reverse proxies in front of the app append
-  to X-Forwarded-For (default 0: the header is ignored); Reflex then takes the
-  client's address (router.session.client_ip, what sign-in throttling counts) from it.
+Every variable is read and checked once by cloudlink_app/settings.py (a bad value stops
+the app here, with a message naming the variable); docs/configuration.md lists them.
+cloudlink_app/http/headers.py checks every websocket's Origin against the same origins
+(and the test harness's frontend) at run time.
 """
 
 import reflex as rx

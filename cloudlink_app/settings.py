@@ -2,91 +2,57 @@
 
 Nothing else in the app reads ``os.environ``: code asks ``settings.get()``. A bad value
 raises SettingsError, whose message names the variable, what is wrong and what is
-accepted, so the app stops at start instead of misbehaving later. Tests use other
-settings with ``override(**changes)`` or ``use(settings)``, never the environment.
+accepted (never a secret), so the app stops at start instead of misbehaving later. Tests
+use other settings with ``override(**changes)`` or ``use(settings)``, never the
+environment.
 
-| variable | field | default |
-| --- | --- | --- |
-| REFLEX_DB_URL | db_url | sqlite:///cloudlink.db |
-| REFLEX_REDIS_URL | redis_url | None (Reflex reads it itself; recorded and checked here) |
-| REFLEX_DEPLOY_URL | deploy_url | None (demo mode: localhost origins open the websocket) |
-| CLOUDLINK_DEMO_MODE | demo_mode | False |
-| CLOUDLINK_ALLOW_PRIVATE_TARGETS | allow_private_targets | False |
-| CLOUDLINK_SECRET_KEY | secret_key | None (required outside demo mode when signing in) |
-| CLOUDLINK_TRUSTED_PROXY_HOPS | trusted_proxy_hops | 0 (X-Forwarded-For is ignored) |
-| CLOUDLINK_WORKERS | workers | 1 (backend worker processes of `make serve`) |
-| CLOUDLINK_LOG_FORMAT | log_format | text (one readable line per record; json: one JSON object) |
-| CLOUDLINK_LOG_LEVEL | log_level | INFO (the app's loggers, `cloudlink_app.*`) |
-| CLOUDLINK_SMTP_URL | smtp_url | None (no mail is sent: messages stay in the outbox) |
-| CLOUDLINK_MAIL_FROM | mail_from | None (required with the SMTP URL; else DEFAULT_MAIL_FROM) |
-
-Plain Python on purpose: rxconfig.py imports it before Reflex has a configuration.
+The variables are the fields of Settings (the alias is the variable), on pydantic-
+settings with no .env file, secrets folder or anything of Reflex's (rxconfig.py imports
+this module before Reflex is configured). docs/configuration.md shows them as the table
+``python -m cloudlink_app.settings`` renders.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
-import re
+import sys
 import threading
-from collections.abc import Iterator, Mapping
-from urllib.parse import parse_qs, unquote, urlsplit
+from collections.abc import Callable, Iterator, Mapping
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from cloudlink_app import setting_checks as checks
+from cloudlink_app.setting_checks import SmtpServer
 
 DEFAULT_DB_URL = "sqlite:///cloudlink.db"
 SECRET_KEY_MIN = 32
 SECRET_KEY_ENV = "CLOUDLINK_SECRET_KEY"
-
-# The field each variable is read into (the Settings field order).
-VARIABLES = {
-    "db_url": "REFLEX_DB_URL",
-    "redis_url": "REFLEX_REDIS_URL",
-    "deploy_url": "REFLEX_DEPLOY_URL",
-    "demo_mode": "CLOUDLINK_DEMO_MODE",
-    "allow_private_targets": "CLOUDLINK_ALLOW_PRIVATE_TARGETS",
-    "secret_key": SECRET_KEY_ENV,
-    "trusted_proxy_hops": "CLOUDLINK_TRUSTED_PROXY_HOPS",
-    "workers": "CLOUDLINK_WORKERS",
-    "log_format": "CLOUDLINK_LOG_FORMAT",
-    "log_level": "CLOUDLINK_LOG_LEVEL",
-    "smtp_url": "CLOUDLINK_SMTP_URL",
-    "mail_from": "CLOUDLINK_MAIL_FROM",
-}
-
 # Where `make run` serves the pages (its frontend port, 3000), by either local name.
 DEMO_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
-
-TRUE_WORDS = ("1", "true", "yes", "on")
-FALSE_WORDS = ("0", "false", "no", "off")
-_BOOL_ACCEPTED = (
-    f"{', '.join(TRUE_WORDS)} (on); {', '.join(FALSE_WORDS)}, empty or unset (off); "
-    "in any letter case"
-)
-# Schemes Reflex accepts for REFLEX_REDIS_URL (reflex.utils.prerequisites.parse_redis_url).
-_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-# dialect[+driver]:// as SQLAlchemy's make_url expects.
-_DB_URL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z0-9_]+)?://")
-_GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
-_SHOWN_MAX = 80  # longest value quoted back in an error message
 # More reverse proxies in front of one app than anyone runs: a typo, not a setup.
 PROXY_HOPS_MAX = 10
 # Backend worker processes of `make serve` (more than 1 needs Redis; serve.py checks).
 WORKERS_MAX = 64
-# How the app's log records are written (cloudlink_app/logs.py), and from which level.
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # The sender of the outbox's messages while CLOUDLINK_MAIL_FROM is unset, which is
 # allowed only without CLOUDLINK_SMTP_URL (nothing is sent: the outbox only shows them).
 DEFAULT_MAIL_FROM = "CloudLink Onboarding <noreply@localhost>"
-# The mail server's default port per scheme (smtps: TLS from the first byte).
-SMTP_PORTS = {"smtp": 25, "smtps": 465}
-# An addr-spec as the app accepts it for its own sender: local@domain, printable ASCII,
-# no white space, no brackets, quotes or commas (email-validator checks recipients).
-_MAIL_ADDRESS = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
+
+_BOOL_ACCEPTED = (
+    f"{', '.join(checks.TRUE_WORDS)} (on); {', '.join(checks.FALSE_WORDS)}, empty or "
+    "unset (off); in any letter case"
 )
-# CLOUDLINK_MAIL_FROM: the address alone, or a display name without <>"@,;:\ and <address>.
-_MAIL_FROM = re.compile(r'^(?:[^<>"@,;:\\]*<(?P<address>[^<>]*)>|(?P<bare>[^<>]*))$')
+_GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class SettingsError(ValueError):
@@ -99,84 +65,177 @@ class SettingsError(ValueError):
         super().__init__(f"{variable}: {problem}. Accepted: {accepted}.")
 
 
-def _shown(value: str) -> str:
-    """``value`` quoted for an error message, shortened when long."""
-    if len(value) > _SHOWN_MAX:
-        value = value[:_SHOWN_MAX] + "..."
-    return repr(value)
+def _setting(variable: str, default: Any, means: str, accepted: str, **checks: Any) -> Any:
+    """A field read from ``variable``: what it ``means`` and what is ``accepted`` (error
+    messages and docs/configuration.md say it); ``checks`` are pydantic's (ge, strict...)."""
+    extra: dict[str, Any] = {"accepted": accepted}
+    return Field(default, alias=variable, description=means, json_schema_extra=extra, **checks)
 
 
-def _optional(field: str, value: object) -> str | None:
-    """A stripped string, or None for None and blank strings."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        # The type only: the value may be a secret.
-        raise SettingsError(
-            VARIABLES[field], f"a {type(value).__name__} is not text", "a string or unset"
-        )
-    return value.strip() or None
+def _optional(check: Callable[[str], object]) -> BeforeValidator:
+    """An optional text's validator: None or blank is unset, else ``check`` decides."""
+    return BeforeValidator(checks.optional(check))
 
 
-@dataclasses.dataclass(frozen=True)
-class Settings:
-    """The app's configuration. Constructing one checks it (also via ``override``), so
-    a Settings value is always valid; strings come stripped, blank optional ones as
-    None, and deploy_url without a trailing slash."""
+_LOG_FORMAT = checks.one_of("log format", str.lower, LOG_FORMATS)
+_LOG_LEVEL = checks.one_of("log level", str.upper, LOG_LEVELS)
+_LONG_ENOUGH = checks.at_least(SECRET_KEY_MIN, "key")  # never quoted: only its length
 
-    db_url: str = DEFAULT_DB_URL
-    # Not in repr: these may hold a password or are the secret itself.
-    redis_url: str | None = dataclasses.field(default=None, repr=False)
-    deploy_url: str | None = None
-    demo_mode: bool = False
-    allow_private_targets: bool = False
-    secret_key: str | None = dataclasses.field(default=None, repr=False)
-    # Reverse proxies in front of the app that append to X-Forwarded-For (Reflex's
-    # trusted_proxy_hops): what sign-in throttling takes the client's address from.
-    trusted_proxy_hops: int = 0
-    # Backend worker processes of `make serve` (Granian's workers).
-    workers: int = 1
-    # How cloudlink_app/logs.py writes the app's records to stderr (LOG_FORMATS), and
-    # the level of the app's loggers (LOG_LEVELS); both normalised (json, INFO).
-    log_format: str = "text"
-    log_level: str = "INFO"
-    # The mail server the outbox sends through (services/outbox.py); None: nothing is
-    # sent. Not in repr: it may hold a password. ``smtp`` is its parsed form.
-    smtp_url: str | None = dataclasses.field(default=None, repr=False)
-    # The From of every message, "Name <address>" or "address"; normalised (stripped).
-    mail_from: str | None = None
 
-    def __post_init__(self) -> None:
-        # Frozen: normalised values are written with object.__setattr__.
-        set_ = object.__setattr__
-        set_(self, "db_url", _check_db_url(self.db_url))
-        set_(self, "redis_url", _check_redis_url(_optional("redis_url", self.redis_url)))
-        set_(self, "deploy_url", _check_deploy_url(_optional("deploy_url", self.deploy_url)))
-        for field in ("demo_mode", "allow_private_targets"):
-            if not isinstance(getattr(self, field), bool):
-                raise SettingsError(
-                    VARIABLES[field], f"{getattr(self, field)!r} is not a boolean", "True or False"
-                )
-        set_(self, "secret_key", _check_secret_key(_optional("secret_key", self.secret_key)))
-        _check_proxy_hops(self.trusted_proxy_hops)
-        _check_workers(self.workers)
-        set_(self, "log_format", _check_log_format(self.log_format))
-        set_(self, "log_level", _check_log_level(self.log_level))
-        set_(self, "smtp_url", _optional("smtp_url", self.smtp_url))
-        if self.smtp_url is not None:
-            _parse_smtp_url(self.smtp_url)
-        set_(self, "mail_from", _check_mail_from(_optional("mail_from", self.mail_from)))
+class Settings(BaseSettings):
+    """The app's configuration. Constructing one checks it (also via ``override``), so a
+    Settings value is always valid and immutable; strings come stripped, blank optional
+    ones as None, deploy_url without a trailing slash. Built from keyword arguments only
+    (field or variable names, typed values): ``from_environ`` reads an environment."""
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        case_sensitive=True,
+        env_file=None,
+        # Errors become SettingsError; this keeps values out of pydantic's own too.
+        hide_input_in_errors=True,
+    )
+
+    # repr=False: the value may hold a password, or is the secret itself.
+    db_url: Annotated[str, BeforeValidator(checks.database_url)] = _setting(
+        "REFLEX_DB_URL",
+        DEFAULT_DB_URL,
+        "The database; Reflex gets it from rxconfig.py. `make serve` refuses SQLite.",
+        "a SQLAlchemy URL such as sqlite:///cloudlink.db or postgresql+psycopg://user:"
+        f"password@host:5432/name; unset for the default {DEFAULT_DB_URL}",
+        repr=False,
+    )
+    redis_url: Annotated[str | None, _optional(checks.redis_url)] = _setting(
+        "REFLEX_REDIS_URL",
+        None,
+        "Where Reflex keeps each browser tab's state (production: several workers); "
+        "unset: on disk in `.states/`. Reflex reads it itself; checked here first.",
+        "a Redis URL such as redis://host:6379/0; unset to keep state on disk",
+        repr=False,
+    )
+    deploy_url: Annotated[str | None, _optional(checks.public_url)] = _setting(
+        "REFLEX_DEPLOY_URL",
+        None,
+        "The app's public address; only its origin may open the websocket (demo mode "
+        "adds `make run`'s). Required outside demo mode.",
+        "the app's public address, such as https://onboarding.example.com: http:// or "
+        "https://, a host, no user name, query or fragment",
+    )
+    demo_mode: bool = _setting(
+        "CLOUDLINK_DEMO_MODE",
+        False,
+        "Demo mode (`make run` sets 1): demo accounts, a generated secret key, "
+        "localhost origins, connection checks to private addresses, no mail sent.",
+        _BOOL_ACCEPTED,
+        strict=True,
+    )
+    allow_private_targets: bool = _setting(
+        "CLOUDLINK_ALLOW_PRIVATE_TARGETS",
+        False,
+        "Connection checks may reach loopback and private networks outside demo mode "
+        "(a deployment inside the customer's network).",
+        _BOOL_ACCEPTED,
+        strict=True,
+    )
+    secret_key: Annotated[str | None, _optional(_LONG_ENOUGH)] = _setting(
+        SECRET_KEY_ENV,
+        None,
+        "The key session tokens and mailed links are made with, from your secret store. "
+        "Required outside demo mode, which generates one into `.cloudlink-secret-key`.",
+        f"a secret of at least {SECRET_KEY_MIN} characters, for example the output "
+        f"of: {_GENERATE_KEY}; unset only in demo mode, which generates one",
+        repr=False,
+    )
+    trusted_proxy_hops: int = _setting(
+        "CLOUDLINK_TRUSTED_PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the app that append to `X-Forwarded-For` (see "
+        "Outside demo mode); 0: the header is ignored.",
+        "the number of reverse proxies in front of the app that append the client's "
+        "address to X-Forwarded-For (1 for one nginx or load balancer); 0 or unset "
+        "when clients connect to the app directly",
+        strict=True,
+        ge=0,
+        le=PROXY_HOPS_MAX,
+    )
+    workers: int = _setting(
+        "CLOUDLINK_WORKERS",
+        1,
+        "Backend worker processes of `make serve` (Granian's workers).",
+        "the number of backend worker processes `make serve` starts (about one per "
+        "CPU core; more than 1 needs REFLEX_REDIS_URL); unset for 1",
+        strict=True,
+        ge=1,
+        le=WORKERS_MAX,
+    )
+    log_format: Annotated[str, BeforeValidator(_LOG_FORMAT)] = _setting(
+        "CLOUDLINK_LOG_FORMAT",
+        "text",
+        "How the app's log records are written to stderr (`cloudlink_app/logs.py`).",
+        "text (one readable line per record) or json (one JSON object per line), in "
+        "any letter case; unset for text",
+    )
+    log_level: Annotated[str, BeforeValidator(_LOG_LEVEL)] = _setting(
+        "CLOUDLINK_LOG_LEVEL",
+        "INFO",
+        "The level of the app's loggers (`cloudlink_app.*`); WARNING drops the event lines.",
+        f"{', '.join(LOG_LEVELS)}, in any letter case; unset for INFO",
+    )
+    smtp_url: Annotated[str | None, _optional(checks.smtp_url)] = _setting(
+        "CLOUDLINK_SMTP_URL",
+        None,
+        "The mail server of the outbox (STARTTLS used when offered); unset: nothing is "
+        "sent, messages stay in the outbox. Demo mode never sends.",
+        "smtp://user:password@host:port (plain; add ?starttls=1 to require STARTTLS) or "
+        "smtps://user:password@host:port (TLS); user, password and port optional (ports "
+        "25 and 465; percent-encode @ : / in them); unset to send nothing (messages stay "
+        "in the outbox)",
+        repr=False,
+    )
+    mail_from: Annotated[str | None, _optional(checks.sender)] = _setting(
+        "CLOUDLINK_MAIL_FROM",
+        None,
+        f"The From of every message; unset without a mail server: `{DEFAULT_MAIL_FROM}`.",
+        f"an email address, alone or as Name <address>, such as {DEFAULT_MAIL_FROM!r}; "
+        "required when CLOUDLINK_SMTP_URL is set",
+    )
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(VARIABLES) - set(VARIABLES.values())
+        if unknown:
+            raise TypeError(f"Settings has no field {', '.join(sorted(unknown))}")
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            # From None: a chained pydantic error would print the value, maybe a secret.
+            raise _refusal(error) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The keyword arguments only: a Settings made in code never reads the
+        environment, a .env file or secrets (``from_environ`` reads an environment)."""
+        return (init_settings,)
+
+    @model_validator(mode="after")
+    def _mail_server_needs_a_sender(self) -> Settings:
         if self.smtp_url is not None and self.mail_from is None:
-            raise SettingsError(
-                VARIABLES["mail_from"],
-                "it is required when CLOUDLINK_SMTP_URL is set",
-                _MAIL_FROM_ACCEPTED,
-            )
+            problem = "it is required when CLOUDLINK_SMTP_URL is set"
+            raise SettingsError(VARIABLES["mail_from"], problem, accepted("mail_from"))
+        return self
 
     @property
     def smtp(self) -> SmtpServer | None:
         """smtp_url parsed (host, port, TLS, credentials); None when unset."""
-        return None if self.smtp_url is None else _parse_smtp_url(self.smtp_url)
+        return None if self.smtp_url is None else checks.smtp_server(self.smtp_url)
 
     @property
     def sender(self) -> str:
@@ -205,269 +264,83 @@ class Settings:
         return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-@dataclasses.dataclass(frozen=True)
-class SmtpServer:
-    """CLOUDLINK_SMTP_URL parsed: where and how the outbox sends."""
-
-    host: str
-    port: int
-    use_tls: bool  # smtps://: TLS from the first byte
-    start_tls: bool  # smtp://...?starttls=1: STARTTLS required before sending
-    username: str | None = None
-    password: str | None = dataclasses.field(default=None, repr=False)
+# The variable each field is read from (in the fields' order), and the other way round.
+VARIABLES = {name: str(field.alias) for name, field in Settings.model_fields.items()}
+_FIELD_OF = {variable: name for name, variable in VARIABLES.items()}
 
 
-_SMTP_ACCEPTED = (
-    "smtp://user:password@host:port (plain; add ?starttls=1 to require STARTTLS) or "
-    "smtps://user:password@host:port (TLS); user, password and port optional (ports "
-    "25 and 465); unset to send nothing (messages stay in the outbox)"
-)
-_MAIL_FROM_ACCEPTED = (
-    f"an email address, alone or as Name <address>, such as {DEFAULT_MAIL_FROM!r}; "
-    "required when CLOUDLINK_SMTP_URL is set"
-)
+def accepted(name: str) -> str:
+    """What field ``name``'s variable accepts, as error messages and the docs say it."""
+    extra = Settings.model_fields[name].json_schema_extra
+    return str(extra["accepted"]) if isinstance(extra, dict) else ""
 
 
-def _parse_smtp_url(value: str) -> SmtpServer:
-    """The mail server ``value`` names; SettingsError otherwise. The value is never
-    quoted back: it may hold a password."""
-    name = VARIABLES["smtp_url"]
-
-    def refuse(problem: str) -> SettingsError:
-        return SettingsError(name, f"{problem} (not shown: it may hold a password)", _SMTP_ACCEPTED)
-
-    if any(not c.isprintable() or c.isspace() for c in value):
-        raise refuse("the value contains white space or control characters")
-    try:
-        parts = urlsplit(value)
-        port = parts.port
-    except ValueError:
-        raise refuse("the value is not a valid URL or has an invalid port") from None
-    scheme = parts.scheme.lower()
-    if scheme not in SMTP_PORTS:
-        raise refuse("the value does not start with smtp:// or smtps://")
-    if not parts.hostname:
-        raise refuse("the value has no host name")
-    if port == 0 or parts.path not in ("", "/") or parts.fragment:
-        raise refuse("the value has port 0, a path or a fragment")
-    query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=False)
-    if set(query) - {"starttls"} or len(query.get("starttls", [])) > 1:
-        raise refuse("the query may only be starttls=1 or starttls=0")
-    start_tls = False
-    if "starttls" in query:
-        word = query["starttls"][0].strip().lower()
-        if word not in TRUE_WORDS + FALSE_WORDS:
-            raise refuse("starttls is not a yes/no value")
-        start_tls = word in TRUE_WORDS
-    if start_tls and scheme == "smtps":
-        raise refuse("smtps:// is TLS already: starttls=1 is for smtp://")
-    return SmtpServer(
-        host=parts.hostname,
-        port=port or SMTP_PORTS[scheme],
-        use_tls=scheme == "smtps",
-        start_tls=start_tls,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password is not None else None,
-    )
-
-
-def _check_mail_from(value: str | None) -> str | None:
-    """``value`` if it is one address, alone or as ``Name <address>``."""
-    if value is None:
-        return None
-    name = VARIABLES["mail_from"]
-    if any(not c.isprintable() for c in value):
-        raise SettingsError(name, "the value contains control characters", _MAIL_FROM_ACCEPTED)
-    match = _MAIL_FROM.match(value)
-    if match is None or not _MAIL_ADDRESS.match(match["address"] or match["bare"]):
-        raise SettingsError(name, f"{_shown(value)} is not one email address", _MAIL_FROM_ACCEPTED)
-    return value
-
-
-def _check_db_url(value: object) -> str:
-    # The value is never quoted back: a database URL may hold a password.
-    name = VARIABLES["db_url"]
-    accepted = (
-        "a SQLAlchemy URL such as sqlite:///cloudlink.db or "
-        "postgresql+psycopg://user:password@host:5432/name; unset for the default "
-        f"{DEFAULT_DB_URL}"
-    )
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(name, "the value is empty or not text", accepted)
-    value = value.strip()
-    if not _DB_URL.match(value):
-        raise SettingsError(
-            name, "the value is not a database URL (not shown: it may hold a password)", accepted
-        )
-    return value
-
-
-def _check_redis_url(value: str | None) -> str | None:
-    # Reflex would refuse it too, but only later; and never quoted back (passwords).
-    if value is not None and not value.startswith(_REDIS_SCHEMES):
-        raise SettingsError(
-            VARIABLES["redis_url"],
-            "the value does not start with redis://, rediss:// or unix:// "
-            "(not shown: it may hold a password)",
-            "a Redis URL such as redis://host:6379/0; unset to keep state on disk",
-        )
-    return value
-
-
-def _check_deploy_url(value: str | None) -> str | None:
-    """The URL without a trailing slash; SettingsError unless it is http(s) with a host
-    and nothing that has no place in a public address."""
-    if value is None:
-        return None
-    name = VARIABLES["deploy_url"]
-    accepted = "the app's public address, such as https://onboarding.example.com"
-    try:
-        parts = urlsplit(value)
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:  # a malformed address or port
-        raise SettingsError(name, f"{_shown(value)} is not a valid URL", accepted) from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise SettingsError(name, f"{_shown(value)} is not an http:// or https:// URL", accepted)
-    if not parts.hostname:
-        raise SettingsError(name, f"{_shown(value)} has no host name", accepted)
-    if not port_ok:
-        raise SettingsError(name, f"{_shown(value)} has an invalid port", accepted)
-    if any(c.isspace() for c in value):
-        raise SettingsError(name, f"{_shown(value)} contains white space", accepted)
-    if parts.username is not None or parts.query or parts.fragment:
-        raise SettingsError(
-            name, f"{_shown(value)} has a user name, a query or a fragment", accepted
-        )
-    return value.rstrip("/")
-
-
-def _check_secret_key(value: str | None) -> str | None:
-    # The key is never quoted back, only its length.
-    if value is not None and len(value) < SECRET_KEY_MIN:
-        raise SettingsError(
-            SECRET_KEY_ENV,
-            f"the key must be at least {SECRET_KEY_MIN} characters long, it has {len(value)}",
-            f"a secret of at least {SECRET_KEY_MIN} characters, for example the output "
-            f"of: {_GENERATE_KEY}; unset only in demo mode, which generates one",
-        )
-    return value
-
-
-def _check_whole_number(field: str, value: object, low: int, high: int, accepted: str) -> None:
-    """SettingsError naming ``field``'s variable unless ``value`` is an int (not a
-    bool) from ``low`` to ``high``."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SettingsError(
-            VARIABLES[field],
-            f"{_shown(str(value))} is not a whole number from {low} to {high}",
-            accepted,
-        )
-
-
-def _check_proxy_hops(value: object) -> None:
-    _check_whole_number(
-        "trusted_proxy_hops",
-        value,
-        0,
-        PROXY_HOPS_MAX,
-        "the number of reverse proxies in front of the app that append the client's "
-        "address to X-Forwarded-For (1 for one nginx or load balancer); 0 or unset "
-        "when clients connect to the app directly",
-    )
-
-
-def _check_workers(value: object) -> None:
-    _check_whole_number(
-        "workers",
-        value,
-        1,
-        WORKERS_MAX,
-        "the number of backend worker processes `make serve` starts (about one per "
-        "CPU core; more than 1 needs REFLEX_REDIS_URL); unset for 1",
-    )
-
-
-def _check_log_format(value: object) -> str:
-    word = value.strip().lower() if isinstance(value, str) else value
-    if word not in LOG_FORMATS:
-        raise SettingsError(
-            VARIABLES["log_format"],
-            f"{_shown(str(value))} is not a log format",
-            "text (one readable line per record) or json (one JSON object per line), "
-            "in any letter case; unset for text",
-        )
-    return str(word)
-
-
-def _check_log_level(value: object) -> str:
-    word = value.strip().upper() if isinstance(value, str) else value
-    if word not in LOG_LEVELS:
-        raise SettingsError(
-            VARIABLES["log_level"],
-            f"{_shown(str(value))} is not a log level",
-            f"{', '.join(LOG_LEVELS)}, in any letter case; unset for INFO",
-        )
-    return str(word)
-
-
-def _parse_count(value: str | None, default: int, check) -> int:
-    """A whole-number variable: empty or unset is ``default``; anything but up to three
-    digits is a SettingsError from ``check`` (which also checks the range later)."""
-    word = (value or "").strip()
-    if not word:
-        return default
-    if not word.isascii() or not word.isdigit() or len(word) > 3:
-        check(word)  # raises, naming the variable
-    return int(word)
-
-
-def parse_workers(value: str | None) -> int:
-    """CLOUDLINK_WORKERS as a number: empty or unset is 1."""
-    return _parse_count(value, 1, _check_workers)
-
-
-def parse_hops(value: str | None) -> int:
-    """CLOUDLINK_TRUSTED_PROXY_HOPS as a number: empty or unset is 0; anything but
-    digits is a SettingsError (the range is checked by Settings)."""
-    return _parse_count(value, 0, _check_proxy_hops)
+def _refusal(error: ValidationError) -> SettingsError:
+    """The SettingsError for the first field refused: what its check said, or what its
+    type says (a boolean, a whole number in a range)."""
+    first = error.errors(include_url=False)[0]
+    raised = first.get("ctx", {}).get("error")
+    if isinstance(raised, SettingsError):
+        return raised
+    name = _FIELD_OF.get(str(first["loc"][0]), str(first["loc"][0]))
+    field, value = Settings.model_fields[name], first["input"]
+    if isinstance(raised, ValueError):
+        problem = str(raised)
+    elif field.annotation is bool:
+        return SettingsError(VARIABLES[name], f"{value!r} is not a boolean", "True or False")
+    elif field.annotation is int:
+        bounds = {b: getattr(c, b) for c in field.metadata for b in ("ge", "le") if hasattr(c, b)}
+        whole = f"a whole number from {bounds['ge']} to {bounds['le']}"
+        problem = f"{checks.shown(str(value))} is not {whole}"
+    else:  # no check of the app's refused it: say nothing of the value
+        problem = f"the value is not valid {checks.NOT_SHOWN}"
+    return SettingsError(VARIABLES[name], problem, accepted(name))
 
 
 def parse_bool(variable: str, value: str | None) -> bool:
     """A yes/no variable, read the one way the app reads them all: 1/true/yes/on is
     True; 0/false/no/off, empty or unset is False (any case, surrounding spaces
     ignored); anything else is a SettingsError naming ``variable``."""
-    word = (value or "").strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS or word == "":
-        return False
-    raise SettingsError(variable, f"{_shown(value or '')} is not a yes/no value", _BOOL_ACCEPTED)
+    try:
+        return checks.yes_no(value)
+    except ValueError as error:
+        raise SettingsError(variable, str(error), _BOOL_ACCEPTED) from None
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (os.environ, or a
+    dict in tests): the app's variables only, blank ones as unset, and the yes/no and
+    number ones read from their text here, as Settings takes only typed values."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings, case_sensitive=True)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # In place of os.environ, as pydantic-settings' own .env source does (2.16).
+        names = _FIELD_OF.keys()
+        return {k: v for k, v in self._environ.items() if k in names and v.strip()}
+
+    def __call__(self) -> dict[str, Any]:
+        return {variable: _typed(variable, text) for variable, text in super().__call__().items()}
+
+
+def _typed(variable: str, text: str) -> object:
+    """``text`` as the type of ``variable``'s field: yes/no words (else SettingsError);
+    up to three digits (else the text, which the field refuses as no whole number)."""
+    annotation = Settings.model_fields[_FIELD_OF[variable]].annotation
+    if annotation is bool:
+        return parse_bool(variable, text)
+    word = text.strip()
+    if annotation is int:
+        return int(word) if word.isascii() and word.isdigit() and len(word) <= 3 else word
+    return text
 
 
 def from_environ(environ: Mapping[str, str]) -> Settings:
     """The settings that ``environ`` (os.environ, or a dict in tests) describes.
     Raises SettingsError for the first bad value."""
-
-    def text(field: str) -> str | None:
-        return environ.get(VARIABLES[field])
-
-    db_url = (text("db_url") or "").strip() or DEFAULT_DB_URL  # empty: Reflex's default too
-    return Settings(
-        db_url=db_url,
-        redis_url=text("redis_url"),
-        deploy_url=text("deploy_url"),
-        demo_mode=parse_bool(VARIABLES["demo_mode"], text("demo_mode")),
-        allow_private_targets=parse_bool(
-            VARIABLES["allow_private_targets"], text("allow_private_targets")
-        ),
-        secret_key=text("secret_key"),
-        trusted_proxy_hops=parse_hops(text("trusted_proxy_hops")),
-        workers=parse_workers(text("workers")),
-        log_format=(text("log_format") or "").strip() or "text",
-        log_level=(text("log_level") or "").strip() or "INFO",
-        smtp_url=text("smtp_url"),
-        mail_from=text("mail_from"),
-    )
+    return Settings(**_Environment(environ)())
 
 
 # ---------------------------------------------------------------------------- the current
@@ -523,6 +396,37 @@ def use(settings: Settings) -> Iterator[Settings]:
 def override(**changes: object) -> Iterator[Settings]:
     """Within the block, ``get()`` returns the current settings with ``changes`` (field
     names, typed values), checked as at start: ``override(demo_mode=True)``."""
-    changed_settings = dataclasses.replace(get(), **changes)  # type: ignore[arg-type]
-    with use(changed_settings) as changed:
+    with use(Settings(**{**dict(get()), **changes})) as changed:
         yield changed
+
+
+# ------------------------------------------------------------ docs/configuration.md's table
+
+TABLE_START = "<!-- The table is generated: python -m cloudlink_app.settings FILE -->"
+TABLE_END = "<!-- End of the generated table -->"
+
+
+def markdown_table() -> str:
+    """Every variable once, as docs/configuration.md shows it between TABLE_START and
+    TABLE_END: default, meaning and what is accepted, all taken from the fields."""
+    rows = ["| variable | default | meaning | accepted |", "| --- | --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        default = "unset" if default is None else "off" if default is False else f"`{default}`"
+        said = accepted(name).replace("<", "\\<").replace(">", "\\>")  # not HTML tags
+        rows.append(f"| `{field.alias}` | {default} | {field.description} | {said} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    # python -m cloudlink_app.settings [FILE]: print the table, or renew it in FILE.
+    if len(sys.argv) == 1:
+        sys.stdout.write(markdown_table())
+    else:
+        with open(sys.argv[1], encoding="utf-8") as file:
+            head, start, rest = file.read().partition(TABLE_START)
+            tail = rest.partition(TABLE_END)[2]
+        if not start or TABLE_END not in rest:
+            sys.exit(f"{sys.argv[1]}: no {TABLE_START} ... {TABLE_END}")
+        with open(sys.argv[1], "w", encoding="utf-8") as file:
+            file.write(f"{head}{TABLE_START}\n{markdown_table()}{TABLE_END}{tail}")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -240,6 +241,89 @@ def test_repr_hides_the_secret_and_the_redis_url():
     assert KEY not in repr(parsed) and "pw" not in repr(parsed)
 
 
+# ----- what the settings library must not do --------------------------------------------
+
+
+def test_settings_made_in_code_never_read_the_environment(monkeypatch):
+    monkeypatch.setenv("CLOUDLINK_DEMO_MODE", "1")
+    monkeypatch.setenv("CLOUDLINK_WORKERS", "7")
+    assert Settings() == from_environ({})
+    assert Settings(secret_key=KEY).demo_mode is False
+
+
+def test_no_env_file_is_read(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text(
+        "CLOUDLINK_DEMO_MODE=1\nREFLEX_DB_URL=sqlite:///elsewhere.db\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert Settings() == from_environ({}) == Settings(db_url="sqlite:///cloudlink.db")
+    assert from_environ({}).demo_mode is False
+
+
+@pytest.mark.parametrize("name", ["demo_mode", "cloudlink_demo_mode", "Cloudlink_Demo_Mode"])
+def test_only_the_variables_exact_names_count(name):
+    assert from_environ({name: "1"}) == from_environ({})
+
+
+def test_settings_are_immutable():
+    current = from_environ({})
+    with pytest.raises(ValueError):
+        current.demo_mode = True
+    assert current.demo_mode is False
+
+
+@pytest.mark.parametrize(
+    ("changes", "variable", "problem"),
+    [
+        ({"demo_mode": 1}, "CLOUDLINK_DEMO_MODE", "1 is not a boolean"),
+        ({"workers": "3"}, "CLOUDLINK_WORKERS", "'3' is not a whole number from 1 to 64"),
+        ({"workers": True}, "CLOUDLINK_WORKERS", "'True' is not a whole number from 1 to 64"),
+        ({"trusted_proxy_hops": 11}, "CLOUDLINK_TRUSTED_PROXY_HOPS", "from 0 to 10"),
+        ({"deploy_url": 5}, "REFLEX_DEPLOY_URL", "a int is not text"),
+        ({"db_url": ""}, "REFLEX_DB_URL", "the value is empty or not text"),
+    ],
+)
+def test_values_made_in_code_must_have_their_type(changes, variable, problem):
+    with pytest.raises(SettingsError) as raised:
+        Settings(**changes)
+    assert raised.value.variable == variable
+    assert problem in raised.value.problem
+    assert raised.value.accepted in str(raised.value)
+
+
+def test_an_unknown_setting_is_a_type_error():
+    with pytest.raises(TypeError, match="no_such_setting"):
+        Settings(no_such_setting=True)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("CLOUDLINK_SECRET_KEY", "hunter2-secret"),
+        ("REFLEX_DB_URL", "hunter2-secret@db/x"),
+        ("CLOUDLINK_SMTP_URL", "ftp://u:hunter2@mail.example.com"),
+    ],
+)
+def test_the_refusal_carries_no_trace_of_the_value(variable, value):
+    # Not chained to pydantic's own error, whose traceback would quote the value.
+    with pytest.raises(SettingsError) as raised:
+        from_environ({variable: value})
+    error = raised.value
+    assert error.__cause__ is None and error.__suppress_context__
+    assert "hunter2" not in "".join(traceback.format_exception(error))
+
+
+def test_a_secret_of_the_wrong_type_is_not_shown():
+    with pytest.raises(SettingsError) as raised, settings.override(secret_key=12345678):
+        pass
+    assert "12345678" not in str(raised.value)
+
+
+def test_repr_hides_the_database_url():
+    parsed = from_environ({"REFLEX_DB_URL": "postgresql://u:hunter2@db/x"})
+    assert "hunter2" not in repr(parsed)
+
+
 # ----- the current settings, and the test hook ------------------------------------------
 
 
@@ -408,16 +492,43 @@ def test_the_environment_check_lets_other_os_uses_pass():
     assert _environment_reads("import os\nos.getpid()\nos.path.join('a')\n", "x.py") == []
 
 
+def _imports(path: Path) -> set[str]:
+    """The modules ``path`` imports (``from package import module`` as package.module)."""
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "cloudlink_app":
+            imported |= {f"cloudlink_app.{a.name}" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    return imported
+
+
 def test_settings_is_plain_python():
     # rxconfig.py imports it before Reflex is configured; the domain rules stay pure.
-    tree = ast.parse((ROOT / "cloudlink_app" / "settings.py").read_text(encoding="utf-8"))
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+    # Plain Python and the settings library it stands on (pydantic-settings); of the app
+    # only its checks of values, which are plain Python.
+    stdlib = set(sys.stdlib_module_names) | {"__future__"}
+    imported = _imports(ROOT / "cloudlink_app" / "settings.py")
+    of_the_app = {name for name in imported if name.startswith("cloudlink_app")}
+    assert of_the_app == {"cloudlink_app.setting_checks"}
+    others = {name.split(".")[0] for name in imported - of_the_app}
+    assert others <= stdlib | {"pydantic", "pydantic_settings"}, others
+    checks = {n.split(".")[0] for n in _imports(ROOT / "cloudlink_app" / "setting_checks.py")}
+    assert checks <= stdlib, checks
+
+
+def test_settings_loads_nothing_of_reflex():
+    script = (
+        "import sys, cloudlink_app.settings as s; s.from_environ({}); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0].startswith('reflex')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
 
 
 # ----- validation at start --------------------------------------------------------------
