@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
-    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -307,24 +306,6 @@ def parse_bool(variable: str, value: str | None) -> bool:
         raise SettingsError(variable, str(error), _BOOL_ACCEPTED) from None
 
 
-class _Environment(EnvSettingsSource):
-    """pydantic-settings' environment source over a given mapping (os.environ, or a
-    dict in tests): the app's variables only, blank ones as unset, and the yes/no and
-    number ones read from their text here, as Settings takes only typed values."""
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
-        super().__init__(Settings, case_sensitive=True)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        # In place of os.environ, as pydantic-settings' own .env source does (2.16).
-        names = _FIELD_OF.keys()
-        return {k: v for k, v in self._environ.items() if k in names and v.strip()}
-
-    def __call__(self) -> dict[str, Any]:
-        return {variable: _typed(variable, text) for variable, text in super().__call__().items()}
-
-
 def _typed(variable: str, text: str) -> object:
     """``text`` as the type of ``variable``'s field: yes/no words (else SettingsError);
     up to three digits (else the text, which the field refuses as no whole number)."""
@@ -340,7 +321,16 @@ def _typed(variable: str, text: str) -> object:
 def from_environ(environ: Mapping[str, str]) -> Settings:
     """The settings that ``environ`` (os.environ, or a dict in tests) describes.
     Raises SettingsError for the first bad value."""
-    return Settings(**_Environment(environ)())
+    names = _FIELD_OF.keys()
+    # The app's variables only, blank ones as unset; the yes/no and number ones read
+    # from their text here, as Settings takes only typed values.
+    return Settings(
+        **{
+            name: _typed(name, text)
+            for name, text in environ.items()
+            if name in names and text.strip()
+        }
+    )
 
 
 # ---------------------------------------------------------------------------- the current

@@ -141,7 +141,8 @@ def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "domain": frozenset(),
     "models": frozenset({"domain"}),
-    "settings": frozenset(),
+    "settings": frozenset({"setting_checks"}),
+    "setting_checks": frozenset(),
     "routes": frozenset({"domain"}),
     "reflex_internals": frozenset(),
     "locale": frozenset({"domain", "routes"}),
