@@ -26,6 +26,12 @@ def as_utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)
 
 
+def utc_now_or(now: datetime.datetime | None) -> datetime.datetime:
+    """``now`` as an aware UTC time (a naive time is taken to be UTC), or the current
+    time when None: what the services do with the ``now`` a caller (a test) may pass."""
+    return utc_now() if now is None else as_utc(now)
+
+
 class Partner(SQLModel, table=True):
     """A reseller organisation whose users onboard customers."""
 

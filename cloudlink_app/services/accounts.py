@@ -30,7 +30,7 @@ from cloudlink_app.domain import passwords, permissions
 from cloudlink_app.domain.contacts import EmailError, normalize_email
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
 from cloudlink_app.domain.limits import Problem, Problems, storable
-from cloudlink_app.models import AppUser, Customer, Partner, PasswordToken, UserSession, utc_now
+from cloudlink_app.models import AppUser, Customer, Partner, PasswordToken, UserSession, utc_now_or
 from cloudlink_app.services import auth, links, outbox
 from cloudlink_app.views.times import When
 
@@ -70,12 +70,6 @@ class Link:
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _utc(now: datetime.datetime | None) -> datetime.datetime:
-    if now is None:
-        return utc_now()
-    return now.replace(tzinfo=datetime.UTC) if now.tzinfo is None else now
 
 
 def _link_hash(token: str) -> str:
@@ -248,7 +242,7 @@ def deactivate_user(session: Session, email: object, now: datetime.datetime | No
     """Deactivate a user: they cannot sign in, every live session of theirs ends and
     their unused links are spent. Returns how many sessions ended."""
     user = _known_user(session, email)
-    now = _utc(now)
+    now = utc_now_or(now)
     user.active = False
     session.add(user)
     spend_links(session, _id(user), now)
@@ -270,7 +264,7 @@ def reset_password(session: Session, email: object, now: datetime.datetime | Non
 def _issue(session: Session, user: AppUser, purpose: str, now: datetime.datetime | None) -> Link:
     """Store a new link of ``user`` (earlier unused ones are spent), email it to them
     (the outbox, same transaction) and commit."""
-    now = _utc(now)
+    now = utc_now_or(now)
     row, token = new_link(session, user, purpose, now)
     mail_link(session, user, row, user.ui_language or DEFAULT_LANGUAGE)
     session.commit()
@@ -369,7 +363,7 @@ def revoke_sessions(
 ) -> int:
     """End every live session of the user but the one with id ``keep_session_id``; the
     caller commits. Returns how many ended."""
-    now = _utc(now)
+    now = utc_now_or(now)
     query = sa.update(UserSession).where(
         col(UserSession.user_id) == user_id,
         col(UserSession.revoked_at).is_(None),
@@ -406,7 +400,7 @@ def _live_link(
 def link_is_valid(session: Session, token: object, now: datetime.datetime | None = None) -> bool:
     """Whether ``token`` is a link that can still set a password (unused, not expired,
     of an active user)."""
-    return _live_link(session, token, _utc(now)) is not None
+    return _live_link(session, token, utc_now_or(now)) is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -429,7 +423,7 @@ def set_password_with_link(
     """Set the password of the link's user: the link is spent, the password stored
     (Argon2) and every session of the user ended. Nothing changes when the link is not
     valid or the password breaks the policy."""
-    now = _utc(now)
+    now = utc_now_or(now)
     found = _live_link(session, token, now)
     if found is None:
         return Outcome(invalid_link=True)
@@ -484,7 +478,7 @@ def change_password(
     if user is None or not user.active:
         return Outcome(invalid_link=True)
     problems: Problems = {}
-    now = _utc(now)
+    now = utc_now_or(now)
     email = auth.normalize_email(user.email)
     address_key = auth.address_key(address)
     wait = auth.throttle_wait(session, email, address_key, now)

@@ -45,7 +45,7 @@ from sqlmodel import Session, col, select
 from cloudlink_app import settings
 from cloudlink_app.domain import throttle
 from cloudlink_app.domain.limits import storable
-from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
+from cloudlink_app.models import AppUser, SignInAttempt, UserSession, as_utc, utc_now, utc_now_or
 from cloudlink_app.services import database, users
 
 SESSION_LIFETIME = datetime.timedelta(hours=8)
@@ -224,15 +224,6 @@ def _write_new_key(path: Path) -> None:
 # ---------------------------------------------------------------------------- sessions
 
 
-def _utc(now: datetime.datetime | None) -> datetime.datetime:
-    """``now`` in UTC (a naive time is taken to be UTC); the current time when None."""
-    if now is None:
-        return utc_now()
-    if now.tzinfo is None:
-        return now.replace(tzinfo=datetime.UTC)
-    return now.astimezone(datetime.UTC)
-
-
 def _token_hash(token: str) -> str:
     return hmac.new(secret_key(), token.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -243,7 +234,7 @@ def _acceptable_token(token: object) -> TypeGuard[str]:
 
 def create_session(session: Session, user_id: int, now: datetime.datetime | None = None) -> str:
     """Start a session for the user; returns the token for the browser's cookie."""
-    now = _utc(now)
+    now = utc_now_or(now)
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
@@ -263,7 +254,7 @@ def user_for_token(
     """The user of a live session (not expired, not revoked), or None."""
     if not _acceptable_token(token):
         return None
-    now = _utc(now)
+    now = utc_now_or(now)
     user = session.exec(
         select(AppUser)
         .join(UserSession, col(UserSession.user_id) == col(AppUser.id))
@@ -322,7 +313,7 @@ def live_session(
     deactivated."""
     if not isinstance(token_hash, str) or len(token_hash) != _HASH_LENGTH:
         return None
-    now = _utc(now)
+    now = utc_now_or(now)
     found = session.exec(
         select(UserSession.id, AppUser)
         .join(AppUser, col(UserSession.user_id) == col(AppUser.id))
@@ -350,8 +341,8 @@ def revoke_session(session: Session, token: object, now: datetime.datetime | Non
     ).first()
     if row is None or row.revoked_at is not None:
         return False
-    now = _utc(now)
-    live = _utc(row.expires_at) > now
+    now = utc_now_or(now)
+    live = as_utc(row.expires_at) > now
     row.revoked_at = now
     session.add(row)
     session.commit()
@@ -409,7 +400,7 @@ def record_failure(
 ) -> None:
     """A failed password check of (normalised) ``email`` from ``address_key``, counted by
     the throttle (the caller commits): a wrong sign-in, a wrong current password."""
-    session.add(SignInAttempt(email=email, address=address_key, attempted_at=_utc(now)))
+    session.add(SignInAttempt(email=email, address=address_key, attempted_at=utc_now_or(now)))
 
 
 def _recent_failures(
@@ -421,7 +412,7 @@ def _recent_failures(
             col(SignInAttempt.attempted_at) > since, *where
         )
     ).one()
-    return int(failures), None if last is None else _utc(last)
+    return int(failures), None if last is None else as_utc(last)
 
 
 def throttle_wait(
@@ -430,7 +421,7 @@ def throttle_wait(
     """Seconds an attempt for this (normalised) email from this address key must still
     wait before its password is checked; 0.0 when it is checked now. The longer of the
     (email, address) wait and the address's wait."""
-    now = _utc(now)
+    now = utc_now_or(now)
     since = now - FAILURE_WINDOW
     by_pair = _recent_failures(
         session,
@@ -450,7 +441,7 @@ def prune(session: Session, now: datetime.datetime | None = None) -> None:
     ago or more, and failed sign-ins older than the throttling window. Runs on every
     successful sign-in and every PRUNE_INTERVAL (prune_on_schedule), so neither table
     grows without end; the caller commits."""
-    now = _utc(now)
+    now = utc_now_or(now)
     ended = now - datetime.timedelta(days=1)
     session.execute(
         sa.delete(UserSession).where(
@@ -481,7 +472,7 @@ def sign_in(
         # No user has such an email, and PostgreSQL cannot even compare it.
         return _FAILED
     fixed_now = now
-    now = _utc(now)
+    now = utc_now_or(now)
     email = normalize_email(email)
     address = address_key(address)
     wait = throttle_wait(session, email, address, now)

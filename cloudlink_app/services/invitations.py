@@ -35,7 +35,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.contacts import EmailError, normalize_email
-from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now
+from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
 from cloudlink_app.services import accounts
 
 # Sending an invitation again waits this long after the last one.
@@ -121,7 +121,7 @@ def sync(
     name, email) not yet a user of the customer invited. ``before``: the contacts'
     addresses before the save (``contact_emails``). Returns the addresses invited."""
     assert customer.id is not None
-    now = now or utc_now()
+    now = utc_now_or(now)
     wanted: dict[str, tuple[str, str]] = {}
     for first, last, email in admins:
         normal = _normal(email)
@@ -198,7 +198,7 @@ def access(
 ) -> list[AdminAccess]:
     """Each admin contact of the stored customer ``customer_id`` of partner
     ``partner_id``, in order, with what they can do."""
-    now = now or utc_now()
+    now = utc_now_or(now)
     contacts = session.exec(
         select(AdminContact)
         .where(AdminContact.customer_id == customer_id)
@@ -246,7 +246,7 @@ def send_again(
     """Invite the admin contact with ``email`` of the stored ``customer`` again (a new
     link, the earlier one spent) and commit; the address invited. Raises CannotInvite.
     The caller has checked that its user may open the customer."""
-    now = now or utc_now()
+    now = utc_now_or(now)
     if not isinstance(email, str) or not email or len(email) > 254:
         raise CannotInvite(NOT_A_CONTACT)
     assert customer.id is not None

@@ -55,7 +55,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import settings
 from cloudlink_app.domain import permissions
-from cloudlink_app.models import Customer, OutboxMessage, as_utc, utc_now
+from cloudlink_app.models import Customer, OutboxMessage, utc_now_or
 from cloudlink_app.services import links
 from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
@@ -190,10 +190,6 @@ def _short_error(error: BaseException, server: SmtpServer) -> str:
     return " ".join(words.split())[:ERROR_MAX]
 
 
-def _utc(now: datetime.datetime | None) -> datetime.datetime:
-    return utc_now() if now is None else as_utc(now)
-
-
 def _due_ids(engine: sa.engine.Engine, now: datetime.datetime, limit: int) -> list[int]:
     with Session(engine) as session:
         rows = session.exec(
@@ -284,7 +280,7 @@ async def deliver_due(
         # made-up addresses at domains that may well exist (the Outbox page shows it all).
         return 0
     sender = current.sender
-    moment = _utc(now)
+    moment = utc_now_or(now)
     engine = engine or get_engine()
     sent = 0
     for message_id in await asyncio.to_thread(_due_ids, engine, moment, limit):

@@ -23,7 +23,14 @@ from sqlmodel import Session, col, select
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import N_, t
 from cloudlink_app.domain.limits import Problem, Problems, problems_found, storable
-from cloudlink_app.models import AppUser, Customer, ProblemReport, SupportContact, utc_now
+from cloudlink_app.models import (
+    AppUser,
+    Customer,
+    ProblemReport,
+    SupportContact,
+    utc_now,
+    utc_now_or,
+)
 from cloudlink_app.services import accounts, customers, outbox
 from cloudlink_app.services.users import CurrentUser
 
@@ -291,7 +298,7 @@ def resolve(
     done = session.execute(
         sa.update(table)
         .where(table.c.id == report_id, table.c.resolved_at.is_(None))
-        .values(resolved_at=now or utc_now(), resolved_by_user_id=user.id)
+        .values(resolved_at=utc_now_or(now), resolved_by_user_id=user.id)
     )
     session.commit()
     return getattr(done, "rowcount", 0) == 1
