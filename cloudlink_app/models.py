@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from reflex.model import ModelRegistry
 from sqlmodel import Field, SQLModel
 
+from cloudlink_app.domain.limits import EMAIL_MAX
+
 
 def utc_now() -> datetime.datetime:
     """The current time, timezone-aware, in UTC."""
@@ -48,7 +50,7 @@ class AppUser(SQLModel, table=True):
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, unique=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)
     display_name: str = Field(max_length=200)
     role: str = Field(max_length=20)  # "partner" or "account_admin"
     partner_id: int = Field(foreign_key="partner.id", index=True)
@@ -110,7 +112,7 @@ class SignInAttempt(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX)
     address: str = Field(max_length=64)
     attempted_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
@@ -226,7 +228,7 @@ class AdminContact(SQLModel, table=True):
     position: int
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX)
 
 
 class SupportContact(SQLModel, table=True):
@@ -239,7 +241,7 @@ class SupportContact(SQLModel, table=True):
     position: int
     role: str = Field(max_length=20)
     name: str = Field(max_length=100)
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX)
 
 
 class ConnectionCheck(SQLModel, table=True):
@@ -304,7 +306,7 @@ class OutboxMessage(SQLModel, table=True):
         sa_column_args=[sa.ForeignKey("customer.id", ondelete="SET NULL")],
         index=True,
     )
-    to_address: str = Field(max_length=254)  # one address, checked by email-validator
+    to_address: str = Field(max_length=EMAIL_MAX)  # one address, checked by email-validator
     subject: str = Field(max_length=300)  # one line: control characters removed
     body_text: str = Field(sa_type=sa.Text)
     body_html: str = Field(sa_type=sa.Text)

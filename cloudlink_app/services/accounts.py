@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import routes
 from cloudlink_app.domain import passwords, permissions
-from cloudlink_app.domain.contacts import EmailError, normalize_email
+from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
 from cloudlink_app.domain.limits import Problem, Problems, storable
 from cloudlink_app.models import AppUser, Customer, Partner, PasswordToken, UserSession, utc_now_or
@@ -117,7 +117,7 @@ def _name(value: object, what: str) -> str:
 
 def _user_by_email(session: Session, email: str) -> AppUser | None:
     return session.exec(
-        select(AppUser).where(sa.func.lower(col(AppUser.email)) == email.strip().lower())
+        select(AppUser).where(sa.func.lower(col(AppUser.email)) == email_key(email))
     ).first()
 
 
@@ -479,7 +479,7 @@ def change_password(
         return Outcome(invalid_link=True)
     problems: Problems = {}
     now = utc_now_or(now)
-    email = auth.normalize_email(user.email)
+    email = email_key(user.email)
     address_key = auth.address_key(address)
     wait = auth.throttle_wait(session, email, address_key, now)
     if wait > 0:

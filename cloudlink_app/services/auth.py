@@ -44,7 +44,11 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import settings
 from cloudlink_app.domain import throttle
-from cloudlink_app.domain.limits import storable
+from cloudlink_app.domain.contacts import email_key
+from cloudlink_app.domain.limits import EMAIL_MAX, storable
+
+# The longest password sign-in checks: the policy's, so that no password set can be refused.
+from cloudlink_app.domain.passwords import PASSWORD_MAX
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession, as_utc, utc_now, utc_now_or
 from cloudlink_app.services import database, users
 
@@ -60,8 +64,6 @@ PAIR_LIMIT = throttle.Limit(free=5, first_delay=1.0, max_delay=60.0)
 ADDRESS_LIMIT = throttle.Limit(free=20, first_delay=1.0, max_delay=60.0)
 # How often the app deletes old failures and ended sessions (prune_on_schedule).
 PRUNE_INTERVAL = datetime.timedelta(minutes=10)
-EMAIL_MAX = 254
-PASSWORD_MAX = 1024
 ADDRESS_MAX = 64  # the column's size
 
 SECRET_KEY_ENV = settings.SECRET_KEY_ENV
@@ -375,11 +377,6 @@ _FAILED = SignInResult(token=None, user=None, throttled=False)
 _TIMED_OUT = SignInResult(token=None, user=None, throttled=False, timed_out=True)
 
 
-def normalize_email(email: str) -> str:
-    """The form emails are compared and counted in."""
-    return email.strip().lower()
-
-
 def request_client_address(scope_client_ip: object, x_forwarded_for: object) -> str:
     """The client's address of an HTTP request the app reads itself (not an event):
     the ASGI scope's client and the X-Forwarded-For header (several lines joined with
@@ -473,7 +470,7 @@ def sign_in(
         return _FAILED
     fixed_now = now
     now = utc_now_or(now)
-    email = normalize_email(email)
+    email = email_key(email)
     address = address_key(address)
     wait = throttle_wait(session, email, address, now)
     if wait > 0:

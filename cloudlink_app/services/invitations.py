@@ -34,7 +34,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.contacts import EmailError, normalize_email
+from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
+from cloudlink_app.domain.limits import EMAIL_MAX
 from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
 from cloudlink_app.services import accounts
 
@@ -247,10 +248,10 @@ def send_again(
     link, the earlier one spent) and commit; the address invited. Raises CannotInvite.
     The caller has checked that its user may open the customer."""
     now = utc_now_or(now)
-    if not isinstance(email, str) or not email or len(email) > 254:
+    if not isinstance(email, str) or not email or len(email) > EMAIL_MAX:
         raise CannotInvite(NOT_A_CONTACT)
     assert customer.id is not None
-    key = email.strip().lower()
+    key = email_key(email)
     if key not in contact_emails(session, customer.id):
         raise CannotInvite(NOT_A_CONTACT)
     user = _users_by_email(session, {key}).get(key)

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain.contacts import email_key
 from cloudlink_app.models import SignInAttempt
 from cloudlink_app.services import auth
 
@@ -29,4 +30,4 @@ def test_unstorable_text_fails_like_a_wrong_password(postgres, partner, email, p
     assert (result.token, result.user, result.throttled) == (None, None, False)
     with Session(postgres) as session:
         stored = session.exec(select(SignInAttempt.email)).all()
-    assert all(auth.normalize_email(EMAIL) == e for e in stored)
+    assert all(email_key(EMAIL) == e for e in stored)
