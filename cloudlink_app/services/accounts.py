@@ -8,12 +8,13 @@ to set a password, deactivation, and changing one's own password.
   one conditional UPDATE, so two tabs using it at once cannot both set a password.
   Issuing a new link spends the user's earlier unused ones.
 - Deactivating a user ends every live session of theirs and spends their links; sign-in
-  and the session lookup (services/auth.py) treat an inactive user as no user.
+  and the session lookup (services/signing_in.py, sessions.py) treat an inactive user
+  as no user.
 - Setting a password applies the policy (domain/passwords.py). Setting one through a
   link ends every session of the user; changing one's own ends every other session.
 
 These functions hash passwords (Argon2, slow on purpose): async callers run them in a
-worker thread (the states use auth.in_password_workers).
+worker thread (the states use password_hashing.in_password_workers).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
 from cloudlink_app.domain.limits import Problem, Problems, storable
 from cloudlink_app.models import AppUser, Customer, Partner, PasswordToken, UserSession, utc_now_or
-from cloudlink_app.services import auth, links, outbox
+from cloudlink_app.services import links, outbox, password_hashing, signing_in
 from cloudlink_app.views.times import When
 
 NEW_USER = "new_user"
@@ -433,7 +434,7 @@ def set_password_with_link(
     problems = passwords.password_problems(password, confirm, user.email)
     if problems:
         return Outcome(problems=problems)
-    new_hash = auth.hash_password(password)
+    new_hash = password_hashing.hash_password(password)
     # Spent only if nobody spent it meanwhile: one of two simultaneous uses wins.
     spent = session.execute(
         sa.update(PasswordToken)
@@ -467,7 +468,7 @@ def change_password(
     when the current password is wrong or the new one breaks the policy.
 
     A wrong current password counts as a failed sign-in of the user from ``address``
-    (the client's IP address) and the sign-in throttle applies (auth.throttle_wait):
+    (the client's IP address) and the sign-in throttle applies (signing_in.throttle_wait):
     a stolen session cannot be used to guess the password faster than the sign-in page
     allows."""
     strings = (current, password, confirm)
@@ -480,8 +481,8 @@ def change_password(
     problems: Problems = {}
     now = utc_now_or(now)
     email = email_key(user.email)
-    address_key = auth.address_key(address)
-    wait = auth.throttle_wait(session, email, address_key, now)
+    address_key = signing_in.address_key(address)
+    wait = signing_in.throttle_wait(session, email, address_key, now)
     if wait > 0:
         seconds = max(1, math.ceil(wait))
         return Outcome(
@@ -491,16 +492,16 @@ def change_password(
         )
     if not current:
         problems[passwords.CURRENT_PASSWORD] = Problem("current_password.required")
-    elif len(current) > passwords.PASSWORD_MAX or not auth.verify_password(
+    elif len(current) > passwords.PASSWORD_MAX or not password_hashing.verify_password(
         user.password_hash, current
     ):
         problems[passwords.CURRENT_PASSWORD] = Problem("current_password.wrong")
-        auth.record_failure(session, email, address_key)
+        signing_in.record_failure(session, email, address_key)
         session.commit()
     problems.update(passwords.password_problems(password, confirm, user.email))
     if problems:
         return Outcome(problems=problems)
-    user.password_hash = auth.hash_password(password)
+    user.password_hash = password_hashing.hash_password(password)
     session.add(user)
     revoke_sessions(session, user_id, keep_session_id=keep_session_id, now=now)
     session.commit()

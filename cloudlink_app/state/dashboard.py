@@ -7,9 +7,10 @@ import json
 
 import reflex as rx
 
+from cloudlink_app import settings
 from cloudlink_app.domain import permissions, statuses, wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
-from cloudlink_app.services import auth, customers, invitations, problem_reports, users
+from cloudlink_app.services import customers, invitations, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, home_url
 from cloudlink_app.views.dashboard import (
@@ -185,7 +186,7 @@ class DashboardState(SessionState):
         self.page = 1
         self._close_question()
         self._deleted = None
-        self.demo_mode = auth.demo_mode()
+        self.demo_mode = settings.get().demo_mode
         self._load(user, counts=True)
 
     @rx.event

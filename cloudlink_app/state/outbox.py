@@ -12,8 +12,9 @@ import dataclasses
 
 import reflex as rx
 
+from cloudlink_app import settings
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_
-from cloudlink_app.services import auth, outbox, users
+from cloudlink_app.services import outbox, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, set_title
 from cloudlink_app.views.times import format_time
@@ -67,7 +68,7 @@ class OutboxState(SessionState):
         except users.NotSignedIn:
             self._messages = []
             return self._to_sign_in()
-        self.demo_mode = auth.demo_mode()
+        self.demo_mode = settings.get().demo_mode
         if not self.demo_mode:
             self._messages = []
             return set_title(TITLE_KEY, self.lang)

@@ -14,14 +14,14 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
-from cloudlink_app.services import accounts, auth
+from cloudlink_app.services import accounts, password_hashing
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, logger, set_title
 from cloudlink_app.state.password_form import PasswordFormMixin
 
 
 def _set_password(token: object, password: str, confirm: str) -> accounts.Outcome:
-    # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
+    # In the password workers (password_hashing.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
         return accounts.set_password_with_link(session, token, password, confirm)
 
@@ -62,8 +62,8 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         token = self._token()
         password, confirm = values[passwords.NEW_PASSWORD], values[passwords.CONFIRM_PASSWORD]
         try:
-            outcome = await auth.in_password_workers(
-                lambda: _set_password(token, password, confirm), auth.SIGN_IN_TIMEOUT
+            outcome = await password_hashing.in_password_workers(
+                lambda: _set_password(token, password, confirm), password_hashing.SIGN_IN_TIMEOUT
             )
         except TimeoutError:
             return self._refuse("password.timed_out")

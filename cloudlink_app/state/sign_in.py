@@ -12,10 +12,10 @@ import dataclasses
 
 import reflex as rx
 
-from cloudlink_app import routes
+from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render, t
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import users
 from cloudlink_app.state.base import (
     SessionState,
     focus_element,
@@ -77,7 +77,7 @@ class SignInState(SessionState):
             user = None
         if user is not None:
             return rx.redirect(self.next_path or home_url(user))
-        self.demo_mode = auth.demo_mode()
+        self.demo_mode = settings.get().demo_mode
         if self.demo_mode:
             self.demo_password = demo_accounts.DEMO_PASSWORD
             self._demo_accounts = [

@@ -17,7 +17,7 @@ from cloudlink_app.domain.passwords import (
     new_password_problem,
     password_problems,
 )
-from cloudlink_app.services import auth
+from cloudlink_app.services import signing_in
 
 EMAIL = "kim.jansen@fabrikam.example"
 GOOD = "tulip orbit kettle 42"
@@ -26,7 +26,7 @@ GOOD = "tulip orbit kettle 42"
 def test_the_limits_are_the_documented_ones_and_match_sign_in():
     assert PASSWORD_MIN == 12
     # A password sign-in would refuse must never be set.
-    assert PASSWORD_MAX == auth.PASSWORD_MAX
+    assert PASSWORD_MAX == signing_in.PASSWORD_MAX
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from cloudlink_app import routes, settings
 from cloudlink_app.domain import forms, permissions
 from cloudlink_app.models import AppUser, OutboxMessage, PasswordToken, UserSession
-from cloudlink_app.services import accounts, auth, invitations, links, outbox
+from cloudlink_app.services import accounts, invitations, links, outbox, sessions, signing_in
 from tests.support import smtp as smtp_server
 from tests.support.builders import valid_form
 from tests.support.database import add_user, customer_row, database_rows, save
@@ -91,7 +91,7 @@ async def test_next_invites_a_new_admin_contact_whose_link_signs_in_once(smtp, d
         done = accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
     assert done.done
     with Session(database) as session:
-        signed_in = auth.sign_in(session, ADA, PASSWORD, "127.0.0.1")
+        signed_in = signing_in.sign_in(session, ADA, PASSWORD, "127.0.0.1")
     assert signed_in.user is not None and signed_in.user.customer_id == invited.customer_id
     with Session(database) as session:
         again = accounts.set_password_with_link(session, token, "other words 12 apple", "x")
@@ -130,7 +130,7 @@ async def test_removing_an_admin_contact_removes_the_rights_not_the_user(databas
     ada = user(database, ADA)
     assert ada is not None and ada.id is not None
     with Session(database) as session:
-        auth.create_session(session, ada.id)
+        sessions.create_session(session, ada.id)
         session.commit()
     save(
         database,

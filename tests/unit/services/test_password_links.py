@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app import routes, settings
 from cloudlink_app.models import AppUser, PasswordToken, UserSession
-from cloudlink_app.services import accounts, auth
+from cloudlink_app.services import accounts, password_hashing, sessions, signing_in
 from tests.support.database import database_rows, demo_partner_id
 
 URL = "https://onboarding.example.com"
@@ -62,8 +62,8 @@ def test_a_new_user_has_no_password_and_sets_one_once(session):
     assert accounts.link_is_valid(session, token)
     outcome = accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
     assert outcome.done
-    assert auth.verify_password(user(session).password_hash, PASSWORD)
-    assert auth.sign_in(session, EMAIL, PASSWORD, "192.0.2.1").ok
+    assert password_hashing.verify_password(user(session).password_hash, PASSWORD)
+    assert signing_in.sign_in(session, EMAIL, PASSWORD, "192.0.2.1").ok
     # Spent: the same link does nothing a second time.
     assert not accounts.link_is_valid(session, token)
     hash_before = user(session).password_hash
@@ -132,13 +132,13 @@ def test_a_wrong_or_crafted_token_changes_nothing(session, database, token):
 def test_setting_a_password_by_link_ends_the_users_sessions(session):
     token = token_of(new_user(session))
     accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
-    signed_in = auth.create_session(session, user(session).id)
+    signed_in = sessions.create_session(session, user(session).id)
     reset = token_of(accounts.reset_password(session, EMAIL))
-    assert auth.user_for_token(session, signed_in) is not None
+    assert sessions.user_for_token(session, signed_in) is not None
     assert accounts.set_password_with_link(
         session, reset, "another fine passphrase", "another fine passphrase"
     ).done
-    assert auth.user_for_token(session, signed_in) is None
+    assert sessions.user_for_token(session, signed_in) is None
     assert session.exec(select(UserSession.revoked_at)).one() is not None
 
 
