@@ -6,8 +6,8 @@ passed every rule), each admin contact who is not yet a user of the customer is 
 by email, in the transaction of the save:
 
 - an address no user has: a new account admin of the customer (no password), and a
-  one-time link (accounts.INVITATION, valid 7 days, usable once, stored as a keyed hash)
-  to set a password;
+  one-time link (password_links.INVITATION, valid 7 days, usable once, stored as a
+  keyed hash) to set a password;
 - an account admin of the same partner whose rights were removed earlier: the rights
   again, and an invitation when they never set a password (with one they sign in as
   before);
@@ -37,7 +37,7 @@ from cloudlink_app.domain import permissions
 from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
 from cloudlink_app.domain.limits import EMAIL_MAX
 from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
-from cloudlink_app.services import accounts
+from cloudlink_app.services import accounts, outbox, password_links, sessions
 
 # Sending an invitation again waits this long after the last one.
 RESEND_INTERVAL = datetime.timedelta(minutes=1)
@@ -132,7 +132,7 @@ def sync(
     if not invite:
         return []
     users = _users_by_email(session, set(wanted))
-    lang = accounts.mail_language(customer)
+    lang = outbox.mail_language(customer)
     invited = []
     # In the order of the addresses: two saves making the same new users wait for each
     # other in one order, never in a cycle (a deadlock).
@@ -154,8 +154,8 @@ def sync(
                 continue
         else:
             continue  # already ours, or another user's address
-        link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
-        accounts.mail_link(session, user, link, lang, customer=customer)
+        link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
+        password_links.mail_link(session, user, link, lang, customer=customer)
         invited.append(user.email)
     return invited
 
@@ -190,8 +190,8 @@ def _remove_rights(
         assert user.id is not None
         user.customer_id = None
         session.add(user)
-        accounts.spend_links(session, user.id, now)
-        accounts.revoke_sessions(session, user.id, now=now)
+        password_links.spend_links(session, user.id, now)
+        sessions.revoke_sessions(session, user.id, now=now)
 
 
 def access(
@@ -283,8 +283,8 @@ def send_again(
     last = _last_invitation(session, user)
     if last is not None and as_utc(last.created_at) > now - RESEND_INTERVAL:
         raise CannotInvite(TOO_SOON)
-    link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
-    accounts.mail_link(session, user, link, accounts.mail_language(customer), customer=customer)
+    link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
+    password_links.mail_link(session, user, link, outbox.mail_language(customer), customer=customer)
     session.commit()
     return user.email
 

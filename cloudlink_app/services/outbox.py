@@ -55,6 +55,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import settings
 from cloudlink_app.domain import permissions
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
 from cloudlink_app.models import Customer, OutboxMessage, utc_now_or
 from cloudlink_app.services import links
 from cloudlink_app.services.users import CurrentUser
@@ -120,6 +121,13 @@ def check_recipient(to: object) -> str:
 def _sender_address(sender: str) -> str:
     """The address part of CLOUDLINK_MAIL_FROM (checked by settings)."""
     return getaddresses([sender])[0][1]
+
+
+def mail_language(customer: Customer) -> str:
+    """The language of a customer's messages: its default language when the app has
+    it, else English."""
+    lang = customer.default_language
+    return lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def enqueue(

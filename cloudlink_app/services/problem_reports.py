@@ -31,7 +31,7 @@ from cloudlink_app.models import (
     utc_now,
     utc_now_or,
 )
-from cloudlink_app.services import accounts, customers, outbox
+from cloudlink_app.services import customers, outbox
 from cloudlink_app.services.users import CurrentUser
 
 APPLICATION = "application"
@@ -202,7 +202,7 @@ def report_problem(
         .where(SupportContact.customer_id == customer.id)
         .order_by(col(SupportContact.position))
     ).all()
-    lang = accounts.mail_language(customer)
+    lang = outbox.mail_language(customer)
     subject, text = _message(customer, user, report, lang)
     notified = []
     try:

@@ -19,6 +19,7 @@ import hmac
 import secrets
 from typing import TypeGuard
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from cloudlink_app.models import AppUser, UserSession, as_utc, utc_now_or
@@ -152,3 +153,24 @@ def revoke_session(session: Session, token: object, now: datetime.datetime | Non
     session.add(row)
     session.commit()
     return live
+
+
+def revoke_sessions(
+    session: Session,
+    user_id: int,
+    *,
+    keep_session_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """End every live session of the user but the one with id ``keep_session_id``; the
+    caller commits. Returns how many ended."""
+    now = utc_now_or(now)
+    query = sa.update(UserSession).where(
+        col(UserSession.user_id) == user_id,
+        col(UserSession.revoked_at).is_(None),
+        col(UserSession.expires_at) > now,
+    )
+    if keep_session_id is not None:
+        query = query.where(col(UserSession.id) != keep_session_id)
+    result = session.execute(query.values(revoked_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)

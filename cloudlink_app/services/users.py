@@ -69,6 +69,14 @@ def current_user(user: AppUser) -> CurrentUser:
     )
 
 
+def stored_id(row: AppUser | Partner) -> int:
+    """The id of a stored user or partner row; ValueError for one not stored (flushed)
+    yet."""
+    if row.id is None:
+        raise ValueError(f"{row!r} has no id yet")
+    return row.id
+
+
 def find_user(session: Session, email: str) -> CurrentUser | None:
     """The user with this email address, or None."""
     user = session.exec(select(AppUser).where(AppUser.email == email)).first()

@@ -14,7 +14,7 @@ import reflex as rx
 
 from cloudlink_app.domain import passwords, permissions
 from cloudlink_app.domain.i18n import N_, Text
-from cloudlink_app.services import accounts, password_hashing, users
+from cloudlink_app.services import password_changes, password_hashing, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, home_url, logger, set_title
 from cloudlink_app.state.password_form import PasswordFormMixin
@@ -29,10 +29,10 @@ def _change_password(
     current: str,
     password: str,
     confirm: str,
-) -> accounts.Outcome:
+) -> password_changes.Outcome:
     # In the password workers (password_hashing.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
-        return accounts.change_password(
+        return password_changes.change_password(
             session,
             user_id,
             current,

@@ -14,10 +14,10 @@ import reflex as rx
 
 from cloudlink_app import settings
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_
+from cloudlink_app.domain.times import format_time
 from cloudlink_app.services import outbox, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, set_title
-from cloudlink_app.views.times import format_time
 
 TITLE_KEY = N_("title.outbox")
 

@@ -17,10 +17,10 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, t
+from cloudlink_app.domain.times import When, format_time
 from cloudlink_app.services import customers, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
-from cloudlink_app.views.times import When, format_time
 
 TITLE_KEY = N_("title.problem_reports")
 

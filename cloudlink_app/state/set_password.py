@@ -14,16 +14,16 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
-from cloudlink_app.services import accounts, password_hashing
+from cloudlink_app.services import password_changes, password_hashing, password_links
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, logger, set_title
 from cloudlink_app.state.password_form import PasswordFormMixin
 
 
-def _set_password(token: object, password: str, confirm: str) -> accounts.Outcome:
+def _set_password(token: object, password: str, confirm: str) -> password_changes.Outcome:
     # In the password workers (password_hashing.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
-        return accounts.set_password_with_link(session, token, password, confirm)
+        return password_changes.set_password_with_link(session, token, password, confirm)
 
 
 class SetPasswordState(PasswordFormMixin, SessionState):
@@ -45,7 +45,7 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         self._clear_errors()
         self._done = None
         with get_session() as session:
-            self.link_valid = accounts.link_is_valid(session, self._token())
+            self.link_valid = password_links.link_is_valid(session, self._token())
         self.link_checked = True
         if not self.link_valid:
             logger.warning("Set password: the link is not valid")

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.times import format_time
 from cloudlink_app.models import (
     AdminContact,
     AppUser,
@@ -32,7 +33,6 @@ from cloudlink_app.models import (
     SupportContact,
 )
 from cloudlink_app.services import customers, invitations
-from cloudlink_app.views.times import format_time
 from tests.support.builders import valid_form
 from tests.support.database import add_user, customer_row, save
 from tests.support.tabs import Tab, open_customer

@@ -16,7 +16,7 @@ from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser, UserSession
-from cloudlink_app.services import accounts, password_hashing, sessions, signing_in
+from cloudlink_app.services import accounts, password_hashing, password_links, sessions, signing_in
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.set_password import SetPasswordState
 from tests.support.database import database_rows, demo_partner_id
@@ -104,7 +104,7 @@ async def test_a_valid_link_shows_the_form_and_sets_the_password(database, link_
     holds_no_token(tab, sent, link_token)
     assert password_hashing.verify_password(password_hash(database, KIM), NEW)
     with Session(database) as session:
-        assert not accounts.link_is_valid(session, link_token)
+        assert not password_links.link_is_valid(session, link_token)
         assert signing_in.sign_in(session, KIM, NEW, "192.0.2.9").ok
 
 
@@ -156,7 +156,7 @@ async def test_a_crafted_set_password_is_refused(database, link_token, form_data
         tab, database, SetPasswordState, "set_password", t(key, **params), form_data=form_data
     )
     with Session(database) as session:
-        assert accounts.link_is_valid(session, link_token)
+        assert password_links.link_is_valid(session, link_token)
 
 
 # ----- Change password ---------------------------------------------------------------

@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.times import format_time
 from cloudlink_app.models import Customer, SaveRecord
 from cloudlink_app.services import customers
 from cloudlink_app.views import review
-from cloudlink_app.views.times import format_time
 from tests.support.builders import valid_form
 from tests.support.database import customer_row, save, set_columns, version
 from tests.support.tabs import Tab, open_customer, type_form
