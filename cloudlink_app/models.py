@@ -133,7 +133,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_partner_updated", "partner_id", "updated_at"),
         sa.Index("ix_customer_partner_status", "partner_id", "status"),
         sa.Index("ux_customer_mac_claim", "mac_claim", unique=True),
-        # The dashboard's substring search (services/customers.py list_customers):
+        # The dashboard's substring search (services/customer_list.py list_customers):
         # pg_trgm GIN indexes on PostgreSQL; SQLite has SQLITE_SEARCH_DDL below.
         *(
             _trigram_index(f"ix_customer_{column}_trgm", column)
@@ -357,7 +357,7 @@ class ProblemReport(SQLModel, table=True):
     resolved_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
-# The dashboard's substring search on SQLite (services/customers.py list_customers):
+# The dashboard's substring search on SQLite (services/customer_list.py list_customers):
 # an FTS5 table with the trigram tokenizer (SQLite >= 3.34) holding each customer's
 # name, account ID and email domains (as typed and normalised), lowered by lower() as
 # the search's LIKE lowers them (services/database.py), rowid = customer.id, kept up to

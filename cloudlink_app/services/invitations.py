@@ -287,22 +287,3 @@ def send_again(
     password_links.mail_link(session, user, link, outbox.mail_language(customer), customer=customer)
     session.commit()
     return user.email
-
-
-def registered_users(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
-    """How many users of each of the partner's customers (by account ID) have set their
-    password: the dashboard's "Registered users". Customers with none are left out."""
-    if not account_ids:
-        return {}
-    rows = session.exec(
-        select(Customer.account_id, sa.func.count(col(AppUser.id)))
-        .join(AppUser, col(AppUser.customer_id) == col(Customer.id))
-        .where(
-            Customer.partner_id == partner_id,
-            col(Customer.account_id).in_(account_ids),
-            col(AppUser.active).is_(True),
-            AppUser.password_hash != "",
-        )
-        .group_by(col(Customer.account_id))
-    ).all()
-    return dict(rows)

@@ -31,7 +31,7 @@ from cloudlink_app.models import (
     utc_now,
     utc_now_or,
 )
-from cloudlink_app.services import customers, outbox
+from cloudlink_app.services import outbox, owned_customers
 from cloudlink_app.services.users import CurrentUser
 
 APPLICATION = "application"
@@ -132,10 +132,10 @@ def reportable_customer(session: Session, user: CurrentUser, account_id: object)
     """The customer ``user`` may report a problem for; CustomerNotFound otherwise (none,
     another partner's, or another customer of an account admin)."""
     if not isinstance(account_id, str) or not account_id:
-        raise customers.CustomerNotFound(str(account_id))
-    customer = customers.owned_customer(session, user.partner_id, account_id)
+        raise owned_customers.CustomerNotFound(str(account_id))
+    customer = owned_customers.owned_customer(session, user.partner_id, account_id)
     if not user.may(permissions.OPEN_CUSTOMER, customer.partner_id, customer.id):
-        raise customers.CustomerNotFound(account_id)
+        raise owned_customers.CustomerNotFound(account_id)
     return customer
 
 
@@ -302,21 +302,3 @@ def resolve(
     )
     session.commit()
     return getattr(done, "rowcount", 0) == 1
-
-
-def open_counts(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
-    """How many open reports each of the partner's customers (by account ID) has; those
-    with none are left out."""
-    if not account_ids:
-        return {}
-    rows = session.exec(
-        select(Customer.account_id, sa.func.count(col(ProblemReport.id)))
-        .join(ProblemReport, col(ProblemReport.customer_id) == col(Customer.id))
-        .where(
-            Customer.partner_id == partner_id,
-            col(Customer.account_id).in_(account_ids),
-            col(ProblemReport.resolved_at).is_(None),
-        )
-        .group_by(col(Customer.account_id))
-    ).all()
-    return dict(rows)

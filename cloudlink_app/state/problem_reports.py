@@ -18,7 +18,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, t
 from cloudlink_app.domain.times import When, format_time
-from cloudlink_app.services import customers, problem_reports, users
+from cloudlink_app.services import owned_customers, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import SessionState, focus_element, home_url, set_title
 
@@ -96,7 +96,7 @@ class ProblemReportsState(SessionState):
             try:
                 customer = problem_reports.reportable_customer(session, user, account_id)
                 self._reports = problem_reports.reports_of(session, customer)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 return False
         self.loaded = account_id
         self.customer_name = customer.name
@@ -133,7 +133,7 @@ class ProblemReportsState(SessionState):
         with get_session() as session:
             try:
                 changed = problem_reports.resolve(session, user, self.loaded, report_id)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 self._reports = []
                 self._refuse("notice.customer_not_found")
                 return [focus_element("notice")]

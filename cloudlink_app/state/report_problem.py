@@ -17,7 +17,7 @@ from cloudlink_app.components.error_summary import SUMMARY_ID
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
 from cloudlink_app.domain.limits import Problems, texts
-from cloudlink_app.services import customers, problem_reports, users
+from cloudlink_app.services import owned_customers, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.base import (
     ErrorLink,
@@ -125,7 +125,7 @@ class ReportProblemState(SessionState):
         with get_session() as session:
             try:
                 customer = problem_reports.reportable_customer(session, user, account_id)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 return rx.redirect(home_url(user))
         if self.loaded != account_id or self._done is not None:
             self._clear(account_id, customer.name)
@@ -234,7 +234,7 @@ class ReportProblemState(SessionState):
                     self.summary,
                     self.description,
                 )
-        except customers.CustomerNotFound:
+        except owned_customers.CustomerNotFound:
             self._refuse("notice.customer_not_found")
             return focus_element("notice")
         except problem_reports.TooManyReports:

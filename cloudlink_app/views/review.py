@@ -12,7 +12,8 @@ from cloudlink_app.domain.address import address_format
 from cloudlink_app.domain.i18n import N_, t
 from cloudlink_app.domain.times import When
 from cloudlink_app.services import invitations
-from cloudlink_app.services.customers import CustomerRecord, SaveEntry
+from cloudlink_app.services.customers import CustomerRecord
+from cloudlink_app.services.save_history import SaveEntry
 from cloudlink_app.services.wizard import WizardRecord
 from cloudlink_app.views.connection import check_result_text, sync_started_time
 

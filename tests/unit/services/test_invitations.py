@@ -18,6 +18,7 @@ from cloudlink_app.domain import forms, permissions
 from cloudlink_app.models import AppUser, OutboxMessage, PasswordToken, UserSession
 from cloudlink_app.services import (
     accounts,
+    customer_list,
     invitations,
     links,
     outbox,
@@ -257,7 +258,7 @@ async def test_a_contact_with_a_password_is_not_invited_again(database, partner)
             invitations.send_again(session, customer, ADA, now=later)
     assert refused.value.reason == invitations.HAS_PASSWORD
     with Session(database) as session:
-        assert invitations.registered_users(session, partner, [customer.account_id]) == {
+        assert customer_list.registered_users(session, partner, [customer.account_id]) == {
             customer.account_id: 1
         }
 
