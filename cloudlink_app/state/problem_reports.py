@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from cloudlink_app import routes
+from cloudlink_app.domain import problem_reports as report_rules
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, t
 from cloudlink_app.domain.times import When, format_time
@@ -65,7 +66,7 @@ class ProblemReportsState(SessionState):
                     id=entry.id,
                     summary=entry.summary,
                     application=t(
-                        problem_reports.APPLICATIONS.get(entry.application, entry.application),
+                        report_rules.APPLICATIONS.get(entry.application, entry.application),
                         lang,
                     ),
                     reported=t(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from cloudlink_app.components.error_summary import SUMMARY_ID
+from cloudlink_app.domain import problem_reports as report_rules
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, N_, Text, render, t
 from cloudlink_app.domain.limits import Problems, texts
@@ -30,13 +31,13 @@ from cloudlink_app.state.base import (
 
 TITLE_KEY = N_("title.report_problem")
 DONE_ID = "report-sent"
-FIELDS = problem_reports.FIELDS
+FIELDS = report_rules.FIELDS
 # The longest value a field accepts from the browser: a little more than the rules
 # allow, so that the page can say "too long" instead of refusing what was pasted.
 MAX_LENGTH = {
-    problem_reports.APPLICATION: 40,
-    problem_reports.SUMMARY: problem_reports.SUMMARY_MAX * 2,
-    problem_reports.DESCRIPTION: problem_reports.DESCRIPTION_MAX * 2,
+    report_rules.APPLICATION: 40,
+    report_rules.SUMMARY: report_rules.SUMMARY_MAX * 2,
+    report_rules.DESCRIPTION: report_rules.DESCRIPTION_MAX * 2,
 }
 
 
@@ -95,7 +96,7 @@ class ReportProblemState(SessionState):
     def application_options(self) -> list[list[str]]:
         """The applications as [value, name in the UI language]."""
         return [
-            [key, t(label, self._page_lang)] for key, label in problem_reports.APPLICATIONS.items()
+            [key, t(label, self._page_lang)] for key, label in report_rules.APPLICATIONS.items()
         ]
 
     # ----- loading -------------------------------------------------------------------
@@ -154,7 +155,7 @@ class ReportProblemState(SessionState):
 
     def _revalidate(self) -> None:
         self._errors = self._visible(
-            problem_reports.validate(self.application, self.summary, self.description)
+            report_rules.validate(self.application, self.summary, self.description)
         )
 
     def _changed(self, field_id: str) -> None:
@@ -168,29 +169,29 @@ class ReportProblemState(SessionState):
     @rx.event
     def set_application(self, value: str):
         """The application chosen (one of the list, or none)."""
-        if not self._may_change(value, problem_reports.APPLICATION):
+        if not self._may_change(value, report_rules.APPLICATION):
             return
-        if value and value not in problem_reports.APPLICATIONS:
+        if value and value not in report_rules.APPLICATIONS:
             self._refuse("notice.unknown_choice")
             return
         self.application = value
-        self._changed(problem_reports.APPLICATION)
+        self._changed(report_rules.APPLICATION)
 
     @rx.event
     def set_summary(self, value: str):
         """The summary typed."""
-        if not self._may_change(value, problem_reports.SUMMARY):
+        if not self._may_change(value, report_rules.SUMMARY):
             return
         self.summary = value
-        self._changed(problem_reports.SUMMARY)
+        self._changed(report_rules.SUMMARY)
 
     @rx.event
     def set_description(self, value: str):
         """The description typed."""
-        if not self._may_change(value, problem_reports.DESCRIPTION):
+        if not self._may_change(value, report_rules.DESCRIPTION):
             return
         self.description = value
-        self._changed(problem_reports.DESCRIPTION)
+        self._changed(report_rules.DESCRIPTION)
 
     @rx.event
     def leave_field(self, field_id: str):
@@ -218,9 +219,9 @@ class ReportProblemState(SessionState):
         except users.NotSignedIn:
             return self._refuse("notice.not_signed_in")
         for field_id, value in (
-            (problem_reports.APPLICATION, self.application),
-            (problem_reports.SUMMARY, self.summary),
-            (problem_reports.DESCRIPTION, self.description),
+            (report_rules.APPLICATION, self.application),
+            (report_rules.SUMMARY, self.summary),
+            (report_rules.DESCRIPTION, self.description),
         ):
             if not isinstance(value, str) or len(value) > MAX_LENGTH[field_id]:
                 return self._refuse("notice.too_long", limit=MAX_LENGTH[field_id])

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain import problem_reports as report_rules
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import OutboxMessage, ProblemReport
@@ -154,7 +155,7 @@ async def test_a_report_with_a_problem_shows_it_and_stores_nothing(
 
     state = tab.state(S)
     assert list(state.errors) == [field]
-    maximum = problem_reports.SUMMARY_MAX if field == "summary" else problem_reports.DESCRIPTION_MAX
+    maximum = report_rules.SUMMARY_MAX if field == "summary" else report_rules.DESCRIPTION_MAX
     assert state.errors[field] == t(key, max=maximum)
     assert [e.field_id for e in state.error_summary] == [field]
     assert state.done == ""
