@@ -88,3 +88,21 @@ def is_demo_account(session: Session, user: AppUser) -> bool:
     data), who signs in only in demo mode."""
     partner = session.get(Partner, user.partner_id)
     return partner is not None and partner.is_demo
+
+
+def ui_language_of(session: Session, user_id: int) -> str | None:
+    """The UI language the user chose last ("en", "nl"), which their pages open in;
+    None when they never chose one or there is no such user."""
+    user = session.get(AppUser, user_id)
+    return None if user is None else user.ui_language
+
+
+def save_ui_language(session: Session, user_id: int, lang: str) -> None:
+    """Remember ``lang`` as the user's UI language and commit; nothing is written when
+    it is theirs already or the user is gone. The caller checks ``lang`` (one of
+    i18n.UI_LANGUAGES)."""
+    user = session.get(AppUser, user_id)
+    if user is not None and user.ui_language != lang:
+        user.ui_language = lang
+        session.add(user)
+        session.commit()
