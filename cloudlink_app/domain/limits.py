@@ -32,7 +32,7 @@ _HARD_LIMIT_SUFFIXES = (".too_long", ".too_many", ".unknown", ".unstorable")
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
-    """What is wrong with one field: a key of messages.CATALOG and its parameters."""
+    """What is wrong with one field: a catalog key (cloudlink_app/locale) and its parameters."""
 
     key: str
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)

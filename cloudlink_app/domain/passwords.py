@@ -8,7 +8,7 @@
   (SecLists' common credentials), in any letter case;
 - typed the same twice (New password, Confirm password).
 
-Rules return limits.Problem keys with parameters (messages in labels_accounts.py); the
+Rules return limits.Problem keys with parameters (texts in the catalogs); the
 text is rendered last, in the language of the moment.
 """
 
