@@ -298,7 +298,7 @@ def test_a_reset_starts_the_demo_as_the_first_load_did(loaded):
 def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
     demo_database, monkeypatch
 ):
-    run = demo_data.loader._Onboarding.run
+    run = demo_data.onboarding.Onboarding.run
     started = []
 
     def fails_at_the_fifth(onboarding):
@@ -311,7 +311,7 @@ def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
     with Session(demo_database) as session:
         partner_id = demo_data.accounts.ensure_demo_partner(session)
     add_user(demo_database, "colleague@northwind.example", "account_admin", partner_id)
-    monkeypatch.setattr(demo_data.loader._Onboarding, "run", fails_at_the_fifth)
+    monkeypatch.setattr(demo_data.onboarding.Onboarding, "run", fails_at_the_fifth)
     with Session(demo_database) as session, pytest.raises(RuntimeError):
         demo_data.load(session)
     monkeypatch.undo()
