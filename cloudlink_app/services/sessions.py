@@ -60,19 +60,8 @@ def user_for_token(
     """The user of a live session (not expired, not revoked), or None."""
     if not _acceptable_token(token):
         return None
-    now = utc_now_or(now)
-    user = session.exec(
-        select(AppUser)
-        .join(UserSession, col(UserSession.user_id) == col(AppUser.id))
-        .where(
-            UserSession.token_hash == _token_hash(token),
-            col(UserSession.revoked_at).is_(None),
-            col(UserSession.expires_at) > now,
-            # A deactivated user is no user (services/accounts.py).
-            col(AppUser.active).is_(True),
-        )
-    ).first()
-    return None if user is None else users.current_user(user)
+    live = live_session(session, _token_hash(token), now)
+    return None if live is None else live.user
 
 
 # The header through which the backend's ASGI middleware (cloudlink_app/http) hands the
@@ -127,6 +116,7 @@ def live_session(
             UserSession.token_hash == token_hash,
             col(UserSession.revoked_at).is_(None),
             col(UserSession.expires_at) > now,
+            # A deactivated user is no user (services/accounts.py).
             col(AppUser.active).is_(True),
         )
     ).first()
