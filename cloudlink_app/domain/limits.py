@@ -95,6 +95,15 @@ def normal_or_problem(
         return error.problem
 
 
+def normal_or_none(normalize: Callable[[str], _Normal], value: str) -> _Normal | None:
+    """The stored form of a typed value, or None when ``normalize`` finds it has a
+    problem (raises a ProblemError): for what is stored or claimed only when valid."""
+    try:
+        return normalize(value)
+    except ProblemError:
+        return None
+
+
 def typed_problem(
     value: str,
     maximum: int,

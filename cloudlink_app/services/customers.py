@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import contacts, domains, forms, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
+from cloudlink_app.domain.limits import normal_or_none
 from cloudlink_app.models import (
     AdminContact,
     Customer,
@@ -184,7 +185,7 @@ def _domain_rows(session: Session, customer_id: int | None, form: forms.Customer
     seen: set[str] = set()
     result: list[tuple[str, str | None]] = []
     for row in form.email_domains:
-        normal = _try_normalize_domain(row.value)
+        normal = normal_or_none(domains.normalize_domain, row.value)
         if normal is None:
             result.append((row.value.strip(), None))
             continue
@@ -291,7 +292,7 @@ def save_customer(
         claimed = [
             forms.domain_field(row.id)
             for row in form.email_domains
-            if (normal := _try_normalize_domain(row.value))
+            if (normal := normal_or_none(domains.normalize_domain, row.value))
             and domain_claimed_elsewhere(session, normal, existing_id)
         ]
         if claimed:
@@ -301,13 +302,6 @@ def save_customer(
     # would carry the customer as it was before the save (its old version above all).
     session.expire_all()
     return load_customer(session, partner_id, customer.account_id)
-
-
-def _try_normalize_domain(value: str) -> str | None:
-    try:
-        return domains.normalize_domain(value)
-    except domains.DomainError:
-        return None
 
 
 def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> None:

@@ -34,8 +34,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
-from cloudlink_app.domain.limits import EMAIL_MAX
+from cloudlink_app.domain.contacts import email_key, normalize_email
+from cloudlink_app.domain.limits import EMAIL_MAX, normal_or_none
 from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
 from cloudlink_app.services import accounts, outbox, password_links, sessions
 
@@ -73,13 +73,6 @@ class AdminAccess:
     name: str
     state: str
     expires_at: datetime.datetime | None = None
-
-
-def _normal(value: str) -> str | None:
-    try:
-        return normalize_email(value)
-    except EmailError:
-        return None
 
 
 def _users_by_email(session: Session, emails: set[str]) -> dict[str, AppUser]:
@@ -125,7 +118,7 @@ def sync(
     now = utc_now_or(now)
     wanted: dict[str, tuple[str, str]] = {}
     for first, last, email in admins:
-        normal = _normal(email)
+        normal = normal_or_none(normalize_email, email)
         if normal is not None and normal.lower() not in wanted:
             wanted[normal.lower()] = (normal, f"{first.strip()} {last.strip()}".strip())
     _remove_rights(session, customer, before - set(wanted), now)

@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import checks, forms, gateway, limits, pbx, validation, wizard_path
+from cloudlink_app.domain import checks, forms, gateway, pbx, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
 from cloudlink_app.domain.checks import REACHABLE, target_of  # callers use wizard.* too
+from cloudlink_app.domain.limits import normal_or_none
 from cloudlink_app.models import ConnectionCheck, Customer, utc_now
 from cloudlink_app.services import customers, owned_customers, save_history
 from cloudlink_app.services.connection import ConnectionResult
@@ -135,13 +136,6 @@ def mac_claimed_elsewhere(session: Session, normal: str, customer_id: int | None
     return session.exec(query.limit(1)).first() is not None
 
 
-def _try(normalize, value: str) -> str | None:
-    try:
-        return normalize(value)
-    except limits.ProblemError:
-        return None
-
-
 def save_gateway(
     session: Session,
     *,
@@ -165,7 +159,7 @@ def save_gateway(
         else getattr(form, name)
         for name in (f.name for f in dataclasses.fields(forms.GatewayForm))
     }
-    normal_mac = _try(gateway.normalize_mac, form.mac_address)
+    normal_mac = normal_or_none(gateway.normalize_mac, form.mac_address)
     appliance = form.deployment_type == wizard_path.APPLIANCE
     claim = (
         normal_mac
@@ -180,7 +174,7 @@ def save_gateway(
         if appliance:
             values["mac_address"] = normal_mac or ""
         else:
-            values["system_id"] = _try(gateway.normalize_system_id, form.system_id) or ""
+            values["system_id"] = normal_or_none(gateway.normalize_system_id, form.system_id) or ""
         if not form.site_same_address:
             values["site_postal_code"] = normalise_postal_code(
                 form.site_country, form.site_postal_code
