@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
+from cloudlink_app.domain.contacts import EmailError, normalize_email
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE
 from cloudlink_app.domain.limits import storable
 from cloudlink_app.models import AppUser, Customer, Partner, utc_now_or
@@ -79,16 +79,10 @@ def _name(value: object, what: str) -> str:
     return name
 
 
-def _user_by_email(session: Session, email: str) -> AppUser | None:
-    return session.exec(
-        select(AppUser).where(sa.func.lower(col(AppUser.email)) == email_key(email))
-    ).first()
-
-
 def _known_user(session: Session, email: object) -> AppUser:
     if not isinstance(email, str) or not email.strip() or not storable(email):
         raise AccountError("the email address is missing")
-    user = _user_by_email(session, email)
+    user = users.user_with_email(session, email)
     if user is None:
         raise AccountError(f"no user has the email address {email.strip()!r}")
     return user
@@ -96,7 +90,7 @@ def _known_user(session: Session, email: object) -> AppUser:
 
 def _new_user_email(session: Session, value: object) -> str:
     email = _email(value)
-    if _user_by_email(session, email) is not None:
+    if users.user_with_email(session, email) is not None:
         raise AccountError(f"a user with the email address {email!r} exists already")
     return email
 

@@ -26,7 +26,7 @@ import secrets
 import threading
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from cloudlink_app import settings
 from cloudlink_app.domain import throttle
@@ -35,7 +35,7 @@ from cloudlink_app.domain.limits import EMAIL_MAX, storable
 
 # The longest password sign-in checks: the policy's, so that no password set can be refused.
 from cloudlink_app.domain.passwords import PASSWORD_MAX
-from cloudlink_app.models import AppUser, SignInAttempt, UserSession, as_utc, utc_now, utc_now_or
+from cloudlink_app.models import SignInAttempt, UserSession, as_utc, utc_now, utc_now_or
 from cloudlink_app.services import database, password_hashing, sessions, users
 
 # Failures older than this are forgotten (and pruned).
@@ -181,7 +181,7 @@ def sign_in(
         # Not recorded: clicking again during the wait does not make it longer.
         return SignInResult(token=None, user=None, throttled=True, retry_after=wait)
 
-    user = session.exec(select(AppUser).where(sa.func.lower(col(AppUser.email)) == email)).first()
+    user = users.user_with_email(session, email)
     if user is not None and not settings.get().demo_mode and users.is_demo_account(session, user):
         # Demo accounts (their password is public) sign in only in demo mode; elsewhere
         # they are answered as an unknown email, which reads like a wrong password.

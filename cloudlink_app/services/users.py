@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
+from cloudlink_app.domain.contacts import email_key
 from cloudlink_app.models import AppUser, Partner
 
 PARTNER_ROLE = permissions.PARTNER_ROLE
@@ -75,6 +77,14 @@ def stored_id(row: AppUser | Partner) -> int:
     if row.id is None:
         raise ValueError(f"{row!r} has no id yet")
     return row.id
+
+
+def user_with_email(session: Session, email: str) -> AppUser | None:
+    """The user whose address is ``email`` in any letter case (contacts.email_key), or
+    None: how sign-in and the accounts tool find a user."""
+    return session.exec(
+        select(AppUser).where(sa.func.lower(col(AppUser.email)) == email_key(email))
+    ).first()
 
 
 def find_user(session: Session, email: str) -> CurrentUser | None:
