@@ -1,6 +1,5 @@
 """No import cycles inside cloudlink_app: every module can be read, tested and changed
-without dragging in a module that needs it back. And the lower layers import only
-downward: services nothing that shows or serves a page, domain nothing but domain.
+without dragging in a module that needs it back.
 
 The graph is read from the source with ``ast`` (nothing is imported): every ``import``
 and ``from ... import`` statement anywhere in a module (at module level, inside
@@ -173,52 +172,3 @@ def test_the_reader_sees_function_level_and_submodule_imports(tmp_path):
     assert graph["app.services.auth"] == {"app.services.users"}
     assert graph["app.services.other"] == {"app.services.auth", "app.services.users"}
     assert cycles(graph) == [["app.services.auth", "app.services.users"]]
-
-
-# ----- layers: pages -> components -> state -> views -> services -> domain and models -------
-
-# What a module of the layer on the left may not import (CONVENTIONS.md, "Imports go one
-# way"): services never import what shows or serves a page; domain imports nothing of
-# the app but domain.
-NOT_BELOW = {
-    "services": ("state", "views", "components", "pages", "http"),
-}
-ONLY_ITSELF = ("domain",)
-
-
-def upward_imports(graph: Mapping[str, Iterable[str]], package: str = PACKAGE) -> list[str]:
-    """Every import of ``graph`` that breaks the layers, as "module -> imported"."""
-    found = []
-    for module, targets in sorted(graph.items()):
-        parts = module.split(".")
-        layer = parts[1] if len(parts) > 1 and parts[0] == package else ""
-        for target in sorted(targets):
-            target_parts = target.split(".")
-            target_layer = target_parts[1] if len(target_parts) > 1 else ""
-            if target_layer in NOT_BELOW.get(layer, ()) or (
-                layer in ONLY_ITSELF and target_layer != layer
-            ):
-                found.append(f"{module} -> {target}")
-    return found
-
-
-def test_services_and_domain_import_only_downward():
-    graph = import_graph()
-    # The reader found both layers' own imports (a broken reader would pass vacuously).
-    assert "cloudlink_app.services.sessions" in graph["cloudlink_app.services.signing_in"]
-    assert "cloudlink_app.domain.limits" in graph["cloudlink_app.domain.contacts"]
-    found = upward_imports(graph)
-    assert not found, "imports against the layers:\n" + "\n".join(found)
-
-
-def test_the_layer_check_finds_an_upward_import():
-    graph = {
-        "app.services.mail": {"app.views.times", "app.domain.i18n", "app.models"},
-        "app.domain.rules": {"app.domain.limits", "app.models"},
-        "app.domain.limits": set(),
-        "app.state.page": {"app.services.mail", "app.views.times"},
-    }
-    assert upward_imports(graph, "app") == [
-        "app.domain.rules -> app.models",
-        "app.services.mail -> app.views.times",
-    ]
