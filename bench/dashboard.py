@@ -1,4 +1,4 @@
-"""Benchmark 2: the Partner dashboard query (services.customers.list_customers).
+"""Benchmark 2: the Partner dashboard query (services.customer_list.list_customers).
 
 Two temporary SQLite databases, made from the models' metadata (the same tables and
 indexes as the migration): 1,000 customers for the partner plus 1,000 for another
@@ -9,7 +9,7 @@ Session, as the dashboard opens one per load. The baseline is the cheapest query
 After the timings it prints SQLite's EXPLAIN QUERY PLAN of the statements that
 list_customers sends, and the time of each statement on its own, at 10,000.
 
-It also times ``services.customers.status_counts`` (the counts by status at the top
+It also times ``services.customer_list.status_counts`` (the counts by status at the top
 of the dashboard, one GROUP BY). The seeded customers get the status that
 ``wizard_path.status_for`` gives their progress, as every save stores it.
 """
@@ -22,7 +22,7 @@ from bench import _fixtures
 from bench._timing import heading, interleaved, ms, ratio, table
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import Customer
-from cloudlink_app.services import customers
+from cloudlink_app.services import customer_list
 
 SIZES = (1_000, 100_000)
 PAGE_SIZE = 25  # views.dashboard.PAGE_SIZE
@@ -63,7 +63,9 @@ def _queries(seeded: list[dict], domains: list[dict], partner_id: int) -> dict[s
 def _list_call(engine: sa.Engine, partner_id: int, args: dict):
     def call():
         with _fixtures.session(engine) as s:
-            return customers.list_customers(s, partner_id, args["search"], args["page"], PAGE_SIZE)
+            return customer_list.list_customers(
+                s, partner_id, args["search"], args["page"], PAGE_SIZE
+            )
 
     return call
 
@@ -71,7 +73,7 @@ def _list_call(engine: sa.Engine, partner_id: int, args: dict):
 def _counts_call(engine: sa.Engine, partner_id: int):
     def call():
         with _fixtures.session(engine) as s:
-            return customers.status_counts(s, partner_id)
+            return customer_list.status_counts(s, partner_id)
 
     return call
 
@@ -124,7 +126,7 @@ def _statement_call(engine: sa.Engine, statement: str, parameters: tuple):
 
 def run(quick: bool = False) -> dict:
     """Measure and print; return the figures (for the README)."""
-    print(heading("2. Partner dashboard (services.customers.list_customers)"))
+    print(heading("2. Partner dashboard (services.customer_list.list_customers)"))
     figures: dict = {"sizes": {}}
     with _fixtures.TempDatabases() as databases:
         for size in SIZES:
@@ -143,7 +145,7 @@ def run(quick: bool = False) -> dict:
                 found = call()
                 if isinstance(found, tuple):
                     matches, shown = found[1], len(found[0])
-                elif isinstance(found, customers.StatusCounts):
+                elif isinstance(found, customer_list.StatusCounts):
                     matches, shown = found.total, 3
                 else:
                     matches, shown = found, 1

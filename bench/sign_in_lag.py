@@ -12,12 +12,12 @@ them alike):
 
 - baseline: the probe alone, for as long as the async round took;
 - `sign_in_async`: 10 sign-ins at once (10 users, right passwords, 10 addresses) through
-  services.auth.sign_in_async, as the sign-in page does now: Argon2 and the database work
-  run in the password workers (2 threads), off the loop;
+  services.signing_in.sign_in_async, as the sign-in page does now: Argon2 and the
+  database work run in the password workers (2 threads), off the loop;
 - the same through workers at normal CPU priority: what lowering the workers'
-  priority (auth.HASH_WORKER_NICENESS) gains;
-- blocking (before): the same 10 sign-ins calling services.auth.sign_in on the loop, as
-  the old synchronous event handler did.
+  priority (password_hashing.HASH_WORKER_NICENESS) gains;
+- blocking (before): the same 10 sign-ins calling services.signing_in.sign_in on the
+  loop, as the old synchronous event handler did.
 
 The database is a temporary SQLite file (bench/_fixtures.py), never the app's:
 services.database.get_session, which sign_in_async opens its session with, is pointed at
@@ -38,7 +38,7 @@ from bench import _fixtures
 from bench._timing import heading, ms, percentile, table
 from cloudlink_app import settings
 from cloudlink_app.models import AppUser
-from cloudlink_app.services import auth, database
+from cloudlink_app.services import database, password_hashing, signing_in
 
 SIGN_INS = 10
 TICK = 0.005  # the probe's sleep, seconds
@@ -83,19 +83,19 @@ def _app_database(engine) -> Iterator[None]:
 def _workers_at_normal_priority() -> Iterator[None]:
     """Within the block, Argon2 runs in a pool like the app's whose threads keep the
     normal CPU priority."""
-    original = auth._argon2_pool
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=auth.HASH_WORKERS)
-    auth._argon2_pool = pool
+    original = password_hashing._argon2_pool
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=password_hashing.HASH_WORKERS)
+    password_hashing._argon2_pool = pool
     try:
         yield
     finally:
-        auth._argon2_pool = original
+        password_hashing._argon2_pool = original
         pool.shutdown()
 
 
 def _add_users(engine) -> list[str]:
     partner_id, _ = _fixtures.add_partners(engine)
-    password_hash = auth.hash_password(PASSWORD)  # one hash: Argon2 is slow on purpose
+    password_hash = password_hashing.hash_password(PASSWORD)  # one hash: Argon2 is slow on purpose
     emails = [f"user{index}@northwind-telecom.example" for index in range(SIGN_INS)]
     with _fixtures.session(engine) as s:
         for email in emails:
@@ -121,7 +121,7 @@ async def _measure(engine, emails: list[str], rounds: int) -> dict[str, dict[str
 
     burst = [0.0]  # when the burst of sign-ins started: each one's time counts from it
 
-    async def timed(call: Callable[[], Awaitable[auth.SignInResult]]) -> float:
+    async def timed(call: Callable[[], Awaitable[signing_in.SignInResult]]) -> float:
         result = await call()
         if not result.ok:
             raise RuntimeError(f"a benchmark sign-in failed: {result}")
@@ -132,16 +132,16 @@ async def _measure(engine, emails: list[str], rounds: int) -> dict[str, dict[str
         return list(
             await asyncio.gather(
                 *(
-                    timed(lambda e=e, a=a: auth.sign_in_async(e, PASSWORD, a))
+                    timed(lambda e=e, a=a: signing_in.sign_in_async(e, PASSWORD, a))
                     for e, a in zip(emails, addresses, strict=True)
                 )
             )
         )
 
-    async def blocking_sign_in(email: str, address: str) -> auth.SignInResult:
+    async def blocking_sign_in(email: str, address: str) -> signing_in.SignInResult:
         # The old handler: a synchronous call on the loop.
         with _fixtures.session(engine) as s:
-            return auth.sign_in(s, email, PASSWORD, address)
+            return signing_in.sign_in(s, email, PASSWORD, address)
 
     async def run_blocking() -> list[float]:
         burst[0] = time.perf_counter()
@@ -179,7 +179,7 @@ async def _measure(engine, emails: list[str], rounds: int) -> dict[str, dict[str
 
 def run(quick: bool = False) -> dict:
     """Measure and print; return the figures (for the README)."""
-    print(heading("4. Event-loop lag while 10 users sign in (services.auth.sign_in_async)"))
+    print(heading("4. Event-loop lag while 10 users sign in (services.signing_in.sign_in_async)"))
     rounds = 2 if quick else ROUNDS
     bench_settings = settings.Settings(secret_key="bench-" * 8, demo_mode=False)
     with (
@@ -215,8 +215,8 @@ def run(quick: bool = False) -> dict:
         )
     print(
         f"Lag of a {TICK * 1000:.0f} ms timer (how late it fired), {rounds} rounds; "
-        f"{auth.HASH_WORKERS} password workers. Sign-in: from the start of the burst to "
-        "its answer."
+        f"{password_hashing.HASH_WORKERS} password workers. Sign-in: from the start of the "
+        "burst to its answer."
     )
     print(
         table(

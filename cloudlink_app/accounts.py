@@ -7,8 +7,8 @@
     reset-password EMAIL
 
 PARTNER is the partner's id (printed by create-partner) or its exact name. New users
-and resets print a one-time link to set a password (services/accounts.py: 7 days for a
-new user, 1 day for a reset, usable once). It works on the database the app uses
+and resets print a one-time link to set a password (services/password_links.py: 7 days
+for a new user, 1 day for a reset, usable once). It works on the database the app uses
 (REFLEX_DB_URL); run it from the project folder, after `make migrate`.
 
 Exit codes: 0 done, 1 refused (the message on stderr says why: an unknown partner or

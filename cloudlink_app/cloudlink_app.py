@@ -23,7 +23,7 @@ from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
 from cloudlink_app.pages.sync_step import sync_step
 from cloudlink_app.reflex_internals import app_hooks, token_manager
-from cloudlink_app.services import auth, outbox, schema_check, startup
+from cloudlink_app.services import outbox, schema_check, signing_in, startup
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.clean_tab import FollowSession
@@ -92,7 +92,7 @@ app.add_middleware(EventLog(), index=0)
 app.register_lifespan_task(startup.refuse_to_start_on_problems)
 # Old failed sign-ins and ended sessions are deleted every few minutes, not only when
 # someone signs in.
-app.register_lifespan_task(auth.prune_on_schedule)
+app.register_lifespan_task(signing_in.prune_on_schedule)
 # The outbox's messages are sent every few seconds when CLOUDLINK_SMTP_URL is set.
 app.register_lifespan_task(outbox.deliver_on_schedule)
 # Every page: (component, route, its state, on_load); the state's TITLE_KEY titles it.

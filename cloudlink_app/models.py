@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from reflex.model import ModelRegistry
 from sqlmodel import Field, SQLModel
 
+from cloudlink_app.domain.limits import EMAIL_MAX
+
 
 def utc_now() -> datetime.datetime:
     """The current time, timezone-aware, in UTC."""
@@ -24,6 +26,12 @@ def as_utc(moment: datetime.datetime) -> datetime.datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.UTC)
+
+
+def utc_now_or(now: datetime.datetime | None) -> datetime.datetime:
+    """``now`` as an aware UTC time (a naive time is taken to be UTC), or the current
+    time when None: what the services do with the ``now`` a caller (a test) may pass."""
+    return utc_now() if now is None else as_utc(now)
 
 
 class Partner(SQLModel, table=True):
@@ -42,7 +50,7 @@ class AppUser(SQLModel, table=True):
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, unique=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)
     display_name: str = Field(max_length=200)
     role: str = Field(max_length=20)  # "partner" or "account_admin"
     partner_id: int = Field(foreign_key="partner.id", index=True)
@@ -104,7 +112,7 @@ class SignInAttempt(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX)
     address: str = Field(max_length=64)
     attempted_at: datetime.datetime = Field(
         default_factory=utc_now, sa_type=sa.DateTime(timezone=True)
@@ -125,7 +133,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_partner_updated", "partner_id", "updated_at"),
         sa.Index("ix_customer_partner_status", "partner_id", "status"),
         sa.Index("ux_customer_mac_claim", "mac_claim", unique=True),
-        # The dashboard's substring search (services/customers.py list_customers):
+        # The dashboard's substring search (services/customer_list.py list_customers):
         # pg_trgm GIN indexes on PostgreSQL; SQLite has SQLITE_SEARCH_DDL below.
         *(
             _trigram_index(f"ix_customer_{column}_trgm", column)
@@ -220,7 +228,7 @@ class AdminContact(SQLModel, table=True):
     position: int
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX)
 
 
 class SupportContact(SQLModel, table=True):
@@ -233,7 +241,7 @@ class SupportContact(SQLModel, table=True):
     position: int
     role: str = Field(max_length=20)
     name: str = Field(max_length=100)
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=EMAIL_MAX)
 
 
 class ConnectionCheck(SQLModel, table=True):
@@ -298,7 +306,7 @@ class OutboxMessage(SQLModel, table=True):
         sa_column_args=[sa.ForeignKey("customer.id", ondelete="SET NULL")],
         index=True,
     )
-    to_address: str = Field(max_length=254)  # one address, checked by email-validator
+    to_address: str = Field(max_length=EMAIL_MAX)  # one address, checked by email-validator
     subject: str = Field(max_length=300)  # one line: control characters removed
     body_text: str = Field(sa_type=sa.Text)
     body_html: str = Field(sa_type=sa.Text)
@@ -349,7 +357,7 @@ class ProblemReport(SQLModel, table=True):
     resolved_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
-# The dashboard's substring search on SQLite (services/customers.py list_customers):
+# The dashboard's substring search on SQLite (services/customer_list.py list_customers):
 # an FTS5 table with the trigram tokenizer (SQLite >= 3.34) holding each customer's
 # name, account ID and email domains (as typed and normalised), lowered by lower() as
 # the search's LIKE lowers them (services/database.py), rowid = customer.id, kept up to

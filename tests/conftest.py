@@ -40,7 +40,7 @@ if TOPOLOGY:
 else:
     os.environ["REFLEX_DB_URL"] = f"sqlite:///{_TMP / 'test.db'}"
 os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
-# Session tokens are keyed with it (services/auth.py); tests that need another use
+# Session tokens are keyed with it (services/secret_key.py); tests that need another use
 # cloudlink_app.settings.override(secret_key=...). Set, not defaulted: a short key in
 # the caller's shell would stop every test.
 os.environ["CLOUDLINK_SECRET_KEY"] = "test-secret-" + "x" * 40

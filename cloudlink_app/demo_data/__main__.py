@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from cloudlink_app.demo_data import loader
-from cloudlink_app.services import auth
+from cloudlink_app.services import secret_key
 from cloudlink_app.services.database import get_session
 
 
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # The demo admin contacts are invited: their links need the secret key, which
         # demo mode makes (the Makefile runs this in demo mode) or the environment sets.
-        auth.secret_key()
+        secret_key.secret_key()
     except RuntimeError as missing:
         raise SystemExit(f"Demo data: {missing}") from None
     try:

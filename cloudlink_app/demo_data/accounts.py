@@ -2,7 +2,7 @@
 
 Demo deployments only: the sign-in page lists them in demo mode, and the demo data and
 the tests create them. Every partner made here is marked ``is_demo``: a demo account is
-a user of a demo partner, who signs in only in demo mode (services.auth.sign_in), and
+a user of a demo partner, who signs in only in demo mode (services.signing_in.sign_in), and
 outside demo mode the app does not start while one exists (services.startup). (The
 migration that added the mark marked the partners of the demo accounts that were already
 there.) Nothing in the app's services depends on this module.
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
 from cloudlink_app.models import AppUser, Partner
-from cloudlink_app.services import auth
+from cloudlink_app.services import password_hashing
 
 DEMO_PARTNER_NAME = "Northwind Telecom"
 DEMO_OTHER_PARTNER_NAME = "Contoso Communications"
@@ -122,8 +122,8 @@ def ensure_demo_users(session: Session) -> dict[str, int]:
             existing[account.email] = user
         elif user.password_hash:
             continue
-        # Through the module: tests replace auth.hash_password by a faster one.
-        user.password_hash = auth.hash_password(DEMO_PASSWORD)
+        # Through the module: tests replace password_hashing.hash_password by a faster one.
+        user.password_hash = password_hashing.hash_password(DEMO_PASSWORD)
         session.add(user)
         changed = True
     if changed:

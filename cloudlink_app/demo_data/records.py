@@ -1,6 +1,6 @@
 """The demo partners and their customers, as records: who they are and how far each got.
 
-Plain data: the loader (demo_data.loader) turns every record into the saves a partner
+Plain data: demo_data.onboarding turns every record into the saves a partner
 user would make in the wizard, and the domain rules check each one on the way.
 """
 

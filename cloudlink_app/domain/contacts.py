@@ -1,8 +1,11 @@
-"""Admin and support contact rules, and the one normal form of an email address.
+"""Admin and support contact rules, and the two forms of an email address.
 
 Addresses are checked with email-validator without a DNS look-up, stored in its
 normalised form and compared in that form. Messages number rows by their 1-based
 position in the list, as the page labels them ("Admin contact 2: First name").
+
+The other form, ``email_key``, is what a user is looked up and sign-in failures are
+counted by: any text, trimmed and in lower case, never refused (see there why).
 """
 
 from __future__ import annotations
@@ -50,6 +53,17 @@ def normalize_email(value: str) -> str:
         # The library's explanation is technical; the SPEC's message says what to do.
         raise EmailError("email.format")
     return normalized
+
+
+def email_key(value: str) -> str:
+    """The form an email address is compared and counted in where anything may have
+    been typed (signing in, the sign-in throttle, the accounts tool's look-ups): the
+    text trimmed and in lower case, local part included.
+
+    Deliberately not ``normalize_email``: that one refuses what is not an address
+    (sign-in must answer any text exactly as a wrong password, and count it) and keeps
+    the case of the part before the @ (stored addresses are compared in lower case)."""
+    return value.strip().lower()
 
 
 @functools.lru_cache(maxsize=4096)

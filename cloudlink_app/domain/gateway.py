@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.address import address_problems
-from cloudlink_app.domain.i18n import Text, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, t
 from cloudlink_app.domain.limits import (
     NAME_MAX,
     Problem,
@@ -26,7 +26,6 @@ from cloudlink_app.domain.limits import (
     texts,
     typed_problem,
 )
-from cloudlink_app.domain.messages import CATALOG
 
 SITE_NAME_MAX = NAME_MAX
 # What a draft may store as typed (models.Customer.mac_address): any notation with
@@ -37,7 +36,7 @@ SYSTEM_ID_MAX = 64
 
 _DEPLOYMENT_TYPE_KEYS = (wizard_path.APPLIANCE, wizard_path.SMBC, wizard_path.VA)
 DEPLOYMENT_TYPES: tuple[tuple[str, str], ...] = tuple(
-    (key, CATALOG["en"][f"deployment_type.{key}"]) for key in _DEPLOYMENT_TYPE_KEYS
+    (key, t(f"deployment_type.{key}", DEFAULT_LANGUAGE)) for key in _DEPLOYMENT_TYPE_KEYS
 )
 
 _HEX = "[0-9A-Fa-f]"

@@ -65,7 +65,7 @@ def _translations(lang: str) -> gettext.NullTranslations:
 
 
 class LocalParam(Protocol):
-    """A parameter worded per language when its text is rendered (a time: views/times)."""
+    """A parameter worded per language when its text is rendered (a time: domain/times)."""
 
     def format(self, lang: str) -> str: ...
 

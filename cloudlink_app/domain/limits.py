@@ -32,7 +32,7 @@ _HARD_LIMIT_SUFFIXES = (".too_long", ".too_many", ".unknown", ".unstorable")
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
-    """What is wrong with one field: a key of messages.CATALOG and its parameters."""
+    """What is wrong with one field: a catalog key (cloudlink_app/locale) and its parameters."""
 
     key: str
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
@@ -93,6 +93,15 @@ def normal_or_problem(
         return normalize(value)
     except ProblemError as error:
         return error.problem
+
+
+def normal_or_none(normalize: Callable[[str], _Normal], value: str) -> _Normal | None:
+    """The stored form of a typed value, or None when ``normalize`` finds it has a
+    problem (raises a ProblemError): for what is stored or claimed only when valid."""
+    try:
+        return normalize(value)
+    except ProblemError:
+        return None
 
 
 def typed_problem(

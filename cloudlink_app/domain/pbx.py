@@ -14,7 +14,7 @@ import re
 import idna
 
 from cloudlink_app.domain import forms
-from cloudlink_app.domain.i18n import Text, t
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, t
 from cloudlink_app.domain.limits import (
     DOMAIN_MAX,
     Problem,
@@ -26,7 +26,6 @@ from cloudlink_app.domain.limits import (
     texts,
     typed_problem,
 )
-from cloudlink_app.domain.messages import CATALOG
 
 HOST_MAX = DOMAIN_MAX  # a host name's limit (RFC 1035); every IP address is shorter
 # What a port field may store as typed (models.Customer.pbx_port / sync_port).
@@ -43,7 +42,7 @@ _PBX_TYPE_KEYS = (
     "mivoice_mx_one",
 )
 PBX_TYPES: tuple[tuple[str, str], ...] = tuple(
-    (key, CATALOG["en"][f"pbx_type.{key}"]) for key in _PBX_TYPE_KEYS
+    (key, t(f"pbx_type.{key}", DEFAULT_LANGUAGE)) for key in _PBX_TYPE_KEYS
 )
 
 # The port filled in when a PBX type is chosen: the port each system's third-party

@@ -1,5 +1,5 @@
 """Slowing down password guessing without locking anyone out: the rules, as plain
-functions (services/auth.py stores the failures and applies them).
+functions (services/signing_in.py stores the failures and applies them).
 
 - ``client_address``: the client's IP address behind a known number of trusted reverse
   proxies, by the rule Reflex uses for ``router.session.client_ip``.

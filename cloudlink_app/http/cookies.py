@@ -17,7 +17,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cloudlink_app import settings
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 
 DEMO_COOKIE = "cloudlink_session"
 SECURE_COOKIE = "__Host-cloudlink_session"
@@ -37,7 +37,7 @@ def set_session_cookie(response: Response, token: str) -> None:
     response.set_cookie(
         cookie_name(),
         token,
-        max_age=int(auth.SESSION_LIFETIME.total_seconds()),
+        max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
         path="/",
         secure=_secure(),
         httponly=True,

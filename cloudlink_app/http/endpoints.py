@@ -25,7 +25,7 @@ from starlette.routing import Route
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
 from cloudlink_app.http import cookies
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions, signing_in
 from cloudlink_app.services.database import get_session
 
 logger = logging.getLogger("cloudlink_app")
@@ -58,7 +58,7 @@ async def _form(request: Request) -> dict[str, str]:
 def _client_address(request: Request) -> str:
     client = request.client.host if request.client else ""
     forwarded = ", ".join(request.headers.getlist("x-forwarded-for")) or None
-    return auth.request_client_address(client, forwarded)
+    return signing_in.request_client_address(client, forwarded)
 
 
 def _redirect(url: str) -> Response:
@@ -84,7 +84,7 @@ async def sign_in(request: Request) -> Response:
         logger.warning("Sign-in refused: not the sign-in form")
         return _forbidden()
     next_path = routes.safe_next(form.get("next")) or ""
-    result = await auth.sign_in_async(
+    result = await signing_in.sign_in_async(
         form.get("email"), form.get("password"), _client_address(request)
     )
     if result.token is None or result.user is None:
@@ -125,7 +125,7 @@ async def sign_out(request: Request) -> Response:
 
 def _revoke(token: str) -> bool:
     with get_session() as session:
-        return auth.revoke_session(session, token)
+        return sessions.revoke_session(session, token)
 
 
 def _page(request: Request, path: str) -> str:

@@ -7,7 +7,7 @@ websocket endpoint (``/_event``) the middleware
 
 - drops the ``cookie`` header (the session token is in it), and
 - puts ``Authorization: CloudLink-Session <HMAC of the token>`` in its place
-  (services/auth.py ``session_header``), which the states look the session up by.
+  (services/sessions.py ``session_header``), which the states look the session up by.
 
 Any Authorization header the client sent is removed first, on every request, so a
 crafted client can never choose the session it runs as. Reflex never sends an
@@ -20,9 +20,9 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cloudlink_app.http import cookies
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 
-_STRIPPED = {auth.SESSION_HEADER.encode("latin-1")}
+_STRIPPED = {sessions.SESSION_HEADER.encode("latin-1")}
 _COOKIE = b"cookie"
 
 
@@ -47,8 +47,8 @@ class SessionHeaderMiddleware:
         if _is_event_endpoint(scope.get("path", ""), self.event_path):
             token = cookies.session_token(HTTPConnection(scope))
             headers = [(name, value) for name, value in headers if name != _COOKIE]
-            value = auth.session_header(token)
+            value = sessions.session_header(token)
             if value is not None:
-                headers.append((auth.SESSION_HEADER.encode("latin-1"), value.encode("latin-1")))
+                headers.append((sessions.SESSION_HEADER.encode("latin-1"), value.encode("latin-1")))
         # A new scope: the caller's stays as it was.
         await self.app({**scope, "headers": headers}, receive, send)

@@ -15,7 +15,7 @@ from cloudlink_app.components.form_field import (
 )
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.text import tx
-from cloudlink_app.services import problem_reports
+from cloudlink_app.domain import problem_reports
 from cloudlink_app.state.report_problem import DONE_ID, MAX_LENGTH
 from cloudlink_app.state.report_problem import ReportProblemState as S
 

@@ -38,7 +38,7 @@ from cloudlink_app.domain import network, pbx, permissions
 from cloudlink_app.domain.checks import NAME_NOT_FOUND, NOT_ALLOWED, target_of
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.models import AppUser, ConnectionCheck, utc_now
-from cloudlink_app.services import connection, customers, users, wizard
+from cloudlink_app.services import connection, owned_customers, users, wizard
 from cloudlink_app.services.database import get_session
 
 # (checks, seconds): at most that many checks per user in that window.
@@ -76,7 +76,7 @@ def refusal(session: Session, user: users.CurrentUser, account_id: str) -> str |
     ``account_id`` now, else None: not theirs to check first, then a check of theirs
     still running, then the rate limit. Counted without a lock: reserve() asks it
     again while holding the user's lock."""
-    owner = customers.customer_owner(session, user.partner_id, account_id)
+    owner = owned_customers.customer_owner(session, user.partner_id, account_id)
     if owner is None:
         return "notice.customer_not_found"
     if not user.may(permissions.CHECK_CONNECTION, owner.partner_id, owner.customer_id):
@@ -110,7 +110,7 @@ def reserve(user: users.CurrentUser, account_id: str, address: str, port: str) -
             session.rollback()
             return N_("notice.checks_busy")
         try:
-            customer = customers.owned_customer(session, user.partner_id, account_id)
+            customer = owned_customers.owned_customer(session, user.partner_id, account_id)
             row = ConnectionCheck(
                 user_id=user.id,
                 customer_id=customer.id,
@@ -177,7 +177,7 @@ async def run_check(reservation: Reservation) -> wizard.WizardRecord | str:
                 result=shown,
                 audited=True,
             )
-        except customers.CustomerNotFound:
+        except owned_customers.CustomerNotFound:
             return "notice.customer_not_found"
 
 

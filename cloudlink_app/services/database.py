@@ -23,7 +23,7 @@ from cloudlink_app.domain.i18n import N_
 
 # Seconds a new PostgreSQL connection may take (libpq's connect_timeout; 2 is its least).
 CONNECT_TIMEOUT = 3
-# What an event says when the database cannot be reached (domain/labels.py).
+# What an event says when the database cannot be reached (a key of the catalogs).
 UNAVAILABLE_MESSAGE = N_("notice.database_unavailable")
 
 

@@ -6,8 +6,8 @@ passed every rule), each admin contact who is not yet a user of the customer is 
 by email, in the transaction of the save:
 
 - an address no user has: a new account admin of the customer (no password), and a
-  one-time link (accounts.INVITATION, valid 7 days, usable once, stored as a keyed hash)
-  to set a password;
+  one-time link (password_links.INVITATION, valid 7 days, usable once, stored as a
+  keyed hash) to set a password;
 - an account admin of the same partner whose rights were removed earlier: the rights
   again, and an invitation when they never set a password (with one they sign in as
   before);
@@ -34,9 +34,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.contacts import EmailError, normalize_email
-from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now
-from cloudlink_app.services import accounts
+from cloudlink_app.domain.contacts import email_key, normalize_email
+from cloudlink_app.domain.limits import EMAIL_MAX, normal_or_none
+from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
+from cloudlink_app.services import accounts, outbox, password_links, sessions
 
 # Sending an invitation again waits this long after the last one.
 RESEND_INTERVAL = datetime.timedelta(minutes=1)
@@ -72,13 +73,6 @@ class AdminAccess:
     name: str
     state: str
     expires_at: datetime.datetime | None = None
-
-
-def _normal(value: str) -> str | None:
-    try:
-        return normalize_email(value)
-    except EmailError:
-        return None
 
 
 def _users_by_email(session: Session, emails: set[str]) -> dict[str, AppUser]:
@@ -121,17 +115,17 @@ def sync(
     name, email) not yet a user of the customer invited. ``before``: the contacts'
     addresses before the save (``contact_emails``). Returns the addresses invited."""
     assert customer.id is not None
-    now = now or utc_now()
+    now = utc_now_or(now)
     wanted: dict[str, tuple[str, str]] = {}
     for first, last, email in admins:
-        normal = _normal(email)
+        normal = normal_or_none(normalize_email, email)
         if normal is not None and normal.lower() not in wanted:
             wanted[normal.lower()] = (normal, f"{first.strip()} {last.strip()}".strip())
     _remove_rights(session, customer, before - set(wanted), now)
     if not invite:
         return []
     users = _users_by_email(session, set(wanted))
-    lang = accounts.mail_language(customer)
+    lang = outbox.mail_language(customer)
     invited = []
     # In the order of the addresses: two saves making the same new users wait for each
     # other in one order, never in a cycle (a deadlock).
@@ -153,8 +147,8 @@ def sync(
                 continue
         else:
             continue  # already ours, or another user's address
-        link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
-        accounts.mail_link(session, user, link, lang, customer=customer)
+        link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
+        password_links.mail_link(session, user, link, lang, customer=customer)
         invited.append(user.email)
     return invited
 
@@ -189,8 +183,8 @@ def _remove_rights(
         assert user.id is not None
         user.customer_id = None
         session.add(user)
-        accounts.spend_links(session, user.id, now)
-        accounts.revoke_sessions(session, user.id, now=now)
+        password_links.spend_links(session, user.id, now)
+        sessions.revoke_sessions(session, user.id, now=now)
 
 
 def access(
@@ -198,7 +192,7 @@ def access(
 ) -> list[AdminAccess]:
     """Each admin contact of the stored customer ``customer_id`` of partner
     ``partner_id``, in order, with what they can do."""
-    now = now or utc_now()
+    now = utc_now_or(now)
     contacts = session.exec(
         select(AdminContact)
         .where(AdminContact.customer_id == customer_id)
@@ -246,11 +240,11 @@ def send_again(
     """Invite the admin contact with ``email`` of the stored ``customer`` again (a new
     link, the earlier one spent) and commit; the address invited. Raises CannotInvite.
     The caller has checked that its user may open the customer."""
-    now = now or utc_now()
-    if not isinstance(email, str) or not email or len(email) > 254:
+    now = utc_now_or(now)
+    if not isinstance(email, str) or not email or len(email) > EMAIL_MAX:
         raise CannotInvite(NOT_A_CONTACT)
     assert customer.id is not None
-    key = email.strip().lower()
+    key = email_key(email)
     if key not in contact_emails(session, customer.id):
         raise CannotInvite(NOT_A_CONTACT)
     user = _users_by_email(session, {key}).get(key)
@@ -282,26 +276,7 @@ def send_again(
     last = _last_invitation(session, user)
     if last is not None and as_utc(last.created_at) > now - RESEND_INTERVAL:
         raise CannotInvite(TOO_SOON)
-    link, _token = accounts.new_link(session, user, accounts.INVITATION, now)
-    accounts.mail_link(session, user, link, accounts.mail_language(customer), customer=customer)
+    link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
+    password_links.mail_link(session, user, link, outbox.mail_language(customer), customer=customer)
     session.commit()
     return user.email
-
-
-def registered_users(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
-    """How many users of each of the partner's customers (by account ID) have set their
-    password: the dashboard's "Registered users". Customers with none are left out."""
-    if not account_ids:
-        return {}
-    rows = session.exec(
-        select(Customer.account_id, sa.func.count(col(AppUser.id)))
-        .join(AppUser, col(AppUser.customer_id) == col(Customer.id))
-        .where(
-            Customer.partner_id == partner_id,
-            col(Customer.account_id).in_(account_ids),
-            col(AppUser.active).is_(True),
-            AppUser.password_hash != "",
-        )
-        .group_by(col(Customer.account_id))
-    ).all()
-    return dict(rows)

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import routes, settings
 from cloudlink_app.models import PasswordToken
-from cloudlink_app.services import auth
+from cloudlink_app.services import secret_key
 
 # Where the app is when REFLEX_DEPLOY_URL is unset, in demo mode (`make run`).
 DEMO_URL = "http://localhost:3000"
@@ -47,7 +47,7 @@ def link_hash(token: str) -> str:
     # Another message than session tokens' HMAC: a link token can never be turned into
     # a session hash or the other way round.
     message = b"password-link\x00" + token.encode("utf-8")
-    return hmac.new(auth.secret_key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(secret_key.secret_key(), message, hashlib.sha256).hexdigest()
 
 
 def new_seed() -> str:
@@ -57,7 +57,7 @@ def new_seed() -> str:
 def seeded_token(seed: str) -> str:
     """The token of a mailed link: made from its stored seed and the secret key."""
     digest = hmac.new(
-        auth.secret_key(), b"password-link-seed\x00" + seed.encode("utf-8"), hashlib.sha256
+        secret_key.secret_key(), b"password-link-seed\x00" + seed.encode("utf-8"), hashlib.sha256
     ).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 

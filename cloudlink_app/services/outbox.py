@@ -55,7 +55,8 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app import settings
 from cloudlink_app.domain import permissions
-from cloudlink_app.models import Customer, OutboxMessage, as_utc, utc_now
+from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
+from cloudlink_app.models import Customer, OutboxMessage, utc_now_or
 from cloudlink_app.services import links
 from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
@@ -120,6 +121,13 @@ def check_recipient(to: object) -> str:
 def _sender_address(sender: str) -> str:
     """The address part of CLOUDLINK_MAIL_FROM (checked by settings)."""
     return getaddresses([sender])[0][1]
+
+
+def mail_language(customer: Customer) -> str:
+    """The language of a customer's messages: its default language when the app has
+    it, else English."""
+    lang = customer.default_language
+    return lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def enqueue(
@@ -188,10 +196,6 @@ def _short_error(error: BaseException, server: SmtpServer) -> str:
     if server.password:
         words = words.replace(server.password, "***")
     return " ".join(words.split())[:ERROR_MAX]
-
-
-def _utc(now: datetime.datetime | None) -> datetime.datetime:
-    return utc_now() if now is None else as_utc(now)
 
 
 def _due_ids(engine: sa.engine.Engine, now: datetime.datetime, limit: int) -> list[int]:
@@ -284,7 +288,7 @@ async def deliver_due(
         # made-up addresses at domains that may well exist (the Outbox page shows it all).
         return 0
     sender = current.sender
-    moment = _utc(now)
+    moment = utc_now_or(now)
     engine = engine or get_engine()
     sent = 0
     for message_id in await asyncio.to_thread(_due_ids, engine, moment, limit):

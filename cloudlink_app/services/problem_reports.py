@@ -14,40 +14,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.i18n import N_, t
-from cloudlink_app.domain.limits import Problem, Problems, problems_found, storable
-from cloudlink_app.models import AppUser, Customer, ProblemReport, SupportContact, utc_now
-from cloudlink_app.services import accounts, customers, outbox
+from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.limits import Problems
+from cloudlink_app.domain.problem_reports import APPLICATIONS, validate
+from cloudlink_app.models import (
+    AppUser,
+    Customer,
+    ProblemReport,
+    SupportContact,
+    utc_now,
+    utc_now_or,
+)
+from cloudlink_app.services import outbox, owned_customers
 from cloudlink_app.services.users import CurrentUser
 
-APPLICATION = "application"
-SUMMARY = "summary"
-DESCRIPTION = "description"
-FIELDS = (APPLICATION, SUMMARY, DESCRIPTION)
-
-SUMMARY_MAX = 120  # the column's size
-DESCRIPTION_MAX = 5000
 KIND = "problem_report"  # the outbox messages' kind
 # At most this many reports per user within REPORT_WINDOW (TooManyReports).
 REPORTS_PER_WINDOW = 5
 REPORT_WINDOW = datetime.timedelta(minutes=10)
 REPORTS_SHOWN = 200  # the most a customer's Problem reports page lists
-
-# The applications a problem can be about, in the order the page lists them, with
-# the catalog keys of their names.
-APPLICATIONS: dict[str, str] = {
-    "mitel_one": N_("application.mitel_one"),
-    "mivoice_office_app": N_("application.mivoice_office_app"),
-    "cloudlink_gateway": N_("application.cloudlink_gateway"),
-    "other": N_("application.other"),
-}
 
 
 class TooManyReports(Exception):
@@ -71,64 +62,14 @@ class Notified:
     email: str
 
 
-def _one_line(value: str) -> bool:
-    # CR, LF and every other control or line/paragraph separator break a line (or a
-    # mail header): none may be in a summary.
-    return not any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value)
-
-
-def application_problem(value: object) -> Problem | None:
-    """The problem of the chosen application, if any."""
-    if value == "" or value is None:
-        return Problem("report_problem.application.required")
-    if not isinstance(value, str) or value not in APPLICATIONS:
-        return Problem("report_problem.application.unknown")
-    return None
-
-
-def summary_problem(value: object) -> Problem | None:
-    """The problem of the summary: required, one line, at most SUMMARY_MAX characters."""
-    if not isinstance(value, str) or not value.strip():
-        return Problem("report_problem.summary.required")
-    if len(value.strip()) > SUMMARY_MAX:
-        return Problem("report_problem.summary.too_long", {"max": SUMMARY_MAX})
-    if not _one_line(value):
-        return Problem("report_problem.summary.one_line")
-    if not storable(value):
-        return Problem("text.unstorable")
-    return None
-
-
-def description_problem(value: object) -> Problem | None:
-    """The problem of the description: required, at most DESCRIPTION_MAX characters."""
-    if not isinstance(value, str) or not value.strip():
-        return Problem("report_problem.description.required")
-    if len(value.strip()) > DESCRIPTION_MAX:
-        return Problem("report_problem.description.too_long", {"max": DESCRIPTION_MAX})
-    if not storable(value):
-        return Problem("text.unstorable")
-    return None
-
-
-def validate(application: object, summary: object, description: object) -> Problems:
-    """Every problem of a report, by field id, in the page's order."""
-    return problems_found(
-        {
-            APPLICATION: application_problem(application),
-            SUMMARY: summary_problem(summary),
-            DESCRIPTION: description_problem(description),
-        }
-    )
-
-
 def reportable_customer(session: Session, user: CurrentUser, account_id: object) -> Customer:
     """The customer ``user`` may report a problem for; CustomerNotFound otherwise (none,
     another partner's, or another customer of an account admin)."""
     if not isinstance(account_id, str) or not account_id:
-        raise customers.CustomerNotFound(str(account_id))
-    customer = customers.owned_customer(session, user.partner_id, account_id)
+        raise owned_customers.CustomerNotFound(str(account_id))
+    customer = owned_customers.owned_customer(session, user.partner_id, account_id)
     if not user.may(permissions.OPEN_CUSTOMER, customer.partner_id, customer.id):
-        raise customers.CustomerNotFound(account_id)
+        raise owned_customers.CustomerNotFound(account_id)
     return customer
 
 
@@ -195,7 +136,7 @@ def report_problem(
         .where(SupportContact.customer_id == customer.id)
         .order_by(col(SupportContact.position))
     ).all()
-    lang = accounts.mail_language(customer)
+    lang = outbox.mail_language(customer)
     subject, text = _message(customer, user, report, lang)
     notified = []
     try:
@@ -291,25 +232,7 @@ def resolve(
     done = session.execute(
         sa.update(table)
         .where(table.c.id == report_id, table.c.resolved_at.is_(None))
-        .values(resolved_at=now or utc_now(), resolved_by_user_id=user.id)
+        .values(resolved_at=utc_now_or(now), resolved_by_user_id=user.id)
     )
     session.commit()
     return getattr(done, "rowcount", 0) == 1
-
-
-def open_counts(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
-    """How many open reports each of the partner's customers (by account ID) has; those
-    with none are left out."""
-    if not account_ids:
-        return {}
-    rows = session.exec(
-        select(Customer.account_id, sa.func.count(col(ProblemReport.id)))
-        .join(ProblemReport, col(ProblemReport.customer_id) == col(Customer.id))
-        .where(
-            Customer.partner_id == partner_id,
-            col(Customer.account_id).in_(account_ids),
-            col(ProblemReport.resolved_at).is_(None),
-        )
-        .group_by(col(Customer.account_id))
-    ).all()
-    return dict(rows)

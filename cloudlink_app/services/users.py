@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
+from cloudlink_app.domain.contacts import email_key
 from cloudlink_app.models import AppUser, Partner
 
 PARTNER_ROLE = permissions.PARTNER_ROLE
@@ -69,6 +71,22 @@ def current_user(user: AppUser) -> CurrentUser:
     )
 
 
+def stored_id(row: AppUser | Partner) -> int:
+    """The id of a stored user or partner row; ValueError for one not stored (flushed)
+    yet."""
+    if row.id is None:
+        raise ValueError(f"{row!r} has no id yet")
+    return row.id
+
+
+def user_with_email(session: Session, email: str) -> AppUser | None:
+    """The user whose address is ``email`` in any letter case (contacts.email_key), or
+    None: how sign-in and the accounts tool find a user."""
+    return session.exec(
+        select(AppUser).where(sa.func.lower(col(AppUser.email)) == email_key(email))
+    ).first()
+
+
 def find_user(session: Session, email: str) -> CurrentUser | None:
     """The user with this email address, or None."""
     user = session.exec(select(AppUser).where(AppUser.email == email)).first()
@@ -83,14 +101,16 @@ def is_demo_account(session: Session, user: AppUser) -> bool:
 
 
 def ui_language_of(session: Session, user_id: int) -> str | None:
-    """The UI language the user chose last (None: none saved, or no such user)."""
+    """The UI language the user chose last ("en", "nl"), which their pages open in;
+    None when they never chose one or there is no such user."""
     user = session.get(AppUser, user_id)
     return None if user is None else user.ui_language
 
 
 def save_ui_language(session: Session, user_id: int, lang: str) -> None:
-    """Remember ``lang`` as the user's UI language (committed; nothing is written when
-    it is already theirs or the user is gone)."""
+    """Remember ``lang`` as the user's UI language and commit; nothing is written when
+    it is theirs already or the user is gone. The caller checks ``lang`` (one of
+    i18n.UI_LANGUAGES)."""
     user = session.get(AppUser, user_id)
     if user is not None and user.ui_language != lang:
         user.ui_language = lang

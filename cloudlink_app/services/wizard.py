@@ -1,6 +1,6 @@
 """The steps after the Customer step, on the database, scoped by the caller's partner.
 
-Every save goes through customers.update_with_version, so all steps share the
+Every save goes through save_history.update_with_version, so all steps share the
 customer's optimistic lock and keep the dashboard status up to date.
 """
 
@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import checks, forms, gateway, limits, pbx, validation, wizard_path
+from cloudlink_app.domain import checks, forms, gateway, pbx, validation, wizard_path
 from cloudlink_app.domain.address import normalise_postal_code
 from cloudlink_app.domain.checks import REACHABLE, target_of  # callers use wizard.* too
+from cloudlink_app.domain.limits import normal_or_none
 from cloudlink_app.models import ConnectionCheck, Customer, utc_now
-from cloudlink_app.services import customers
+from cloudlink_app.services import customers, owned_customers, save_history
 from cloudlink_app.services.connection import ConnectionResult
 
 
@@ -63,8 +64,8 @@ class WizardRecord:
 
 
 def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRecord:
-    """The customer's later steps as stored; raises customers.CustomerNotFound."""
-    c = customers.owned_customer(session, partner_id, account_id)
+    """The customer's later steps as stored; raises owned_customers.CustomerNotFound."""
+    c = owned_customers.owned_customer(session, partner_id, account_id)
     assert c.id is not None  # read from the database
     return WizardRecord(
         account_id=c.account_id,
@@ -99,9 +100,9 @@ def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRec
 
 
 def _locked(session: Session, partner_id: int, account_id: str, expected_version: int):
-    customer = customers.owned_customer(session, partner_id, account_id)
+    customer = owned_customers.owned_customer(session, partner_id, account_id)
     if customer.version != expected_version:
-        raise customers.VersionConflict(account_id)
+        raise save_history.VersionConflict(account_id)
     return customer
 
 
@@ -119,9 +120,9 @@ def _save(
         "completed_steps": wizard_path.format_completed(completed),
         "updated_at": utc_now(),
     }
-    customers.update_with_version(session, customer, values)
+    save_history.update_with_version(session, customer, values)
     assert customer.id is not None  # read from the database
-    customers.record_save(session, customer.id, step, saved_by)
+    save_history.record_save(session, customer.id, step, saved_by)
     session.commit()
     session.expire_all()
     return load_wizard(session, partner_id, customer.account_id)
@@ -133,13 +134,6 @@ def mac_claimed_elsewhere(session: Session, normal: str, customer_id: int | None
     if customer_id is not None:
         query = query.where(Customer.id != customer_id)
     return session.exec(query.limit(1)).first() is not None
-
-
-def _try(normalize, value: str) -> str | None:
-    try:
-        return normalize(value)
-    except limits.ProblemError:
-        return None
 
 
 def save_gateway(
@@ -165,7 +159,7 @@ def save_gateway(
         else getattr(form, name)
         for name in (f.name for f in dataclasses.fields(forms.GatewayForm))
     }
-    normal_mac = _try(gateway.normalize_mac, form.mac_address)
+    normal_mac = normal_or_none(gateway.normalize_mac, form.mac_address)
     appliance = form.deployment_type == wizard_path.APPLIANCE
     claim = (
         normal_mac
@@ -180,7 +174,7 @@ def save_gateway(
         if appliance:
             values["mac_address"] = normal_mac or ""
         else:
-            values["system_id"] = _try(gateway.normalize_system_id, form.system_id) or ""
+            values["system_id"] = normal_or_none(gateway.normalize_system_id, form.system_id) or ""
         if not form.site_same_address:
             values["site_postal_code"] = normalise_postal_code(
                 form.site_country, form.site_postal_code
@@ -312,7 +306,7 @@ def record_check(
     It is not a user's edit, so it does not need the version the user started from;
     it still bumps the version, so a stale tab cannot save over it.
     """
-    customer = customers.owned_customer(session, partner_id, account_id)
+    customer = owned_customers.owned_customer(session, partner_id, account_id)
     assert customer.id is not None  # read from the database
     if not audited:
         session.add(

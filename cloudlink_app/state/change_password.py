@@ -3,7 +3,7 @@ either role.
 
 The current password is checked, the policy applied, the new hash stored, and every
 other session of the user ended (this one stays). Argon2 runs in the password workers, so
-other users' events are not held up (auth.in_password_workers).
+other users' events are not held up (password_hashing.in_password_workers).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import reflex as rx
 
 from cloudlink_app.domain import passwords, permissions
 from cloudlink_app.domain.i18n import N_, Text
-from cloudlink_app.services import accounts, auth
+from cloudlink_app.services import password_changes, password_hashing
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.password_form import PasswordFormMixin
@@ -33,10 +33,10 @@ def _change_password(
     current: str,
     password: str,
     confirm: str,
-) -> accounts.Outcome:
-    # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
+) -> password_changes.Outcome:
+    # In the password workers (password_hashing.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
-        return accounts.change_password(
+        return password_changes.change_password(
             session,
             user_id,
             current,
@@ -87,8 +87,9 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
         address = self.router.session.client_ip
         typed = [values[field] for field in self.FIELDS]
         try:
-            outcome = await auth.in_password_workers(
-                lambda: _change_password(user.id, keep, address, *typed), auth.SIGN_IN_TIMEOUT
+            outcome = await password_hashing.in_password_workers(
+                lambda: _change_password(user.id, keep, address, *typed),
+                password_hashing.SIGN_IN_TIMEOUT,
             )
         except TimeoutError:
             return self._refuse("password.timed_out")

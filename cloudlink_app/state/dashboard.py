@@ -7,9 +7,15 @@ from typing import ClassVar
 
 import reflex as rx
 
+from cloudlink_app import settings
 from cloudlink_app.domain import permissions, statuses, wizard_path
 from cloudlink_app.domain.i18n import N_, Text, render, t
-from cloudlink_app.services import auth, customers, invitations, problem_reports, users
+from cloudlink_app.services import (
+    customer_list,
+    drafts,
+    owned_customers,
+    users,
+)
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import NOTICE_ID, focus_after_dialog
 from cloudlink_app.state.page import PageState
@@ -34,7 +40,7 @@ class DashboardState(PageState, SessionState):
 
     # The customers of the current page, as read (``rows`` shows them in the UI
     # language).
-    _found: list[customers.CustomerListRow] = []
+    _found: list[customer_list.CustomerListRow] = []
     # Of those customers, by account ID: users who set their password, open problem
     # reports (customers with none are left out).
     _registered: dict[str, int] = {}
@@ -111,7 +117,7 @@ class DashboardState(PageState, SessionState):
             allowed = user.may(action)
         else:
             with get_session() as session:
-                owner = customers.customer_owner(session, user.partner_id, account_id)
+                owner = owned_customers.customer_owner(session, user.partner_id, account_id)
             # A customer the user's partner does not have (deleted meanwhile, another
             # partner's) is asked about as one of the partner's: the service then
             # reports it as not found, to anyone.
@@ -128,20 +134,20 @@ class DashboardState(PageState, SessionState):
     def _load(self, user: users.CurrentUser, counts: bool = False) -> None:
         """Read the current page (and, when asked, the counts) for the partner."""
         with get_session() as session:
-            found, self.total = customers.list_customers(
+            found, self.total = customer_list.list_customers(
                 session, user.partner_id, self.search, self.page, PAGE_SIZE
             )
             if not found and self.page > 1:
                 # The last page emptied (a draft was deleted): show the one before.
                 self.page = page_count(self.total)
-                found, self.total = customers.list_customers(
+                found, self.total = customer_list.list_customers(
                     session, user.partner_id, self.search, self.page, PAGE_SIZE
                 )
             shown = [row.account_id for row in found]
-            self._registered = invitations.registered_users(session, user.partner_id, shown)
-            self._open_reports = problem_reports.open_counts(session, user.partner_id, shown)
+            self._registered = customer_list.registered_users(session, user.partner_id, shown)
+            self._open_reports = customer_list.open_reports(session, user.partner_id, shown)
             if counts:
-                by_status = customers.status_counts(session, user.partner_id)
+                by_status = customer_list.status_counts(session, user.partner_id)
                 self.in_progress_count = by_status.in_progress
                 self.problem_count = by_status.problems
                 self.onboarded_count = by_status.onboarded
@@ -169,7 +175,7 @@ class DashboardState(PageState, SessionState):
         self.page = 1
         self._close_question()
         self._deleted = None
-        self.demo_mode = auth.demo_mode()
+        self.demo_mode = settings.get().demo_mode
         self._load(user, counts=True)
 
     @rx.event
@@ -201,7 +207,7 @@ class DashboardState(PageState, SessionState):
 
     # ----- deleting a draft ------------------------------------------------------------
 
-    def _listed_row(self, account_id: object) -> customers.CustomerListRow | None:
+    def _listed_row(self, account_id: object) -> customer_list.CustomerListRow | None:
         if not wizard_path.is_account_id(account_id):
             return None
         return next((row for row in self._found if row.account_id == account_id), None)
@@ -269,14 +275,14 @@ class DashboardState(PageState, SessionState):
             return self._refuse("notice.delete_not_confirmed")
         try:
             with get_session() as session:
-                name = customers.delete_draft(session, user.partner_id, account_id)
-        except (customers.CustomerNotFound, customers.NotADraft) as error:
+                name = drafts.delete_draft(session, user.partner_id, account_id)
+        except (owned_customers.CustomerNotFound, drafts.NotADraft) as error:
             # Changed since the list was read (by someone else): show it as it is now.
             self._close_question()
             self._load(user, counts=True)
             key = (
                 "notice.draft_not_found"
-                if isinstance(error, customers.CustomerNotFound)
+                if isinstance(error, owned_customers.CustomerNotFound)
                 else "notice.not_a_draft"
             )
             self._refuse(key)

@@ -9,7 +9,7 @@ import reflex as rx
 
 from cloudlink_app.domain import forms, gateway, limits, wizard_path
 from cloudlink_app.domain.i18n import N_, Text
-from cloudlink_app.services import customers, wizard
+from cloudlink_app.services import owned_customers, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.wizard_step import WizardStepMixin
@@ -87,7 +87,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     def _validate(self) -> dict[str, Text]:
         user = self._current_user()
         with get_session() as session:
-            customer_id = customers.customer_id_of(session, user.partner_id, self.loaded)
+            customer_id = owned_customers.customer_id_of(session, user.partner_id, self.loaded)
             return gateway.validate_gateway(
                 self._form(),
                 lambda mac: wizard.mac_claimed_elsewhere(session, mac, customer_id),

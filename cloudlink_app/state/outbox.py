@@ -13,12 +13,13 @@ from typing import ClassVar
 
 import reflex as rx
 
+from cloudlink_app import settings
 from cloudlink_app.domain.i18n import N_
-from cloudlink_app.services import auth, outbox
+from cloudlink_app.domain.times import format_time
+from cloudlink_app.services import outbox
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState
-from cloudlink_app.views.times import format_time
 
 
 @dataclasses.dataclass
@@ -66,7 +67,7 @@ class OutboxState(PageState, SessionState):
         if user is None:
             self._messages = []
             return away
-        self.demo_mode = auth.demo_mode()
+        self.demo_mode = settings.get().demo_mode
         if not self.demo_mode:
             self._messages = []
             return self._title()

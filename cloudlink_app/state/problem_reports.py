@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, ClassVar
 import reflex as rx
 
 from cloudlink_app import routes
+from cloudlink_app.domain import problem_reports as report_rules
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import N_, Text, t
-from cloudlink_app.services import customers, problem_reports, users
+from cloudlink_app.domain.times import When, format_time
+from cloudlink_app.services import owned_customers, problem_reports, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import NOTICE_ID, focus_element
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState, home_url
-from cloudlink_app.views.times import When, format_time
 
 
 @dataclasses.dataclass
@@ -65,7 +66,7 @@ class ProblemReportsState(PageState, SessionState):
                     id=entry.id,
                     summary=entry.summary,
                     application=t(
-                        problem_reports.APPLICATIONS.get(entry.application, entry.application),
+                        report_rules.APPLICATIONS.get(entry.application, entry.application),
                         lang,
                     ),
                     reported=t(
@@ -96,7 +97,7 @@ class ProblemReportsState(PageState, SessionState):
             try:
                 customer = problem_reports.reportable_customer(session, user, account_id)
                 self._reports = problem_reports.reports_of(session, customer)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 return False
         self.loaded = account_id
         self.customer_name = customer.name
@@ -130,7 +131,7 @@ class ProblemReportsState(PageState, SessionState):
         with get_session() as session:
             try:
                 changed = problem_reports.resolve(session, user, self.loaded, report_id)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 self._reports = []
                 return self._refused_with_notice("notice.customer_not_found")
             except problem_reports.ReportNotFound:

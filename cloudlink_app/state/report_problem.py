@@ -13,23 +13,24 @@ from typing import TYPE_CHECKING, ClassVar
 
 import reflex as rx
 
+from cloudlink_app.domain import problem_reports as report_rules
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import N_, Text, t
 from cloudlink_app.domain.limits import texts
-from cloudlink_app.services import customers, problem_reports
+from cloudlink_app.services import owned_customers, problem_reports
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.page import LiveFormState
 from cloudlink_app.state.session import SessionState, home_url
 
 DONE_ID = "report-sent"
-FIELDS = problem_reports.FIELDS
+FIELDS = report_rules.FIELDS
 # The longest value a field accepts from the browser: a little more than the rules
 # allow, so that the page can say "too long" instead of refusing what was pasted.
 MAX_LENGTH = {
-    problem_reports.APPLICATION: 40,
-    problem_reports.SUMMARY: problem_reports.SUMMARY_MAX * 2,
-    problem_reports.DESCRIPTION: problem_reports.DESCRIPTION_MAX * 2,
+    report_rules.APPLICATION: 40,
+    report_rules.SUMMARY: report_rules.SUMMARY_MAX * 2,
+    report_rules.DESCRIPTION: report_rules.DESCRIPTION_MAX * 2,
 }
 
 
@@ -64,7 +65,7 @@ class ReportProblemState(LiveFormState, SessionState):
     def application_options(self) -> list[list[str]]:
         """The applications as [value, name in the UI language]."""
         return [
-            [key, t(label, self._page_lang)] for key, label in problem_reports.APPLICATIONS.items()
+            [key, t(label, self._page_lang)] for key, label in report_rules.APPLICATIONS.items()
         ]
 
     # ----- loading -------------------------------------------------------------------
@@ -93,7 +94,7 @@ class ReportProblemState(LiveFormState, SessionState):
         with get_session() as session:
             try:
                 customer = problem_reports.reportable_customer(session, user, account_id)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 return rx.redirect(home_url(user))
         if self.loaded != account_id or self._done is not None:
             self._clear(account_id, customer.name)
@@ -107,7 +108,7 @@ class ReportProblemState(LiveFormState, SessionState):
         return set(FIELDS)
 
     def _validate(self) -> dict[str, Text]:
-        return texts(problem_reports.validate(self.application, self.summary, self.description))
+        return texts(report_rules.validate(self.application, self.summary, self.description))
 
     def _changed(self, field_id: str) -> None:
         # Typing after a report was sent starts the next one.
@@ -119,21 +120,21 @@ class ReportProblemState(LiveFormState, SessionState):
     @rx.event
     def set_application(self, value: str):
         """The application chosen (one of the list, or none)."""
-        if self._text_ok(value, MAX_LENGTH[problem_reports.APPLICATION]) and self._allowed(
-            value, problem_reports.APPLICATIONS
+        if self._text_ok(value, MAX_LENGTH[report_rules.APPLICATION]) and self._allowed(
+            value, report_rules.APPLICATIONS
         ):
             self.application = value
-            self._changed(problem_reports.APPLICATION)
+            self._changed(report_rules.APPLICATION)
 
     @rx.event
     def set_summary(self, value: str):
         """The summary typed."""
-        self._set_text(problem_reports.SUMMARY, value)
+        self._set_text(report_rules.SUMMARY, value)
 
     @rx.event
     def set_description(self, value: str):
         """The description typed."""
-        self._set_text(problem_reports.DESCRIPTION, value)
+        self._set_text(report_rules.DESCRIPTION, value)
 
     # ----- sending -----------------------------------------------------------------------
 
@@ -148,9 +149,9 @@ class ReportProblemState(LiveFormState, SessionState):
         if user is None:
             return None
         for field_id, value in (
-            (problem_reports.APPLICATION, self.application),
-            (problem_reports.SUMMARY, self.summary),
-            (problem_reports.DESCRIPTION, self.description),
+            (report_rules.APPLICATION, self.application),
+            (report_rules.SUMMARY, self.summary),
+            (report_rules.DESCRIPTION, self.description),
         ):
             if not isinstance(value, str) or len(value) > MAX_LENGTH[field_id]:
                 return self._refuse("notice.too_long", limit=MAX_LENGTH[field_id])
@@ -164,7 +165,7 @@ class ReportProblemState(LiveFormState, SessionState):
                     self.summary,
                     self.description,
                 )
-        except customers.CustomerNotFound:
+        except owned_customers.CustomerNotFound:
             return self._refused_with_notice("notice.customer_not_found")
         except problem_reports.TooManyReports:
             return self._refused_with_notice(

@@ -10,7 +10,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.domain.limits import EMAIL_MAX
-from cloudlink_app.services import customers, invitations, wizard
+from cloudlink_app.services import customers, invitations, owned_customers, save_history, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import NOTICE_ID, focus_element
 from cloudlink_app.state.session import SessionState, home_url
@@ -38,7 +38,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
     # last saves. ``sections`` and ``last_changes`` word them in the UI language.
     _record: wizard.WizardRecord | None = None
     _customer: customers.CustomerRecord | None = None
-    _saves: list[customers.SaveEntry] = []
+    _saves: list[save_history.SaveEntry] = []
     # The admin contacts and what each can do (services/invitations.py), as read.
     _access: list[invitations.AdminAccess] = []
 
@@ -64,7 +64,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
         user = self._current_user()
         with get_session() as session:
             customer = customers.load_customer(session, user.partner_id, record.account_id)
-            saves = customers.recent_saves(session, user.partner_id, record.account_id)
+            saves = save_history.recent_saves(session, user.partner_id, record.account_id)
             access = invitations.access(session, record.customer_id, record.partner_id)
         self._record = record
         self._customer = customer
@@ -83,7 +83,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
         if user is None:
             return stop
         with get_session() as session:
-            row = customers.owned_customer(session, user.partner_id, self.loaded)
+            row = owned_customers.owned_customer(session, user.partner_id, self.loaded)
             try:
                 sent_to = invitations.send_again(session, row, email)
             except invitations.CannotInvite as refused:

@@ -23,7 +23,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, LocalParam, Text, render, t
 from cloudlink_app.reflex_internals.events import event_transaction
-from cloudlink_app.services import auth, database, users
+from cloudlink_app.services import database, sessions, users
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import show_language
 from cloudlink_app.state.language import preferred_language, spread_language
@@ -69,11 +69,13 @@ class SessionState(rx.State):
         """The notice in the UI language ("" when there is none)."""
         return render(self._notice, self.lang)
 
-    def _live_session(self) -> auth.LiveSession | None:
+    def _live_session(self) -> sessions.LiveSession | None:
         """The websocket's session, if it is live: read from the database once per
         event (FollowSession reads it first; the handler's own checks reuse that read,
         see ``_EVENT_SESSION``)."""
-        token_hash = auth.hash_from_header(self.router.headers.raw_headers.get(auth.SESSION_HEADER))
+        token_hash = sessions.hash_from_header(
+            self.router.headers.raw_headers.get(sessions.SESSION_HEADER)
+        )
         if token_hash is None:
             return None
         key = _event_key(token_hash)
@@ -87,7 +89,7 @@ class SessionState(rx.State):
         ):
             return cached[2]
         with get_session() as session:
-            live = auth.live_session(session, token_hash)
+            live = sessions.live_session(session, token_hash)
         if key is not None:
             _EVENT_SESSION.set((key, now, live))
         return live
@@ -256,7 +258,7 @@ class SessionState(rx.State):
 # seconds at most: a later event or another tab never sees it, and a background
 # handler (connection_check.py, run on in its event's task) that checks the user again
 # after a wait reads the database again.
-_EVENT_SESSION: contextvars.ContextVar[tuple[tuple, float, auth.LiveSession | None] | None] = (
+_EVENT_SESSION: contextvars.ContextVar[tuple[tuple, float, sessions.LiveSession | None] | None] = (
     contextvars.ContextVar("cloudlink_event_session", default=None)
 )
 EVENT_SESSION_REUSE = 1.0

@@ -15,7 +15,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
-from cloudlink_app.services import accounts, auth
+from cloudlink_app.services import password_changes, password_hashing, password_links
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.password_form import PasswordFormMixin
@@ -24,10 +24,10 @@ from cloudlink_app.state.session import SessionState
 logger = logging.getLogger("cloudlink_app")
 
 
-def _set_password(token: object, password: str, confirm: str) -> accounts.Outcome:
-    # In the password workers (auth.in_password_workers): Argon2 is slow on purpose.
+def _set_password(token: object, password: str, confirm: str) -> password_changes.Outcome:
+    # In the password workers (password_hashing.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
-        return accounts.set_password_with_link(session, token, password, confirm)
+        return password_changes.set_password_with_link(session, token, password, confirm)
 
 
 # The message that says the link is not (or no longer) valid (focus goes there).
@@ -53,7 +53,7 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         self._clear_errors()
         self._done = None
         with get_session() as session:
-            self.link_valid = accounts.link_is_valid(session, self._token())
+            self.link_valid = password_links.link_is_valid(session, self._token())
         self.link_checked = True
         if not self.link_valid:
             logger.warning("Set password: the link is not valid")
@@ -70,8 +70,8 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         token = self._token()
         password, confirm = values[passwords.NEW_PASSWORD], values[passwords.CONFIRM_PASSWORD]
         try:
-            outcome = await auth.in_password_workers(
-                lambda: _set_password(token, password, confirm), auth.SIGN_IN_TIMEOUT
+            outcome = await password_hashing.in_password_workers(
+                lambda: _set_password(token, password, confirm), password_hashing.SIGN_IN_TIMEOUT
             )
         except TimeoutError:
             return self._refuse("password.timed_out")

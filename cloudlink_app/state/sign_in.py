@@ -13,10 +13,10 @@ from typing import ClassVar
 
 import reflex as rx
 
-from cloudlink_app import routes
+from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import N_, Text, render, t
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import users
 from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState, home_url
@@ -78,7 +78,7 @@ class SignInState(PageState, SessionState):
             user = None
         if user is not None:
             return rx.redirect(self.next_path or home_url(user))
-        self.demo_mode = auth.demo_mode()
+        self.demo_mode = settings.get().demo_mode
         if self.demo_mode:
             self.demo_password = demo_accounts.DEMO_PASSWORD
             self._demo_accounts = [

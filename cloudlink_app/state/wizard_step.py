@@ -17,7 +17,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import address, choices, permissions, wizard_path
 from cloudlink_app.domain.i18n import Text
-from cloudlink_app.services import customers, users, wizard
+from cloudlink_app.services import customers, owned_customers, save_history, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.cancel import CancelMixin
 from cloudlink_app.state.page import LiveFormState
@@ -68,7 +68,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
             return None
         try:
             record = wizard.load_wizard(session, user.partner_id, account_id)
-        except customers.CustomerNotFound:
+        except owned_customers.CustomerNotFound:
             return None
         if not user.may(action, record.partner_id, record.customer_id):
             return None
@@ -185,9 +185,9 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
 
     # ----- saving ------------------------------------------------------------------
 
-    def _newest_save(self, session, user: users.CurrentUser) -> customers.SaveEntry | None:
+    def _newest_save(self, session, user: users.CurrentUser) -> save_history.SaveEntry | None:
         """The loaded customer's newest save, with who made it (None: none recorded)."""
-        saves = customers.recent_saves(session, user.partner_id, self.loaded, limit=1)
+        saves = save_history.recent_saves(session, user.partner_id, self.loaded, limit=1)
         return saves[0] if saves else None
 
     def _see_newest_save(self, session, user: users.CurrentUser) -> None:
@@ -203,7 +203,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
         with get_session() as session:
             try:
                 newest = self._newest_save(session, user)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 newest = None
         if newest is not None and newest.save_id > self._seen_save and newest.user_name:
             return self._refused_with_notice(
@@ -225,7 +225,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
                     saved_by=user.id,
                     **values,
                 )
-            except customers.VersionConflict:
+            except save_history.VersionConflict:
                 return None, self._version_conflict(user)
             self.saved_version = record.version
             self._see_newest_save(session, user)
@@ -242,9 +242,9 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
                 return self._refused_with_notice("notice.customer_not_found")
             try:
                 record = self._store(session, user, complete)
-            except customers.VersionConflict:
+            except save_history.VersionConflict:
                 return self._version_conflict(user)
-            except customers.CustomerNotFound:
+            except owned_customers.CustomerNotFound:
                 return self._refused_with_notice("notice.customer_not_found")
             except customers.ClaimTaken as claimed:
                 claims = dict.fromkeys(claimed.field_ids, Text(claimed.message_key))

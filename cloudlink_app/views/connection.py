@@ -4,8 +4,8 @@ synchronisation: as Texts (key and parameters) that states keep, worded when sho
 from __future__ import annotations
 
 from cloudlink_app.domain.i18n import Text, render
+from cloudlink_app.domain.times import When, format_time
 from cloudlink_app.services.wizard import WizardRecord
-from cloudlink_app.views.times import When, format_time
 
 
 def check_result(record: WizardRecord) -> Text | None:

@@ -7,8 +7,8 @@ import dataclasses
 from cloudlink_app import routes
 from cloudlink_app.domain import statuses
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.services.customers import CustomerListRow
-from cloudlink_app.views.times import format_time
+from cloudlink_app.domain.times import format_time
+from cloudlink_app.services.customer_list import CustomerListRow
 
 # Customers per page of the list.
 PAGE_SIZE = 25

@@ -10,11 +10,12 @@ from cloudlink_app import routes
 from cloudlink_app.domain import checks, choices, forms, gateway, pbx, wizard_path
 from cloudlink_app.domain.address import address_format
 from cloudlink_app.domain.i18n import N_, t
+from cloudlink_app.domain.times import When
 from cloudlink_app.services import invitations
-from cloudlink_app.services.customers import CustomerRecord, SaveEntry
+from cloudlink_app.services.customers import CustomerRecord
+from cloudlink_app.services.save_history import SaveEntry
 from cloudlink_app.services.wizard import WizardRecord
 from cloudlink_app.views.connection import check_result_text, sync_started_time
-from cloudlink_app.views.times import When
 
 
 @dataclasses.dataclass

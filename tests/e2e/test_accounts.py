@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from cloudlink_app import settings
 from cloudlink_app.accounts import main
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.services import accounts
+from cloudlink_app.services import password_changes
 from cloudlink_app.services.database import get_session
 from tests.support.browser import axe_violations, field, ready
 
@@ -57,7 +57,7 @@ def add_user_with_a_password(capsys, app_harness) -> str:
     email, link = add_user_with_the_tool(capsys, app_harness)
     token = link.split("token=", 1)[1]
     with get_session() as session:
-        assert accounts.set_password_with_link(session, token, PASSWORD, PASSWORD).done
+        assert password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD).done
     return email
 
 

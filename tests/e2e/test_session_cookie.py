@@ -15,7 +15,7 @@ from reflex.istate.manager.disk import StateManagerDisk
 
 from cloudlink_app import settings
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 from cloudlink_app.services.database import get_session
 from tests.support.browser import field, ready, seed, session_cookies
 
@@ -86,7 +86,7 @@ def test_the_token_is_nowhere_in_the_state_store_or_the_websocket(context, app_h
     ready(page)
     (cookie,) = session_cookies(context)
     token = cookie["value"]
-    token_hash = auth.hash_from_header(auth.session_header(token))
+    token_hash = sessions.hash_from_header(sessions.session_header(token))
     assert token_hash is not None
     assert frames, "no websocket message was seen"
     assert not [f for f in frames if token in f]
@@ -135,7 +135,7 @@ def test_a_second_user_on_the_same_tab_sees_nothing_of_the_first(context, how):
     else:
         (cookie,) = session_cookies(context)
         with get_session() as session:
-            assert auth.revoke_session(session, cookie["value"])
+            assert sessions.revoke_session(session, cookie["value"])
     sign_in_by_form(page, LIAM)
 
     expect(page.get_by_role("heading", name="Partner dashboard")).to_be_visible()

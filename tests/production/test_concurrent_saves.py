@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.times import format_time
 from cloudlink_app.models import (
     AdminContact,
     AppUser,
@@ -31,8 +32,7 @@ from cloudlink_app.models import (
     SaveRecord,
     SupportContact,
 )
-from cloudlink_app.services import customers, invitations
-from cloudlink_app.views.times import format_time
+from cloudlink_app.services import customers, invitations, save_history
 from tests.support.builders import valid_form
 from tests.support.database import add_user, customer_row, save
 from tests.support.tabs import Tab, open_customer
@@ -44,13 +44,13 @@ BARRIER_TIMEOUT = 10  # seconds: a save that never reaches the barrier fails the
 def hold_before_commit(monkeypatch, barrier: threading.Barrier) -> None:
     """Each save waits at ``barrier`` once its rows are added (its domain checks done)
     and before it commits: the only change to the service, its synchronisation point."""
-    record_save = customers.record_save
+    record_save = save_history.record_save
 
     def record_then_wait(session, customer_id, step, saved_by) -> None:
         record_save(session, customer_id, step, saved_by)
         barrier.wait(BARRIER_TIMEOUT)
 
-    monkeypatch.setattr(customers, "record_save", record_then_wait)
+    monkeypatch.setattr(save_history, "record_save", record_then_wait)
 
 
 def saves_at_once(schema_url, partner, forms_by_name, barrier) -> dict[str, object]:

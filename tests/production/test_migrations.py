@@ -29,7 +29,7 @@ from sqlmodel import Session, SQLModel
 from alembic import command
 from cloudlink_app import models  # noqa: F401  (the tables are registered on import)
 from cloudlink_app.domain import wizard_path
-from cloudlink_app.services import auth, customers
+from cloudlink_app.services import customers, password_hashing
 from tests.support.postgres import alembic_config
 
 # The head of the last release before the security work (sign-in, sessions, audit
@@ -790,7 +790,7 @@ def test_the_previous_release_migrates_to_head_with_its_data(schema_url):
     ]
     assert [row.role for row in record.form.support_contacts] == ["maintainer", "onsite_admin"]
     assert record.completed == {wizard_path.CUSTOMER, wizard_path.GATEWAY}
-    assert auth.verify_password(after["app_user"][0]["password_hash"], PASSWORD)
+    assert password_hashing.verify_password(after["app_user"][0]["password_hash"], PASSWORD)
 
 
 # ----- every step down and up with rows present ----------------------------------------

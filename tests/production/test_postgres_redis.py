@@ -25,7 +25,7 @@ from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.domain.i18n import Text, t
 from cloudlink_app.models import Customer, EmailDomain, Partner
-from cloudlink_app.services import customers
+from cloudlink_app.services import customer_list, customers, owned_customers, save_history
 from cloudlink_app.state.customer_step import CustomerStepState
 from tests.support.builders import valid_form
 from tests.support.database import save
@@ -75,7 +75,7 @@ def test_list_search_paging_and_scoping(postgres, partner):
 
     def search(term: str, page: int = 1, size: int = 25) -> tuple[list[str], int]:
         with Session(postgres) as session:
-            rows, total = customers.list_customers(session, partner, term, page, size)
+            rows, total = customer_list.list_customers(session, partner, term, page, size)
         return [row.name for row in rows], total
 
     assert search("", 1, 2) == (["Delta", "Charlie_Care"], 5)
@@ -87,7 +87,7 @@ def test_list_search_paging_and_scoping(postgres, partner):
     assert search("xn--bcherei") == (["Delta"], 1)
     assert search(theirs.account_id) == ([], 0)
     assert search("rival") == ([], 0)
-    with Session(postgres) as session, pytest.raises(customers.CustomerNotFound):
+    with Session(postgres) as session, pytest.raises(owned_customers.CustomerNotFound):
         customers.load_customer(session, partner, theirs.account_id)
 
 
@@ -95,7 +95,7 @@ def test_a_domain_is_claimed_once(postgres, partner, monkeypatch):
     first = save(postgres, partner, valid_form("First BV", "acme.example"))
     with Session(postgres) as session:
         assert customers.domain_claimed_elsewhere(session, "acme.example", None)
-        own = customers.customer_id_of(session, partner, first.account_id)
+        own = owned_customers.customer_id_of(session, partner, first.account_id)
         assert not customers.domain_claimed_elsewhere(session, "acme.example", own)
 
     # Claimed between the check and the insert: PostgreSQL's unique index refuses it,
@@ -121,7 +121,7 @@ def test_the_second_of_two_saves_is_a_conflict(postgres, partner):
             expected_version=1,
         )
         assert read.version == 1  # only the database's check can see the other save
-        with pytest.raises(customers.VersionConflict):
+        with pytest.raises(save_history.VersionConflict):
             customers.save_customer(
                 slow,
                 partner_id=partner,
@@ -130,7 +130,7 @@ def test_the_second_of_two_saves_is_a_conflict(postgres, partner):
                 form=valid_form("Slow BV"),
                 complete=True,
             )
-    with pytest.raises(customers.VersionConflict):
+    with pytest.raises(save_history.VersionConflict):
         save(
             postgres,
             partner,

@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import Session, select
 
 from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain.contacts import email_key
 from cloudlink_app.models import SignInAttempt
-from cloudlink_app.services import auth
+from cloudlink_app.services import signing_in
 
 EMAIL = demo_accounts.DEMO_PARTNER_EMAIL
 
@@ -25,8 +26,8 @@ EMAIL = demo_accounts.DEMO_PARTNER_EMAIL
 )
 def test_unstorable_text_fails_like_a_wrong_password(postgres, partner, email, password):
     with Session(postgres) as session:
-        result = auth.sign_in(session, email, password, "203.0.113.7")
+        result = signing_in.sign_in(session, email, password, "203.0.113.7")
     assert (result.token, result.user, result.throttled) == (None, None, False)
     with Session(postgres) as session:
         stored = session.exec(select(SignInAttempt.email)).all()
-    assert all(auth.normalize_email(EMAIL) == e for e in stored)
+    assert all(email_key(EMAIL) == e for e in stored)

@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, select
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AppUser, ConnectionCheck, Customer, Partner, utc_now
-from cloudlink_app.services import customers, wizard
+from cloudlink_app.services import customers, save_history, wizard
 from tests.support.builders import (
     gateway_form,
     pbx_form,
@@ -274,6 +274,6 @@ def advance(engine: sa.engine.Engine, account_id: str, values: dict) -> str:
     new status."""
     with Session(engine) as session:
         customer = session.exec(select(Customer).where(Customer.account_id == account_id)).one()
-        customers.update_with_version(session, customer, values)
+        save_history.update_with_version(session, customer, values)
         session.commit()
         return session.exec(select(Customer.status).where(Customer.account_id == account_id)).one()

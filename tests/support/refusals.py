@@ -23,7 +23,7 @@ USER_VARS = frozenset({"is_partner", "user_name"})
 
 def _focuses_the_notice(event: Event) -> bool:
     """Whether the event is the script that moves the focus to the notice
-    (state.base.focus_element("notice")), which a refusal may send."""
+    (state.browser.focus_element(NOTICE_ID)), which a refusal may send."""
     return event.name == "_call_script" and 'getElementById("notice")' in event.payload.get(
         "javascript_code", ""
     )

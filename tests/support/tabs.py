@@ -40,7 +40,7 @@ from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AppUser
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 from cloudlink_app.state import clean_tab
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
@@ -209,7 +209,7 @@ class Tab:
         Returns the token (the cookie's value)."""
         with Session(get_engine()) as session:
             user_id = session.exec(select(AppUser.id).where(AppUser.email == email)).one()
-            token = auth.create_session(session, user_id)
+            token = sessions.create_session(session, user_id)
         self.connect(token)
         return token
 
@@ -218,9 +218,9 @@ class Tab:
         cookie): its headers become what the middleware makes of that request."""
         self.cookie = cookie
         headers = {"host": "testserver", "origin": "http://testserver"}
-        value = auth.session_header(cookie)
+        value = sessions.session_header(cookie)
         if value is not None:
-            headers[auth.SESSION_HEADER] = value
+            headers[sessions.SESSION_HEADER] = value
         self.set_headers(headers)
         # A new cookie comes with a page load, whose hydrate is the new websocket's first
         # event: FollowSession resets the tab then, before anything else happens.

@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.services import auth
+from cloudlink_app.services import password_hashing
 from tests.support.database import add_partner, demo_partner_id, set_demo_partners
 from tests.support.tabs import Tab
 
@@ -76,7 +76,7 @@ def demo_users(database, monkeypatch) -> dict[str, int]:
     `make run` creates them; email -> user id. One hash of the password for all of
     them, made once per run: Argon2 is slow on purpose (test_passwords.py checks the
     real per-user salts)."""
-    real_hash = auth.hash_password
+    real_hash = password_hashing.hash_password
 
     def hash_once(password: str) -> str:
         if password != demo_accounts.DEMO_PASSWORD:
@@ -86,7 +86,7 @@ def demo_users(database, monkeypatch) -> dict[str, int]:
         return _DEMO_HASH[0]
 
     with monkeypatch.context() as patch:
-        patch.setattr(auth, "hash_password", hash_once)
+        patch.setattr(password_hashing, "hash_password", hash_once)
         with Session(database) as session:
             ids = demo_accounts.ensure_demo_users(session)
     set_demo_partners(database, demo=False)

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from cloudlink_app import settings
 from cloudlink_app.accounts import main
 from cloudlink_app.models import AppUser, Partner, PasswordToken
-from cloudlink_app.services import accounts, auth, users
+from cloudlink_app.services import password_links, sessions, users
 from tests.support.database import customer_row, database_rows, make_customer
 
 URL = "https://onboarding.example.com"
@@ -71,7 +71,7 @@ def test_add_partner_user_by_partner_name_or_id_prints_a_working_link(database, 
     )
     token = LINK.search(out).group(1)
     with Session(database) as session:
-        assert accounts.link_is_valid(session, token)
+        assert password_links.link_is_valid(session, token)
     code, out, _ = run(
         capsys,
         "add-partner-user",
@@ -122,11 +122,11 @@ def test_reset_password_prints_a_new_link_and_deactivate_ends_sessions(database,
     code, out, err = run(capsys, "reset-password", "KIM@fabrikam.example")
     assert (code, err) == (0, "") and LINK.search(out)
     with Session(database) as session:
-        token = auth.create_session(session, user(database, "kim@fabrikam.example").id)
+        token = sessions.create_session(session, user(database, "kim@fabrikam.example").id)
     code, out, err = run(capsys, "deactivate", "kim@fabrikam.example")
     assert (code, err) == (0, "") and "1 session(s) ended" in out
     with Session(database) as session:
-        assert auth.user_for_token(session, token) is None
+        assert sessions.user_for_token(session, token) is None
     assert user(database, "kim@fabrikam.example").active is False
 
 
@@ -293,8 +293,8 @@ def test_the_tool_runs_as_a_module(database):
     assert done.returncode == 0, done.stderr
     token = LINK.search(done.stdout).group(1)
     with Session(database) as session:
-        assert accounts.link_is_valid(session, token)
-        assert session.exec(select(PasswordToken)).one().purpose == accounts.NEW_USER
+        assert password_links.link_is_valid(session, token)
+        assert session.exec(select(PasswordToken)).one().purpose == password_links.NEW_USER
     refused = subprocess.run(
         [sys.executable, "-m", "cloudlink_app.accounts", "deactivate", "nobody@example.com"],
         cwd=ROOT,

@@ -26,7 +26,7 @@ from cloudlink_app.models import (
     SupportContact,
     utc_now,
 )
-from cloudlink_app.services import auth, customers, wizard
+from cloudlink_app.services import customers, password_hashing, signing_in, wizard
 from tests.support.database import add_partner, add_user, database_rows, set_demo_partners
 
 TOTAL = len(demo_data.CUSTOMERS) + len(demo_data.SECOND_PARTNER_CUSTOMERS)
@@ -39,15 +39,16 @@ _HASHES: dict[str, str] = {}
 @pytest.fixture(autouse=True)
 def hash_once(monkeypatch):
     """Argon2 is slow on purpose: here every demo user gets the same real hash of the
-    demo password, computed once (accounts.ensure_demo_users calls auth.hash_password)."""
-    real = auth.hash_password
+    demo password, computed once (accounts.ensure_demo_users calls
+    password_hashing.hash_password)."""
+    real = password_hashing.hash_password
 
     def once(password: str) -> str:
         if password not in _HASHES:
             _HASHES[password] = real(password)
         return _HASHES[password]
 
-    monkeypatch.setattr(auth, "hash_password", once)
+    monkeypatch.setattr(password_hashing, "hash_password", once)
 
 
 @pytest.fixture
@@ -230,7 +231,7 @@ def test_the_audit_trail_names_the_partners_own_users_and_reads_like_a_week(load
 def test_every_demo_account_signs_in_with_the_demo_password(loaded):
     with Session(loaded) as session, settings.override(demo_mode=True):
         for account in accounts.DEMO_ACCOUNTS:
-            result = auth.sign_in(session, account.email, accounts.DEMO_PASSWORD, "127.0.0.1")
+            result = signing_in.sign_in(session, account.email, accounts.DEMO_PASSWORD, "127.0.0.1")
             assert result.user is not None and result.user.role == account.role, account
         admin = session.exec(
             select(AppUser).where(AppUser.email == demo_data.ACCOUNT_ADMIN_EMAIL)
@@ -297,7 +298,7 @@ def test_a_reset_starts_the_demo_as_the_first_load_did(loaded):
 def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
     demo_database, monkeypatch
 ):
-    run = demo_data.loader._Onboarding.run
+    run = demo_data.onboarding.Onboarding.run
     started = []
 
     def fails_at_the_fifth(onboarding):
@@ -310,7 +311,7 @@ def test_a_load_that_fails_half_way_leaves_no_customer_and_loads_next_time(
     with Session(demo_database) as session:
         partner_id = demo_data.accounts.ensure_demo_partner(session)
     add_user(demo_database, "colleague@northwind.example", "account_admin", partner_id)
-    monkeypatch.setattr(demo_data.loader._Onboarding, "run", fails_at_the_fifth)
+    monkeypatch.setattr(demo_data.onboarding.Onboarding, "run", fails_at_the_fifth)
     with Session(demo_database) as session, pytest.raises(RuntimeError):
         demo_data.load(session)
     monkeypatch.undo()

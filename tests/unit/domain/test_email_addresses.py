@@ -2,7 +2,7 @@
 
 import pytest
 
-from cloudlink_app.domain.contacts import EmailError, normalize_email
+from cloudlink_app.domain.contacts import EmailError, email_key, normalize_email
 from cloudlink_app.domain.i18n import t
 
 
@@ -60,3 +60,25 @@ def test_an_address_is_at_most_254_characters():
     assert t(raised.value.key, **raised.value.params) == (
         "Email address must be 254 characters or fewer"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("  Anna.de.Vries@ACME.NL ", "anna.de.vries@acme.nl"),
+        ("anna", "anna"),
+        ("anna@@acme.nl", "anna@@acme.nl"),
+        ("", ""),
+        ("Jürgen@Bücher.example", "jürgen@bücher.example"),
+    ],
+)
+def test_the_key_of_an_address_is_any_text_trimmed_in_lower_case(typed, key):
+    # What sign-in looks users up and counts failures by: never refused, unlike the
+    # stored form, so that a malformed email is answered as a wrong password.
+    assert email_key(typed) == key
+
+
+def test_the_key_and_the_stored_form_differ_only_in_letter_case_for_an_address():
+    typed = "  Anna.de.Vries@ACME.NL "
+    assert normalize_email(typed) == "Anna.de.Vries@acme.nl"
+    assert email_key(typed) == email_key(normalize_email(typed))

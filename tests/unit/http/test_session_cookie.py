@@ -1,6 +1,6 @@
 """The session cookie never reaches Reflex: the backend's middleware (cloudlink_app/http)
 replaces it, on the websocket endpoint, by a keyed hash of the token, which the states
-look the session up by (services/auth.live_session); no client can choose that header."""
+look the session up by (services/sessions.live_session); no client can choose that header."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, UserSession
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 from cloudlink_app.state.session import SessionState
 from tests.support.backend import backend, seen_headers
 from tests.support.tabs import Tab
@@ -24,13 +24,13 @@ ANNA = demo_accounts.DEMO_PARTNER_EMAIL
 
 def hash_of(token: str) -> str | None:
     """What user_session.token_hash holds for ``token``."""
-    return auth.hash_from_header(auth.session_header(token))
+    return sessions.hash_from_header(sessions.session_header(token))
 
 
 def new_session(database, email: str = ANNA) -> str:
     with Session(database) as session:
         user_id = session.exec(sa.select(AppUser.id).where(AppUser.email == email)).scalar_one()
-        return auth.create_session(session, user_id)
+        return sessions.create_session(session, user_id)
 
 
 # ----- the middleware ---------------------------------------------------------------
@@ -76,7 +76,7 @@ def test_only_the_current_modes_cookie_counts(database, demo_users):
 
 def lookup(database, token_hash, now=None):
     with Session(database) as session:
-        return auth.live_session(session, token_hash, now=now)
+        return sessions.live_session(session, token_hash, now=now)
 
 
 def test_a_live_session_is_found_by_its_hash(database, demo_users):
@@ -98,7 +98,7 @@ def test_an_ended_session_is_not_found(database, demo_users, how):
     token = new_session(database)
     with Session(database) as session:
         if how == "revoked":
-            auth.revoke_session(session, token)
+            sessions.revoke_session(session, token)
         elif how == "expired":
             past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
             session.execute(sa.update(UserSession).values(expires_at=past))
@@ -110,9 +110,9 @@ def test_an_ended_session_is_not_found(database, demo_users, how):
 
 def test_the_header_value_is_parsed_strictly():
     token_hash = "a" * 64
-    assert auth.hash_from_header(f"CloudLink-Session {token_hash}") == token_hash
+    assert sessions.hash_from_header(f"CloudLink-Session {token_hash}") == token_hash
     for value in (None, token_hash, f"Bearer {token_hash}", "CloudLink-Session short", 1):
-        assert auth.hash_from_header(value) is None
+        assert sessions.hash_from_header(value) is None
 
 
 # ----- the states -------------------------------------------------------------------

@@ -6,8 +6,8 @@ down; on success the HttpOnly session cookie is set (by the server: no event han
 ever sees it) and the browser goes to the page it asked for, when that is a path of
 this app, else to the user's start page; a crafted "next" never leads off the site;
 crafted forms sign nobody in; a form from another origin is refused; Sign out ends the
-session on the server and clears the cookie. (services/auth.py has its own tests:
-test_sessions.py, test_sign_in_throttle.py.)
+session on the server and clears the cookie. (services/signing_in.py and sessions.py
+have their own tests: test_sessions.py, test_sign_in_throttle.py.)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.http import cookies
 from cloudlink_app.models import SignInAttempt
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import sessions, signing_in, users
 from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.sign_in import SignInState
 from tests.support.backend import PAGES, backend, post_sign_in
@@ -61,7 +61,7 @@ def token_of(response) -> str | None:
 
 def user_of(database, token: str | None) -> users.CurrentUser | None:
     with Session(database) as session:
-        return auth.user_for_token(session, token)
+        return sessions.user_for_token(session, token)
 
 
 def sign_in(email: object, password: object, next_path: str = ""):
@@ -95,9 +95,9 @@ def test_a_wrong_password_is_counted(database, demo_users):
 
 def test_a_throttled_sign_in_says_so(database, demo_users, monkeypatch):
     async def throttled(*args):
-        return auth.SignInResult(token=None, user=None, throttled=True, retry_after=4.0)
+        return signing_in.SignInResult(token=None, user=None, throttled=True, retry_after=4.0)
 
-    monkeypatch.setattr(auth, "sign_in_async", throttled)
+    monkeypatch.setattr(signing_in, "sign_in_async", throttled)
     response = sign_in(ANNA, PASSWORD)
     assert response.headers["location"] == error_url(routes.SIGN_IN_THROTTLED)
     assert token_of(response) is None
@@ -162,7 +162,7 @@ def test_success_sets_an_httponly_secure_host_cookie_and_opens_the_dashboard(dat
     assert morsel["httponly"] and morsel["secure"]
     assert morsel["samesite"] == "strict" and morsel["path"] == "/"
     assert not morsel["domain"]
-    assert int(morsel["max-age"]) == int(auth.SESSION_LIFETIME.total_seconds())
+    assert int(morsel["max-age"]) == int(sessions.SESSION_LIFETIME.total_seconds())
     assert user_of(database, morsel.value).email == ANNA
     assert response.headers["cache-control"] == "no-store"
 

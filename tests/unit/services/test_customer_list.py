@@ -1,5 +1,6 @@
-"""The Partner dashboard's database work in services/customers.py: counts by status,
-the statements a page costs, and deleting a draft with everything it has."""
+"""The Partner dashboard's database work in services/customer_list.py: the list (search,
+pages, partner scoping; moved from test_customers.py), counts by status and the
+statements a page costs."""
 
 from __future__ import annotations
 
@@ -7,50 +8,17 @@ import contextlib
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
-from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.domain import permissions, wizard_path
-from cloudlink_app.models import (
-    AdminContact,
-    AppUser,
-    ConnectionCheck,
-    Customer,
-    EmailDomain,
-    SupportContact,
-)
-from cloudlink_app.services import customers, users
+from cloudlink_app.domain import wizard_path
+from cloudlink_app.services import customer_list
 from tests.support.builders import valid_form
 from tests.support.database import (
     AT_PBX,
     ONBOARDED,
     PROBLEM,
-    add_user,
     advance,
-    database_rows,
     save,
 )
-
-
-def add_check(engine, account_id: str) -> None:
-    """A connection check of the demo partner user, in the audit trail."""
-    with Session(engine) as session:
-        customer_id = session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)
-        ).one()
-        user_id = session.exec(
-            select(AppUser.id).where(AppUser.email == demo_accounts.DEMO_PARTNER_EMAIL)
-        ).one()
-        session.add(
-            ConnectionCheck(
-                user_id=user_id,
-                customer_id=customer_id,
-                account_id=account_id,
-                target="pbx.example:3999",
-                result="timed_out",
-            )
-        )
-        session.commit()
 
 
 @contextlib.contextmanager
@@ -66,6 +34,113 @@ def statements(engine):
         yield sent
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def names(rows: list[customer_list.CustomerListRow]) -> list[str]:
+    """The customer names of a list page."""
+    return [row.name for row in rows]
+
+
+# ----- the dashboard's list -----------------------------------------------------------
+
+
+@pytest.fixture
+def listed_customers(database, partner) -> dict[str, str]:
+    """Four customers of the demo partner, saved oldest first; name -> account ID."""
+    result = {}
+    for name, domain in [
+        ("Alpha Bakery BV", "alpha.example"),
+        ("Bravo 100% Solar", "bravo.example"),
+        ("Charlie_Care", "bücher.example"),
+        ("Ärzte Zentrum", "aerzte.example"),
+    ]:
+        result[name] = save(database, partner, valid_form(name, domain)).account_id
+    return result
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("", ["Ärzte Zentrum", "Charlie_Care", "Bravo 100% Solar", "Alpha Bakery BV"]),
+        ("bakery", ["Alpha Bakery BV"]),
+        ("  ALPHA  ", ["Alpha Bakery BV"]),
+        ("bravo.example", ["Bravo 100% Solar"]),
+        ("BRAVO.EX", ["Bravo 100% Solar"]),
+        ("bücher", ["Charlie_Care"]),
+        ("BÜCHER.example", ["Charlie_Care"]),
+        ("xn--bcher-kva", ["Charlie_Care"]),
+        ("100%", ["Bravo 100% Solar"]),
+        ("%", ["Bravo 100% Solar"]),
+        ("_", ["Charlie_Care"]),
+        ("zentrum", ["Ärzte Zentrum"]),
+        ("nothing like it", []),
+    ],
+)
+def test_list_searches_name_and_domain(session, partner, listed_customers, search, expected):
+    rows, total = customer_list.list_customers(session, partner, search)
+    assert names(rows) == expected
+    assert total == len(expected)
+
+
+def test_list_search_ignores_the_case_of_non_ascii_letters(session, partner, listed_customers):
+    rows, _ = customer_list.list_customers(session, partner, "ärzte")
+    assert names(rows) == ["Ärzte Zentrum"]
+
+
+def test_list_searches_the_account_id_in_any_case(session, partner, listed_customers):
+    account_id = listed_customers["Bravo 100% Solar"]
+    for search in (account_id, account_id.lower(), account_id[:4]):
+        rows, _ = customer_list.list_customers(session, partner, search)
+        assert account_id in [row.account_id for row in rows]
+    rows, total = customer_list.list_customers(session, partner, account_id.lower())
+    assert (names(rows), total) == (["Bravo 100% Solar"], 1)
+
+
+def test_list_pages_newest_first(database, partner, session):
+    saved = [save(database, partner, valid_form(f"Customer {n}", "")) for n in range(5)]
+    pages = [customer_list.list_customers(session, partner, "", page, 2) for page in (1, 2, 3, 4)]
+    assert [names(rows) for rows, _ in pages] == [
+        ["Customer 4", "Customer 3"],
+        ["Customer 2", "Customer 1"],
+        ["Customer 0"],
+        [],
+    ]
+    assert {total for _, total in pages} == {5}
+    rows, _ = customer_list.list_customers(session, partner, "", 0, 2)
+    assert names(rows) == ["Customer 4", "Customer 3"]
+
+    # Saving an older customer brings it to the top.
+    save(
+        database,
+        partner,
+        valid_form("Customer 1", ""),
+        account_id=saved[1].account_id,
+        expected_version=1,
+    )
+    rows, _ = customer_list.list_customers(session, partner, "", 1, 2)
+    assert names(rows) == ["Customer 1", "Customer 4"]
+
+
+def test_list_row_carries_the_stored_status(session, partner, database):
+    save(database, partner, valid_form("Draft Only"), complete=False)
+    save(database, partner, valid_form("Completed", "completed.example"))
+    rows, _ = customer_list.list_customers(session, partner)
+    assert {row.name: row.status for row in rows} == {
+        "Completed": "next:" + wizard_path.GATEWAY,
+        "Draft Only": "next:" + wizard_path.CUSTOMER,
+    }
+
+
+def test_a_partner_lists_only_its_own_customers(database, session, partner, other_partner):
+    mine = save(database, partner, valid_form("Mine BV", "mine.example"))
+    theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
+    for search in ("", "BV", "theirs", theirs.account_id, "theirs.example"):
+        rows, total = customer_list.list_customers(session, partner, search)
+        assert "Theirs BV" not in names(rows)
+        assert total == len(rows)
+    rows, _ = customer_list.list_customers(session, other_partner, "")
+    assert names(rows) == ["Theirs BV"]
+    assert mine.account_id not in [row.account_id for row in rows]
 
 
 # ----- counts by status ------------------------------------------------------------------
@@ -84,20 +159,22 @@ def test_counts_group_the_partners_customers_by_kind_of_status(
     assert advance(database, done, ONBOARDED) == wizard_path.ONBOARDED
     save(database, other_partner, valid_form("Theirs", "theirs.example"))
 
-    counts = customers.status_counts(session, partner)
+    counts = customer_list.status_counts(session, partner)
     assert (counts.in_progress, counts.problems, counts.onboarded) == (4, 1, 1)
     assert counts.total == 6
-    assert customers.status_counts(session, other_partner) == customers.StatusCounts(1, 0, 0)
+    assert customer_list.status_counts(session, other_partner) == customer_list.StatusCounts(
+        1, 0, 0
+    )
 
 
 def test_a_partner_without_customers_counts_zero(session, other_partner):
-    assert customers.status_counts(session, other_partner) == customers.StatusCounts()
+    assert customer_list.status_counts(session, other_partner) == customer_list.StatusCounts()
 
 
 def test_counting_is_one_statement_on_the_status_index(database, session, partner):
     save(database, partner, valid_form("Alpha", ""), complete=False)
     with statements(database) as sent:
-        customers.status_counts(session, partner)
+        customer_list.status_counts(session, partner)
     [(statement, parameters)] = [s for s in sent if s[0].lstrip().upper().startswith("SELECT")]
     assert "GROUP BY" in statement.upper()
     with database.connect() as connection:
@@ -133,7 +210,7 @@ def test_the_count_is_only_sent_when_the_page_does_not_show_it(
     for number in range(count):
         save(database, partner, valid_form(f"Customer {number}", ""), complete=False)
     with statements(database) as sent:
-        found, counted = customers.list_customers(session, partner, "", page, 2)
+        found, counted = customer_list.list_customers(session, partner, "", page, 2)
     assert (len(found), counted) == (rows, total)
     assert len(selects(sent)) == statements_sent
     assert all("LIMIT" in s.upper() or "count(" in s.lower() for s in selects(sent))
@@ -143,7 +220,7 @@ def test_a_selective_search_sends_one_statement(database, session, partner):
     for number in range(30):
         save(database, partner, valid_form(f"Customer {number}", f"c{number}.example"))
     with statements(database) as sent:
-        found, total = customers.list_customers(session, partner, "c17.example")
+        found, total = customer_list.list_customers(session, partner, "c17.example")
     assert ([row.name for row in found], total) == (["Customer 17"], 1)
     assert len(selects(sent)) == 1
 
@@ -151,149 +228,7 @@ def test_a_selective_search_sends_one_statement(database, session, partner):
 def test_the_list_reads_only_what_a_row_shows(database, session, partner):
     save(database, partner, valid_form("Alpha", ""), complete=False)
     with statements(database) as sent:
-        customers.list_customers(session, partner)
+        customer_list.list_customers(session, partner)
     [statement] = selects(sent)
     columns = statement.upper().split(" FROM ")[0]
     assert "STREET_ADDRESS" not in columns and "PBX_ADDRESS" not in columns
-
-
-# ----- deleting a draft ------------------------------------------------------------------
-
-
-def rows_of(engine, account_id: str) -> dict[str, int]:
-    """How many rows of each table belong to the customer (0 when it is gone)."""
-    with Session(engine) as session:
-        customer_id = session.exec(
-            select(Customer.id).where(Customer.account_id == account_id)
-        ).first()
-        result = {"customer": int(customer_id is not None)}
-        for model in (EmailDomain, AdminContact, SupportContact):
-            result[model.__tablename__] = session.execute(
-                sa.select(sa.func.count())
-                .select_from(model)
-                .where(model.customer_id == customer_id)
-            ).scalar_one()
-        # A connection check names its account: it outlives the customer.
-        result["connection_check"] = session.execute(
-            sa.select(sa.func.count())
-            .select_from(ConnectionCheck)
-            .where(ConnectionCheck.account_id == account_id)
-        ).scalar_one()
-        return result
-
-
-@pytest.fixture
-def draft(database, partner) -> str:
-    """A draft of the demo partner that got to the Connect step and ran a check."""
-    account_id = save(database, partner, valid_form("Bakkerij Jansen", "jansen.example")).account_id
-    advance(database, account_id, PROBLEM)
-    add_check(database, account_id)
-    return account_id
-
-
-def foreign_keys_on(engine) -> Session:
-    """A session whose SQLite connection enforces foreign keys, as PostgreSQL does."""
-    connection = engine.connect()
-    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-    connection.commit()  # the session's commit must be the real one
-    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    connection.commit()
-    return Session(bind=connection)
-
-
-def test_deleting_a_draft_deletes_it_and_all_it_has(database, partner, draft):
-    other = save(database, partner, valid_form("Keep Me BV", "keep.example")).account_id
-    kept_before = rows_of(database, other)
-    assert rows_of(database, draft) == {
-        "customer": 1,
-        "email_domain": 1,
-        "admin_contact": 1,
-        "support_contact": 2,
-        "connection_check": 1,
-    }
-    session = foreign_keys_on(database)
-    with session:
-        assert customers.delete_draft(session, partner, draft) == "Bakkerij Jansen"
-    session.bind.close()
-    assert rows_of(database, draft) == {
-        "customer": 0,
-        "email_domain": 0,
-        "admin_contact": 0,
-        "support_contact": 0,
-        "connection_check": 1,  # the audit trail is kept
-    }
-    assert rows_of(database, other) == kept_before
-
-
-def test_a_deleted_drafts_domain_can_be_claimed_again(database, session, partner, draft):
-    customers.delete_draft(session, partner, draft)
-    assert not customers.domain_claimed_elsewhere(session, "jansen.example", None)
-    save(database, partner, valid_form("Jansen Again", "jansen.example"))
-
-
-def test_a_deleted_drafts_account_admin_keeps_no_customer(database, partner, draft):
-    with Session(database) as session:
-        customer_id = session.exec(select(Customer.id).where(Customer.account_id == draft)).one()
-    add_user(database, "admin@jansen.example", users.ACCOUNT_ADMIN_ROLE, partner, customer_id)
-    session = foreign_keys_on(database)
-    with session:
-        customers.delete_draft(session, partner, draft)
-    session.bind.close()
-    with Session(database) as session:
-        admin = users.find_user(session, "admin@jansen.example")
-    assert admin is not None and admin.customer_id is None
-    assert not admin.may(permissions.EDIT_CUSTOMER, partner, customer_id)
-
-
-def test_a_draft_at_any_step_can_be_deleted(database, session, partner):
-    for values in ({}, AT_PBX):
-        account_id = save(database, partner, valid_form("Draft", ""), complete=False).account_id
-        if values:
-            advance(database, account_id, values)
-        customers.delete_draft(session, partner, account_id)
-        assert rows_of(database, account_id)["customer"] == 0
-
-
-def test_an_onboarded_customer_is_not_deleted(database, session, partner):
-    account_id = save(database, partner, valid_form("Done BV", "done.example")).account_id
-    advance(database, account_id, ONBOARDED)
-    before = database_rows(database)
-    with pytest.raises(customers.NotADraft):
-        customers.delete_draft(session, partner, account_id)
-    assert database_rows(database) == before
-
-
-def test_another_partners_draft_is_not_deleted(database, session, other_partner, draft):
-    before = database_rows(database)
-    with pytest.raises(customers.CustomerNotFound):
-        customers.delete_draft(session, other_partner, draft)
-    assert database_rows(database) == before
-
-
-@pytest.mark.parametrize("account_id", ["", "K7M4-Q2XR", "' OR 1=1 --"])
-def test_an_unknown_account_id_deletes_nothing(database, session, partner, draft, account_id):
-    before = database_rows(database)
-    with pytest.raises(customers.CustomerNotFound):
-        customers.delete_draft(session, partner, account_id)
-    assert database_rows(database) == before
-
-
-def test_a_draft_onboarded_while_deleting_is_kept_whole(database, partner, draft):
-    with Session(database, expire_on_commit=False) as session:
-        # This session has read the customer as a draft...
-        customers.owned_customer(session, partner, draft)
-        # ...when someone else finishes its onboarding.
-        advance(database, draft, {**ONBOARDED, "connection_skipped": False})
-        before = database_rows(database)
-        with pytest.raises(customers.NotADraft):
-            customers.delete_draft(session, partner, draft)
-    assert database_rows(database) == before
-
-
-def test_a_draft_deleted_by_someone_else_meanwhile_is_not_found(database, partner, draft):
-    with Session(database, expire_on_commit=False) as session:
-        customers.owned_customer(session, partner, draft)
-        with Session(database) as other:
-            customers.delete_draft(other, partner, draft)
-        with pytest.raises(customers.CustomerNotFound):
-            customers.delete_draft(session, partner, draft)

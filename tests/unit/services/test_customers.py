@@ -1,6 +1,7 @@
 """services/customers.py on the database: what a draft and a complete save store, the
-round trip, the dashboard's list, partner scoping, domain claims and the optimistic
-version check."""
+round trip, partner scoping (services/owned_customers.py), domain claims and the
+optimistic version check (services/save_history.py). The dashboard's list is in
+test_customer_list.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
-from cloudlink_app.services import customers
+from cloudlink_app.services import customers, owned_customers, save_history
 from tests.support.builders import valid_form
 from tests.support.database import database_rows, save
 from tests.support.fakes import claim_race
@@ -42,11 +43,6 @@ def renumbered(form: forms.CustomerForm) -> forms.CustomerForm:
             for name in ("email_domains", "admin_contacts", "support_contacts")
         },
     )
-
-
-def names(rows: list[customers.CustomerListRow]) -> list[str]:
-    """The customer names of a list page."""
-    return [row.name for row in rows]
 
 
 # ----- draft and complete -----------------------------------------------------------
@@ -152,120 +148,18 @@ def test_rows_removed_from_the_form_are_removed_from_the_database(database, part
     assert [a.first_name for a in admins] == ["Bob"]
 
 
-# ----- the dashboard's list -----------------------------------------------------------
-
-
-@pytest.fixture
-def listed_customers(database, partner) -> dict[str, str]:
-    """Four customers of the demo partner, saved oldest first; name -> account ID."""
-    result = {}
-    for name, domain in [
-        ("Alpha Bakery BV", "alpha.example"),
-        ("Bravo 100% Solar", "bravo.example"),
-        ("Charlie_Care", "bücher.example"),
-        ("Ärzte Zentrum", "aerzte.example"),
-    ]:
-        result[name] = save(database, partner, valid_form(name, domain)).account_id
-    return result
-
-
-@pytest.mark.parametrize(
-    ("search", "expected"),
-    [
-        ("", ["Ärzte Zentrum", "Charlie_Care", "Bravo 100% Solar", "Alpha Bakery BV"]),
-        ("bakery", ["Alpha Bakery BV"]),
-        ("  ALPHA  ", ["Alpha Bakery BV"]),
-        ("bravo.example", ["Bravo 100% Solar"]),
-        ("BRAVO.EX", ["Bravo 100% Solar"]),
-        ("bücher", ["Charlie_Care"]),
-        ("BÜCHER.example", ["Charlie_Care"]),
-        ("xn--bcher-kva", ["Charlie_Care"]),
-        ("100%", ["Bravo 100% Solar"]),
-        ("%", ["Bravo 100% Solar"]),
-        ("_", ["Charlie_Care"]),
-        ("zentrum", ["Ärzte Zentrum"]),
-        ("nothing like it", []),
-    ],
-)
-def test_list_searches_name_and_domain(session, partner, listed_customers, search, expected):
-    rows, total = customers.list_customers(session, partner, search)
-    assert names(rows) == expected
-    assert total == len(expected)
-
-
-def test_list_search_ignores_the_case_of_non_ascii_letters(session, partner, listed_customers):
-    rows, _ = customers.list_customers(session, partner, "ärzte")
-    assert names(rows) == ["Ärzte Zentrum"]
-
-
-def test_list_searches_the_account_id_in_any_case(session, partner, listed_customers):
-    account_id = listed_customers["Bravo 100% Solar"]
-    for search in (account_id, account_id.lower(), account_id[:4]):
-        rows, _ = customers.list_customers(session, partner, search)
-        assert account_id in [row.account_id for row in rows]
-    rows, total = customers.list_customers(session, partner, account_id.lower())
-    assert (names(rows), total) == (["Bravo 100% Solar"], 1)
-
-
-def test_list_pages_newest_first(database, partner, session):
-    saved = [save(database, partner, valid_form(f"Customer {n}", "")) for n in range(5)]
-    pages = [customers.list_customers(session, partner, "", page, 2) for page in (1, 2, 3, 4)]
-    assert [names(rows) for rows, _ in pages] == [
-        ["Customer 4", "Customer 3"],
-        ["Customer 2", "Customer 1"],
-        ["Customer 0"],
-        [],
-    ]
-    assert {total for _, total in pages} == {5}
-    rows, _ = customers.list_customers(session, partner, "", 0, 2)
-    assert names(rows) == ["Customer 4", "Customer 3"]
-
-    # Saving an older customer brings it to the top.
-    save(
-        database,
-        partner,
-        valid_form("Customer 1", ""),
-        account_id=saved[1].account_id,
-        expected_version=1,
-    )
-    rows, _ = customers.list_customers(session, partner, "", 1, 2)
-    assert names(rows) == ["Customer 1", "Customer 4"]
-
-
-def test_list_row_carries_the_stored_status(session, partner, database):
-    save(database, partner, valid_form("Draft Only"), complete=False)
-    save(database, partner, valid_form("Completed", "completed.example"))
-    rows, _ = customers.list_customers(session, partner)
-    assert {row.name: row.status for row in rows} == {
-        "Completed": "next:" + wizard_path.GATEWAY,
-        "Draft Only": "next:" + wizard_path.CUSTOMER,
-    }
-
-
 # ----- partner scoping ---------------------------------------------------------------
-
-
-def test_a_partner_lists_only_its_own_customers(database, session, partner, other_partner):
-    mine = save(database, partner, valid_form("Mine BV", "mine.example"))
-    theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
-    for search in ("", "BV", "theirs", theirs.account_id, "theirs.example"):
-        rows, total = customers.list_customers(session, partner, search)
-        assert "Theirs BV" not in names(rows)
-        assert total == len(rows)
-    rows, _ = customers.list_customers(session, other_partner, "")
-    assert names(rows) == ["Theirs BV"]
-    assert mine.account_id not in [row.account_id for row in rows]
 
 
 def test_another_partners_customer_cannot_be_loaded_or_saved(
     database, session, partner, other_partner
 ):
     theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
-    with pytest.raises(customers.CustomerNotFound):
+    with pytest.raises(owned_customers.CustomerNotFound):
         customers.load_customer(session, partner, theirs.account_id)
-    assert customers.customer_id_of(session, partner, theirs.account_id) is None
+    assert owned_customers.customer_id_of(session, partner, theirs.account_id) is None
     rows_before = database_rows(database)
-    with pytest.raises(customers.CustomerNotFound):
+    with pytest.raises(owned_customers.CustomerNotFound):
         save(
             database,
             partner,
@@ -278,7 +172,7 @@ def test_another_partners_customer_cannot_be_loaded_or_saved(
 
 @pytest.mark.parametrize("account_id", ["ZZZZ-ZZZZ", "", "%", "K7M4-Q2XR' OR '1'='1"])
 def test_an_unknown_account_id_is_not_found(session, partner, account_id):
-    with pytest.raises(customers.CustomerNotFound):
+    with pytest.raises(owned_customers.CustomerNotFound):
         customers.load_customer(session, partner, account_id)
 
 
@@ -287,7 +181,7 @@ def test_an_unknown_account_id_is_not_found(session, partner, account_id):
 
 def test_a_complete_save_claims_its_domains(database, session, partner):
     record = save(database, partner, valid_form(domain="acme.example"))
-    own_id = customers.customer_id_of(session, partner, record.account_id)
+    own_id = owned_customers.customer_id_of(session, partner, record.account_id)
     assert customers.domain_claimed_elsewhere(session, "acme.example", None)
     assert not customers.domain_claimed_elsewhere(session, "acme.example", own_id)
     assert not customers.domain_claimed_elsewhere(session, "other.example", None)
@@ -338,7 +232,7 @@ def test_a_draft_claims_only_domains_it_may_have(database, partner):
 def test_the_database_refuses_a_domain_claimed_twice(database, partner):
     first = save(database, partner, valid_form("First BV", "acme.example"))
     with Session(database) as session:
-        customer_id = customers.customer_id_of(session, partner, first.account_id)
+        customer_id = owned_customers.customer_id_of(session, partner, first.account_id)
         session.add(
             EmailDomain(
                 customer_id=customer_id,
@@ -374,7 +268,7 @@ def test_a_save_from_an_old_version_is_a_conflict(database, partner):
     )
     rows_before = database_rows(database)
     for expected in (1, None, 3):
-        with pytest.raises(customers.VersionConflict):
+        with pytest.raises(save_history.VersionConflict):
             save(
                 database,
                 partner,
@@ -402,7 +296,7 @@ def test_a_save_that_loses_the_race_is_a_conflict(database, partner):
         )
         # The slow session still sees version 1: only the database's check can tell.
         assert read.version == 1
-        with pytest.raises(customers.VersionConflict):
+        with pytest.raises(save_history.VersionConflict):
             customers.save_customer(
                 slow,
                 partner_id=partner,

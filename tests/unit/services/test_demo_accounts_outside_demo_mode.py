@@ -12,7 +12,7 @@ from sqlmodel import Session
 from cloudlink_app import settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, SignInAttempt
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import password_hashing, signing_in, users
 from tests.support.database import add_partner, count, set_demo_partners
 
 ANNA = demo_accounts.DEMO_PARTNER_EMAIL
@@ -43,16 +43,16 @@ def real_user(database) -> int:
             display_name="Rita",
             role=users.PARTNER_ROLE,
             partner_id=partner_id,
-            password_hash=auth.hash_password(REAL_PASSWORD),
+            password_hash=password_hashing.hash_password(REAL_PASSWORD),
         )
         session.add(user)
         session.commit()
         return user.id
 
 
-def sign_in(database, email: str, password: str) -> auth.SignInResult:
+def sign_in(database, email: str, password: str) -> signing_in.SignInResult:
     with Session(database) as session:
-        return auth.sign_in(session, email, password, HOME)
+        return signing_in.sign_in(session, email, password, HOME)
 
 
 def environment(value: str | None) -> settings.Settings:

@@ -16,7 +16,17 @@ from sqlmodel import Session, select
 from cloudlink_app import routes, settings
 from cloudlink_app.domain import forms, permissions
 from cloudlink_app.models import AppUser, OutboxMessage, PasswordToken, UserSession
-from cloudlink_app.services import accounts, auth, invitations, links, outbox
+from cloudlink_app.services import (
+    accounts,
+    customer_list,
+    invitations,
+    links,
+    outbox,
+    password_changes,
+    password_links,
+    sessions,
+    signing_in,
+)
 from tests.support import smtp as smtp_server
 from tests.support.builders import valid_form
 from tests.support.database import add_user, customer_row, database_rows, save
@@ -88,13 +98,13 @@ async def test_next_invites_a_new_admin_contact_whose_link_signs_in_once(smtp, d
     assert all(token not in repr(row) for table in rows.values() for row in table)
 
     with Session(database) as session:
-        done = accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
+        done = password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD)
     assert done.done
     with Session(database) as session:
-        signed_in = auth.sign_in(session, ADA, PASSWORD, "127.0.0.1")
+        signed_in = signing_in.sign_in(session, ADA, PASSWORD, "127.0.0.1")
     assert signed_in.user is not None and signed_in.user.customer_id == invited.customer_id
     with Session(database) as session:
-        again = accounts.set_password_with_link(session, token, "other words 12 apple", "x")
+        again = password_changes.set_password_with_link(session, token, "other words 12 apple", "x")
     assert again.invalid_link
     # Sent once.
     assert await outbox.deliver_due() == 0
@@ -104,7 +114,7 @@ async def test_the_invitation_link_lives_seven_days(database, partner):
     save(database, partner, valid_form())
     with Session(database) as session:
         link = session.exec(select(PasswordToken)).one()
-    assert link.purpose == accounts.INVITATION
+    assert link.purpose == password_links.INVITATION
     assert link.expires_at - link.created_at == datetime.timedelta(days=7)
 
 
@@ -130,7 +140,7 @@ async def test_removing_an_admin_contact_removes_the_rights_not_the_user(databas
     ada = user(database, ADA)
     assert ada is not None and ada.id is not None
     with Session(database) as session:
-        auth.create_session(session, ada.id)
+        sessions.create_session(session, ada.id)
         session.commit()
     save(
         database,
@@ -248,7 +258,7 @@ async def test_a_contact_with_a_password_is_not_invited_again(database, partner)
             invitations.send_again(session, customer, ADA, now=later)
     assert refused.value.reason == invitations.HAS_PASSWORD
     with Session(database) as session:
-        assert invitations.registered_users(session, partner, [customer.account_id]) == {
+        assert customer_list.registered_users(session, partner, [customer.account_id]) == {
             customer.account_id: 1
         }
 

@@ -1,6 +1,7 @@
-"""One-time links to set a password (services/accounts.py): only a keyed hash of the
-token is stored, a link works once, expires (7 days for a new user, 1 day for a
-reset), a new link spends the earlier ones, and an invalid link changes nothing."""
+"""One-time links to set a password (services/password_links.py, password_changes.py):
+only a keyed hash of the token is stored, a link works once, expires (7 days for a new
+user, 1 day for a reset), a new link spends the earlier ones, and an invalid link
+changes nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from sqlmodel import Session, select
 
 from cloudlink_app import routes, settings
 from cloudlink_app.models import AppUser, PasswordToken, UserSession
-from cloudlink_app.services import accounts, auth
+from cloudlink_app.services import (
+    accounts,
+    password_changes,
+    password_hashing,
+    password_links,
+    sessions,
+    signing_in,
+)
 from tests.support.database import database_rows, demo_partner_id
 
 URL = "https://onboarding.example.com"
@@ -52,42 +60,44 @@ def test_the_token_is_random_and_only_its_keyed_hash_is_stored(session, database
     assert len(stored) == 2 and all(len(h) == 64 for h in stored)
     # Keyed: another secret key gives another hash, so the table alone is useless.
     with settings.override(secret_key="another-key-" + "y" * 40):
-        assert not accounts.link_is_valid(session, second)
-    assert accounts.link_is_valid(session, second)
+        assert not password_links.link_is_valid(session, second)
+    assert password_links.link_is_valid(session, second)
 
 
 def test_a_new_user_has_no_password_and_sets_one_once(session):
     token = token_of(new_user(session))
     assert user(session).password_hash == ""
-    assert accounts.link_is_valid(session, token)
-    outcome = accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
+    assert password_links.link_is_valid(session, token)
+    outcome = password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD)
     assert outcome.done
-    assert auth.verify_password(user(session).password_hash, PASSWORD)
-    assert auth.sign_in(session, EMAIL, PASSWORD, "192.0.2.1").ok
+    assert password_hashing.verify_password(user(session).password_hash, PASSWORD)
+    assert signing_in.sign_in(session, EMAIL, PASSWORD, "192.0.2.1").ok
     # Spent: the same link does nothing a second time.
-    assert not accounts.link_is_valid(session, token)
+    assert not password_links.link_is_valid(session, token)
     hash_before = user(session).password_hash
-    again = accounts.set_password_with_link(session, token, "another fine passphrase", "x")
+    again = password_changes.set_password_with_link(session, token, "another fine passphrase", "x")
     assert again.invalid_link and not again.done
     assert user(session).password_hash == hash_before
 
 
 @pytest.mark.parametrize(
     ("issue", "lifetime"),
-    [("new", accounts.NEW_USER_LINK_LIFETIME), ("reset", accounts.RESET_LINK_LIFETIME)],
+    [("new", password_links.NEW_USER_LINK_LIFETIME), ("reset", password_links.RESET_LINK_LIFETIME)],
 )
 def test_a_link_expires(session, database, issue, lifetime):
     start = datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC)
     link = new_user(session, now=start)
     if issue == "reset":
-        accounts.set_password_with_link(session, token_of(link), PASSWORD, PASSWORD, now=start)
+        password_changes.set_password_with_link(
+            session, token_of(link), PASSWORD, PASSWORD, now=start
+        )
         link = accounts.reset_password(session, EMAIL, now=start)
     assert link.expires_at == start + lifetime
     token = token_of(link)
     just_before = start + lifetime - datetime.timedelta(seconds=1)
-    assert accounts.link_is_valid(session, token, now=just_before)
+    assert password_links.link_is_valid(session, token, now=just_before)
     rows = database_rows(database)
-    outcome = accounts.set_password_with_link(
+    outcome = password_changes.set_password_with_link(
         session, token, "another fine passphrase", "another fine passphrase", now=start + lifetime
     )
     assert outcome.invalid_link
@@ -95,24 +105,26 @@ def test_a_link_expires(session, database, issue, lifetime):
 
 
 def test_the_lifetimes_are_the_documented_ones():
-    assert datetime.timedelta(days=7) == accounts.NEW_USER_LINK_LIFETIME
-    assert datetime.timedelta(days=1) == accounts.RESET_LINK_LIFETIME
+    assert datetime.timedelta(days=7) == password_links.NEW_USER_LINK_LIFETIME
+    assert datetime.timedelta(days=1) == password_links.RESET_LINK_LIFETIME
 
 
 def test_a_new_link_spends_the_earlier_one(session):
     old = token_of(new_user(session))
     new = token_of(accounts.reset_password(session, EMAIL))
-    assert not accounts.link_is_valid(session, old)
-    assert accounts.link_is_valid(session, new)
+    assert not password_links.link_is_valid(session, old)
+    assert password_links.link_is_valid(session, new)
 
 
 def test_a_password_against_the_policy_changes_nothing_and_keeps_the_link(session, database):
     token = token_of(new_user(session))
     rows = database_rows(database)
-    outcome = accounts.set_password_with_link(session, token, "password1234", "password1234")
+    outcome = password_changes.set_password_with_link(
+        session, token, "password1234", "password1234"
+    )
     assert outcome.problems and not outcome.done
     assert database_rows(database) == rows
-    assert accounts.link_is_valid(session, token)
+    assert password_links.link_is_valid(session, token)
 
 
 @pytest.mark.parametrize(
@@ -123,29 +135,29 @@ def test_a_password_against_the_policy_changes_nothing_and_keeps_the_link(sessio
 def test_a_wrong_or_crafted_token_changes_nothing(session, database, token):
     new_user(session)
     rows = database_rows(database)
-    assert not accounts.link_is_valid(session, token)
-    outcome = accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
+    assert not password_links.link_is_valid(session, token)
+    outcome = password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD)
     assert outcome.invalid_link
     assert database_rows(database) == rows
 
 
 def test_setting_a_password_by_link_ends_the_users_sessions(session):
     token = token_of(new_user(session))
-    accounts.set_password_with_link(session, token, PASSWORD, PASSWORD)
-    signed_in = auth.create_session(session, user(session).id)
+    password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD)
+    signed_in = sessions.create_session(session, user(session).id)
     reset = token_of(accounts.reset_password(session, EMAIL))
-    assert auth.user_for_token(session, signed_in) is not None
-    assert accounts.set_password_with_link(
+    assert sessions.user_for_token(session, signed_in) is not None
+    assert password_changes.set_password_with_link(
         session, reset, "another fine passphrase", "another fine passphrase"
     ).done
-    assert auth.user_for_token(session, signed_in) is None
+    assert sessions.user_for_token(session, signed_in) is None
     assert session.exec(select(UserSession.revoked_at)).one() is not None
 
 
 def test_a_deactivated_users_link_does_not_work(session):
     token = token_of(new_user(session))
     accounts.deactivate_user(session, EMAIL)
-    assert not accounts.link_is_valid(session, token)
-    assert accounts.set_password_with_link(session, token, PASSWORD, PASSWORD).invalid_link
+    assert not password_links.link_is_valid(session, token)
+    assert password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD).invalid_link
     with pytest.raises(accounts.AccountError, match="deactivated"):
         accounts.reset_password(session, EMAIL)

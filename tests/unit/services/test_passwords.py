@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, Partner
-from cloudlink_app.services.auth import hash_password, verify_password
+from cloudlink_app.services.password_hashing import hash_password, verify_password
 
 PASSWORD = "correct horse battery staple"
 

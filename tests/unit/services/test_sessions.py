@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from cloudlink_app import settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession, utc_now
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import sessions, signing_in, users
 from tests.support.database import add_user, database_rows
 
 NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
@@ -28,22 +28,22 @@ def anna(database) -> users.CurrentUser:
 @pytest.fixture
 def token(database, anna) -> str:
     with Session(database) as session:
-        return auth.create_session(session, anna.id, now=NOW)
+        return sessions.create_session(session, anna.id, now=NOW)
 
 
 def lookup(database, token, now=NOW):
     with Session(database) as session:
-        return auth.user_for_token(session, token, now=now)
+        return sessions.user_for_token(session, token, now=now)
 
 
 def test_a_new_session_gives_its_user(database, anna, token):
     assert lookup(database, token) == anna
-    assert isinstance(token, str) and 40 <= len(token) <= auth.TOKEN_MAX
+    assert isinstance(token, str) and 40 <= len(token) <= sessions.TOKEN_MAX
 
 
 def test_each_session_has_its_own_token(database, anna, token):
     with Session(database) as session:
-        other = auth.create_session(session, anna.id, now=NOW)
+        other = sessions.create_session(session, anna.id, now=NOW)
     assert other != token
     assert lookup(database, other) == anna == lookup(database, token)
 
@@ -59,11 +59,11 @@ def test_only_a_keyed_hash_of_the_token_is_stored(database, anna, token):
 
 
 def test_the_session_lasts_eight_hours(database, anna, token):
-    assert datetime.timedelta(hours=8) == auth.SESSION_LIFETIME
+    assert datetime.timedelta(hours=8) == sessions.SESSION_LIFETIME
     with Session(database) as session:
         row = session.exec(select(UserSession)).one()
     expires = row.expires_at.replace(tzinfo=row.expires_at.tzinfo or datetime.UTC)
-    assert expires == NOW + auth.SESSION_LIFETIME
+    assert expires == NOW + sessions.SESSION_LIFETIME
     assert lookup(database, token, NOW + datetime.timedelta(hours=7, minutes=59)) == anna
 
 
@@ -92,15 +92,15 @@ def test_times_in_other_zones_and_naive_utc_mean_the_same_moment(database, anna,
 
 def test_a_session_made_now_works_now(database, anna):
     with Session(database) as session:
-        fresh = auth.create_session(session, anna.id)
+        fresh = sessions.create_session(session, anna.id)
     assert lookup(database, fresh, now=None) == anna
-    assert lookup(database, fresh, utc_now() + auth.SESSION_LIFETIME) is None
+    assert lookup(database, fresh, utc_now() + sessions.SESSION_LIFETIME) is None
 
 
 def test_a_revoked_session_gives_nobody_and_others_stay(database, anna, token):
     with Session(database) as session:
-        other = auth.create_session(session, anna.id, now=NOW)
-        auth.revoke_session(session, token)
+        other = sessions.create_session(session, anna.id, now=NOW)
+        sessions.revoke_session(session, token)
     assert lookup(database, token) is None
     assert lookup(database, other) == anna
     with Session(database) as session:
@@ -110,12 +110,12 @@ def test_a_revoked_session_gives_nobody_and_others_stay(database, anna, token):
 
 def test_revoking_twice_or_an_unknown_token_changes_nothing(database, token):
     with Session(database) as session:
-        auth.revoke_session(session, token)
+        sessions.revoke_session(session, token)
     before = database_rows(database)
     with Session(database) as session:
-        auth.revoke_session(session, token)
+        sessions.revoke_session(session, token)
         for unknown in ("nope", token[:-1], "", None, 42, "x" * 500):
-            auth.revoke_session(session, unknown)
+            sessions.revoke_session(session, unknown)
     assert database_rows(database) == before
 
 
@@ -140,23 +140,23 @@ def test_a_tampered_token_gives_nobody(database, token, tamper):
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", 0, 1, 3.5, True, b"bytes", ["a"], {"token": "x"}, "x" * (auth.TOKEN_MAX + 1)],
+    [None, "", 0, 1, 3.5, True, b"bytes", ["a"], {"token": "x"}, "x" * (sessions.TOKEN_MAX + 1)],
 )
 def test_wrong_types_and_sizes_give_nobody(database, token, value):
     assert lookup(database, value) is None
 
 
 def test_a_too_long_token_is_not_even_looked_up(database, token, monkeypatch):
-    monkeypatch.setattr(auth, "_token_hash", lambda _: pytest.fail("hashed"))
-    assert lookup(database, token + "x" * auth.TOKEN_MAX) is None
+    monkeypatch.setattr(sessions, "_token_hash", lambda _: pytest.fail("hashed"))
+    assert lookup(database, token + "x" * sessions.TOKEN_MAX) is None
 
 
 def test_a_token_of_a_deleted_user_gives_nobody(database, anna, token):
     add_user(database, "jan@northwind.example", users.PARTNER_ROLE, anna.partner_id)
     with Session(database) as session:
         jan = users.find_user(session, "jan@northwind.example")
-        jan_token = auth.create_session(session, jan.id, now=NOW)
-        assert auth.user_for_token(session, jan_token, now=NOW) == jan
+        jan_token = sessions.create_session(session, jan.id, now=NOW)
+        assert sessions.user_for_token(session, jan_token, now=NOW) == jan
     # Whatever removes a user may leave their sessions behind: even then, nobody.
     with database.connect() as connection:
         enforced = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
@@ -190,8 +190,8 @@ def test_sign_in_prunes_ended_sessions_and_old_failures(database):
     with Session(database) as session:
         demo_accounts.ensure_demo_users(session)
         user_id = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
-        old = auth.create_session(session, user_id, now - datetime.timedelta(days=3))
-        live = auth.create_session(session, user_id, now - datetime.timedelta(hours=1))
+        old = sessions.create_session(session, user_id, now - datetime.timedelta(days=3))
+        live = sessions.create_session(session, user_id, now - datetime.timedelta(hours=1))
         session.add(
             SignInAttempt(
                 email="x@y.example",
@@ -207,12 +207,12 @@ def test_sign_in_prunes_ended_sessions_and_old_failures(database):
             )
         )
         session.commit()
-        result = auth.sign_in(
+        result = signing_in.sign_in(
             session, demo_accounts.DEMO_PARTNER_EMAIL, demo_accounts.DEMO_PASSWORD, "127.0.0.1", now
         )
         assert result.token is not None
-        assert auth.user_for_token(session, old, now) is None
-        assert auth.user_for_token(session, live, now) is not None
+        assert sessions.user_for_token(session, old, now) is None
+        assert sessions.user_for_token(session, live, now) is not None
         assert len(session.exec(select(UserSession)).all()) == 2  # live + the new one
         attempts = session.exec(select(SignInAttempt)).all()
     assert [a.attempted_at.replace(tzinfo=datetime.UTC) for a in attempts] == [

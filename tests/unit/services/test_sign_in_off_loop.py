@@ -1,5 +1,5 @@
-"""Signing in off the event loop (services/auth.py ``sign_in_async``): Argon2 runs in a
-pool of HASH_WORKERS threads, the event loop goes on meanwhile, a sign-in that cannot
+"""Signing in off the event loop (services/signing_in.py ``sign_in_async``): Argon2 runs
+in a pool of HASH_WORKERS threads, the event loop goes on meanwhile, a sign-in that cannot
 finish in time answers "try again" (and leaves no live session). The sign-in endpoint
 (cloudlink_app/http) awaits it. How little a sign-in delays other users' events is measured by
 bench/sign_in_lag.py, not asserted here."""
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from cloudlink_app import settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.models import SignInAttempt, UserSession
-from cloudlink_app.services import auth
+from cloudlink_app.services import password_hashing, sessions, signing_in
 
 pytestmark = pytest.mark.asyncio
 
@@ -38,7 +38,7 @@ def demo_mode():
 def slow_verify(release: threading.Event, calls: list[str]):
     """A verify_password that waits for ``release`` (a stand-in for 0.3 s of Argon2),
     then gives the real answer."""
-    real_verify = auth.verify_password
+    real_verify = password_hashing.verify_password
 
     def verify(stored_hash: str, password: str) -> bool:
         calls.append(threading.current_thread().name)
@@ -49,18 +49,18 @@ def slow_verify(release: threading.Event, calls: list[str]):
 
 
 async def test_sign_in_async_signs_in(database, demo_users):
-    result = await auth.sign_in_async(ANNA, PASSWORD, HOME)
+    result = await signing_in.sign_in_async(ANNA, PASSWORD, HOME)
     assert result.ok and result.user.email == ANNA
     with Session(database) as session:
-        assert auth.user_for_token(session, result.token) == result.user
+        assert sessions.user_for_token(session, result.token) == result.user
 
 
 async def test_sign_in_async_fails_and_throttles_like_sign_in(database, demo_users):
-    for _ in range(auth.PAIR_LIMIT.free):
-        assert (await auth.sign_in_async(ANNA, "wrong", HOME)) == auth.SignInResult(
+    for _ in range(signing_in.PAIR_LIMIT.free):
+        assert (await signing_in.sign_in_async(ANNA, "wrong", HOME)) == signing_in.SignInResult(
             token=None, user=None, throttled=False
         )
-    result = await auth.sign_in_async(ANNA, PASSWORD, HOME)
+    result = await signing_in.sign_in_async(ANNA, PASSWORD, HOME)
     assert result.throttled and 0 < result.retry_after <= 1
 
 
@@ -71,7 +71,7 @@ async def test_the_password_is_checked_in_a_worker_while_the_loop_goes_on(
     on the event loop, that coroutine could not run, and the check would wait for
     PATIENCE and fail."""
     release, calls = threading.Event(), []
-    monkeypatch.setattr(auth, "verify_password", slow_verify(release, calls))
+    monkeypatch.setattr(password_hashing, "verify_password", slow_verify(release, calls))
 
     async def another_users_event() -> None:
         while not calls:  # the verification has started
@@ -80,7 +80,7 @@ async def test_the_password_is_checked_in_a_worker_while_the_loop_goes_on(
 
     started = time.monotonic()
     result, _ = await asyncio.gather(
-        auth.sign_in_async(ANNA, PASSWORD, HOME), another_users_event()
+        signing_in.sign_in_async(ANNA, PASSWORD, HOME), another_users_event()
     )
     assert result.ok
     assert time.monotonic() - started < PATIENCE
@@ -89,7 +89,7 @@ async def test_the_password_is_checked_in_a_worker_while_the_loop_goes_on(
 
 
 async def test_at_most_two_passwords_are_checked_at_once(database, demo_users, monkeypatch):
-    assert auth.HASH_WORKERS == 2
+    assert password_hashing.HASH_WORKERS == 2
     running, most = [0], [0]
     lock = threading.Lock()
 
@@ -102,9 +102,12 @@ async def test_at_most_two_passwords_are_checked_at_once(database, demo_users, m
             running[0] -= 1
         return False
 
-    monkeypatch.setattr(auth, "verify_password", counting_verify)
+    monkeypatch.setattr(password_hashing, "verify_password", counting_verify)
     results = await asyncio.gather(
-        *(auth.sign_in_async(f"user{i}@example.com", "x", f"198.51.100.{i}") for i in range(8))
+        *(
+            signing_in.sign_in_async(f"user{i}@example.com", "x", f"198.51.100.{i}")
+            for i in range(8)
+        )
     )
     assert all(not r.ok and not r.throttled for r in results)
     assert 1 <= most[0] <= 2
@@ -137,22 +140,24 @@ async def test_argon2_yields_the_cpu_to_the_event_loop(monkeypatch):
             seen["argon2"] = niceness()
             return False
 
-    monkeypatch.setattr(auth, "_hasher", Argon2())
+    monkeypatch.setattr(password_hashing, "_hasher", Argon2())
 
     def sign_in_work() -> bool:
         seen["sign-in"] = niceness()
-        return auth.verify_password("$argon2id$...", "a password")
+        return password_hashing.verify_password("$argon2id$...", "a password")
 
-    assert await auth.in_password_workers(sign_in_work, PATIENCE) is False
+    assert await password_hashing.in_password_workers(sign_in_work, PATIENCE) is False
     assert seen["sign-in"] == niceness()
-    assert seen["argon2"] == min(niceness() + auth.HASH_WORKER_NICENESS, 19) > niceness()
+    assert (
+        seen["argon2"] == min(niceness() + password_hashing.HASH_WORKER_NICENESS, 19) > niceness()
+    )
 
 
 async def test_the_blocking_functions_run_argon2_in_the_workers_too():
-    hashed = auth.hash_password("a long enough password")
-    assert auth.verify_password(hashed, "a long enough password")
+    hashed = password_hashing.hash_password("a long enough password")
+    assert password_hashing.verify_password(hashed, "a long enough password")
     thread = await asyncio.to_thread(
-        lambda: auth._in_argon2_workers(lambda: threading.current_thread().name)
+        lambda: password_hashing._in_argon2_workers(lambda: threading.current_thread().name)
     )
     assert thread.startswith("cloudlink-argon2")
 
@@ -161,10 +166,10 @@ async def test_a_sign_in_that_takes_too_long_answers_try_again_and_leaves_no_ses
     database, demo_users, monkeypatch
 ):
     release, calls = threading.Event(), []
-    monkeypatch.setattr(auth, "verify_password", slow_verify(release, calls))
-    monkeypatch.setattr(auth, "SIGN_IN_TIMEOUT", 0.05)
-    result = await auth.sign_in_async(ANNA, PASSWORD, HOME)
-    assert result == auth.SignInResult(token=None, user=None, throttled=False, timed_out=True)
+    monkeypatch.setattr(password_hashing, "verify_password", slow_verify(release, calls))
+    monkeypatch.setattr(password_hashing, "SIGN_IN_TIMEOUT", 0.05)
+    result = await signing_in.sign_in_async(ANNA, PASSWORD, HOME)
+    assert result == signing_in.SignInResult(token=None, user=None, throttled=False, timed_out=True)
     # The worker finishes the sign-in later: the session nobody received is ended.
     release.set()
     row = await wait_for_row(
@@ -181,15 +186,15 @@ async def test_a_sign_in_waiting_for_a_worker_is_dropped_at_the_timeout(
 ):
     """Both workers busy: the third sign-in never starts, and records nothing."""
     release, calls = threading.Event(), []
-    monkeypatch.setattr(auth, "verify_password", slow_verify(release, calls))
+    monkeypatch.setattr(password_hashing, "verify_password", slow_verify(release, calls))
     busy = [
-        asyncio.ensure_future(auth.sign_in_async(f"busy{i}@example.com", "x", HOME))
-        for i in range(auth.HASH_WORKERS)
+        asyncio.ensure_future(signing_in.sign_in_async(f"busy{i}@example.com", "x", HOME))
+        for i in range(password_hashing.HASH_WORKERS)
     ]
-    while len(calls) < auth.HASH_WORKERS:
+    while len(calls) < password_hashing.HASH_WORKERS:
         await asyncio.sleep(0.001)
-    monkeypatch.setattr(auth, "SIGN_IN_TIMEOUT", 0.05)
-    third = await auth.sign_in_async("third@example.com", "x", "198.51.100.1")
+    monkeypatch.setattr(password_hashing, "SIGN_IN_TIMEOUT", 0.05)
+    third = await signing_in.sign_in_async("third@example.com", "x", "198.51.100.1")
     assert third.timed_out
     release.set()
     await asyncio.gather(*busy)
@@ -197,10 +202,10 @@ async def test_a_sign_in_waiting_for_a_worker_is_dropped_at_the_timeout(
     with Session(database) as session:
         emails = set(session.exec(select(SignInAttempt.email)).all())
     assert "third@example.com" not in emails
-    assert len(calls) == auth.HASH_WORKERS
+    assert len(calls) == password_hashing.HASH_WORKERS
 
 
 async def test_hash_and_verify_have_async_versions(monkeypatch):
-    hashed = await auth.hash_password_async("a long enough password")
-    assert await auth.verify_password_async(hashed, "a long enough password")
-    assert not await auth.verify_password_async(hashed, "another password")
+    hashed = await password_hashing.hash_password_async("a long enough password")
+    assert await password_hashing.verify_password_async(hashed, "a long enough password")
+    assert not await password_hashing.verify_password_async(hashed, "another password")

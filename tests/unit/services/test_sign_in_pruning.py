@@ -1,5 +1,5 @@
 """Old failed sign-ins and ended sessions are deleted on a schedule, not only when
-someone signs in: ``auth.prune`` and the app's lifespan task ``prune_on_schedule``."""
+someone signs in: ``signing_in.prune`` and the app's lifespan task ``prune_on_schedule``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession
-from cloudlink_app.services import auth
+from cloudlink_app.services import signing_in
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
 
@@ -73,18 +73,18 @@ def remaining(database, records) -> set[str]:
 
 def test_prune_deletes_old_failures_and_sessions_ended_a_day_ago(database, records):
     with Session(database) as session:
-        auth.prune(session, NOW)
+        signing_in.prune(session, NOW)
         session.commit()
     assert remaining(database, records) == KEPT
 
 
 def test_prune_now_commits_on_its_own_session(database, records):
-    auth.prune_now(NOW)
+    signing_in.prune_now(NOW)
     assert remaining(database, records) == KEPT
 
 
 def test_prune_now_uses_the_current_time(database, records):
-    auth.prune_now()  # NOW is in the past: everything but the live session has ended
+    signing_in.prune_now()  # NOW is in the past: everything but the live session has ended
     with Session(database) as session:
         assert session.exec(select(SignInAttempt)).all() == []
 
@@ -101,9 +101,9 @@ async def test_the_schedule_prunes_again_and_again_and_survives_a_failure(monkey
         if len(calls) >= 3:
             enough.set()
 
-    monkeypatch.setattr(auth, "prune_now", prune_now)
-    monkeypatch.setattr(auth, "PRUNE_INTERVAL", datetime.timedelta(milliseconds=5))
-    task = asyncio.ensure_future(auth.prune_on_schedule())
+    monkeypatch.setattr(signing_in, "prune_now", prune_now)
+    monkeypatch.setattr(signing_in, "PRUNE_INTERVAL", datetime.timedelta(milliseconds=5))
+    task = asyncio.ensure_future(signing_in.prune_on_schedule())
     try:
         for _ in range(2000):
             if enough.is_set():
@@ -118,5 +118,5 @@ async def test_the_schedule_prunes_again_and_again_and_survives_a_failure(monkey
 def test_the_schedule_is_a_lifespan_task_of_the_app():
     from cloudlink_app.cloudlink_app import app
 
-    assert auth.prune_on_schedule in app.get_lifespan_tasks()
-    assert datetime.timedelta(minutes=1) <= auth.PRUNE_INTERVAL <= datetime.timedelta(hours=1)
+    assert signing_in.prune_on_schedule in app.get_lifespan_tasks()
+    assert datetime.timedelta(minutes=1) <= signing_in.PRUNE_INTERVAL <= datetime.timedelta(hours=1)

@@ -1,4 +1,4 @@
-"""Signing in (services/auth.py): right and wrong passwords, the same answer for unknown
+"""Signing in (services/signing_in.py): right and wrong passwords, the same answer for unknown
 emails, and slowing down repeated failures per (email, address) and per address with a
 growing delay that never refuses the right password once it is over.
 
@@ -17,7 +17,7 @@ from cloudlink_app import settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser, SignInAttempt, UserSession
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import password_hashing, sessions, signing_in, users
 from tests.support.database import database_rows
 
 NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
@@ -39,9 +39,9 @@ def at(seconds: float) -> datetime.datetime:
     return NOW + datetime.timedelta(seconds=seconds)
 
 
-def sign_in(database, email, password, address=HOME, now=NOW) -> auth.SignInResult:
+def sign_in(database, email, password, address=HOME, now=NOW) -> signing_in.SignInResult:
     with Session(database) as session:
-        return auth.sign_in(session, email, password, address, now=now)
+        return signing_in.sign_in(session, email, password, address, now=now)
 
 
 def failures(database, **where) -> int:
@@ -61,17 +61,17 @@ def add_failures(database, count, email, address, at=NOW):
         session.commit()
 
 
-def throttled(seconds_left: float) -> auth.SignInResult:
-    return auth.SignInResult(token=None, user=None, throttled=True, retry_after=seconds_left)
+def throttled(seconds_left: float) -> signing_in.SignInResult:
+    return signing_in.SignInResult(token=None, user=None, throttled=True, retry_after=seconds_left)
 
 
-FAILED = auth.SignInResult(token=None, user=None, throttled=False)
+FAILED = signing_in.SignInResult(token=None, user=None, throttled=False)
 
 
 @pytest.fixture
 def no_verify(monkeypatch):
     """Fail the test when a password is checked (a throttled attempt must not be)."""
-    monkeypatch.setattr(auth, "verify_password", lambda *a: pytest.fail("verified"))
+    monkeypatch.setattr(password_hashing, "verify_password", lambda *a: pytest.fail("verified"))
 
 
 # ----- right and wrong passwords ------------------------------------------------------
@@ -82,7 +82,7 @@ def test_the_right_password_signs_in(database, demo_users):
     assert result.ok and not result.throttled
     assert result.user.id == demo_users[ANNA] and result.user.email == ANNA
     with Session(database) as session:
-        assert auth.user_for_token(session, result.token, now=NOW) == result.user
+        assert sessions.user_for_token(session, result.token, now=NOW) == result.user
 
 
 @pytest.mark.parametrize("typed", ["  Anna.deVries@Northwind-Telecom.example ", ANNA.upper()])
@@ -104,9 +104,9 @@ def test_a_wrong_password_fails_and_is_recorded(database, demo_users):
 
 def test_an_unknown_email_fails_the_same_way_and_is_recorded(database, demo_users, monkeypatch):
     verified = []
-    real_verify = auth.verify_password
+    real_verify = password_hashing.verify_password
     monkeypatch.setattr(
-        auth, "verify_password", lambda h, p: verified.append(h) or real_verify(h, p)
+        password_hashing, "verify_password", lambda h, p: verified.append(h) or real_verify(h, p)
     )
     unknown = sign_in(database, "Nobody@Example.com", PASSWORD)
     wrong = sign_in(database, ANNA, "wrong")
@@ -132,7 +132,7 @@ def test_a_user_without_a_password_cannot_sign_in(database):
         (ANNA, ["x"]),
         ({"e": 1}, {}),
         ("a" * 250 + "@x.nl", PASSWORD),
-        (ANNA, "p" * (auth.PASSWORD_MAX + 1)),
+        (ANNA, "p" * (signing_in.PASSWORD_MAX + 1)),
     ],
 )
 def test_wrong_types_and_sizes_are_a_plain_failure(database, demo_users, email, password):
@@ -142,7 +142,7 @@ def test_wrong_types_and_sizes_are_a_plain_failure(database, demo_users, email, 
 
 
 def test_the_longest_allowed_password_is_checked(database, demo_users):
-    assert not sign_in(database, ANNA, "p" * auth.PASSWORD_MAX).ok
+    assert not sign_in(database, ANNA, "p" * signing_in.PASSWORD_MAX).ok
     assert failures(database, email=ANNA) == 1
 
 
@@ -150,15 +150,15 @@ def test_the_longest_allowed_password_is_checked(database, demo_users):
 
 
 def test_five_failures_make_the_next_attempt_wait_a_second(database, demo_users, monkeypatch):
-    assert auth.PAIR_LIMIT.free == 5
+    assert signing_in.PAIR_LIMIT.free == 5
     for attempt in range(5):
         result = sign_in(database, ANNA, f"guess {attempt}", now=at(attempt))
         assert result == FAILED
     # The 5th failure was at +4 s: until +5 s the right password is not even checked.
     checked = []
-    real_verify = auth.verify_password
+    real_verify = password_hashing.verify_password
     monkeypatch.setattr(
-        auth, "verify_password", lambda h, p: checked.append(p) or real_verify(h, p)
+        password_hashing, "verify_password", lambda h, p: checked.append(p) or real_verify(h, p)
     )
     assert sign_in(database, ANNA, PASSWORD, now=at(4.25)) == throttled(0.75)
     assert sign_in(database, ANNA.upper(), PASSWORD, now=at(4.999)).throttled
@@ -174,8 +174,8 @@ def test_five_failures_make_the_next_attempt_wait_a_second(database, demo_users,
 def test_each_failure_doubles_the_wait_up_to_a_minute(database, demo_users, count, wait):
     add_failures(database, count, ANNA, HOME)
     with Session(database) as session:
-        assert auth.throttle_wait(session, ANNA, HOME, NOW) == wait
-        assert auth.throttle_wait(session, ANNA, HOME, at(wait)) == 0
+        assert signing_in.throttle_wait(session, ANNA, HOME, NOW) == wait
+        assert signing_in.throttle_wait(session, ANNA, HOME, at(wait)) == 0
     assert sign_in(database, ANNA, PASSWORD, now=at(wait - 0.5)).throttled
     assert sign_in(database, ANNA, PASSWORD, now=at(wait)).ok
 
@@ -223,7 +223,7 @@ def test_success_clears_that_email_and_address_only(database, demo_users):
 
 
 def test_twenty_failures_from_an_address_make_every_email_from_it_wait(database, demo_users):
-    assert auth.ADDRESS_LIMIT.free == 20
+    assert signing_in.ADDRESS_LIMIT.free == 20
     # Spread over many emails, none of which reaches its own limit.
     for index in range(19):
         add_failures(database, 1, f"guess{index}@example.com", HOME)
@@ -249,7 +249,9 @@ def test_21_wrong_passwords_from_one_address_do_not_stop_another_users_correct_o
     moment = 0.0
     for index in range(21):
         with Session(database) as session:
-            moment += auth.throttle_wait(session, f"guess{index}@example.com", HOME, at(moment))
+            moment += signing_in.throttle_wait(
+                session, f"guess{index}@example.com", HOME, at(moment)
+            )
         result = sign_in(database, f"guess{index}@example.com", "password1", now=at(moment))
         assert result == FAILED  # each one was checked
     last_failure = moment
@@ -262,7 +264,7 @@ def test_21_wrong_passwords_from_one_address_do_not_stop_another_users_correct_o
 def test_an_ipv6_network_counts_as_one_address(database, demo_users, no_verify):
     # 20 failures, each from another address of one /64.
     for index in range(20):
-        key = auth.address_key(f"2001:db8:1:2::{index + 1:x}")
+        key = signing_in.address_key(f"2001:db8:1:2::{index + 1:x}")
         add_failures(database, 1, f"guess{index}@example.com", key)
     assert sign_in(database, JEROEN, PASSWORD, address="2001:db8:1:2:abcd::99").throttled
 
@@ -289,20 +291,20 @@ def test_what_is_stored_is_the_address_key(database, demo_users):
 
 
 def test_failures_older_than_the_window_do_not_count(database, demo_users):
-    assert datetime.timedelta(minutes=15) == auth.FAILURE_WINDOW
-    add_failures(database, 5, ANNA, HOME, at=at(-auth.FAILURE_WINDOW.total_seconds()))
+    assert datetime.timedelta(minutes=15) == signing_in.FAILURE_WINDOW
+    add_failures(database, 5, ANNA, HOME, at=at(-signing_in.FAILURE_WINDOW.total_seconds()))
     add_failures(database, 20, "other@example.com", ELSEWHERE, at=at(-899))
     # At NOW the first five are out of the window: no wait. The others still count
     # (20 failures) but their 1 s wait has long passed.
     with Session(database) as session:
-        assert auth.throttle_wait(session, ANNA, HOME, NOW) == 0
-        assert auth.throttle_wait(session, JEROEN, ELSEWHERE, NOW) == 0
+        assert signing_in.throttle_wait(session, ANNA, HOME, NOW) == 0
+        assert signing_in.throttle_wait(session, JEROEN, ELSEWHERE, NOW) == 0
     add_failures(database, 1, "other@example.com", ELSEWHERE, at=NOW)  # the 21st: 2 s
     with Session(database) as session:
-        assert auth.throttle_wait(session, JEROEN, ELSEWHERE, NOW) == 2
-        assert auth.throttle_wait(session, JEROEN, ELSEWHERE, at(0.5)) == 1.5
+        assert signing_in.throttle_wait(session, JEROEN, ELSEWHERE, NOW) == 2
+        assert signing_in.throttle_wait(session, JEROEN, ELSEWHERE, at(0.5)) == 1.5
         # Once the 20 older ones leave the window, one failure is no reason to wait.
-        assert auth.throttle_wait(session, JEROEN, ELSEWHERE, at(1.5)) == 0
+        assert signing_in.throttle_wait(session, JEROEN, ELSEWHERE, at(1.5)) == 0
 
 
 def test_a_sliding_window_counts_only_the_recent_failures(database, demo_users):
@@ -319,7 +321,7 @@ def test_a_sliding_window_counts_only_the_recent_failures(database, demo_users):
 def test_a_long_address_is_cut_to_its_column(database, demo_users):
     long_address = "x" * 200
     sign_in(database, ANNA, "wrong", address=long_address)
-    assert failures(database, address=long_address[: auth.ADDRESS_MAX]) == 1
+    assert failures(database, address=long_address[: signing_in.ADDRESS_MAX]) == 1
     sign_in(database, ANNA, "wrong", address=None)  # no client address known
     assert failures(database, address="") == 1
 
@@ -336,8 +338,8 @@ def test_an_outdated_hash_is_upgraded_on_sign_in(database, demo_users):
     assert sign_in(database, ANNA, PASSWORD).ok
     with Session(database) as session:
         upgraded = session.get(AppUser, demo_users[ANNA]).password_hash
-    assert upgraded != weak and auth.verify_password(upgraded, PASSWORD)
-    assert not auth._hasher.check_needs_rehash(upgraded)
+    assert upgraded != weak and password_hashing.verify_password(upgraded, PASSWORD)
+    assert not password_hashing._hasher.check_needs_rehash(upgraded)
 
 
 def test_the_password_is_never_stored_or_logged(database, demo_users, caplog):

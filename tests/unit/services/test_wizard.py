@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import ConnectionCheck, Customer
-from cloudlink_app.services import customers, users, wizard
+from cloudlink_app.services import customers, owned_customers, save_history, users, wizard
 from tests.support.builders import gateway_form, pbx_form, result, sync_form, unique_mac
 from tests.support.database import (
     add_checks,
@@ -632,9 +632,9 @@ def test_a_stale_version_is_a_version_conflict_and_nothing_is_saved(database, pa
     account_id = make_customer(database, partner, wizard_path.CONNECT)
     current = version(database, account_id)
     rows_before = database_rows(database)
-    with Session(database) as session, pytest.raises(customers.VersionConflict):
+    with Session(database) as session, pytest.raises(save_history.VersionConflict):
         _saves(partner, account_id, current - 1)[name](session)
-    with Session(database) as session, pytest.raises(customers.VersionConflict):
+    with Session(database) as session, pytest.raises(save_history.VersionConflict):
         _saves(partner, account_id, current + 1)[name](session)
     assert database_rows(database) == rows_before
     # With the current version the same call is saved (the test above can fail).
@@ -667,7 +667,7 @@ def test_another_partners_customer_is_not_found_and_nothing_is_saved(database, p
         **_reads(other_partner, account_id, user_id(database)),
     }
     rows_before = database_rows(database)
-    with Session(database) as session, pytest.raises(customers.CustomerNotFound):
+    with Session(database) as session, pytest.raises(owned_customers.CustomerNotFound):
         calls[name](session)
     assert database_rows(database) == rows_before
     # The owner's call with the same arguments works (the test above can fail).
@@ -680,7 +680,7 @@ def test_another_partners_customer_is_not_found_and_nothing_is_saved(database, p
 
 
 def test_an_unknown_account_id_is_not_found(database, partner):
-    with Session(database) as session, pytest.raises(customers.CustomerNotFound):
+    with Session(database) as session, pytest.raises(owned_customers.CustomerNotFound):
         wizard.load_wizard(session, partner, "ZZZZ-ZZZZ")
 
 

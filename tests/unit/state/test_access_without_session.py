@@ -34,7 +34,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer, UserSession
-from cloudlink_app.services import auth, users
+from cloudlink_app.services import sessions, users
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.connect_step import ConnectStepState
@@ -531,12 +531,12 @@ def end_session(tab: Tab, engine, how: str) -> None:
         return
     with Session(engine) as session:
         if how == "revoked":
-            auth.revoke_session(session, _token(tab))
+            sessions.revoke_session(session, _token(tab))
         else:
             past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
             session.execute(sa.update(UserSession).values(expires_at=past))
             session.commit()
-        assert auth.user_for_token(session, _token(tab)) is None
+        assert sessions.user_for_token(session, _token(tab)) is None
 
 
 async def open_page(tab: Tab, engine, case: Case) -> Opened:
@@ -680,7 +680,7 @@ async def test_after_signing_out_the_tab_gets_no_customer_data(tab, database):
     opened = await PAGES["customer"](tab, database)
     token = _token(tab)
     with Session(database) as session:
-        auth.revoke_session(session, token)  # POST /auth/sign-out
+        sessions.revoke_session(session, token)  # POST /auth/sign-out
     crafted = Tab(None)
     crafted.connect(token)  # the old cookie, replayed
     crafted.open_route(opened.route, as_path=opened.as_path, **opened.params)

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import SaveRecord
-from cloudlink_app.services import customers, users, wizard
+from cloudlink_app.services import customers, owned_customers, save_history, users, wizard
 from cloudlink_app.state.review_step import ReviewStepState
 from tests.support.builders import gateway_form, valid_form
 from tests.support.database import add_user, make_customer, version
@@ -40,7 +40,7 @@ def test_a_save_records_who_which_step_and_when(database, partner):
             saved_by=other,
         )
         rows = session.exec(select(SaveRecord).order_by(SaveRecord.id)).all()
-        saves = customers.recent_saves(session, partner, record.account_id)
+        saves = save_history.recent_saves(session, partner, record.account_id)
     assert [(r.user_id, r.step) for r in rows] == [
         (anna, wizard_path.CUSTOMER),
         (other, wizard_path.GATEWAY),
@@ -55,8 +55,8 @@ def test_a_save_records_who_which_step_and_when(database, partner):
 
 def test_recent_saves_are_scoped_by_partner(database, partner):
     account_id = make_customer(database, partner, wizard_path.CUSTOMER)
-    with Session(database) as session, pytest.raises(customers.CustomerNotFound):
-        customers.recent_saves(session, partner + 1000, account_id)
+    with Session(database) as session, pytest.raises(owned_customers.CustomerNotFound):
+        save_history.recent_saves(session, partner + 1000, account_id)
 
 
 @pytest.mark.asyncio

@@ -11,7 +11,7 @@ from reflex_base.registry import RegistrationContext
 from sqlmodel import Session
 
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 from cloudlink_app.state import clean_tab
 from cloudlink_app.state.session import SessionState
 from tests.support.tabs import Tab
@@ -33,9 +33,9 @@ async def typed_by_anna(tab: Tab) -> None:
 def reconnect_without_following(tab: Tab, cookie: str | None) -> None:
     """The websocket reopens with another cookie; nothing has run yet."""
     headers = {"host": "testserver"}
-    value = auth.session_header(cookie)
+    value = sessions.session_header(cookie)
     if value is not None:
-        headers[auth.SESSION_HEADER] = value
+        headers[sessions.SESSION_HEADER] = value
     tab.set_headers(headers)
 
 
@@ -75,7 +75,7 @@ async def test_an_ended_session_resets_the_tab_at_its_next_event(database, demo_
     tab = Tab(ANNA)
     await typed_by_anna(tab)
     with Session(database) as session:
-        auth.revoke_session(session, tab.cookie)  # signed out in another tab
+        sessions.revoke_session(session, tab.cookie)  # signed out in another tab
     sent = await tab.customer("set_customer_name", value="x")
     assert tab.customer_step.customer_name == ""
     assert SECRET not in repr(sent.deltas)

@@ -14,7 +14,7 @@ from reflex.model import get_engine
 from sqlmodel import Session
 
 from cloudlink_app.domain import forms
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 from cloudlink_app.state.language import PAGE_LANG
 from cloudlink_app.state.session import SessionState
 
@@ -62,7 +62,7 @@ async def test_a_session_ended_between_two_keystrokes_stops_the_second(new_custo
     tab = new_customer
     await tab.customer("set_customer_name", value="Bakkerij")
     with Session(get_engine()) as session:
-        assert auth.revoke_session(session, tab.cookie)
+        assert sessions.revoke_session(session, tab.cookie)
     await tab.customer("set_customer_name", value="Bakkerij Jansen")
     assert tab.customer_step.customer_name != "Bakkerij Jansen"
 

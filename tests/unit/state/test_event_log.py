@@ -33,7 +33,7 @@ from reflex_base.event.processor import BaseStateEventProcessor
 from cloudlink_app import logs, routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, passwords
-from cloudlink_app.services import auth
+from cloudlink_app.services import sessions
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.event_log import short_name
@@ -311,7 +311,7 @@ async def test_no_line_holds_personal_data(database, demo_users, capsys):
         for part in [value, *value.split()]:
             if len(part) > 4:
                 assert part.lower() not in lowered, f"{part!r} is in the log:\n{err}"
-    for secret in (tab.cookie, auth.session_header(tab.cookie), "127.0.0.1", "testclient"):
+    for secret in (tab.cookie, sessions.session_header(tab.cookie), "127.0.0.1", "testclient"):
         assert secret and secret.lower() not in lowered, secret
 
 

@@ -16,7 +16,7 @@ from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser, UserSession
-from cloudlink_app.services import accounts, auth
+from cloudlink_app.services import accounts, password_hashing, password_links, sessions, signing_in
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.set_password import SetPasswordState
 from tests.support.database import database_rows, demo_partner_id
@@ -102,10 +102,10 @@ async def test_a_valid_link_shows_the_form_and_sets_the_password(database, link_
     )
     assert sent.redirects == [routes.password_set_url()]
     holds_no_token(tab, sent, link_token)
-    assert auth.verify_password(password_hash(database, KIM), NEW)
+    assert password_hashing.verify_password(password_hash(database, KIM), NEW)
     with Session(database) as session:
-        assert not accounts.link_is_valid(session, link_token)
-        assert auth.sign_in(session, KIM, NEW, "192.0.2.9").ok
+        assert not password_links.link_is_valid(session, link_token)
+        assert signing_in.sign_in(session, KIM, NEW, "192.0.2.9").ok
 
 
 @pytest.mark.parametrize("token", [None, "", "made-up-token", "x" * 5000])
@@ -156,7 +156,7 @@ async def test_a_crafted_set_password_is_refused(database, link_token, form_data
         tab, database, SetPasswordState, "set_password", t(key, **params), form_data=form_data
     )
     with Session(database) as session:
-        assert accounts.link_is_valid(session, link_token)
+        assert password_links.link_is_valid(session, link_token)
 
 
 # ----- Change password ---------------------------------------------------------------
@@ -181,18 +181,18 @@ def token_of(tab: Tab) -> str:
 async def test_change_password_stores_it_and_ends_the_other_sessions(database, demo_users, anna):
     with Session(database) as session:
         # Anna signed in on another computer too.
-        other = auth.create_session(session, demo_users[ANNA])
+        other = sessions.create_session(session, demo_users[ANNA])
     form = {CURRENT: demo_accounts.DEMO_PASSWORD, NEW_FIELD: NEW, CONFIRM: NEW}
     sent = await anna.send(ChangePasswordState, "change_password", form_data=form)
     state = anna.state(ChangePasswordState)
     assert state.errors == {} and state.done == t("change_password.done")
     assert sent.redirects == []
-    assert auth.verify_password(password_hash(database, ANNA), NEW)
+    assert password_hashing.verify_password(password_hash(database, ANNA), NEW)
     with Session(database) as session:
-        assert auth.user_for_token(session, token_of(anna)) is not None  # this one stays
-        assert auth.user_for_token(session, other) is None
-        assert not auth.sign_in(session, ANNA, demo_accounts.DEMO_PASSWORD, "192.0.2.3").ok
-        assert auth.sign_in(session, ANNA, NEW, "192.0.2.4").ok
+        assert sessions.user_for_token(session, token_of(anna)) is not None  # this one stays
+        assert sessions.user_for_token(session, other) is None
+        assert not signing_in.sign_in(session, ANNA, demo_accounts.DEMO_PASSWORD, "192.0.2.3").ok
+        assert signing_in.sign_in(session, ANNA, NEW, "192.0.2.4").ok
 
 
 async def test_a_wrong_current_password_is_refused_and_only_counted(database, anna):
@@ -210,13 +210,15 @@ async def test_guessing_the_current_password_is_throttled_like_sign_in(database,
     """A stolen session cannot guess the password faster than the sign-in page allows:
     after the free failures even the right current password waits, nothing changes."""
     wrong = {CURRENT: "not-the-password", NEW_FIELD: NEW, CONFIRM: NEW}
-    for _ in range(auth.PAIR_LIMIT.free):
+    for _ in range(signing_in.PAIR_LIMIT.free):
         await anna.send(ChangePasswordState, "change_password", form_data=wrong)
     right = {CURRENT: demo_accounts.DEMO_PASSWORD, NEW_FIELD: NEW, CONFIRM: NEW}
     await anna.send(ChangePasswordState, "change_password", form_data=right)
     (error,) = anna.state(ChangePasswordState).errors.values()
     assert error.startswith("Too many wrong passwords")
-    assert auth.verify_password(password_hash(database, ANNA), demo_accounts.DEMO_PASSWORD)
+    assert password_hashing.verify_password(
+        password_hash(database, ANNA), demo_accounts.DEMO_PASSWORD
+    )
 
 
 async def test_the_policy_applies_to_a_changed_password(database, anna):
@@ -256,7 +258,9 @@ async def test_without_a_session_change_password_is_refused(database, anna, capl
             ignore=USER_VARS,
             form_data=form,
         )
-    assert auth.verify_password(password_hash(database, ANNA), demo_accounts.DEMO_PASSWORD)
+    assert password_hashing.verify_password(
+        password_hash(database, ANNA), demo_accounts.DEMO_PASSWORD
+    )
 
 
 async def test_the_page_without_a_session_sends_to_sign_in(database):
@@ -273,6 +277,6 @@ async def test_an_account_admin_may_change_their_password_too(database, demo_use
     assert (await tab.send(ChangePasswordState, "load")).redirects == []
     form = {CURRENT: demo_accounts.DEMO_PASSWORD, NEW_FIELD: NEW, CONFIRM: NEW}
     await tab.send(ChangePasswordState, "change_password", form_data=form)
-    assert auth.verify_password(password_hash(database, admin), NEW)
+    assert password_hashing.verify_password(password_hash(database, admin), NEW)
     with Session(database) as session:
         assert session.exec(select(UserSession.revoked_at)).all() == [None]

@@ -14,10 +14,11 @@ from sqlmodel import Session, select
 
 from cloudlink_app import routes
 from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.domain import problem_reports as report_rules
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import OutboxMessage, ProblemReport
-from cloudlink_app.services import customers, outbox, problem_reports, users
+from cloudlink_app.services import drafts, outbox, owned_customers, problem_reports, users
 from cloudlink_app.state.report_problem import MAX_LENGTH, ReportProblemState
 from tests.support import smtp as smtp_server
 from tests.support.database import (
@@ -154,7 +155,7 @@ async def test_a_report_with_a_problem_shows_it_and_stores_nothing(
 
     state = tab.state(S)
     assert list(state.errors) == [field]
-    maximum = problem_reports.SUMMARY_MAX if field == "summary" else problem_reports.DESCRIPTION_MAX
+    maximum = report_rules.SUMMARY_MAX if field == "summary" else report_rules.DESCRIPTION_MAX
     assert state.errors[field] == t(key, max=maximum)
     assert [e.field_id for e in state.error_summary] == [field]
     assert state.done == ""
@@ -258,7 +259,7 @@ async def test_the_service_refuses_other_customers_and_problems(
     rival = users.find_user(session, RIVAL)
     partner_user = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL)
     assert rival is not None and partner_user is not None
-    with pytest.raises(customers.CustomerNotFound):
+    with pytest.raises(owned_customers.CustomerNotFound):
         problem_reports.report_problem(session, rival, account, "other", "S", "D")
     with pytest.raises(problem_reports.InvalidReport):
         problem_reports.report_problem(session, partner_user, account, "nope", "S", "D")
@@ -331,7 +332,6 @@ async def test_a_report_outlives_its_deleted_draft(database, partner):
     from sqlmodel import Session
 
     from cloudlink_app.models import Customer, ProblemReport
-    from cloudlink_app.services import customers
     from tests.support.builders import valid_form
     from tests.support.database import save
 
@@ -354,7 +354,7 @@ async def test_a_report_outlives_its_deleted_draft(database, partner):
         )
         session.commit()
     with Session(database) as session:
-        customers.delete_draft(session, partner, record.account_id)
+        drafts.delete_draft(session, partner, record.account_id)
     with Session(database) as session:
         (report,) = session.exec(sa.select(ProblemReport)).scalars().all()
     assert (report.customer_id, report.account_id, report.customer_name) == (

@@ -1,7 +1,7 @@
 """Two people save the same customer: the second is told who saved it and when, and
 keeps what they typed.
 
-Every save names the version it started from (services/customers.update_with_version);
+Every save names the version it started from (services/save_history.update_with_version);
 the audit trail (save_record) says who made each save and when. The notice of a
 conflict names the newest save made after the tab read the customer, in the words and
 the time format of Review's "Saved by ..." (views/review.saved_by), plus the time zone;
@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 from cloudlink_app import routes
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.times import format_time
 from cloudlink_app.models import Customer, SaveRecord
-from cloudlink_app.services import customers
+from cloudlink_app.services import save_history
 from cloudlink_app.views import review
-from cloudlink_app.views.times import format_time
 from tests.support.builders import valid_form
 from tests.support.database import customer_row, save, set_columns, version
 from tests.support.tabs import Tab, open_customer, type_form
@@ -82,7 +82,7 @@ async def test_the_notice_names_the_save_as_review_does(database, partner, demo_
 
     # What Review shows of the same save (its "last changes" lines).
     with Session(database) as session:
-        saves = customers.recent_saves(session, partner, record.account_id)
+        saves = save_history.recent_saves(session, partner, record.account_id)
     latest = review.last_changes(saves, "en")[0]
     # "Saved by Jeroen Bakker, 01 Dec 2026 14:02 (Customer)" and "Jeroen Bakker saved
     # this customer at 01 Dec 2026 14:02 UTC, ...": one name, one time format.

@@ -20,9 +20,9 @@ import pytest
 
 from cloudlink_app.components.address_fields import address_fields, country_options
 from cloudlink_app.domain import choices
+from cloudlink_app.domain.times import format_time
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.session import SessionState
-from cloudlink_app.views.times import format_time
 
 MOMENT = datetime.datetime(2026, 11, 27, 14, 2, 9, tzinfo=datetime.UTC)
 
@@ -205,10 +205,10 @@ def test_the_country_select_shows_the_language_list_and_keeps_the_chosen_country
 
 
 def test_a_time_kept_in_a_text_is_worded_in_the_language_it_is_shown_in():
-    """A save's time in a notice or a check result stays a time (views/times.When) in
+    """A save's time in a notice or a check result stays a time (domain/times.When) in
     the Text the state keeps, so a language switch re-words it too."""
     from cloudlink_app.domain.i18n import Text, render
-    from cloudlink_app.views.times import When
+    from cloudlink_app.domain.times import When
 
     moment = datetime.datetime(2026, 11, 27, 14, 2, 9, tzinfo=datetime.UTC)
     text = Text("sync.started_at", {"time": When(moment)})

@@ -1,5 +1,6 @@
-"""Stored times as the pages show them: in the server's local time zone, worded in the
-UI language (Babel's month names: "27 Nov 2026 14:02", in Dutch "27 nov 2026 14:02")."""
+"""Stored times as the pages and mails show them: in the server's local time zone,
+worded in the UI language (Babel's month names: "27 Nov 2026 14:02", in Dutch "27 nov
+2026 14:02"). Views format with it; services put a When in a mail's text."""
 
 from __future__ import annotations
 
