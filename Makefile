@@ -29,7 +29,7 @@ run: setup migrate demo-data ## Set up, migrate, load demo data and serve on loc
 	$(DEMO_MODE) $(BIN)/reflex run --env dev \
 		--frontend-port 3000 --backend-port 8000 --backend-host 127.0.0.1
 
-# Production (README, "Serving it in production"): PostgreSQL (REFLEX_DB_URL), Redis
+# Production (docs/deployment.md): PostgreSQL (REFLEX_DB_URL), Redis
 # (REFLEX_REDIS_URL; needed for CLOUDLINK_WORKERS > 1), REFLEX_DEPLOY_URL and
 # CLOUDLINK_SECRET_KEY from the environment. It checks them, migrates, builds the pages
 # for the deploy URL and serves pages and backend on HOST:PORT. SERVE_FLAGS=--no-build
@@ -69,7 +69,7 @@ e2e: setup-test ## Browser tests (Playwright's event loop clashes with pytest-as
 topology: setup-test ## Browser tests through nginx, two app instances, PostgreSQL, Redis
 	CLOUDLINK_TEST_TOPOLOGY=1 $(WITH_SERVICES) $(BIN)/python -m pytest tests/e2e
 
-# Translations (README, "Translations"): Babel's gettext catalogs, msgid = key. The .mo
+# Translations (docs/translations.md): Babel's gettext catalogs, msgid = key. The .mo
 # files are made here from the .po files (gitignored, never committed).
 LOCALE_DIR := cloudlink_app/locale
 POT := $(LOCALE_DIR)/messages.pot

@@ -1,4 +1,5 @@
-"""The app: pages registered, nothing else."""
+"""The app: pages registered with their states, and Reflex's middleware, lifespan tasks
+and hooks added."""
 
 import logging
 

@@ -1,7 +1,7 @@
 """One translation function for every user-visible string.
 
 The texts live in gettext catalogs, one per UI language, managed with Babel
-(README, "Translations"): ``cloudlink_app/locale/<lang>/LC_MESSAGES/messages.po``,
+(docs/translations.md): ``cloudlink_app/locale/<lang>/LC_MESSAGES/messages.po``,
 where each msgid is a key (``button.next``) and its msgstr the text. ``make setup``
 compiles them into ``messages.mo``; when a ``.mo`` is missing or older than its ``.po``
 (a clean checkout, a translation just edited) the ``.po`` is compiled in memory

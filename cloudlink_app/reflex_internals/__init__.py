@@ -11,7 +11,7 @@ differs, so that an upgrade starts by re-checking this package:
 - ``app_hooks``: the app's connection toast removed, the Socket.IO origin check.
 - ``token_manager``: a tab keeps its state when its instance dies (Redis).
 - ``dev_server``: the development frontend listens on 127.0.0.1 only.
-- ``alembic``: Reflex's migration calls, and its model comparison filtered.
+- ``migrations``: Reflex's migration calls, and its model comparison filtered.
 - ``frontend``: JavaScript expressions as Vars (the backend's URL in a page), and the
   Var of Reflex's connection banner.
 - ``production``: Reflex's production backend run from ``make serve``.

@@ -2,7 +2,7 @@
 app instances (`make serve`, two Granian workers each) sharing one PostgreSQL database
 and one Redis.
 
-    nginx 127.0.0.1:<port>  (deploy/nginx/cloudlink-proxy.conf, the README's)
+    nginx 127.0.0.1:<port>  (deploy/nginx/cloudlink-proxy.conf, docs/deployment.md's)
       -> instance a: make serve PORT=<a>   \\  PostgreSQL (through a TCP proxy the tests
       -> instance b: make serve PORT=<b>   /   can cut) and Redis
 
