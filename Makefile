@@ -21,13 +21,12 @@ help: ## List the targets
 
 # Demo mode unless CLOUDLINK_DEMO_MODE is set (an empty value is not demo mode: the app
 # then refuses to start with the demo accounts), for the app and for loading its demo
-# data (the invitations of the demo admin contacts need the demo secret key). Both
-# servers listen on 127.0.0.1 only (the frontend's address:
-# cloudlink_app/reflex_internals/dev_server.py).
+# data (the invitations of the demo admin contacts need the demo secret key). The demo
+# is the production build and server on localhost:3000 only, with the same security
+# headers (cloudlink_app/serve.py --demo; built again only when the sources changed).
 DEMO_MODE := CLOUDLINK_DEMO_MODE=$${CLOUDLINK_DEMO_MODE-1}
 run: setup migrate demo-data ## Set up, migrate, load demo data and serve on localhost:3000
-	$(DEMO_MODE) $(BIN)/reflex run --env dev \
-		--frontend-port 3000 --backend-port 8000 --backend-host 127.0.0.1
+	$(DEMO_MODE) $(BIN)/python -m cloudlink_app.serve --demo --host 127.0.0.1 --port 3000
 
 # Production (docs/deployment.md): PostgreSQL (REFLEX_DB_URL), Redis
 # (REFLEX_REDIS_URL; needed for CLOUDLINK_WORKERS > 1), REFLEX_DEPLOY_URL and

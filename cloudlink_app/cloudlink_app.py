@@ -1,8 +1,6 @@
 """The app: pages registered with their states, and Reflex's middleware, lifespan tasks
 and hooks added."""
 
-import logging
-
 import reflex as rx
 
 from cloudlink_app import http, logs, routes, settings
@@ -28,12 +26,13 @@ from cloudlink_app.services import outbox, schema_check, signing_in, startup
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.clean_tab import FollowSession
+from cloudlink_app.state.clean_text import CleanText
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.event_log import EventLog
+from cloudlink_app.state.failures import report_backend_error, report_frontend_error
 from cloudlink_app.state.gateway_step import GatewayStepState
-from cloudlink_app.state.language import event_tab_language
 from cloudlink_app.state.outbox import OutboxState
 from cloudlink_app.state.pbx_step import PbxStepState
 from cloudlink_app.state.problem_reports import ProblemReportsState
@@ -45,30 +44,13 @@ from cloudlink_app.state.sync_step import SyncStepState
 
 # Every environment variable, checked before the app is made: a bad one stops it here.
 settings.get()
-logger = logging.getLogger("cloudlink_app")
-
-
-def report_backend_error(exception: Exception):
-    """Tell the user an event failed, keeping their input. An unreachable database
-    (services/database.is_unavailable: it works again once the database is back) is
-    a WARNING without a stack trace; anything else is unexpected: an ERROR with its
-    stack trace (tests fail on it)."""
-    from cloudlink_app.services import database  # here: only this function is its user
-
-    lang = event_tab_language()  # the toast in the tab's UI language
-    if database.is_unavailable(exception):
-        logger.warning(
-            "The database cannot be reached: an event failed (%s)", type(exception).__name__
-        )
-        return rx.toast.error(t(database.UNAVAILABLE_MESSAGE, lang), duration=10000)
-    logger.error("Unexpected error in an event handler", exc_info=exception)
-    return rx.toast.error(t("notice.unexpected_error", lang), duration=10000)
 
 
 app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="en",
     backend_exception_handler=report_backend_error,
+    frontend_exception_handler=report_frontend_error,
     # The sign-in/sign-out endpoints and the middleware that keeps the session cookie
     # out of Reflex (cloudlink_app/http); a list others may append to. Last, so
     # outermost: security headers on every response, websockets of other origins refused.
@@ -81,10 +63,14 @@ schema_check.install()
 # Instead of Reflex's connection toast (it names the websocket's URL): every page's own
 # "Reconnecting" status (components/layout.connection_status).
 app_hooks.remove_connection_toast(app)
+# A frontend error is never answered with a script (the policy forbids eval).
+app_hooks.no_reload_on_frontend_errors()
 # Reflex's Socket.IO server checks the websocket's Origin by the same rule, at run time.
 app_hooks.check_socketio_origins(app, headers.engineio_origin_check)
-# Before every event: a new user or an ended session resets the tab's states first.
+# Before every event: a new user or an ended session resets the tab's states first, and
+# no text of the payload holds a character that no text may hold.
 app.add_middleware(FollowSession())
+app.add_middleware(CleanText())
 # The app's records to stderr (CLOUDLINK_LOG_FORMAT, CLOUDLINK_LOG_LEVEL), in every
 # worker process; and one line per handled event, timed from before FollowSession on.
 logs.configure()

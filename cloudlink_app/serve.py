@@ -22,15 +22,25 @@ In this order, stopping with a message and exit status 2 at the first problem:
 `--build-only` does 1-4 and exits (a build step of a deployment pipeline). The pages of
 one build name the deploy URL, so every machine behind one address may serve the same
 build.
+
+    python -m cloudlink_app.serve --demo [--host 127.0.0.1] [--port 3000]
+
+is `make run`'s demo: the same production build and server (so the demo's pages carry
+the same security headers), in demo mode on the embedded database (SQLite), one worker,
+at http://localhost:<port>. It builds the frontend only when the sources changed since
+the last build (a fingerprint of cloudlink_app/, assets/, rxconfig.py and
+requirements.txt beside the build), so a second `make run` starts in seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -42,6 +52,11 @@ logger = logging.getLogger("cloudlink_app.serve")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEMO_PORT = 3000
+# What a demo build depends on, below the project's folder.
+SOURCES = ("cloudlink_app", "assets", "rxconfig.py", "requirements.txt")
+# Beside the build: the fingerprint of the sources it was built from.
+BUILD_FINGERPRINT = "cloudlink-build-fingerprint"
 # pg_advisory_lock key of the migrations: any fixed number, the same on every machine.
 MIGRATION_LOCK = 4_242_017
 
@@ -139,18 +154,60 @@ def serve(host: str, port: int, *, build_frontend: bool = True, run: bool = True
         run_backend(host, port, current.workers)
 
 
+def sources_fingerprint(project: Path, api_url: str) -> str:
+    """A hash of every file a build depends on (SOURCES under ``project``, names and
+    contents; caches and linked assets left out) and of the URL the pages call."""
+    digest = hashlib.sha256(api_url.encode())
+    for source in SOURCES:
+        path = project / source
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            parts = file.relative_to(project).parts
+            if not file.is_file() or "__pycache__" in parts or "external" in parts:
+                continue
+            digest.update("/".join(parts).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def demo(host: str, port: int, project: Path = Path.cwd()) -> None:
+    """`make run`'s demo server (see the module's docstring). Raises ServeRefused."""
+    current = settings.get()
+    if not current.demo_mode:
+        raise ServeRefused(
+            f"{settings.VARIABLES['demo_mode']} is not on: --demo serves the demo "
+            "(make run sets it); make serve is the production server."
+        )
+    url = f"http://localhost:{port}"
+    settings.set_for_reflex("REFLEX_API_URL", url)
+    stamp = production.built_pages_dir().parent / BUILD_FINGERPRINT
+    fingerprint = sources_fingerprint(project, url)
+    if not stamp.is_file() or stamp.read_text() != fingerprint:
+        build()
+        stamp.write_text(fingerprint)
+    else:
+        logger.warning("The pages are built already: %s", url)
+    run_backend(host, port, 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cloudlink_app.serve", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on")
+    parser.add_argument(
+        "--port", type=int, help=f"port to listen on ({DEFAULT_PORT}; --demo: {DEMO_PORT})"
+    )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--no-build", action="store_true", help="serve the existing build")
     which.add_argument("--build-only", action="store_true", help="check, migrate, build, exit")
+    which.add_argument("--demo", action="store_true", help="make run's demo (demo mode, SQLite)")
     args = parser.parse_args(argv)
     try:
-        serve(args.host, args.port, build_frontend=not args.no_build, run=not args.build_only)
+        if args.demo:
+            demo(args.host, args.port or DEMO_PORT)
+        else:
+            port = args.port or DEFAULT_PORT
+            serve(args.host, port, build_frontend=not args.no_build, run=not args.build_only)
     except (ServeRefused, settings.SettingsError) as refused:
         print(f"make serve: not started:\n{refused}", file=sys.stderr)
         return 2

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
+from cloudlink_app.components.page_effects import focus_field
 from cloudlink_app.components.text import tx
-from cloudlink_app.state.browser import SUMMARY_ID, focus_element
+from cloudlink_app.state.page import SUMMARY_ID
 
 
 def error_summary(items: Var):
@@ -25,7 +26,7 @@ def error_summary(items: Var):
                             item.message,
                             href="#" + item.field_id,
                             # A plain #anchor does not move focus inside the app.
-                            on_click=focus_element(item.field_id, scroll=True).prevent_default,
+                            on_click=focus_field(item.field_id).prevent_default,
                         )
                     ),
                 ),

@@ -6,7 +6,8 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app import routes
-from cloudlink_app.components.notice import notice
+from cloudlink_app.components.notice import failure_message, notice
+from cloudlink_app.components.page_effects import page_effects
 from cloudlink_app.components.post_form import post_form
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain.i18n import LANGUAGE_NAMES
@@ -26,7 +27,8 @@ def numbered(key: str, n: Var):
 
 def with_language(title_key: str, on_load) -> list:
     """A page's on_load, after its language is chosen (SessionState.load_language: the
-    html lang and the page title ``title_key`` in it), so the page loads in it."""
+    html lang and the page title ``title_key`` in it, page_effects.py applies them), so
+    the page loads in it."""
     return [SessionState.load_language(title_key), on_load]
 
 
@@ -117,6 +119,8 @@ def page(*children):
             class_name="header",
         ),
         connection_status(),
+        failure_message(),
+        page_effects(),
         rx.el.main(
             notice(),
             *children,

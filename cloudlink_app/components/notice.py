@@ -6,7 +6,7 @@ import reflex as rx
 
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.text import tx
-from cloudlink_app.state.browser import NOTICE_ID
+from cloudlink_app.state.page import NOTICE_ID
 from cloudlink_app.state.session import SessionState
 
 
@@ -24,4 +24,21 @@ def notice():
             ),
         ),
         role="status",
+    )
+
+
+def failure_message():
+    """Why the last event failed on the server (SessionState.show_failure), announced at
+    once, with a button to dismiss it; what was typed is kept."""
+    return rx.el.div(
+        rx.cond(
+            SessionState.failure != "",
+            rx.el.div(
+                rx.el.p(SessionState.failure),
+                action_button(tx("notice.dismiss"), SessionState.dismiss_failure),
+                id="failure",
+                class_name="notice notice--failure",
+            ),
+        ),
+        role="alert",
     )

@@ -9,6 +9,7 @@ in the language of the moment.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Collection, Mapping, Sized
 from typing import TypeVar
 
@@ -145,6 +146,40 @@ def storable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# What no text the browser sends may contain (clean_text): C0 control characters but
+# tab, line feed and carriage return, DEL, C1 control characters, and lone surrogates.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# How deep clean_payload looks into lists and dicts (an event's payload is shallow).
+PAYLOAD_DEPTH_MAX = 8
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the characters no text of the app may hold: control characters
+    (a NUL, which PostgreSQL refuses and SQLite's search index cannot quote, an escape,
+    a C1 control) but tab and line breaks, and lone surrogates (no UTF-8 form). Only
+    pasted or crafted input has them; format characters such as U+202E are kept (they
+    are text, and storable)."""
+    return _NOT_TEXT.sub("", value)
+
+
+def clean_payload(value: object, depth: int = 0) -> object:
+    """``value`` with clean_text applied to every string in it, through lists, tuples
+    and dicts (keys too) up to PAYLOAD_DEPTH_MAX levels; deeper, or anything else, as
+    it is (the handler's own checks refuse what is not of its type)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if depth >= PAYLOAD_DEPTH_MAX:
+        return value
+    if isinstance(value, list | tuple):
+        return type(value)(clean_payload(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return {
+            clean_payload(key, depth + 1): clean_payload(item, depth + 1)
+            for key, item in value.items()
+        }
+    return value
 
 
 def problems_found(checks: Mapping[str, Problem | None]) -> Problems:

@@ -6,6 +6,10 @@
 - The Socket.IO origin check: Reflex gives its Socket.IO server the configured CORS
   origins (``app.sio.eio.cors_allowed_origins``, python-engineio's setting); the app
   asks its own rule there too (http/headers.py), at run time.
+- The reload after a frontend error: Reflex's FrontendEventExceptionState answers some
+  errors ("Cannot read properties of null") with an ``rx.call_script`` that reloads the
+  page, which the browser runs with eval: forbidden by the app's Content-Security-Policy
+  (it would only add a policy violation to the error).
 """
 
 from __future__ import annotations
@@ -33,3 +37,11 @@ def check_socketio_origins(app: rx.App, allowed: Callable[[str], bool]) -> None:
     if app.sio is None:  # made with the app's state; an app without state has none
         raise RuntimeError("cloudlink_app.reflex_internals.app_hooks: the app has no Socket.IO")
     app.sio.eio.cors_allowed_origins = allowed
+
+
+def no_reload_on_frontend_errors() -> None:
+    """Reflex's FrontendEventExceptionState never answers a frontend error with a script
+    (``auto_reload_on_errors``, a class variable of Reflex's state)."""
+    from reflex.state import FrontendEventExceptionState
+
+    FrontendEventExceptionState.auto_reload_on_errors = []

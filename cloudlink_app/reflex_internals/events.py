@@ -5,8 +5,8 @@ Reflex 0.10.1 keeps the event's context in a context variable
 ``reflex_event|<event name>|<token>|<txid>``
 (``reflex_base.event.processor.event_processor``). Neither is public API. The app
 needs them for three things: reusing one session read within one event
-(state/session.py), wording the error toast of a failed event in its tab's language
-(state/language.py), and timing each event in its own task (state/event_log.py).
+(state/session.py), timing each event in its own task (state/event_log.py), and
+limiting what one tab's failing events may write to the log (state/failures.py).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import json
 import reflex as rx
 from reflex.components.core.banner import has_connection_errors
 from reflex.constants import Dirs
+from reflex.event import EventSpec
 from reflex.vars import Var, VarData
 
 _IMPORTS = {
@@ -45,3 +46,17 @@ def backend_url(path: str) -> Var[str]:
 # banner (reflex_components_core.core.banner), which the app replaces by its own
 # "Reconnecting" status (components/layout.py; app_hooks.remove_connection_toast).
 connection_lost: Var[bool] = has_connection_errors
+
+
+def call_imported(module: str, function: str, *args: Var | str | bool) -> EventSpec:
+    """An event that calls ``function``, exported by the JavaScript module ``module``
+    (a path as a component's ``library`` takes it), with ``args``: compiled into the
+    page as a function, never sent as text to be evaluated (Reflex runs a
+    ``_call_function`` whose function is not a string without ``eval``)."""
+    values = [arg if isinstance(arg, Var) else Var.create(arg) for arg in args]
+    var_data = VarData.merge(
+        VarData(imports={module: [rx.ImportVar(tag=function)]}),
+        *(value._get_all_var_data() for value in values),
+    )
+    code = f"(() => {function}({', '.join(str(value) for value in values)}))"
+    return rx.call_function(Var(_js_expr=code, _var_data=var_data))

@@ -1,4 +1,5 @@
-"""Running Reflex's production backend from our own command (make serve, serve.py).
+"""Running Reflex's production backend from our own command (make serve, serve.py), and
+where its built pages are.
 
 Reflex 0.10.1 has no API for it: ``reflex run --env prod`` would compile the pages
 again in every worker and cannot be told to serve a build made earlier. serve.py sets
@@ -9,6 +10,8 @@ from one port.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def run_backend(host: str, port: int) -> None:
@@ -24,3 +27,14 @@ def run_backend(host: str, port: int) -> None:
     reflex_exec.run_backend_prod(
         host, port, constants.LogLevel.WARNING, mount_frontend_compiled_app=True
     )
+
+
+def built_pages_dir() -> Path:
+    """The folder the production build's pages are served from (Reflex 0.10.1:
+    ``.web/build/client``, ``reflex.utils.exec.get_frontend_mount``'s directory)."""
+    from reflex import constants
+    from reflex.config import get_config
+    from reflex.utils import prerequisites
+
+    frontend_path = get_config().frontend_path.strip("/")
+    return (prerequisites.get_web_dir() / constants.Dirs.STATIC / frontend_path).resolve()

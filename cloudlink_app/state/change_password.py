@@ -17,7 +17,6 @@ from cloudlink_app.domain import passwords, permissions
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import password_changes, password_hashing
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.password_form import PasswordFormMixin
 from cloudlink_app.state.session import SessionState
 
@@ -100,4 +99,6 @@ class ChangePasswordState(PasswordFormMixin, SessionState):
             return self._refuse("notice.not_signed_in")
         self._clear_errors()
         self._done = Text("change_password.done")
-        return [self._title(), focus_element(DONE_ID)]
+        self._title()
+        self._focus(DONE_ID)
+        return None

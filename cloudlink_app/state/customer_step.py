@@ -26,7 +26,6 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.wizard_step import NEW, WizardStepMixin
 from cloudlink_app.views.address import AddressRules, address_rules
@@ -201,7 +200,8 @@ class CustomerStepState(WizardStepMixin, SessionState):
         setattr(self, name, [*rows, row])
         self.dirty = True
         self._notice = None
-        return focus_element(kind.field_id(row.id, kind.first_part))
+        self._focus(kind.field_id(row.id, kind.first_part))
+        return None
 
     def _row_index(self, name: str, row_id: object) -> int | None:
         """The position of a signed-in user's row (else show why: None); also while

@@ -17,8 +17,7 @@ from cloudlink_app.services import (
     users,
 )
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import NOTICE_ID, focus_after_dialog
-from cloudlink_app.state.page import PageState
+from cloudlink_app.state.page import NOTICE_ID, PageState
 from cloudlink_app.state.session import SessionState
 from cloudlink_app.views.dashboard import (
     PAGE_SIZE,
@@ -246,7 +245,8 @@ class DashboardState(PageState, SessionState):
             return None
         focus_to = delete_button_id(self.delete_account_id)
         self._close_question()
-        return focus_after_dialog(focus_to)
+        self._focus(focus_to)
+        return None
 
     @rx.event
     def delete_dialog_changed(self, is_open: bool):
@@ -286,9 +286,11 @@ class DashboardState(PageState, SessionState):
                 else "notice.not_a_draft"
             )
             self._refuse(key)
-            return focus_after_dialog(NOTICE_ID)
+            self._focus(NOTICE_ID)
+            return None
         self._close_question()
         self._notice = None
         self._deleted = Text("dashboard.deleted", {"name": name})
         self._load(user, counts=True)
-        return focus_after_dialog(DELETED_MESSAGE_ID)
+        self._focus(DELETED_MESSAGE_ID)
+        return None

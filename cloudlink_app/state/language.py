@@ -1,6 +1,5 @@
 """The tab's UI language where SessionState cannot carry it alone: the browser's
-Accept-Language, the page states' own copies of the language, and the language of a
-failed event's toast.
+Accept-Language, and the page states' own copies of the language.
 
 Why copies: a page state's computed vars word texts (errors, notices, statuses) in the
 UI language. Reflex makes every computed var that reads a var of a parent state a
@@ -14,21 +13,12 @@ language handlers after changing it.
 
 from __future__ import annotations
 
-import collections
-
 from reflex.state import BaseState
 
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
-from cloudlink_app.reflex_internals.events import event_token
 
 # The name of a page state's copy of the UI language (state/page.PageState declares it).
 PAGE_LANG = "_page_lang"
-
-# The UI language of this worker's newest tabs, by their token: Reflex runs the
-# backend exception handler (report_backend_error) in a task of its own, without the
-# failed event's states, and its toast is worded in the tab's language from here.
-_TAB_LANGUAGES: collections.OrderedDict[str, str] = collections.OrderedDict()
-TAB_LANGUAGES_MAX = 10_000
 
 
 def preferred_language(accept_language: str) -> str:
@@ -51,30 +41,10 @@ def preferred_language(accept_language: str) -> str:
     return best
 
 
-def _remember_tab_language(token: str, lang: str) -> None:
-    _TAB_LANGUAGES[token] = lang
-    _TAB_LANGUAGES.move_to_end(token)
-    if len(_TAB_LANGUAGES) > TAB_LANGUAGES_MAX:
-        _TAB_LANGUAGES.popitem(last=False)
-
-
-def event_tab_language() -> str:
-    """The UI language of the tab whose event is being handled (English when there is
-    no event or its tab was never seen by this worker)."""
-    token = event_token()
-    if token is None:
-        return DEFAULT_LANGUAGE
-    return _TAB_LANGUAGES.get(token, DEFAULT_LANGUAGE)
-
-
 def spread_language(session: BaseState, lang: str) -> None:
     """Give every loaded state below ``session`` (the tab's SessionState) that has a
     PAGE_LANG copy the language ``lang`` (assigned only where it differs: an
-    assignment re-words that state's texts), and remember it for the tab's error
-    messages (event_tab_language)."""
-    token = event_token()
-    if token is not None:  # outside an event: nothing to remember
-        _remember_tab_language(token, lang)
+    assignment re-words that state's texts)."""
     pending = list(session.substates.values())
     while pending:
         current = pending.pop()

@@ -24,8 +24,12 @@ import reflex as rx
 
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render
 from cloudlink_app.services import database, users
-from cloudlink_app.state.browser import NOTICE_ID, SUMMARY_ID, focus_element, set_title
 from cloudlink_app.state.session import SessionState, home_url
+
+# The error summary at the top of a form (components/error_summary.py renders it), and
+# the alert region that shows why an event was refused (components/notice.py).
+SUMMARY_ID = "error-summary"
+NOTICE_ID = "notice"
 
 if TYPE_CHECKING:
     # Every page state inherits SessionState too (the signed-in user, lang, notice):
@@ -33,6 +37,16 @@ if TYPE_CHECKING:
     _PageBase = SessionState
 else:
     _PageBase = rx.State
+
+
+class Stopped(list):
+    """What a helper returns when it stopped an event (a refusal, errors shown): the
+    events to send with it, none (what the page shows is in the state: the notice, the
+    errors, the focus request). Truthy even when empty, so that a caller's ``if stop:
+    return stop`` stops there, as it does for a redirect."""
+
+    def __bool__(self) -> bool:
+        return True
 
 
 @dataclasses.dataclass
@@ -70,14 +84,18 @@ class PageState(_PageBase, mixin=True):
             return None, rx.redirect(home_url(user))
         return user, None
 
-    def _title(self, error: bool = False):
-        """The page's title in the UI language ("Error: " first when ``error``)."""
-        return set_title(self.TITLE_KEY, self.lang, error=error)
+    def _title(self, error: bool = False) -> None:
+        """Title the page TITLE_KEY, "Error: " first when ``error`` (SessionState.page_title
+        words it in the UI language)."""
+        if self.TITLE_KEY and self._title_key != self.TITLE_KEY:
+            self._title_key = self.TITLE_KEY
+        self.title_error = error
 
-    def _refused_with_notice(self, key: str, **params: object):
+    def _refused_with_notice(self, key: str, **params: object) -> Stopped:
         """Refuse (the notice says why) and move focus to the notice."""
         self._refuse(key, **params)
-        return [focus_element(NOTICE_ID)]
+        self._focus(NOTICE_ID)
+        return Stopped()
 
     def _unless_unavailable(self, handler):
         """``handler()``'s events; when the database cannot be reached meanwhile, the
@@ -121,13 +139,15 @@ class FormState(PageState, mixin=True):
         """The confirmation after success, in the UI language ("" when none)."""
         return render(self._done, self._page_lang)
 
-    def _show_errors(self, errors: dict[str, Text]):
+    def _show_errors(self, errors: dict[str, Text]) -> Stopped:
         """Show ``errors`` beside their fields and in the summary, focused, with
         "Error: " in the title."""
         self._errors = errors
         self._summary = dict(errors)
         self._done = None
-        return [self._title(error=True), focus_element(SUMMARY_ID)]
+        self._title(error=True)
+        self._focus(SUMMARY_ID)
+        return Stopped()
 
     def _clear_errors(self) -> None:
         if self._errors:
@@ -167,7 +187,7 @@ class LiveFormState(FormState, mixin=True):
     _touched: list[str] = []
     _submitted: bool = False
 
-    def _show_errors(self, errors: dict[str, Text]):
+    def _show_errors(self, errors: dict[str, Text]) -> Stopped:
         self._submitted = True
         return super()._show_errors(errors)
 

@@ -21,8 +21,7 @@ from cloudlink_app.domain.i18n import N_, Text, t
 from cloudlink_app.domain.times import When, format_time
 from cloudlink_app.services import owned_customers, problem_reports, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import NOTICE_ID, focus_element
-from cloudlink_app.state.page import PageState
+from cloudlink_app.state.page import NOTICE_ID, PageState
 from cloudlink_app.state.session import SessionState, home_url
 
 
@@ -141,4 +140,5 @@ class ProblemReportsState(PageState, SessionState):
             self._notice = Text("problem_reports.marked")
         else:
             self._notice = Text("problem_reports.already_resolved")
-        return [focus_element(NOTICE_ID)]
+        self._focus(NOTICE_ID)
+        return None

@@ -19,7 +19,6 @@ from cloudlink_app.domain.i18n import N_, Text, t
 from cloudlink_app.domain.limits import texts
 from cloudlink_app.services import owned_customers, problem_reports
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.page import LiveFormState
 from cloudlink_app.state.session import SessionState, home_url
 
@@ -181,4 +180,6 @@ class ReportProblemState(LiveFormState, SessionState):
             self._done = Text("report_problem.done")
         else:
             self._done = Text("report_problem.done_nobody")
-        return [self._title(), focus_element(DONE_ID)]
+        self._title()
+        self._focus(DONE_ID)
+        return None

@@ -12,7 +12,7 @@ from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.domain.limits import EMAIL_MAX
 from cloudlink_app.services import customers, invitations, owned_customers, save_history, wizard
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import NOTICE_ID, focus_element
+from cloudlink_app.state.page import NOTICE_ID
 from cloudlink_app.state.session import SessionState, home_url
 from cloudlink_app.state.wizard_step import WizardStepMixin
 from cloudlink_app.views import review
@@ -91,7 +91,8 @@ class ReviewStepState(WizardStepMixin, SessionState):
             assert row.id is not None  # a stored row
             self._access = invitations.access(session, row.id, row.partner_id)
         self._notice = Text("review.invitation_sent", {"email": sent_to})
-        return [focus_element(NOTICE_ID)]
+        self._focus(NOTICE_ID)
+        return None
 
     @rx.event
     def finish_onboarding(self):

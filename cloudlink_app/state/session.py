@@ -17,20 +17,36 @@ import time
 from typing import cast
 
 import reflex as rx
+from reflex.event import EventHandler, EventSpec
 from reflex.state import BaseState
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
-from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, LocalParam, Text, render, t
+from cloudlink_app.domain.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    UI_LANGUAGES,
+    LocalParam,
+    Text,
+    render,
+    t,
+)
 from cloudlink_app.reflex_internals.events import event_transaction
 from cloudlink_app.services import database, sessions, users
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import show_language
 from cloudlink_app.state.language import preferred_language, spread_language
 
 logger = logging.getLogger("cloudlink_app")
 # The longest page-title key load_language keeps (they are "title.<page>").
 TITLE_KEY_MAX = 64
+# What show_failure may say, by reason: the database cannot be reached (it works again
+# once it is back), or anything else (logged with its stack trace).
+FAILURE_UNAVAILABLE = "unavailable"
+FAILURE_UNEXPECTED = "unexpected"
+FAILURES = {
+    FAILURE_UNAVAILABLE: database.UNAVAILABLE_MESSAGE,
+    FAILURE_UNEXPECTED: N_("notice.unexpected_error"),
+}
 
 
 class SessionState(rx.State):
@@ -63,11 +79,49 @@ class SessionState(rx.State):
     # A message about a refused action, shown in an alert region (``notice``): kept as
     # its key and parameters, worded in the language of the moment.
     _notice: Text | None = None
+    # Why the last event failed on the server (report_backend_error asks show_failure
+    # to say it), shown in an alert region until the next page or dismissed.
+    _failure: Text | None = None
+    # The page title starts with "Error: " while the page shows errors (PageState._title).
+    title_error: bool = False
+    # The element the page moves focus to (components/page_effects.py): a new request
+    # each time ``_focus`` is asked, even for the same element.
+    focus_target: str = ""
+    focus_request: int = 0
 
     @rx.var
     def notice(self) -> str:
         """The notice in the UI language ("" when there is none)."""
         return render(self._notice, self.lang)
+
+    @rx.var
+    def failure(self) -> str:
+        """Why the last event failed, in the UI language ("" when none)."""
+        return render(self._failure, self.lang)
+
+    @rx.var
+    def page_title(self) -> str:
+        """The page's title in the UI language, "Error: " first while it shows errors
+        ("" before a page has loaded: the prerendered title stays)."""
+        if not self._title_key:
+            return ""
+        title = t(self._title_key, self.lang)
+        return t("title.error_prefix", self.lang) + title if self.title_error else title
+
+    def _focus(self, element_id: str) -> None:
+        """Move the page's focus to ``element_id`` once it is there (and no dialog is in
+        the way)."""
+        tab = self._tab()
+        tab.focus_target = element_id
+        tab.focus_request += 1
+
+    def _tab(self) -> SessionState:
+        """The tab's SessionState itself (``self`` may be a page state below it): its own
+        vars are set on it, not through a page state."""
+        state: BaseState = self
+        while type(state) is not SessionState and state.parent_state is not None:
+            state = state.parent_state
+        return cast(SessionState, state)
 
     def _live_session(self) -> sessions.LiveSession | None:
         """The websocket's session, if it is live: read from the database once per
@@ -210,11 +264,13 @@ class SessionState(rx.State):
             and t(title_key) != title_key
         ):
             self._title_key = title_key
+        # A page starts without errors (its own on_load, next, may show some).
+        self.title_error = False
+        self._failure = None
         lang = self._chosen_language()
         if self.lang != lang:
             self.lang = lang
         spread_language(self, lang)
-        return show_language(lang, self._title_key)
 
     @rx.event
     def set_language(self, lang: str):
@@ -228,7 +284,7 @@ class SessionState(rx.State):
         self.ui_lang = lang
         spread_language(self, lang)
         self._save_language(lang)
-        return show_language(lang, self._title_key)
+        return None
 
     def _save_language(self, lang: str) -> None:
         """Remember ``lang`` on the signed-in user (nobody signed in: nothing saved; the
@@ -249,6 +305,22 @@ class SessionState(rx.State):
         """Hide the notice (without a session it says so instead)."""
         if self._signed_in():
             self._notice = None
+
+    @rx.event
+    def show_failure(self, reason: str):
+        """Say why an event failed on the server: what report_backend_error (the app's
+        backend exception handler, which runs without the tab's states) asks for, in
+        the tab's language. Any other reason is refused. Public: the failure may be the
+        database, so nothing is read here."""
+        if not isinstance(reason, str) or reason not in FAILURES:
+            self._refuse("notice.unknown_choice")
+            return
+        self._failure = Text(FAILURES[reason])
+
+    @rx.event
+    def dismiss_failure(self):
+        """Hide the failure message."""
+        self._failure = None
 
 
 # The live session read for the event being processed, so that one event reads it
@@ -298,3 +370,10 @@ def root_state(state: BaseState) -> BaseState:
     while state.parent_state is not None:
         state = state.parent_state
     return state
+
+
+def failure_event(reason: str) -> EventSpec:
+    """The event that has a tab say why its last event failed (SessionState.show_failure),
+    for the app's backend exception handler."""
+    handler = cast(EventHandler, SessionState.show_failure)  # an EventHandler at run time
+    return handler(reason)

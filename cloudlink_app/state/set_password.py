@@ -17,7 +17,6 @@ from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.services import password_changes, password_hashing, password_links
 from cloudlink_app.services.database import get_session
-from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.password_form import PasswordFormMixin
 from cloudlink_app.state.session import SessionState
 
@@ -57,7 +56,9 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         self.link_checked = True
         if not self.link_valid:
             logger.warning("Set password: the link is not valid")
-            return [self._title(error=True), focus_element(LINK_ERROR_ID)]
+            self._title(error=True)
+            self._focus(LINK_ERROR_ID)
+            return None
         return self._title()
 
     @rx.event
@@ -79,7 +80,9 @@ class SetPasswordState(PasswordFormMixin, SessionState):
             logger.warning("Set password refused: the link is not valid")
             self._clear_errors()
             self.link_valid = False
-            return [self._title(error=True), focus_element(LINK_ERROR_ID)]
+            self._title(error=True)
+            self._focus(LINK_ERROR_ID)
+            return None
         if outcome.problems:
             return self._show_problems(outcome.problems)
         self._clear_errors()

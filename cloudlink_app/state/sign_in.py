@@ -17,7 +17,6 @@ from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import N_, Text, render, t
 from cloudlink_app.services import users
-from cloudlink_app.state.browser import focus_element
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState, home_url
 
@@ -91,5 +90,7 @@ class SignInState(PageState, SessionState):
         if error in routes.SIGN_IN_ERRORS:
             # Only the known reasons: the query is the browser's to write.
             self._error = Text(f"sign_in.{error}")
-            return [self._title(error=True), focus_element(ERROR_ID)]
+            self._title(error=True)
+            self._focus(ERROR_ID)
+            return None
         return self._title()

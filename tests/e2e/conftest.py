@@ -143,15 +143,43 @@ def production(app_harness) -> topology.Topology:
     app_harness.ensure_running()
 
 
+# The Content-Security-Policy violations Chromium reported in any page of any context
+# during the current test (it logs each to the console): every browser test fails on
+# one (fail_on_policy_violation), so the whole suite runs under the strict policy.
+POLICY_VIOLATIONS: list[str] = []
+
+
+def _record_policy_violation(message) -> None:
+    if "Content Security Policy" in message.text:
+        POLICY_VIOLATIONS.append(message.text)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Browser:
-    """Debian's Chromium, headless."""
+    """Debian's Chromium, headless; every context it makes reports the policy
+    violations of its pages."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
+        new_context = browser.new_context
+
+        def new_context_watched(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.on("console", _record_policy_violation)
+            return context
+
+        browser.new_context = new_context_watched  # type: ignore[method-assign]
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def fail_on_policy_violation():
+    """A browser test fails when a page broke the Content-Security-Policy during it."""
+    POLICY_VIOLATIONS.clear()
+    yield
+    assert POLICY_VIOLATIONS == [], POLICY_VIOLATIONS
 
 
 @pytest.fixture

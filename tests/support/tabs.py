@@ -54,10 +54,18 @@ from cloudlink_app.state.sync_step import SyncStepState
 _APP = importlib.import_module("cloudlink_app.cloudlink_app").app
 
 # Vars a handler does not own: the notice (the one thing a refusal changes: its Text,
-# shown by the computed var ``notice``) and what Reflex itself keeps about the route
-# and hydration.
+# shown by the computed var ``notice``) and the focus request that moves the page to it,
+# and what Reflex itself keeps about the route and hydration.
 _NOT_COMPARED = frozenset(
-    {"notice", "_notice", "router_data", "is_hydrated", "_reflex_internal_links"}
+    {
+        "notice",
+        "_notice",
+        "focus_target",
+        "focus_request",
+        "router_data",
+        "is_hydrated",
+        "_reflex_internal_links",
+    }
 )
 _VAR_SUFFIX = "_rx_state_"
 
@@ -243,6 +251,18 @@ class Tab:
         page's state when the websocket's session is not the one the data belongs to.
         Sent as the reconnect's hydrate event, with what it produced."""
         return await self.send(State, "hydrate")
+
+    @property
+    def title(self) -> str:
+        """The page title the tab shows (SessionState.page_title, which the page applies)."""
+        return self.state(SessionState).page_title
+
+    def focused_by(self, sent: Sent) -> str | None:
+        """The element ``sent`` (what one event produced) moved the focus to; None when
+        it asked for no focus."""
+        if "focus_request" not in sent.changed:
+            return None
+        return self.state(SessionState).focus_target
 
     def snapshot(self, state_cls: type[State]) -> dict[str, Any]:
         """Every var (backend ones too) of the state, except the notice and routing."""

@@ -96,3 +96,24 @@ def test_a_refused_start_does_not_migrate(monkeypatch):
     with settings.override(db_url="sqlite:///unused.db"), pytest.raises(serve.ServeRefused):
         serve.serve("127.0.0.1", 1, build_frontend=False, run=False)
     assert migrated == []
+
+
+def test_the_demo_needs_demo_mode():
+    with settings.override(demo_mode=False), pytest.raises(serve.ServeRefused) as refused:
+        serve.demo("127.0.0.1", 3000)
+    assert "CLOUDLINK_DEMO_MODE is not on" in str(refused.value)
+
+
+def test_the_demo_is_built_again_only_when_a_source_or_the_url_changed(tmp_path):
+    (tmp_path / "cloudlink_app" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "cloudlink_app" / "page.py").write_text("A = 1\n")
+    (tmp_path / "cloudlink_app" / "__pycache__" / "page.pyc").write_bytes(b"x")
+    (tmp_path / "rxconfig.py").write_text("config = None\n")
+    url = "http://localhost:3000"
+    first = serve.sources_fingerprint(tmp_path, url)
+    assert serve.sources_fingerprint(tmp_path, url) == first
+    (tmp_path / "cloudlink_app" / "__pycache__" / "page.pyc").write_bytes(b"y")  # a cache
+    assert serve.sources_fingerprint(tmp_path, url) == first
+    assert serve.sources_fingerprint(tmp_path, "http://localhost:3001") != first
+    (tmp_path / "cloudlink_app" / "page.py").write_text("A = 2\n")
+    assert serve.sources_fingerprint(tmp_path, url) != first

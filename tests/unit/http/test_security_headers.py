@@ -84,7 +84,7 @@ def opens(client: TestClient, origin: str | None) -> bool:
         ("https://onboarding.example.com:8443", False),
         ("null", False),  # a sandboxed frame or a file
         ("http://localhost:3000", False),  # demo mode's origins only in demo mode
-        (None, True),  # not a browser page: browsers always send Origin here
+        (None, False),  # not a browser page (browsers always send Origin here)
     ],
 )
 def test_only_the_deploy_urls_origin_opens_the_websocket(client, deployed, origin, accepted):
@@ -99,6 +99,7 @@ def test_only_the_deploy_urls_origin_opens_the_websocket(client, deployed, origi
         ("http://localhost:3001", False),
         ("https://evil.example", False),
         ("http://evil.localhost:3000", False),
+        (None, True),  # a local tool (the benchmarks) on the demo
     ],
 )
 def test_demo_mode_allows_only_its_own_localhost_origins(client, demo, origin, accepted):
@@ -108,6 +109,10 @@ def test_demo_mode_allows_only_its_own_localhost_origins(client, demo, origin, a
 def test_socketio_asks_the_same_rule(deployed):
     assert headers.engineio_origin_check(DEPLOY, {}) is True
     assert headers.engineio_origin_check("https://evil.example", {}) is False
+    assert headers.engineio_origin_check(None, {}) is False
+
+
+def test_in_demo_mode_socketio_lets_a_local_tool_without_origin_in(demo):
     assert headers.engineio_origin_check(None, {}) is True
 
 

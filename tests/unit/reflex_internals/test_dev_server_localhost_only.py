@@ -73,8 +73,8 @@ def recipe(target: str) -> str:
     return " ".join(line.strip().removesuffix("\\") for line in printed.splitlines())
 
 
-def test_make_run_serves_the_backend_on_localhost():
-    assert "--backend-host 127.0.0.1" in recipe("run")
+def test_make_run_serves_the_demo_on_localhost():
+    assert "-m cloudlink_app.serve --demo --host 127.0.0.1 --port 3000" in recipe("run")
 
 
 @pytest.mark.parametrize("target", ["run", "demo-data", "reset-demo"])

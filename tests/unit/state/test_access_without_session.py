@@ -492,6 +492,10 @@ PUBLIC = {
     # The language of every page, the sign-in page's included (test_language_switch.py).
     (SessionState, "load_language"),
     (SessionState, "set_language"),
+    # Why an event failed on the server (report_backend_error's event), and hiding it:
+    # the tab's own message, which the sign-in page may show too (test_language_switch.py).
+    (SessionState, "show_failure"),
+    (SessionState, "dismiss_failure"),
     # A one-time link's page: the link is the credential (tests/unit/state/test_password_pages.py).
     (SetPasswordState, "load"),
     (SetPasswordState, "set_password"),
@@ -671,6 +675,19 @@ async def test_the_sign_in_page_opens_without_a_session_and_shows_no_user(databa
     sent = await tab.send(SignInState, "load")
     assert sent.redirects == []
     assert (tab.state(SignInState).user_name, tab.state(SignInState).is_partner) == ("", False)
+    assert database_rows(database) == rows_before
+
+
+async def test_a_tab_without_a_session_is_told_of_a_failure_and_nothing_else(database):
+    tab = Tab(None)
+    await tab.send(SessionState, "load_language", title_key="title.sign_in")
+    rows_before = database_rows(database)
+    sent = await tab.send(SessionState, "show_failure", reason="unexpected")
+    assert tab.state(SessionState).failure == t("notice.unexpected_error")
+    assert sent.changed == {"failure"}
+    sent = await tab.send(SessionState, "dismiss_failure")
+    assert tab.state(SessionState).failure == ""
+    assert sent.changed == {"failure"}
     assert database_rows(database) == rows_before
 
 

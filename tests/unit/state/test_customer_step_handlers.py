@@ -21,6 +21,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import forms, limits, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.domain.i18n import t
+from cloudlink_app.domain.limits import clean_text, storable
 from cloudlink_app.models import Customer
 from cloudlink_app.services import users
 from cloudlink_app.state.customer_step import CustomerStepState
@@ -597,13 +598,19 @@ async def test_save_and_return_refuses_a_draft_it_cannot_store(
 ):
     form = dataclasses.replace(valid_form(), **{field: value})
     await type_form(new_customer, form)
+    state = new_customer.customer_step
+    if not storable(value):
+        # Typed, it arrives without them (the CleanText middleware); a value that
+        # reached the state another way (one stored by an older release) is still
+        # never stored.
+        assert getattr(state, field) == clean_text(value)
+        setattr(state, field, value)
     rows_before = database_rows(database)
     sent = await new_customer.customer("save_and_return")
-    state = new_customer.customer_step
     assert state.errors == {field: message}
     assert [(link.field_id, link.message) for link in state.error_summary] == [(field, message)]
     assert sent.redirects == []
-    assert any("Error: " in str(e.payload) for e in sent.frontend_events)
+    assert new_customer.title.startswith("Error: ")
     assert database_rows(database) == rows_before
     assert getattr(state, field) == value
 

@@ -57,11 +57,6 @@ def listed(tab: Tab) -> list[str]:
     return [row.name for row in dashboard_state(tab).rows]
 
 
-def scripts(sent) -> str:
-    """The scripts the browser was asked to run (focus moves), as one text."""
-    return repr([e.payload for e in sent.frontend_events if e.name == "_call_script"])
-
-
 def snapshot(tab: Tab) -> dict:
     """The dashboard's vars, without those about the caller (freshly read by every
     check: not something a handler changes)."""
@@ -128,7 +123,7 @@ async def test_delete_asks_naming_the_draft_then_deletes_it(dashboard, database,
     assert dashboard.notice == ""
     assert not state.delete_dialog_open
     assert state.deleted_message == "The draft for Bakkerij Jansen was deleted."
-    assert "deleted-message" in scripts(sent)
+    assert dashboard.focused_by(sent) == "deleted-message"
     assert listed(dashboard) == ["Onboarded BV", "Problem BV"]
     assert (state.in_progress_count, state.problem_count, state.onboarded_count) == (0, 1, 1)
     assert state.total == 2
@@ -149,7 +144,7 @@ async def test_keep_draft_closes_the_question_and_keeps_it(dashboard, database, 
     rows_before = database_rows(database)
     sent = await dashboard.send(DashboardState, "keep_draft")
     assert not dashboard_state(dashboard).delete_dialog_open
-    assert delete_button_id(jansen) in scripts(sent)
+    assert dashboard.focused_by(sent) == delete_button_id(jansen)
     assert database_rows(database) == rows_before
     # The question is closed: its answer no longer deletes.
     await assert_refused(
@@ -325,7 +320,7 @@ async def test_a_draft_onboarded_meanwhile_is_kept_and_shown_as_it_is(dashboard,
     sent = await dashboard.send(DashboardState, "delete_draft", account_id=jansen)
     state = dashboard_state(dashboard)
     assert dashboard.notice == t("notice.not_a_draft")
-    assert "notice" in scripts(sent)
+    assert dashboard.focused_by(sent) == "notice"
     assert database_rows(database) == rows_before
     assert not state.delete_dialog_open
     row = next(row for row in state.rows if row.account_id == jansen)

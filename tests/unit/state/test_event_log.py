@@ -195,9 +195,11 @@ async def test_an_event_that_raises_gives_outcome_error(new_customer, capsys):
         # A crafted event without its argument: the handler cannot be called.
         await websocket.send(CustomerStepState, "set_city")
     err = capsys.readouterr().err
-    (line,) = event_lines(err)
-    assert (line["event"], line["outcome"]) == ("customer_step_state.set_city", "error")
+    lines = {line["event"]: line for line in event_lines(err)}
+    assert lines["customer_step_state.set_city"]["outcome"] == "error"
     assert "ERROR cloudlink_app: Unexpected error in an event handler" in err
+    # The tab is told (SessionState.show_failure, the backend exception handler's event).
+    assert set(lines) <= {"customer_step_state.set_city", "session_state.show_failure"}
 
 
 @pytest.mark.asyncio

@@ -14,18 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from reflex.istate.manager.memory import StateManagerMemory
-from reflex_base.event.context import EventContext
 from sqlmodel import Session, select
 
-from cloudlink_app.cloudlink_app import report_backend_error
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import AppUser
 from cloudlink_app.state.customer_step import CustomerStepState
+from cloudlink_app.state.failures import report_backend_error
 from cloudlink_app.state.language import preferred_language
 from cloudlink_app.state.session import SessionState
-from tests.support.tabs import Sent, Tab
+from tests.support.tabs import Tab
 
 pytestmark = pytest.mark.asyncio
 
@@ -52,12 +50,9 @@ def with_accept_language(tab: Tab, value: str) -> None:
     tab.set_headers(headers)
 
 
-def scripts(sent: Sent) -> list[str]:
-    return [
-        str(event.payload.get("javascript_code", ""))
-        for event in sent.frontend_events
-        if "call_script" in event.name
-    ]
+# What the page applies itself when they change (components/page_effects.py): the
+# title and the html element's lang; no script is ever sent.
+APPLIED = {"lang", "page_title"}
 
 
 def language_free(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -106,11 +101,13 @@ async def test_anything_but_a_ui_language_is_refused_with_a_notice(tab, database
     assert state.ui_lang == ""
     assert saved_language(database) is None
     assert tab.notice == t("notice.unknown_choice", "en")
-    assert scripts(sent) == []
+    assert not APPLIED & sent.changed
+    assert sent.frontend_events == []
 
 
 async def test_the_switch_changes_the_language_and_saves_it_on_the_user_and_browser(tab, database):
     await tab.send(SessionState, "load_language", title_key="title.dashboard")
+    session_state(tab).title_error = True  # the page shows errors
     sent = await tab.send(SessionState, "set_language", lang="nl")
     state = session_state(tab)
     assert state.lang == "nl"
@@ -119,10 +116,9 @@ async def test_the_switch_changes_the_language_and_saves_it_on_the_user_and_brow
     assert {"lang", "ui_lang"} <= sent.changed
     assert tab.notice == ""
     # The html element's lang and the page title follow, the error prefix kept.
-    (script,) = scripts(sent)
-    assert 'document.documentElement.lang = "nl"' in script
-    assert t("title.dashboard", "nl") in script
-    assert t("title.error_prefix", "en") in script and t("title.error_prefix", "nl") in script
+    assert sent.changed >= APPLIED
+    assert state.page_title == t("title.error_prefix", "nl") + t("title.dashboard", "nl")
+    assert sent.frontend_events == []
 
     await tab.send(SessionState, "set_language", lang="en")
     assert (state.lang, state.ui_lang, saved_language(database)) == ("en", "en", "en")
@@ -177,9 +173,8 @@ async def test_a_first_visit_follows_the_browsers_preferred_language(database):
     with_accept_language(tab, "nl-NL,nl;q=0.9,en;q=0.8")
     sent = await tab.send(SessionState, "load_language", title_key="title.sign_in")
     assert session_state(tab).lang == "nl"
-    (script,) = scripts(sent)
-    assert 'document.documentElement.lang = "nl"' in script
-    assert t("title.sign_in", "nl") in script
+    assert sent.changed >= APPLIED
+    assert session_state(tab).page_title == t("title.sign_in", "nl")
 
 
 async def test_without_any_preference_the_page_is_english(database):
@@ -187,7 +182,8 @@ async def test_without_any_preference_the_page_is_english(database):
     with_accept_language(tab, "fr-FR,de;q=0.5")
     sent = await tab.send(SessionState, "load_language", title_key="title.sign_in")
     assert session_state(tab).lang == "en"
-    assert 'document.documentElement.lang = "en"' in scripts(sent)[0]
+    assert "page_title" in sent.changed
+    assert session_state(tab).page_title == t("title.sign_in", "en")
 
 
 async def test_the_browsers_remembered_language_wins_over_its_preferred_one(database):
@@ -246,29 +242,23 @@ async def test_a_crafted_title_key_is_not_kept(database, title_key):
     await tab.send(SessionState, "load_language", title_key="title.sign_in")
     sent = await tab.send(SessionState, "load_language", title_key=title_key)
     assert session_state(tab)._title_key == "title.sign_in"
-    (script,) = scripts(sent)
-    assert t("title.sign_in") in script and "Gotcha" not in script
+    assert session_state(tab).page_title == t("title.sign_in")
+    assert "Gotcha" not in repr(sent.deltas)
 
 
 # ----- what Reflex's backend exception handler shows ---------------------------------
 
 
-def failed_events_toast(tab: Tab, error: Exception) -> str:
-    """report_backend_error's toast for an event of ``tab`` that raised ``error``, in the
-    event context Reflex gives it (a task of its own: none of the tab's states)."""
-
-    async def nothing(*_args: Any) -> None:
-        return None
-
-    context = EventContext(
-        token=tab.token,
-        state_manager=StateManagerMemory(),
-        enqueue_impl=nothing,
-        emit_delta_impl=nothing,
-        emit_event_impl=nothing,
-    )
-    with context:
-        return str(report_backend_error(error))
+async def failure_shown(tab: Tab, error: Exception) -> str:
+    """What ``tab`` says after one of its events raised ``error``: Reflex runs the
+    backend exception handler (report_backend_error) without the tab's states; the
+    event it returns is sent to the tab and runs there."""
+    event = report_backend_error(error)
+    assert event.handler.fn.__name__ == "show_failure"
+    # The event's arguments as Reflex holds them: (name, literal value) Vars.
+    arguments = {str(name): value._var_value for name, value in event.args}
+    await tab.send(SessionState, "show_failure", **arguments)
+    return session_state(tab).failure
 
 
 async def test_a_failed_events_message_is_in_the_tabs_language(tab, database):
@@ -276,9 +266,17 @@ async def test_a_failed_events_message_is_in_the_tabs_language(tab, database):
     await other.send(SessionState, "load_language", title_key="title.dashboard")
     await tab.send(SessionState, "set_language", lang="nl")
 
-    assert t("notice.unexpected_error", "nl") in failed_events_toast(tab, ValueError("a bug"))
-    assert t("notice.unexpected_error", "en") in failed_events_toast(other, ValueError("a bug"))
+    assert await failure_shown(tab, ValueError("a bug")) == t("notice.unexpected_error", "nl")
+    assert await failure_shown(other, ValueError("a bug")) == t("notice.unexpected_error", "en")
     await tab.send(SessionState, "set_language", lang="en")
-    assert t("notice.unexpected_error", "en") in failed_events_toast(tab, ValueError("a bug"))
-    # Outside any event (nothing to go by): English.
-    assert t("notice.unexpected_error", "en") in str(report_backend_error(ValueError("a bug")))
+    assert session_state(tab).failure == t("notice.unexpected_error", "en")  # re-worded
+    # The next page starts without it.
+    await tab.send(SessionState, "load_language", title_key="title.dashboard")
+    assert session_state(tab).failure == ""
+
+
+@pytest.mark.parametrize("reason", ["", "oops", 5, None, ["unexpected"]])
+async def test_a_crafted_failure_is_refused(tab, database, reason):
+    await tab.send(SessionState, "show_failure", reason=reason)
+    assert session_state(tab).failure == ""
+    assert tab.notice == t("notice.unknown_choice", "en")

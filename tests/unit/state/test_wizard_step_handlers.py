@@ -1211,6 +1211,10 @@ async def test_back_saves_a_draft_and_opens_the_step_before(tab, database):
 async def test_back_with_a_draft_it_cannot_store_saves_nothing(tab, database):
     await at_step(tab, database, PBX)
     await tab.send(PbxStepState, "set_pbx_address", value="pbx\x00.example")
+    # Typed, it arrives without the NUL (the CleanText middleware); one that reached the
+    # state another way (a state stored by an older release) is never stored.
+    assert tab.state(PbxStepState).pbx_address == "pbx.example"
+    tab.state(PbxStepState).pbx_address = "pbx\x00.example"
     rows_before = database_rows(database)
     sent = await tab.send(PbxStepState, "go_back")
     assert sent.redirects == []

@@ -1,0 +1,48 @@
+// What the server asks of the page beyond its content: the title, the html lang
+// attribute and focus. Rendered once per page (components/page_effects.py) with props
+// bound to SessionState, so no script is ever sent from the server to be evaluated:
+// the page runs under a Content-Security-Policy without 'unsafe-eval'.
+import { useEffect } from "react";
+
+// How often and how long to look for an element to focus (it may render in a later
+// commit, or wait for a dialog to close).
+const RETRY_MS = 20;
+const TRIES = 100;
+
+function dialogInTheWay(element) {
+  const dialog = document.querySelector("[role=alertdialog], dialog[open]");
+  return dialog !== null && !dialog.contains(element);
+}
+
+// Focus the element with this id once it exists and no dialog holds focus elsewhere;
+// ``scroll`` centres it first (links that jump down the page).
+export function focusElement(id, scroll = false, tries = TRIES) {
+  const element = document.getElementById(id);
+  if (element && !dialogInTheWay(element)) {
+    if (scroll) {
+      element.scrollIntoView({ block: "center" });
+    }
+    element.focus();
+  } else if (tries > 0) {
+    setTimeout(() => focusElement(id, scroll, tries - 1), RETRY_MS);
+  }
+}
+
+export function PageEffects({ title, lang, focusTarget, focusRequest }) {
+  useEffect(() => {
+    if (title) {
+      document.title = title;
+    }
+  }, [title]);
+  useEffect(() => {
+    if (lang) {
+      document.documentElement.lang = lang;
+    }
+  }, [lang]);
+  useEffect(() => {
+    if (focusTarget && focusRequest) {
+      focusElement(focusTarget);
+    }
+  }, [focusRequest]);
+  return null;
+}

@@ -1,0 +1,46 @@
+"""The page's title, its html ``lang`` and focus, bound to SessionState.
+
+A React component of our own (page_effects.jsx, beside this module) applies them when
+they change, so that no handler ever sends a script to the browser: Reflex runs such
+scripts with ``eval``, which the Content-Security-Policy forbids (http/headers.py).
+Handlers set ``SessionState.title_error`` (PageState._title) and ask for focus with
+``SessionState._focus``; the error summary's links call the same focusing function.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+from cloudlink_app.reflex_internals.frontend import call_imported
+from cloudlink_app.state.session import SessionState
+
+_MODULE = rx.asset("page_effects.jsx", shared=True).importable_path
+
+
+class PageEffects(rx.Component):
+    """<PageEffects title lang focusTarget focusRequest/>: renders nothing."""
+
+    library = _MODULE
+    tag = "PageEffects"
+
+    title: Var[str]
+    lang: Var[str]
+    focus_target: Var[str]
+    focus_request: Var[int]
+
+
+def page_effects():
+    """The tab's title, language and focus requests, applied to the page."""
+    return PageEffects.create(
+        title=SessionState.page_title,
+        lang=SessionState.lang,
+        focus_target=SessionState.focus_target,
+        focus_request=SessionState.focus_request,
+    )
+
+
+def focus_field(element_id: Var | str):
+    """An event (in the page, no round trip) that scrolls to an element and focuses
+    it: the error summary's links (a plain #anchor does not move focus in the app)."""
+    return call_imported(_MODULE, "focusElement", element_id, True)
