@@ -1,5 +1,6 @@
 """What a handler asks the browser to do beyond the state: the page title, the html
-``lang`` attribute and focus. Each is a small script run by ``rx.call_script``.
+``lang`` attribute, focus, and loading a page from the server. Each is a small script
+run by ``rx.call_script``.
 
 Element ids that handlers focus and components render are here too, so that a state
 never imports a component to know them.
@@ -69,3 +70,12 @@ def focus_after_dialog(element_id: str):
         "const e=document.getElementById(" + json.dumps(element_id) + ");"
         "if(e){e.focus();}else if(n>0){setTimeout(function(){f(n-1)},20);}})(100)"
     )
+
+
+def load_from_server(url: str):
+    """Load ``url`` anew from the server, in place of this page in the tab's history.
+
+    For an endpoint of the backend: rx.redirect navigates inside the app, without
+    asking the server, when the URL is on the page's own host (production serves pages
+    and backend on one)."""
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")

@@ -103,6 +103,15 @@ class Sent:
             event.payload["path"] for event in self.frontend_events if event.name == "_redirect"
         ]
 
+    @property
+    def scripts(self) -> list[str]:
+        """The scripts the browser was asked to run (rx.call_script)."""
+        return [
+            event.payload["javascript_code"]
+            for event in self.frontend_events
+            if event.name == "_call_script"
+        ]
+
 
 class Tab:
     """One browser tab: its own client token and state tree."""
@@ -243,6 +252,17 @@ class Tab:
         page's state when the websocket's session is not the one the data belongs to.
         Sent as the reconnect's hydrate event, with what it produced."""
         return await self.send(State, "hydrate")
+
+    def stored(self) -> bytes:
+        """What the state manager stores of the tab (on disk or in Redis): every state
+        of its tree, pickled as Reflex pickles each (BaseState._serialize)."""
+
+        def tree(state: Any):
+            yield state
+            for substate in state.substates.values():
+                yield from tree(substate)
+
+        return b"".join(state._serialize() for state in tree(self.root))
 
     def snapshot(self, state_cls: type[State]) -> dict[str, Any]:
         """Every var (backend ones too) of the state, except the notice and routing."""
