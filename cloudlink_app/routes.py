@@ -21,10 +21,10 @@ REPORT_PROBLEM = "/customers/[account_id]/problems/new"
 PROBLEM_REPORTS = "/customers/[account_id]/problems"
 # The demo mode's Outbox: the messages as they would arrive (services/outbox.py).
 OUTBOX = "/outbox"
-# A one-time link to set a password (?token=...), and a signed-in user's own password.
+# The Set password page of a one-time link (which reaches it through AUTH_LINK, below),
+# and a signed-in user's own password.
 SET_PASSWORD = "/set-password"
 CHANGE_PASSWORD = "/account/password"
-SET_PASSWORD_TOKEN_QUERY = "token"
 # The sign-in page after a password was set (?password=set): it says so.
 PASSWORD_SET_QUERY = "password"
 
@@ -64,12 +64,6 @@ def sign_in_url(next_path: str = "") -> str:
     return f"{SIGN_IN}?{urlencode({'next': next_path})}" if next_path else SIGN_IN
 
 
-def set_password_url(base_url: str, token: str) -> str:
-    """The one-time link to set a password: the app's public address ``base_url``, the
-    Set password page and its token."""
-    return f"{base_url.rstrip('/')}{SET_PASSWORD}?{urlencode({SET_PASSWORD_TOKEN_QUERY: token})}"
-
-
 def password_set_url() -> str:
     """The sign-in page saying that the password was set."""
     return f"{SIGN_IN}?{urlencode({PASSWORD_SET_QUERY: 'set'})}"
@@ -78,12 +72,24 @@ def password_set_url() -> str:
 # The backend's endpoints that the sign-in and sign-out forms post to (cloudlink_app/http).
 AUTH_SIGN_IN = "/auth/sign-in"
 AUTH_SIGN_OUT = "/auth/sign-out"
+# Where a one-time link points (?token=...): the backend keeps the token in a cookie and
+# sends the browser on to SET_PASSWORD; AUTH_PASSWORD_SET clears that cookie once the
+# password is set and goes on to sign in.
+AUTH_LINK = "/auth/link"
+AUTH_PASSWORD_SET = "/auth/password-set"
+LINK_TOKEN_QUERY = "token"
 # The sign-in page after a refused sign-in (?error=...): it shows why.
 SIGN_IN_ERROR_QUERY = "error"
 SIGN_IN_FAILED = "failed"
 SIGN_IN_THROTTLED = "throttled"
 SIGN_IN_TIMED_OUT = "timed_out"
 SIGN_IN_ERRORS = (SIGN_IN_FAILED, SIGN_IN_THROTTLED, SIGN_IN_TIMED_OUT)
+
+
+def link_url(base_url: str, token: str) -> str:
+    """A one-time link to set a password: the backend's endpoint at the public address
+    ``base_url``, with the link's token."""
+    return f"{base_url.rstrip('/')}{AUTH_LINK}?{urlencode({LINK_TOKEN_QUERY: token})}"
 
 
 def sign_in_error_url(next_path: str, error: str) -> str:

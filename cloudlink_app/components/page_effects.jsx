@@ -1,5 +1,5 @@
 // What the server asks of the page beyond its content: the title, the html lang
-// attribute and focus. Rendered once per page (components/page_effects.py) with props
+// attribute, focus, and loading a URL anew from the server. Rendered once per page (components/page_effects.py) with props
 // bound to SessionState, so no script is ever sent from the server to be evaluated:
 // the page runs under a Content-Security-Policy without 'unsafe-eval'.
 import { useEffect } from "react";
@@ -28,7 +28,7 @@ export function focusElement(id, scroll = false, tries = TRIES) {
   }
 }
 
-export function PageEffects({ title, lang, focusTarget, focusRequest }) {
+export function PageEffects({ title, lang, focusTarget, focusRequest, loadUrl }) {
   useEffect(() => {
     if (title) {
       document.title = title;
@@ -44,5 +44,10 @@ export function PageEffects({ title, lang, focusTarget, focusRequest }) {
       focusElement(focusTarget);
     }
   }, [focusRequest]);
+  useEffect(() => {
+    if (loadUrl) {
+      window.location.replace(loadUrl);
+    }
+  }, [loadUrl]);
   return null;
 }

@@ -1,4 +1,5 @@
-"""The page's title, its html ``lang`` and focus, bound to SessionState.
+"""The page's title, its html ``lang``, focus and a page load from the server, bound to
+SessionState.
 
 A React component of our own (page_effects.jsx, beside this module) applies them when
 they change, so that no handler ever sends a script to the browser: Reflex runs such
@@ -19,7 +20,7 @@ _MODULE = rx.asset("page_effects.jsx", shared=True).importable_path
 
 
 class PageEffects(rx.Component):
-    """<PageEffects title lang focusTarget focusRequest/>: renders nothing."""
+    """<PageEffects title lang focusTarget focusRequest loadUrl/>: renders nothing."""
 
     library = _MODULE
     tag = "PageEffects"
@@ -28,6 +29,7 @@ class PageEffects(rx.Component):
     lang: Var[str]
     focus_target: Var[str]
     focus_request: Var[int]
+    load_url: Var[str]
 
 
 def page_effects():
@@ -37,6 +39,7 @@ def page_effects():
         lang=SessionState.lang,
         focus_target=SessionState.focus_target,
         focus_request=SessionState.focus_request,
+        load_url=SessionState.load_url,
     )
 
 

@@ -1,4 +1,5 @@
-"""The session cookie: its name and flags, and the frontend origins it is set for.
+"""The session cookie and the link cookie: their names and flags, and the frontend
+origins they are set for.
 
 The cookie is set and cleared by the backend only (cloudlink_app/http/endpoints.py):
 HttpOnly, so no script in the page can read it; SameSite=Strict, so no other site's
@@ -6,6 +7,13 @@ page sends it; Path=/. Outside demo mode also Secure with the ``__Host-`` prefix
 browser then refuses it unless it came over HTTPS from this host, for the whole host).
 Demo mode runs on plain http://localhost and keeps neither (not every browser accepts
 a Secure cookie over plain http, even from localhost).
+
+The link cookie holds the token of the one-time link this browser opened last
+(endpoints.open_link), so that the token never is in a page's address: the same flags,
+but it lives LINK_COOKIE_LIFETIME at most (never beyond the link) and is cleared when
+the password is set or another link is opened. SameSite=Strict works for it too: a link
+opened from a mail client (another site) may set it, and the websocket of the Set
+password page, a request of our own page, sends it (tests/e2e/test_link_token.py).
 """
 
 from __future__ import annotations
@@ -21,11 +29,18 @@ from cloudlink_app.services import sessions
 
 DEMO_COOKIE = "cloudlink_session"
 SECURE_COOKIE = "__Host-cloudlink_session"
+DEMO_LINK_COOKIE = "cloudlink_link"
+SECURE_LINK_COOKIE = "__Host-cloudlink_link"
 
 
 def cookie_name() -> str:
     """The session cookie's name in the current mode."""
     return DEMO_COOKIE if settings.get().demo_mode else SECURE_COOKIE
+
+
+def link_cookie_name() -> str:
+    """The link cookie's name in the current mode."""
+    return DEMO_LINK_COOKIE if settings.get().demo_mode else SECURE_LINK_COOKIE
 
 
 def _secure() -> bool:
@@ -58,6 +73,31 @@ def session_token(connection: HTTPConnection) -> str | None:
     return connection.cookies.get(cookie_name()) or None
 
 
+def set_link_cookie(response: Response, token: str, seconds: int) -> None:
+    """Keep an opened link's token in the browser for ``seconds``."""
+    response.set_cookie(
+        link_cookie_name(),
+        token,
+        max_age=seconds,
+        path="/",
+        secure=_secure(),
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_link_cookie(response: Response) -> None:
+    """Make the browser forget the link's token (with the flags it was set with)."""
+    response.delete_cookie(
+        link_cookie_name(), path="/", secure=_secure(), httponly=True, samesite="strict"
+    )
+
+
+def link_token(connection: HTTPConnection) -> str | None:
+    """The link cookie's value of a request, or None."""
+    return connection.cookies.get(link_cookie_name()) or None
+
+
 def _origin(url: str | None) -> str | None:
     if not url:
         return None
@@ -88,9 +128,14 @@ def page_url(connection: HTTPConnection, path: str) -> str | None:
     origins = frontend_origins()
     origin = connection.headers.get("origin")
     if origin is None:
-        base = origins[0] if origins else ""
-    elif origin.lower() in origins:
-        base = origin.lower()
-    else:
+        return deployed_page_url(path)
+    if origin.lower() not in origins:
         return None
-    return base + get_config().prepend_frontend_path(path)
+    return origin.lower() + get_config().prepend_frontend_path(path)
+
+
+def deployed_page_url(path: str) -> str:
+    """The absolute URL of the app's page ``path`` at the deploy URL's origin (the
+    first of frontend_origins)."""
+    origins = frontend_origins()
+    return (origins[0] if origins else "") + get_config().prepend_frontend_path(path)

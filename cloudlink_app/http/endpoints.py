@@ -1,19 +1,26 @@
 """Signing in and out over plain HTTP form posts, so that only the server ever sets or
-clears the session cookie (HttpOnly: no script can read it).
+clears the session cookie (HttpOnly: no script can read it); and the one-time links,
+whose token only the server ever sees.
 
 POST /auth/sign-in   email, password, next  -> 303 to ``next`` (a page of this app) with
                      the cookie set, or back to the sign-in page with ?error=...
 POST /auth/sign-out                         -> 303 to the sign-in page, the session
                      revoked and the cookie cleared
+GET /auth/link       token                  -> 303 to the Set password page, the token
+                     in the link cookie while the link is live (else no link cookie)
+GET /auth/password-set                      -> 303 to the sign-in page ("Your password
+                     is set"), the link cookie cleared
 
 A form posted from a page of another origin is refused (403): no other site can sign a
 browser in or out. After either, the browser loads the next page anew, so its websocket
-reconnects with the new cookie.
+reconnects with the new cookie. A link is opened from a mail client, another site, so
+the two GETs take any origin; neither changes anything but this browser's link cookie.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import logging
 from urllib.parse import parse_qs
 
@@ -25,7 +32,7 @@ from starlette.routing import Route
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
 from cloudlink_app.http import cookies
-from cloudlink_app.services import sessions, signing_in
+from cloudlink_app.services import password_links, sessions, signing_in
 from cloudlink_app.services.database import get_session
 
 logger = logging.getLogger("cloudlink_app")
@@ -123,6 +130,36 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+async def open_link(request: Request) -> Response:
+    """A one-time link, opened: the token of a live link goes into the link cookie and
+    the browser on to the Set password page, whose address holds no token. Another
+    token, or none: the same page, which says the link is not valid, and no link
+    cookie (an earlier link's is cleared, so that page never shows another link's
+    form). Nothing is spent: a mail scanner fetching the link changes nothing."""
+    token = request.query_params.get(routes.LINK_TOKEN_QUERY)
+    lifetime = await asyncio.to_thread(_cookie_lifetime, token)
+    response = _redirect(cookies.deployed_page_url(routes.SET_PASSWORD))
+    if token is None or lifetime is None:
+        logger.warning("Set password: the link opened is not valid")
+        cookies.clear_link_cookie(response)
+        return response
+    cookies.set_link_cookie(response, token, max(1, int(lifetime.total_seconds())))
+    return response
+
+
+async def password_set(request: Request) -> Response:
+    """Where the Set password page sends the browser once the password is set: the
+    link cookie is cleared (the link is spent already), then to sign in."""
+    response = _redirect(cookies.deployed_page_url(routes.password_set_url()))
+    cookies.clear_link_cookie(response)
+    return response
+
+
+def _cookie_lifetime(token: object) -> datetime.timedelta | None:
+    with get_session() as session:
+        return password_links.cookie_lifetime(session, token)
+
+
 def _revoke(token: str) -> bool:
     with get_session() as session:
         return sessions.revoke_session(session, token)
@@ -135,10 +172,12 @@ def _page(request: Request, path: str) -> str:
 
 
 def auth_app(backend_path: str = "") -> Starlette:
-    """The Starlette app of the two endpoints (Reflex mounts its own app under it)."""
+    """The Starlette app of the endpoints (Reflex mounts its own app under it)."""
     return Starlette(
         routes=[
             Route(backend_path + routes.AUTH_SIGN_IN, sign_in, methods=["POST"]),
             Route(backend_path + routes.AUTH_SIGN_OUT, sign_out, methods=["POST"]),
+            Route(backend_path + routes.AUTH_LINK, open_link, methods=["GET"]),
+            Route(backend_path + routes.AUTH_PASSWORD_SET, password_set, methods=["GET"]),
         ]
     )

@@ -1,17 +1,20 @@
-"""The ASGI middleware between the browser and Reflex: the session cookie never reaches
-Reflex, only a keyed hash of it does.
+"""The ASGI middleware between the browser and Reflex: the session cookie and the link
+cookie never reach Reflex, only keyed hashes of their tokens do.
 
 Reflex copies the headers of the request that opened the websocket into every event's
 router data, which is pickled with the tab's state (``.states/`` or Redis). So for the
 websocket endpoint (``/_event``) the middleware
 
-- drops the ``cookie`` header (the session token is in it), and
+- drops the ``cookie`` header (the session token and a one-time link's are in it),
 - puts ``Authorization: CloudLink-Session <HMAC of the token>`` in its place
-  (services/sessions.py ``session_header``), which the states look the session up by.
+  (services/sessions.py ``session_header``), which the states look the session up by,
+- and, when the browser holds a link cookie, ``Proxy-Authorization: CloudLink-Link
+  <HMAC of the link's token>`` (services/password_links.py ``link_header``), which the
+  Set password page looks the link up by.
 
-Any Authorization header the client sent is removed first, on every request, so a
-crafted client can never choose the session it runs as. Reflex never sends an
-Authorization header back to the browser.
+Any Authorization or Proxy-Authorization header the client sent is removed first, on
+every request, so a crafted client can never choose the session it runs as nor the
+link it uses. Reflex never sends either header back to the browser.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cloudlink_app.http import cookies
-from cloudlink_app.services import sessions
+from cloudlink_app.services import password_links, sessions
 
-_STRIPPED = {sessions.SESSION_HEADER.encode("latin-1")}
+_SESSION_HEADER = sessions.SESSION_HEADER.encode("latin-1")
+_LINK_HEADER = password_links.LINK_HEADER.encode("latin-1")
+_STRIPPED = {_SESSION_HEADER, _LINK_HEADER}
 _COOKIE = b"cookie"
 
 
@@ -45,10 +50,12 @@ class SessionHeaderMiddleware:
             return
         headers = [(name, value) for name, value in scope["headers"] if name not in _STRIPPED]
         if _is_event_endpoint(scope.get("path", ""), self.event_path):
-            token = cookies.session_token(HTTPConnection(scope))
+            connection = HTTPConnection(scope)
+            session_value = sessions.session_header(cookies.session_token(connection))
+            link_value = password_links.link_header(cookies.link_token(connection))
             headers = [(name, value) for name, value in headers if name != _COOKIE]
-            value = sessions.session_header(token)
-            if value is not None:
-                headers.append((sessions.SESSION_HEADER.encode("latin-1"), value.encode("latin-1")))
+            for name, value in ((_SESSION_HEADER, session_value), (_LINK_HEADER, link_value)):
+                if value is not None:
+                    headers.append((name, value.encode("latin-1")))
         # A new scope: the caller's stays as it was.
         await self.app({**scope, "headers": headers}, receive, send)

@@ -45,8 +45,8 @@ class Link:
 
 
 def base_url() -> str:
-    """The app's public address the links point at: REFLEX_DEPLOY_URL, or in demo mode
-    http://localhost:3000. Raises AccountError when neither applies."""
+    """The address the links point at (links.base_url: REFLEX_DEPLOY_URL, or in demo
+    mode the backend's). Raises AccountError when there is none."""
     found = links.base_url()
     if found is None:
         raise AccountError(
@@ -57,8 +57,8 @@ def base_url() -> str:
 
 
 def link_url(token: str) -> str:
-    """The address of the Set password page for ``token``."""
-    return routes.set_password_url(base_url(), token)
+    """The one-time link of ``token``."""
+    return routes.link_url(base_url(), token)
 
 
 def _email(value: object) -> str:

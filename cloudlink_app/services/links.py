@@ -9,6 +9,10 @@ Outbox page. So such a link's token is made from a random seed stored with the l
 stored text holds only LINK_PLACEHOLDER, and the link is put in when the message is
 sent or shown. The database alone (a backup, a leaked dump) holds no usable link,
 exactly as for the links the accounts tool prints.
+
+A link points at the backend's own endpoint (routes.AUTH_LINK), never at a page: the
+backend keeps the token in a short-lived HttpOnly cookie and sends the browser on to the
+Set password page, whose address holds no token (cloudlink_app/http/endpoints.py).
 """
 
 from __future__ import annotations
@@ -19,27 +23,30 @@ import hmac
 import secrets
 from html import escape
 
+from reflex.config import get_config
 from sqlmodel import Session, col, select
 
 from cloudlink_app import routes, settings
 from cloudlink_app.models import PasswordToken
 from cloudlink_app.services import secret_key
 
-# Where the app is when REFLEX_DEPLOY_URL is unset, in demo mode (`make run`).
-DEMO_URL = "http://localhost:3000"
 # What a mailed message's stored text has where its link goes.
 LINK_PLACEHOLDER = "[[one-time-link]]"
 
 
 def base_url() -> str | None:
-    """The app's public address links point at: REFLEX_DEPLOY_URL, or in demo mode
-    http://localhost:3000; None when neither applies."""
+    """Where a browser reaches the backend's endpoints, which links point at.
+
+    Outside demo mode REFLEX_DEPLOY_URL: `make serve` answers the pages and the backend
+    there (behind nginx), and the accounts tool, run outside the app, knows no other
+    address. In demo mode Reflex's ``deploy_url``: `make run` serves the pages and the
+    backend on http://localhost:3000 (Reflex's default, which the demo data and the
+    accounts tool get too; the browser tests' harness names its own frontend, which
+    answers /auth/ as well). None outside demo mode without a deploy URL."""
     current = settings.get()
-    if current.deploy_url is not None:
-        return current.deploy_url
     if current.demo_mode:
-        return DEMO_URL
-    return None
+        return get_config().deploy_url
+    return current.deploy_url
 
 
 def link_hash(token: str) -> str:
@@ -63,9 +70,9 @@ def seeded_token(seed: str) -> str:
 
 
 def url(token: str) -> str | None:
-    """The Set password page's address for ``token``; None without a base URL."""
+    """The one-time link of ``token`` (routes.AUTH_LINK); None without a base URL."""
     base = base_url()
-    return None if base is None else routes.set_password_url(base, token)
+    return None if base is None else routes.link_url(base, token)
 
 
 def mailed_urls(session: Session, password_token_ids: set[int]) -> dict[int, str]:

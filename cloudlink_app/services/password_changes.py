@@ -36,16 +36,17 @@ class Outcome:
 
 def set_password_with_link(
     session: Session,
-    token: object,
+    token_hash: object,
     password: object,
     confirm: object,
     now: datetime.datetime | None = None,
 ) -> Outcome:
-    """Set the password of the link's user: the link is spent, the password stored
-    (Argon2) and every session of the user ended. Nothing changes when the link is not
-    valid or the password breaks the policy."""
+    """Set the password of the user of the link whose token hashes to ``token_hash``
+    (password_links.hash_of: the states know a link only by it): the link is spent, the
+    password stored (Argon2) and every session of the user ended. Nothing changes when
+    the link is not valid or the password breaks the policy."""
     now = utc_now_or(now)
-    found = password_links.live_link(session, token, now)
+    found = password_links.live_link(session, token_hash, now)
     if found is None:
         return Outcome(invalid_link=True)
     link, user = found

@@ -8,6 +8,11 @@
   address). A link works once: spending it is one conditional UPDATE
   (services/password_changes.py), so two tabs using it at once cannot both set a
   password. Issuing a new link spends the user's earlier unused ones.
+- A link is opened at the backend's endpoint (cloudlink_app/http/endpoints.py), which
+  keeps its token in a cookie for LINK_COOKIE_LIFETIME at most (``cookie_lifetime``).
+  The backend's middleware hands the link to the states in LINK_HEADER as the token's
+  stored hash, never the token (``link_header``, ``hash_from_header``); the Set
+  password page looks the link up by that hash (``live_link``, ``hash_is_live``).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlmodel import Session, col, select
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.limits import storable
 from cloudlink_app.domain.times import When
-from cloudlink_app.models import AppUser, Customer, PasswordToken, utc_now_or
+from cloudlink_app.models import AppUser, Customer, PasswordToken, as_utc, utc_now_or
 from cloudlink_app.services import links, outbox, users
 
 NEW_USER = "new_user"
@@ -39,6 +44,17 @@ LIFETIMES = {
 MAIL_KINDS = {INVITATION: "invitation", NEW_USER: "password_link", RESET: "password_link"}
 # Longest token accepted from a link; ours are 43 characters.
 TOKEN_MAX = 100
+# How long a browser keeps an opened link's token (in its cookie), at most: enough to
+# think of a password; opening the link again gives another while the link is live.
+LINK_COOKIE_LIFETIME = datetime.timedelta(minutes=30)
+# The header through which the backend's middleware (cloudlink_app/http) hands the
+# websocket's link to the states: "<scheme> <token hash>", never the token. One of the
+# headers Reflex never sends to the browser (as the session's "authorization": its
+# reflex/istate/data.py _PRIVATE_HEADERS); the middleware removes any a client sent.
+LINK_HEADER = "proxy-authorization"
+LINK_SCHEME = "CloudLink-Link"
+_HASH_LENGTH = 64  # hex SHA-256
+_HEX = frozenset("0123456789abcdef")
 
 
 def _link_hash(token: str) -> str:
@@ -47,6 +63,33 @@ def _link_hash(token: str) -> str:
 
 def _acceptable_token(token: object) -> bool:
     return isinstance(token, str) and 0 < len(token) <= TOKEN_MAX and storable(token)
+
+
+def hash_of(token: object) -> str | None:
+    """What is stored of a link's token (its keyed hash), or None when ``token`` cannot
+    be one (not text, empty, too long)."""
+    if not _acceptable_token(token):
+        return None
+    assert isinstance(token, str)
+    return _link_hash(token)
+
+
+def link_header(token: object) -> str | None:
+    """The LINK_HEADER value for a link cookie's value; None when it cannot be a token."""
+    token_hash = hash_of(token)
+    return None if token_hash is None else f"{LINK_SCHEME} {token_hash}"
+
+
+def hash_from_header(value: object) -> str | None:
+    """The token hash in a LINK_HEADER value, or None when it holds none."""
+    if not isinstance(value, str):
+        return None
+    scheme, _, token_hash = value.partition(" ")
+    return token_hash if scheme == LINK_SCHEME and _is_hash(token_hash) else None
+
+
+def _is_hash(value: object) -> bool:
+    return isinstance(value, str) and len(value) == _HASH_LENGTH and set(value) <= _HEX
 
 
 def new_link(
@@ -126,18 +169,18 @@ def spend_links(session: Session, user_id: int, now: datetime.datetime) -> None:
 
 
 def live_link(
-    session: Session, token: object, now: datetime.datetime
+    session: Session, token_hash: object, now: datetime.datetime
 ) -> tuple[PasswordToken, AppUser] | None:
-    """The link of ``token`` and its user while the link can still set a password
-    (unused, not expired, of an active user), else None."""
-    if not _acceptable_token(token):
+    """The link whose token hashes to ``token_hash`` (``hash_of``) and its user while
+    the link can still set a password (unused, not expired, of an active user), else
+    None."""
+    if not _is_hash(token_hash):
         return None
-    assert isinstance(token, str)
     found = session.exec(
         select(PasswordToken, AppUser)
         .join(AppUser, col(AppUser.id) == col(PasswordToken.user_id))
         .where(
-            PasswordToken.token_hash == _link_hash(token),
+            PasswordToken.token_hash == token_hash,
             col(PasswordToken.used_at).is_(None),
             col(PasswordToken.expires_at) > now,
             col(AppUser.active).is_(True),
@@ -149,4 +192,24 @@ def live_link(
 def link_is_valid(session: Session, token: object, now: datetime.datetime | None = None) -> bool:
     """Whether ``token`` is a link that can still set a password (unused, not expired,
     of an active user)."""
-    return live_link(session, token, utc_now_or(now)) is not None
+    return hash_is_live(session, hash_of(token), now)
+
+
+def hash_is_live(
+    session: Session, token_hash: object, now: datetime.datetime | None = None
+) -> bool:
+    """Whether ``token_hash`` is the hash of a link that can still set a password."""
+    return live_link(session, token_hash, utc_now_or(now)) is not None
+
+
+def cookie_lifetime(
+    session: Session, token: object, now: datetime.datetime | None = None
+) -> datetime.timedelta | None:
+    """How long a browser that opened the link of ``token`` may keep the token:
+    LINK_COOKIE_LIFETIME, never beyond the link's own expiry; None when the link cannot
+    set a password (nothing is kept)."""
+    now = utc_now_or(now)
+    found = live_link(session, hash_of(token), now)
+    if found is None:
+        return None
+    return min(LINK_COOKIE_LIFETIME, as_utc(found[0].expires_at) - now)

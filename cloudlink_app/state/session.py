@@ -88,6 +88,8 @@ class SessionState(rx.State):
     # each time ``_focus`` is asked, even for the same element.
     focus_target: str = ""
     focus_request: int = 0
+    # A URL the page loads anew from the server, in place of itself (_load_from_server).
+    load_url: str = ""
 
     @rx.var
     def notice(self) -> str:
@@ -114,6 +116,12 @@ class SessionState(rx.State):
         tab = self._tab()
         tab.focus_target = element_id
         tab.focus_request += 1
+
+    def _load_from_server(self, url: str) -> None:
+        """Have the page load ``url`` anew from the server, in place of itself in the
+        tab's history: for an endpoint of the backend, which rx.redirect would not ask
+        (it navigates inside the app when the URL is on the page's own host)."""
+        self._tab().load_url = url
 
     def _tab(self) -> SessionState:
         """The tab's SessionState itself (``self`` may be a page state below it): its own

@@ -1,16 +1,21 @@
-"""State of the Set password page, opened from a one-time link (/set-password?token=).
+"""State of the Set password page, opened from a one-time link.
 
-A public page: whoever has the link may use it, signed in or not. The token is read
-from the page's address on the server; it is never copied into a state var nor sent
-back to the browser.
+A public page: whoever has the link may use it, signed in or not. The link reaches the
+page through the backend (cloudlink_app/http): its endpoint keeps the token in an
+HttpOnly cookie and sends the browser to this page, whose address holds no token; the
+middleware hands the websocket the token's keyed hash (password_links.LINK_HEADER),
+which is all this state ever sees of the link. Once the password is set, the browser
+goes through the backend again, which clears the cookie, on its way to sign in.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import reflex as rx
+from reflex.config import get_config
 
 from cloudlink_app import routes
 from cloudlink_app.domain import passwords
@@ -23,10 +28,18 @@ from cloudlink_app.state.session import SessionState
 logger = logging.getLogger("cloudlink_app")
 
 
-def _set_password(token: object, password: str, confirm: str) -> password_changes.Outcome:
+def _set_password(token_hash: object, password: str, confirm: str) -> password_changes.Outcome:
     # In the password workers (password_hashing.in_password_workers): Argon2 is slow on purpose.
     with get_session() as session:
-        return password_changes.set_password_with_link(session, token, password, confirm)
+        return password_changes.set_password_with_link(session, token_hash, password, confirm)
+
+
+def password_set_url() -> str:
+    """The backend's endpoint that clears the link cookie and goes on to sign in, at
+    the address the pages reach the backend at (Reflex's api_url: in production the
+    deploy URL, in `make run` http://localhost:3000)."""
+    backend = urlsplit(get_config().api_url)
+    return f"{backend.scheme}://{backend.netloc}{routes.AUTH_PASSWORD_SET}"
 
 
 # The message that says the link is not (or no longer) valid (focus goes there).
@@ -43,8 +56,11 @@ class SetPasswordState(PasswordFormMixin, SessionState):
     link_valid: bool = False
     link_checked: bool = False
 
-    def _token(self) -> object:
-        return self.router.url.query_parameters.get(routes.SET_PASSWORD_TOKEN_QUERY)
+    def _link_hash(self) -> str | None:
+        """The hash of the link this browser opened, as the middleware put it in the
+        websocket's headers; None when it holds none."""
+        header = self.router.headers.raw_headers.get(password_links.LINK_HEADER)
+        return password_links.hash_from_header(header)
 
     @rx.event
     def load(self):
@@ -52,7 +68,7 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         self._clear_errors()
         self._done = None
         with get_session() as session:
-            self.link_valid = password_links.link_is_valid(session, self._token())
+            self.link_valid = password_links.hash_is_live(session, self._link_hash())
         self.link_checked = True
         if not self.link_valid:
             logger.warning("Set password: the link is not valid")
@@ -68,11 +84,12 @@ class SetPasswordState(PasswordFormMixin, SessionState):
         values = self._form_values(form_data)
         if values is None:
             return None
-        token = self._token()
+        token_hash = self._link_hash()
         password, confirm = values[passwords.NEW_PASSWORD], values[passwords.CONFIRM_PASSWORD]
         try:
             outcome = await password_hashing.in_password_workers(
-                lambda: _set_password(token, password, confirm), password_hashing.SIGN_IN_TIMEOUT
+                lambda: _set_password(token_hash, password, confirm),
+                password_hashing.SIGN_IN_TIMEOUT,
             )
         except TimeoutError:
             return self._refuse("password.timed_out")
@@ -87,4 +104,5 @@ class SetPasswordState(PasswordFormMixin, SessionState):
             return self._show_problems(outcome.problems)
         self._clear_errors()
         self.link_valid = False
-        return rx.redirect(routes.password_set_url())
+        self._load_from_server(password_set_url())
+        return None

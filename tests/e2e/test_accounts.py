@@ -11,16 +11,16 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from cloudlink_app import settings
+from cloudlink_app import routes, settings
 from cloudlink_app.accounts import main
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.services import password_changes
+from cloudlink_app.services import password_changes, password_links
 from cloudlink_app.services.database import get_session
 from tests.support.browser import axe_violations, field, ready
 
 PASSWORD = "tulip orbit kettle 42"
 NEW_PASSWORD = "another fine passphrase"
-LINK = re.compile(r"https?://\S+/set-password\?token=[A-Za-z0-9_-]+")
+LINK = re.compile(r"https?://\S+/auth/link\?token=[A-Za-z0-9_-]+")
 
 
 @pytest.fixture
@@ -57,11 +57,13 @@ def add_user_with_a_password(capsys, app_harness) -> str:
     email, link = add_user_with_the_tool(capsys, app_harness)
     token = link.split("token=", 1)[1]
     with get_session() as session:
-        assert password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD).done
+        token_hash = password_links.hash_of(token)
+        assert password_changes.set_password_with_link(session, token_hash, PASSWORD, PASSWORD).done
     return email
 
 
 def open_link(page: Page, link: str) -> None:
+    """Open the link (the backend's endpoint), which goes on to the Set password page."""
     page.goto(link)
     expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
     ready(page)
@@ -85,9 +87,10 @@ def test_a_new_user_sets_a_password_through_the_link_and_signs_in(
     page = new_page
     email, link = add_user_with_the_tool(capsys, app_harness)
     open_link(page, link)
-    # The page never shows the token back.
+    # The page never shows the token back, nor has it in its address.
     token = link.split("token=", 1)[1]
     assert token not in page.locator("main").inner_html()
+    assert token not in page.url
     field(page, "New password").fill(PASSWORD)
     field(page, "Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Set password").click()
@@ -161,7 +164,7 @@ def test_the_set_password_page_has_no_violations(new_page: Page, capsys, app_har
 
 
 def test_the_invalid_link_page_has_no_violations(new_page: Page):
-    new_page.goto("/set-password?token=made-up")
+    new_page.goto(f"{routes.AUTH_LINK}?token=made-up")
     expect(new_page.locator("#link-error")).to_be_visible()
     expect(new_page).to_have_title(re.compile(r"^Error: "))
     assert axe_violations(new_page) == []

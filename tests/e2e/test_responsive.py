@@ -59,7 +59,7 @@ class Customers:
     appliance: str  # every step up to Review done; long name, domain and addresses
     sync: str  # the SMBC path, up to Review
     admins: str  # Sanne's own customer
-    link: str = ""  # a valid one-time link's path (/set-password?token=...)
+    link: str = ""  # a valid one-time link (/auth/link?token=..., on to Set password)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,7 +113,10 @@ SCREENS = [
     Screen("sign in", SIGNED_OUT, lambda c: routes.SIGN_IN, "Sign in"),
     Screen("sign in, demo", SIGNED_OUT, lambda c: routes.SIGN_IN, "Sign in", demo_mode=True),
     Screen(
-        "set password, bad link", SIGNED_OUT, lambda c: "/set-password?token=x", "Set your password"
+        "set password, bad link",
+        SIGNED_OUT,
+        lambda c: f"{routes.AUTH_LINK}?token=x",
+        "Set your password",
     ),
     Screen("set password", SIGNED_OUT, lambda c: c.link, "Set your password"),
     Screen("dashboard", PARTNER, lambda c: routes.DASHBOARD, "Partner dashboard"),
@@ -217,8 +220,7 @@ def customers(app_harness, clean_customers) -> Customers:
         link = accounts.add_partner_user(
             session, f"nieuwe{unique_number()}@{LONG_DOMAIN}", "Nieuwe Gebruiker", partner_id
         )
-    path = link.url.removeprefix(app_harness.frontend_url)
-    return Customers(appliance, sync, admins, path)
+    return Customers(appliance, sync, admins, link.url)
 
 
 def _contexts(

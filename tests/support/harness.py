@@ -7,6 +7,12 @@ Content-Security-Policy and the other headers. The harness serves them from a st
 server of its own on another port; wrapping that server in the same middleware makes
 every browser test run its pages under the production headers, so a policy that
 breaks the frontend fails the suite.
+
+In production one address answers the pages and the backend (nginx in front of
+`make serve`), and one-time links point there (services/links.py). The harness's
+pages are on a port of their own, so its frontend server answers the backend's own
+endpoints (/auth/..., cloudlink_app/http) too: a link made for the frontend's address
+works as it does in production.
 """
 
 from __future__ import annotations
@@ -15,8 +21,25 @@ import contextvars
 
 import reflex.utils.exec
 from reflex.testing import AppHarnessProd, _get_uvicorn, chdir
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cloudlink_app.http.endpoints import auth_app
 from cloudlink_app.http.headers import security_headers
+
+AUTH_PREFIX = "/auth/"
+
+
+def with_endpoints(pages: ASGIApp) -> ASGIApp:
+    """The static pages' app, with the backend's own endpoints answered beside them."""
+    endpoints = auth_app()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(AUTH_PREFIX):
+            await endpoints(scope, receive, send)
+        else:
+            await pages(scope, receive, send)
+
+    return app
 
 
 class HeadersHarness(AppHarnessProd):
@@ -39,7 +62,7 @@ class HeadersHarness(AppHarnessProd):
         # AppHarnessProd._run_frontend, with the static app wrapped.
         uvicorn = _get_uvicorn()
         with chdir(self.app_path):
-            frontend_app = security_headers(reflex.utils.exec._frontend_prod_app())
+            frontend_app = security_headers(with_endpoints(reflex.utils.exec._frontend_prod_app()))
         self.frontend_server = uvicorn.Server(
             uvicorn.Config(app=frontend_app, host="127.0.0.1", port=0)
         )

@@ -264,6 +264,17 @@ class Tab:
             return None
         return self.state(SessionState).focus_target
 
+    def stored(self) -> bytes:
+        """What the state manager stores of the tab (on disk or in Redis): every state
+        of its tree, pickled as Reflex pickles each (BaseState._serialize)."""
+
+        def tree(state: Any):
+            yield state
+            for substate in state.substates.values():
+                yield from tree(substate)
+
+        return b"".join(state._serialize() for state in tree(self.root))
+
     def snapshot(self, state_cls: type[State]) -> dict[str, Any]:
         """Every var (backend ones too) of the state, except the notice and routing."""
         state = self.state(state_cls)

@@ -2,7 +2,8 @@
 app instances (`make serve`, two Granian workers each) sharing one PostgreSQL database
 and one Redis.
 
-    nginx 127.0.0.1:<port>  (deploy/nginx/cloudlink-proxy.conf, docs/deployment.md's)
+    nginx 127.0.0.1:<port>  (deploy/nginx/cloudlink-proxy.conf and cloudlink-log.conf,
+                             docs/deployment.md's)
       -> instance a: make serve PORT=<a>   \\  PostgreSQL (through a TCP proxy the tests
       -> instance b: make serve PORT=<b>   /   can cut) and Redis
 
@@ -38,6 +39,7 @@ from sqlalchemy.engine import make_url
 PROJECT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
 PROXY_CONF = PROJECT / "deploy/nginx/cloudlink-proxy.conf"
+LOG_CONF = PROJECT / "deploy/nginx/cloudlink-log.conf"
 WORKERS = 2
 START_TIMEOUT = 240  # s: the first instance builds the pages
 STARTED_TIMEOUT = 60  # s: a restart serves the existing build
@@ -186,6 +188,13 @@ class Topology:
                 parts.append(f"----- {log.name} -----\n" + "\n".join(tail))
         return "\n".join(parts)
 
+    def logs(self) -> dict[str, str]:
+        """Every log of the run so far, by file name: the instances', and nginx's
+        access and error logs."""
+        nginx = self.directory / "nginx"
+        files = [i.log for i in self.instances] + [nginx / "access.log", nginx / "error.log"]
+        return {log.name: log.read_text(errors="replace") for log in files if log.exists()}
+
     def kill_instance(self, instance: Instance) -> None:
         """SIGKILL to every process of the instance (make, the server, its workers)."""
         if instance.process is None:
@@ -235,7 +244,8 @@ pid {temp}/nginx.pid;
 error_log {temp}/error.log warn;
 events {{ worker_connections 256; }}
 http {{
-    access_log {temp}/access.log;
+    include {LOG_CONF};
+    access_log {temp}/access.log cloudlink;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

@@ -21,7 +21,7 @@ from tests.support.database import customer_row, database_rows, make_customer
 
 URL = "https://onboarding.example.com"
 ROOT = Path(__file__).resolve().parents[2]
-LINK = re.compile(re.escape(URL) + r"/set-password\?token=([A-Za-z0-9_-]{43})$", re.MULTILINE)
+LINK = re.compile(re.escape(URL) + r"/auth/link\?token=([A-Za-z0-9_-]{43})$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
@@ -257,7 +257,7 @@ def test_demo_mode_links_point_at_localhost(database, capsys):
             "--partner",
             "Northwind Telecom",
         )
-    assert code == 0 and "http://localhost:3000/set-password?token=" in out
+    assert code == 0 and "http://localhost:3000/auth/link?token=" in out
 
 
 def test_a_wrong_command_line_exits_2(capsys):

@@ -64,8 +64,8 @@ def messages(database, kind: str = "invitation") -> list[OutboxMessage]:
 def token_in(body: str) -> str:
     url = next(word for word in body.split() if word.startswith(URL))
     parts = urlsplit(url)
-    assert parts.path == routes.SET_PASSWORD
-    return parse_qs(parts.query)[routes.SET_PASSWORD_TOKEN_QUERY][0]
+    assert parts.path == routes.AUTH_LINK
+    return parse_qs(parts.query)[routes.LINK_TOKEN_QUERY][0]
 
 
 def with_admins(*admins: tuple[str, str, str]) -> forms.CustomerForm:
@@ -98,13 +98,17 @@ async def test_next_invites_a_new_admin_contact_whose_link_signs_in_once(smtp, d
     assert all(token not in repr(row) for table in rows.values() for row in table)
 
     with Session(database) as session:
-        done = password_changes.set_password_with_link(session, token, PASSWORD, PASSWORD)
+        done = password_changes.set_password_with_link(
+            session, password_links.hash_of(token), PASSWORD, PASSWORD
+        )
     assert done.done
     with Session(database) as session:
         signed_in = signing_in.sign_in(session, ADA, PASSWORD, "127.0.0.1")
     assert signed_in.user is not None and signed_in.user.customer_id == invited.customer_id
     with Session(database) as session:
-        again = password_changes.set_password_with_link(session, token, "other words 12 apple", "x")
+        again = password_changes.set_password_with_link(
+            session, password_links.hash_of(token), "other words 12 apple", "x"
+        )
     assert again.invalid_link
     # Sent once.
     assert await outbox.deliver_due() == 0

@@ -228,7 +228,8 @@ async def test_the_outbox_shows_only_in_demo_mode_and_only_ones_own_customers(
         shown = tab.state(OutboxState).messages
         assert all(m.recipient.startswith("ada@") for m in shown)
         (invitation,) = shown
-        assert invitation.link.startswith("http://localhost:3000/set-password?token=")
+        # Demo mode: the backend's endpoint of `make run` (Reflex's api_url).
+        assert invitation.link.startswith("http://localhost:3000/auth/link?token=")
         assert invitation.link in invitation.text
         other = Tab(RIVAL)
         other.open_route(routes.OUTBOX)

@@ -15,13 +15,15 @@ from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.models import AppUser, UserSession
+from cloudlink_app.models import AppUser, PasswordToken, UserSession
 from cloudlink_app.services import accounts, password_hashing, password_links, sessions, signing_in
 from cloudlink_app.state.change_password import ChangePasswordState
+from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.set_password import SetPasswordState
+from tests.support.backend import PAGES, backend, seen_headers
 from tests.support.database import database_rows, demo_partner_id
 from tests.support.refusals import USER_VARS, assert_refused
-from tests.support.tabs import Tab
+from tests.support.tabs import Sent, Tab
 
 pytestmark = pytest.mark.asyncio
 ANNA = demo_accounts.DEMO_PARTNER_EMAIL
@@ -64,6 +66,11 @@ CRAFTED_IDS = [
 ]
 
 
+def token_hash(database) -> str:
+    with Session(database) as session:
+        return session.exec(select(PasswordToken.token_hash)).one()
+
+
 def password_hash(database, email: str) -> str:
     with Session(database) as session:
         return session.exec(select(AppUser.password_hash).where(AppUser.email == email)).one()
@@ -77,30 +84,49 @@ def link_token(database) -> str:
     """A new partner user's one-time link token."""
     with settings.override(deploy_url="https://onboarding.example.com"), Session(database) as s:
         link = accounts.add_partner_user(s, KIM, "Kim Jansen", demo_partner_id(database))
-    return parse_qs(urlsplit(link.url).query)["token"][0]
+    return parse_qs(urlsplit(link.url).query)[routes.LINK_TOKEN_QUERY][0]
 
 
 async def open_set_password(token: str | None) -> Tab:
+    """A tab on the Set password page as a browser gets there by opening the link of
+    ``token`` (None: the page opened without a link): the backend's endpoint answers
+    with the page's address and the link cookie, and the page's websocket goes through
+    the middleware with that cookie; then the page's on_load."""
+    cookies = {}
+    location = routes.SET_PASSWORD
+    if token is not None:
+        opened = backend().get(routes.AUTH_LINK, params={routes.LINK_TOKEN_QUERY: token})
+        location = opened.headers["location"]
+        cookies = dict(opened.cookies)
+    page = urlsplit(location)
     tab = Tab(None)
-    query = {} if token is None else {"token": token}
-    as_path = routes.SET_PASSWORD + (f"?token={token}" if token is not None else "")
-    tab.open_route(routes.SET_PASSWORD, as_path=as_path, **query)
+    tab.set_headers(seen_headers(backend(), "/_event/", cookies=cookies))
+    query = {name: values[0] for name, values in parse_qs(page.query).items()}
+    tab.open_route(routes.SET_PASSWORD, as_path=location.removeprefix(PAGES), **query)
     await tab.send(SetPasswordState, "load")
     return tab
 
 
 def holds_no_token(tab: Tab, sent, token: str) -> None:
+    """Neither the tab's stored state (pickled as the state manager stores it) nor
+    what was sent to the browser holds the token."""
+    assert token.encode() not in tab.stored()
     assert token not in repr(tab.snapshot(SetPasswordState))
-    assert token not in repr(sent.deltas)
+    assert token not in repr(sent.deltas) + repr(sent.frontend_events)
 
 
 async def test_a_valid_link_shows_the_form_and_sets_the_password(database, link_token):
     tab = await open_set_password(link_token)
     assert tab.state(SetPasswordState).link_valid
+    assert token_hash(database).encode() in tab.stored()  # the link, as the page knows it
+    holds_no_token(tab, Sent([], [], []), link_token)
     sent = await tab.send(
         SetPasswordState, "set_password", form_data={NEW_FIELD: NEW, CONFIRM: NEW}
     )
-    assert sent.redirects == [routes.password_set_url()]
+    # Through the backend, which clears the link cookie, to sign in (loaded anew from
+    # the server by the page itself: no script is sent).
+    assert tab.state(SessionState).load_url == f"http://localhost:8000{routes.AUTH_PASSWORD_SET}"
+    assert sent.frontend_events == []
     holds_no_token(tab, sent, link_token)
     assert password_hashing.verify_password(password_hash(database, KIM), NEW)
     with Session(database) as session:
