@@ -60,9 +60,11 @@ class AppUser(SQLModel, table=True):
     # False once deactivated (python -m cloudlink_app.accounts deactivate): such a user
     # cannot sign in and has no live session.
     active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
-    # The UI language the user chose last ("en", "nl"; None: never chosen): their pages
-    # open in it (state/session.SessionState.load_language).
+    # The UI language they chose last ("en", "nl"; None: never); their pages open in it.
     ui_language: str | None = Field(default=None, max_length=8)
+    # When they were last mailed about failed sign-ins (services/sign_in_alerts.py).
+    sign_in_alert_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(True))
+
 
 
 class UserSession(SQLModel, table=True):

@@ -1,11 +1,14 @@
-"""The session cookie: its name and flags, and the frontend origins it is set for.
+"""The session cookie and the known-device cookie: their names and flags, and the
+frontend origins they are set for.
 
-The cookie is set and cleared by the backend only (cloudlink_app/http/endpoints.py):
-HttpOnly, so no script in the page can read it; SameSite=Strict, so no other site's
-page sends it; Path=/. Outside demo mode also Secure with the ``__Host-`` prefix (the
-browser then refuses it unless it came over HTTPS from this host, for the whole host).
-Demo mode runs on plain http://localhost and keeps neither (not every browser accepts
-a Secure cookie over plain http, even from localhost).
+Both are set by the backend only (cloudlink_app/http/endpoints.py): HttpOnly, so no
+script in the page can read them; SameSite=Strict, so no other site's page sends them;
+Path=/. Outside demo mode also Secure with the ``__Host-`` prefix (the browser then
+refuses them unless they came over HTTPS from this host, for the whole host). Demo mode
+runs on plain http://localhost and keeps neither (not every browser accepts a Secure
+cookie over plain http, even from localhost). The session cookie lives as long as the
+session; the known-device cookie (services/known_devices.py) for
+known_devices.LIFETIME, and signing out keeps it.
 """
 
 from __future__ import annotations
@@ -17,15 +20,22 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cloudlink_app import settings
-from cloudlink_app.services import sessions
+from cloudlink_app.services import known_devices, sessions
 
 DEMO_COOKIE = "cloudlink_session"
 SECURE_COOKIE = "__Host-cloudlink_session"
+DEMO_DEVICE_COOKIE = "cloudlink_device"
+SECURE_DEVICE_COOKIE = "__Host-cloudlink_device"
 
 
 def cookie_name() -> str:
     """The session cookie's name in the current mode."""
     return DEMO_COOKIE if settings.get().demo_mode else SECURE_COOKIE
+
+
+def device_cookie_name() -> str:
+    """The known-device cookie's name in the current mode."""
+    return DEMO_DEVICE_COOKIE if settings.get().demo_mode else SECURE_DEVICE_COOKIE
 
 
 def _secure() -> bool:
@@ -56,6 +66,25 @@ def clear_session_cookie(response: Response) -> None:
 def session_token(connection: HTTPConnection) -> str | None:
     """The session cookie's value of a request, or None."""
     return connection.cookies.get(cookie_name()) or None
+
+
+def set_device_cookie(response: Response, value: str) -> None:
+    """Give the browser its known-device cookie (known_devices.remember's value), for
+    known_devices.LIFETIME."""
+    response.set_cookie(
+        device_cookie_name(),
+        value,
+        max_age=int(known_devices.LIFETIME.total_seconds()),
+        path="/",
+        secure=_secure(),
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def known_device(connection: HTTPConnection) -> str | None:
+    """The known-device cookie's value of a request, or None."""
+    return connection.cookies.get(device_cookie_name()) or None
 
 
 def _origin(url: str | None) -> str | None:

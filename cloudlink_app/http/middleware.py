@@ -5,7 +5,8 @@ Reflex copies the headers of the request that opened the websocket into every ev
 router data, which is pickled with the tab's state (``.states/`` or Redis). So for the
 websocket endpoint (``/_event``) the middleware
 
-- drops the ``cookie`` header (the session token is in it), and
+- drops the ``cookie`` header (the session token and the known-device cookie are in
+  it), and
 - puts ``Authorization: CloudLink-Session <HMAC of the token>`` in its place
   (services/sessions.py ``session_header``), which the states look the session up by.
 
