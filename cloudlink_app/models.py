@@ -50,7 +50,7 @@ class AppUser(SQLModel, table=True):
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=EMAIL_MAX, unique=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)  # any case: ux_app_user_email_lower
     display_name: str = Field(max_length=200)
     role: str = Field(max_length=20)  # "partner" or "account_admin"
     partner_id: int = Field(foreign_key="partner.id", index=True)
@@ -65,6 +65,8 @@ class AppUser(SQLModel, table=True):
     # When they were last mailed about failed sign-ins (services/sign_in_alerts.py).
     sign_in_alert_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(True))
 
+
+sa.Index("ux_app_user_email_lower", sa.func.lower(sa.inspect(AppUser).c.email), unique=True)
 
 
 class UserSession(SQLModel, table=True):
