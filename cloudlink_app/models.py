@@ -50,7 +50,7 @@ class AppUser(SQLModel, table=True):
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=EMAIL_MAX, unique=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)  # any case: ux_app_user_email_lower
     display_name: str = Field(max_length=200)
     role: str = Field(max_length=20)  # "partner" or "account_admin"
     partner_id: int = Field(foreign_key="partner.id", index=True)
@@ -60,9 +60,13 @@ class AppUser(SQLModel, table=True):
     # False once deactivated (python -m cloudlink_app.accounts deactivate): such a user
     # cannot sign in and has no live session.
     active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
-    # The UI language the user chose last ("en", "nl"; None: never chosen): their pages
-    # open in it (state/session.SessionState.load_language).
+    # The UI language they chose last ("en", "nl"; None: never); their pages open in it.
     ui_language: str | None = Field(default=None, max_length=8)
+    # When they were last mailed about failed sign-ins (services/sign_in_alerts.py).
+    sign_in_alert_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(True))
+
+
+sa.Index("ux_app_user_email_lower", sa.func.lower(sa.inspect(AppUser).c.email), unique=True)
 
 
 class UserSession(SQLModel, table=True):

@@ -10,6 +10,8 @@ functions (services/signing_in.py stores the failures and applies them).
   that doubles with each failure (1 s, 2 s, 4 s, ... up to ``max_delay``); an attempt
   made after the wait is checked normally, so the right password always works once the
   short wait is over.
+- The limits: per (email, address) and per address over FAILURE_WINDOW, and per
+  account (the email, from any address) over the longer ACCOUNT_WINDOW.
 """
 
 from __future__ import annotations
@@ -117,3 +119,22 @@ def wait_left(
         return 0.0
     ready = last_failure + datetime.timedelta(seconds=delay_after(failures, limit))
     return max(0.0, (ready - now).total_seconds())
+
+
+# Failures older than this no longer count per (email, address) or per address.
+FAILURE_WINDOW = datetime.timedelta(minutes=15)
+# Per (email, address): someone mistyping their own password; per address: one client
+# guessing many accounts. Past `free` failures, waits of 1 s, 2 s, 4 s ... up to 60 s.
+PAIR_LIMIT = Limit(free=5, first_delay=1.0, max_delay=60.0)
+ADDRESS_LIMIT = Limit(free=20, first_delay=1.0, max_delay=60.0)
+# Per account, whatever the address (many addresses guessing one account): 10 failures
+# in 6 hours are free, then 1 s, 2 s, 4 s ... up to 15 minutes. The window holds more
+# failures at the longest wait (6 h / 15 min = 24) than it takes to reach that wait
+# (10 free + 10 doublings = 20), so an attacker who keeps going stays at one guess per
+# 15 minutes: about 22 in the first hour, then 4 an hour, from any number of addresses.
+# A browser that signed in to the account before is not slowed by it
+# (services/known_devices.py).
+ACCOUNT_WINDOW = datetime.timedelta(hours=6)
+ACCOUNT_LIMIT = Limit(free=10, first_delay=1.0, max_delay=15 * 60.0)
+# The oldest failure any limit still counts.
+LONGEST_WINDOW = max(FAILURE_WINDOW, ACCOUNT_WINDOW)

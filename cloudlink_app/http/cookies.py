@@ -1,19 +1,20 @@
-"""The session cookie and the link cookie: their names and flags, and the frontend
-origins they are set for.
+"""The app's three cookies: their names and flags, and the frontend origins they are set
+for. Each is set and cleared by the backend only (cloudlink_app/http/endpoints.py), with
+the same flags: HttpOnly, so no script in the page can read it; SameSite=Strict, so no
+other site's page sends it; Path=/. Outside demo mode also Secure with the ``__Host-``
+prefix (the browser then refuses it unless it came over HTTPS from this host, for the
+whole host). Demo mode runs on plain http://localhost and keeps neither (not every
+browser accepts a Secure cookie over plain http, even from localhost).
 
-The cookie is set and cleared by the backend only (cloudlink_app/http/endpoints.py):
-HttpOnly, so no script in the page can read it; SameSite=Strict, so no other site's
-page sends it; Path=/. Outside demo mode also Secure with the ``__Host-`` prefix (the
-browser then refuses it unless it came over HTTPS from this host, for the whole host).
-Demo mode runs on plain http://localhost and keeps neither (not every browser accepts
-a Secure cookie over plain http, even from localhost).
-
-The link cookie holds the token of the one-time link this browser opened last
-(endpoints.open_link), so that the token never is in a page's address: the same flags,
-but it lives LINK_COOKIE_LIFETIME at most (never beyond the link) and is cleared when
-the password is set or another link is opened. SameSite=Strict works for it too: a link
-opened from a mail client (another site) may set it, and the websocket of the Set
-password page, a request of our own page, sends it (tests/e2e/test_link_token.py).
+- The session cookie: the session's token, for as long as the session lives.
+- The link cookie: the token of the one-time link this browser opened last
+  (endpoints.open_link), so that the token never is in a page's address. It lives
+  LINK_COOKIE_LIFETIME at most (never beyond the link) and is cleared when the password
+  is set or another link is opened. SameSite=Strict works for it too: a link opened
+  from a mail client (another site) may set it, and the websocket of the Set password
+  page, a request of our own page, sends it (tests/e2e/test_link_token.py).
+- The known-device cookie (services/known_devices.py): the accounts this browser signed
+  in to, for known_devices.LIFETIME; signing out keeps it.
 """
 
 from __future__ import annotations
@@ -25,47 +26,58 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from cloudlink_app import settings
-from cloudlink_app.services import sessions
+from cloudlink_app.services import known_devices, sessions
 
 DEMO_COOKIE = "cloudlink_session"
 SECURE_COOKIE = "__Host-cloudlink_session"
 DEMO_LINK_COOKIE = "cloudlink_link"
 SECURE_LINK_COOKIE = "__Host-cloudlink_link"
+DEMO_DEVICE_COOKIE = "cloudlink_device"
+SECURE_DEVICE_COOKIE = "__Host-cloudlink_device"
+
+
+def _named(demo_name: str, secure_name: str) -> str:
+    return demo_name if settings.get().demo_mode else secure_name
 
 
 def cookie_name() -> str:
     """The session cookie's name in the current mode."""
-    return DEMO_COOKIE if settings.get().demo_mode else SECURE_COOKIE
+    return _named(DEMO_COOKIE, SECURE_COOKIE)
 
 
 def link_cookie_name() -> str:
     """The link cookie's name in the current mode."""
-    return DEMO_LINK_COOKIE if settings.get().demo_mode else SECURE_LINK_COOKIE
+    return _named(DEMO_LINK_COOKIE, SECURE_LINK_COOKIE)
+
+
+def device_cookie_name() -> str:
+    """The known-device cookie's name in the current mode."""
+    return _named(DEMO_DEVICE_COOKIE, SECURE_DEVICE_COOKIE)
 
 
 def _secure() -> bool:
     return not settings.get().demo_mode
 
 
+def _set(response: Response, name: str, value: str, seconds: int) -> None:
+    response.set_cookie(
+        name, value, max_age=seconds, path="/", secure=_secure(), httponly=True, samesite="strict"
+    )
+
+
+def _clear(response: Response, name: str) -> None:
+    # With the flags it was set with: a ``__Host-`` cookie is only replaced by a Secure one.
+    response.delete_cookie(name, path="/", secure=_secure(), httponly=True, samesite="strict")
+
+
 def set_session_cookie(response: Response, token: str) -> None:
     """Give the browser its session token, for as long as the session lives."""
-    response.set_cookie(
-        cookie_name(),
-        token,
-        max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
-        path="/",
-        secure=_secure(),
-        httponly=True,
-        samesite="strict",
-    )
+    _set(response, cookie_name(), token, int(sessions.SESSION_LIFETIME.total_seconds()))
 
 
 def clear_session_cookie(response: Response) -> None:
-    """Make the browser forget its session token (with the same flags it was set
-    with: a ``__Host-`` cookie is only replaced by a Secure one)."""
-    response.delete_cookie(
-        cookie_name(), path="/", secure=_secure(), httponly=True, samesite="strict"
-    )
+    """Make the browser forget its session token."""
+    _clear(response, cookie_name())
 
 
 def session_token(connection: HTTPConnection) -> str | None:
@@ -75,27 +87,28 @@ def session_token(connection: HTTPConnection) -> str | None:
 
 def set_link_cookie(response: Response, token: str, seconds: int) -> None:
     """Keep an opened link's token in the browser for ``seconds``."""
-    response.set_cookie(
-        link_cookie_name(),
-        token,
-        max_age=seconds,
-        path="/",
-        secure=_secure(),
-        httponly=True,
-        samesite="strict",
-    )
+    _set(response, link_cookie_name(), token, seconds)
 
 
 def clear_link_cookie(response: Response) -> None:
-    """Make the browser forget the link's token (with the flags it was set with)."""
-    response.delete_cookie(
-        link_cookie_name(), path="/", secure=_secure(), httponly=True, samesite="strict"
-    )
+    """Make the browser forget the link's token."""
+    _clear(response, link_cookie_name())
 
 
 def link_token(connection: HTTPConnection) -> str | None:
     """The link cookie's value of a request, or None."""
     return connection.cookies.get(link_cookie_name()) or None
+
+
+def set_device_cookie(response: Response, value: str) -> None:
+    """Give the browser its known-device cookie (known_devices.remember's value), for
+    known_devices.LIFETIME."""
+    _set(response, device_cookie_name(), value, int(known_devices.LIFETIME.total_seconds()))
+
+
+def known_device(connection: HTTPConnection) -> str | None:
+    """The known-device cookie's value of a request, or None."""
+    return connection.cookies.get(device_cookie_name()) or None
 
 
 def _origin(url: str | None) -> str | None:

@@ -3,7 +3,8 @@ clears the session cookie (HttpOnly: no script can read it); and the one-time li
 whose token only the server ever sees.
 
 POST /auth/sign-in   email, password, next  -> 303 to ``next`` (a page of this app) with
-                     the cookie set, or back to the sign-in page with ?error=...
+                     the session and known-device cookies set, or back to the
+                     sign-in page with ?error=...
 POST /auth/sign-out                         -> 303 to the sign-in page, the session
                      revoked and the cookie cleared
 GET /auth/link       token                  -> 303 to the Set password page, the token
@@ -92,7 +93,10 @@ async def sign_in(request: Request) -> Response:
         return _forbidden()
     next_path = routes.safe_next(form.get("next")) or ""
     result = await signing_in.sign_in_async(
-        form.get("email"), form.get("password"), _client_address(request)
+        form.get("email"),
+        form.get("password"),
+        _client_address(request),
+        cookies.known_device(request),
     )
     if result.token is None or result.user is None:
         error = (
@@ -114,6 +118,9 @@ async def sign_in(request: Request) -> Response:
     target = next_path or home
     response = _redirect(_page(request, target))
     cookies.set_session_cookie(response, result.token)
+    if result.known_device is not None:
+        # This browser now skips the account's delay when it signs in to it again.
+        cookies.set_device_cookie(response, result.known_device)
     return response
 
 

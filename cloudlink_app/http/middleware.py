@@ -5,7 +5,8 @@ Reflex copies the headers of the request that opened the websocket into every ev
 router data, which is pickled with the tab's state (``.states/`` or Redis). So for the
 websocket endpoint (``/_event``) the middleware
 
-- drops the ``cookie`` header (the session token and a one-time link's are in it),
+- drops the ``cookie`` header (the session token, a one-time link's and the
+  known-device cookie are in it),
 - puts ``Authorization: CloudLink-Session <HMAC of the token>`` in its place
   (services/sessions.py ``session_header``), which the states look the session up by,
 - and, when the browser holds a link cookie, ``Proxy-Authorization: CloudLink-Link

@@ -2,7 +2,9 @@
 
 Both apply the policy (domain/passwords.py) and store an Argon2 hash. Setting one
 through a link spends the link and ends every session of the user; changing one's own
-checks the current password under the sign-in throttle and ends every other session.
+checks the current password under the sign-in throttle, ends every other session and
+spends the user's unused links (a reset link asked for before would otherwise set
+another password over the new one).
 
 These functions hash passwords (Argon2, slow on purpose): async callers run them in a
 worker thread (the states use password_hashing.in_password_workers).
@@ -85,8 +87,9 @@ def change_password(
     now: datetime.datetime | None = None,
 ) -> Outcome:
     """Change the signed-in user's own password after checking the current one; every
-    other session of theirs ends (the one with id ``keep_session_id`` stays). Nothing changes
-    when the current password is wrong or the new one breaks the policy.
+    other session of theirs ends (the one with id ``keep_session_id`` stays) and their
+    unused one-time links are spent. Nothing changes when the current password is wrong
+    or the new one breaks the policy.
 
     A wrong current password counts as a failed sign-in of the user from ``address``
     (the client's IP address) and the sign-in throttle applies (signing_in.throttle_wait):
@@ -125,5 +128,6 @@ def change_password(
     user.password_hash = password_hashing.hash_password(password)
     session.add(user)
     sessions.revoke_sessions(session, user_id, keep_session_id=keep_session_id, now=now)
+    password_links.spend_links(session, user_id, now)
     session.commit()
     return Outcome(done=True)

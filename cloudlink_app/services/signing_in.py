@@ -8,6 +8,11 @@ records.
   failure; an attempt within the wait is answered without checking the password, one
   after it is checked normally: nobody is locked out for the window. The answer for an
   unknown email and for a wrong password is the same, and takes the same time.
+- Per account (the email, from any address) over the longer ACCOUNT_WINDOW, with waits
+  up to 15 minutes: many addresses get a few guesses an hour at one account. A browser
+  that signed in to the account before (services/known_devices.py) skips that wait, so
+  the attacker's failures do not keep the user out; once the account's wait starts its
+  user is mailed (services/sign_in_alerts.py).
 - Argon2 (about 0.3 s of CPU) never runs on the event loop: ``sign_in_async`` does the
   whole sign-in in the password workers (services/password_hashing.py), with a hard
   timeout.
@@ -36,14 +41,21 @@ from cloudlink_app.domain.limits import EMAIL_MAX, storable
 # The longest password sign-in checks: the policy's, so that no password set can be refused.
 from cloudlink_app.domain.passwords import PASSWORD_MAX
 from cloudlink_app.models import SignInAttempt, UserSession, as_utc, utc_now, utc_now_or
-from cloudlink_app.services import database, password_hashing, sessions, users
+from cloudlink_app.services import (
+    database,
+    known_devices,
+    password_hashing,
+    sessions,
+    sign_in_alerts,
+    users,
+)
 
-# Failures older than this are forgotten (and pruned).
-FAILURE_WINDOW = datetime.timedelta(minutes=15)
-# Per (email, address): someone mistyping their own password; per address: one client
-# guessing many accounts. Past `free` failures, waits of 1 s, 2 s, 4 s ... up to 60 s.
-PAIR_LIMIT = throttle.Limit(free=5, first_delay=1.0, max_delay=60.0)
-ADDRESS_LIMIT = throttle.Limit(free=20, first_delay=1.0, max_delay=60.0)
+# The windows and limits are the domain's (domain/throttle.py says why these numbers).
+FAILURE_WINDOW = throttle.FAILURE_WINDOW
+PAIR_LIMIT = throttle.PAIR_LIMIT
+ADDRESS_LIMIT = throttle.ADDRESS_LIMIT
+ACCOUNT_WINDOW = throttle.ACCOUNT_WINDOW
+ACCOUNT_LIMIT = throttle.ACCOUNT_LIMIT
 # How often the app deletes old failures and ended sessions (prune_on_schedule).
 PRUNE_INTERVAL = datetime.timedelta(minutes=10)
 ADDRESS_MAX = 64  # the column's size
@@ -63,13 +75,15 @@ class SignInResult:
     """What a sign-in gave: a session token and its user, or neither. ``throttled``
     when the attempt came within the wait after recent failures (the password was not
     even checked; ``retry_after`` seconds are left), ``timed_out`` when the server was
-    too busy to finish it within SIGN_IN_TIMEOUT."""
+    too busy to finish it within SIGN_IN_TIMEOUT. On success ``known_device`` is the
+    browser's new known-device cookie (services/known_devices.py)."""
 
     token: str | None
     user: users.CurrentUser | None
     throttled: bool
     retry_after: float = 0.0
     timed_out: bool = False
+    known_device: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -100,8 +114,11 @@ def record_failure(
     session: Session, email: str, address_key: str, now: datetime.datetime | None = None
 ) -> None:
     """A failed password check of (normalised) ``email`` from ``address_key``, counted by
-    the throttle (the caller commits): a wrong sign-in, a wrong current password."""
-    session.add(SignInAttempt(email=email, address=address_key, attempted_at=utc_now_or(now)))
+    the throttle (the caller commits): a wrong sign-in, a wrong current password. Once
+    the account's failures reach its delay, its user is mailed (at most once a day)."""
+    now = utc_now_or(now)
+    session.add(SignInAttempt(email=email, address=address_key, attempted_at=now))
+    sign_in_alerts.alert_if_due(session, email, now)
 
 
 def _recent_failures(
@@ -137,11 +154,20 @@ def throttle_wait(
     )
 
 
+def account_wait(session: Session, email: str, now: datetime.datetime | None = None) -> float:
+    """Seconds an attempt for this (normalised) email from a browser the account does
+    not know must still wait, whatever its address; 0.0 when it may be checked now. The
+    same for an email no user has."""
+    now = utc_now_or(now)
+    by_account = _recent_failures(session, now - ACCOUNT_WINDOW, col(SignInAttempt.email) == email)
+    return throttle.wait_left(*by_account, ACCOUNT_LIMIT, now)
+
+
 def prune(session: Session, now: datetime.datetime | None = None) -> None:
     """Forget what can no longer matter: sessions that ended (expired or revoked) a day
-    ago or more, and failed sign-ins older than the throttling window. Runs on every
-    successful sign-in and every PRUNE_INTERVAL (prune_on_schedule), so neither table
-    grows without end; the caller commits."""
+    ago or more, and failed sign-ins older than the longest throttling window (the
+    account's). Runs on every successful sign-in and every PRUNE_INTERVAL
+    (prune_on_schedule), so neither table grows without end; the caller commits."""
     now = utc_now_or(now)
     ended = now - datetime.timedelta(days=1)
     session.execute(
@@ -150,7 +176,9 @@ def prune(session: Session, now: datetime.datetime | None = None) -> None:
         )
     )
     session.execute(
-        sa.delete(SignInAttempt).where(col(SignInAttempt.attempted_at) < now - FAILURE_WINDOW)
+        sa.delete(SignInAttempt).where(
+            col(SignInAttempt.attempted_at) < now - throttle.LONGEST_WINDOW
+        )
     )
 
 
@@ -160,11 +188,15 @@ def sign_in(
     password: object,
     address: object,
     now: datetime.datetime | None = None,
+    *,
+    known_device: object = None,
 ) -> SignInResult:
     """Check an email and password from the sign-in form, sent from ``address`` (the
-    client's IP address). On success, a new session and its user; else a failure that
-    does not say whether the email exists. Blocking (Argon2): the app calls
-    ``sign_in_async``, which runs this in the password workers."""
+    client's IP address) by a browser with the known-device cookie ``known_device``
+    (None: none). On success, a new session, its user and the browser's new
+    known-device cookie; else a failure that does not say whether the email exists.
+    Blocking (Argon2): the app calls ``sign_in_async``, which runs this in the password
+    workers."""
     if not isinstance(email, str) or not isinstance(password, str):
         return _FAILED
     if len(email) > EMAIL_MAX or len(password) > PASSWORD_MAX:
@@ -176,16 +208,19 @@ def sign_in(
     now = utc_now_or(now)
     email = email_key(email)
     address = address_key(address)
-    wait = throttle_wait(session, email, address, now)
-    if wait > 0:
-        # Not recorded: clicking again during the wait does not make it longer.
-        return SignInResult(token=None, user=None, throttled=True, retry_after=wait)
-
     user = users.user_with_email(session, email)
     if user is not None and not settings.get().demo_mode and users.is_demo_account(session, user):
         # Demo accounts (their password is public) sign in only in demo mode; elsewhere
         # they are answered as an unknown email, which reads like a wrong password.
         user = None
+    wait = throttle_wait(session, email, address, now)
+    if not known_devices.is_known(known_device, user, now):
+        # An unknown email has no known browser: it waits exactly as an account would.
+        wait = max(wait, account_wait(session, email, now))
+    if wait > 0:
+        # Not recorded: clicking again during the wait does not make it longer.
+        return SignInResult(token=None, user=None, throttled=True, retry_after=wait)
+
     if user is not None and user.active and user.password_hash:
         verified = password_hashing.verify_password(user.password_hash, password)
     else:
@@ -213,21 +248,28 @@ def sign_in(
         )
     )
     prune(session, now)
+    # Signed with the hash as stored now (upgraded above, if it was).
+    device = known_devices.remember(known_device, user, now)
     token = sessions.create_session(session, user.id, now)  # commits the above as well
-    return SignInResult(token=token, user=users.current_user(user), throttled=False)
+    return SignInResult(
+        token=token, user=users.current_user(user), throttled=False, known_device=device
+    )
 
 
-async def sign_in_async(email: object, password: object, client_address: object) -> SignInResult:
+async def sign_in_async(
+    email: object, password: object, client_address: object, known_device: object = None
+) -> SignInResult:
     """``sign_in`` for an event handler or an HTTP endpoint, off the event loop: the
     throttle check, the verification and the new session, on a database session of its
     own, in the password workers. ``client_address`` is the client's IP address
-    (``router.session.client_ip``, or ``request_client_address`` for a request). Past
-    SIGN_IN_TIMEOUT (the server is swamped) the answer is ``timed_out``: try again."""
+    (``router.session.client_ip``, or ``request_client_address`` for a request);
+    ``known_device`` the browser's known-device cookie. Past SIGN_IN_TIMEOUT (the server
+    is swamped) the answer is ``timed_out``: try again."""
     abandoned = threading.Event()
 
     def work() -> SignInResult:
         with database.get_session() as session:
-            result = sign_in(session, email, password, client_address)
+            result = sign_in(session, email, password, client_address, known_device=known_device)
             if result.token is not None and abandoned.is_set():
                 # Nobody is waiting for this session any more: end it.
                 sessions.revoke_session(session, result.token)

@@ -185,6 +185,47 @@ def test_new_admin_addresses_in_two_saves_at_once_become_one_user_each(
     }
 
 
+def test_one_address_in_two_letter_cases_in_two_saves_at_once_becomes_one_user(
+    schema_url, postgres, partner, monkeypatch
+):
+    """As above, with "Ada@Shared.example" in one save and "ada@shared.example" in the
+    other: app_user's unique index on lower(email) makes the second insert wait for the
+    first and fail, so one user and one invitation, however the address was typed."""
+    forms_by_name = {
+        name: valid_form(name, domain, admin_contacts=admin(email))
+        for name, domain, email in (
+            ("Case A BV", "a.example", "Ada@Shared.example"),
+            ("Case B BV", "b.example", "ada@shared.example"),
+        )
+    }
+    barrier = threading.Barrier(len(forms_by_name))
+    looked = invitations._users_by_email
+
+    def look_then_wait(session, emails):
+        found = looked(session, emails)
+        barrier.wait(BARRIER_TIMEOUT)
+        return found
+
+    monkeypatch.setattr(invitations, "_users_by_email", look_then_wait)
+    outcomes = saves_at_once(schema_url, partner, forms_by_name, barrier)
+    monkeypatch.undo()
+
+    assert all(isinstance(o, customers.CustomerRecord) for o in outcomes.values()), outcomes
+    with Session(postgres) as session:
+        users = session.exec(
+            select(AppUser.email).where(sa.func.lower(col(AppUser.email)) == ADA)
+        ).all()
+        invited = session.exec(select(OutboxMessage.to_address)).all()
+        states = sorted(
+            access.state
+            for customer in session.exec(select(Customer)).all()
+            if customer.id is not None
+            for access in invitations.access(session, customer.id, partner)
+        )
+    assert len(users) == 1 and invited == users
+    assert states == sorted([invitations.INVITED, invitations.OTHER_USER])
+
+
 @pytest.mark.asyncio
 async def test_the_second_of_two_people_is_told_who_saved_and_when(schema_url, postgres, partner):
     add_user(postgres, "jeroen.bakker@northwind-telecom.example", "partner", partner)

@@ -459,6 +459,10 @@ SEEDS: dict[str, list[Statement]] = {
     ],
     # the dashboard's search indexes: no rows of their own (they index the customers).
     "b7e2c91d4f30": [],
+    # a user mailed about failed sign-ins.
+    "22f251c90993": [("UPDATE app_user SET sign_in_alert_at = :at WHERE id = 1", {"at": _at(300)})],
+    # users' addresses unique in any letter case: an index, no rows of its own.
+    "d430c3a55be2": [],
 }
 
 
@@ -507,6 +511,14 @@ ROUND_TRIP_LOSSES = {
     "b7e2c91d4f30": (
         "nothing: the search indexes are built again from the rows (the pg_trgm extension "
         "stays installed)"
+    ),
+    "22f251c90993": (
+        "when users were last mailed about failed sign-ins: their next failures may mail them "
+        "again within the day"
+    ),
+    "d430c3a55be2": (
+        "nothing: the index is made again from the rows (the step up stops, changing nothing, "
+        "if two users came to share an address in another letter case meanwhile)"
     ),
 }
 

@@ -170,3 +170,28 @@ def test_rxconfig_gives_reflex_the_number_of_hops(hops):
     with settings.override(trusted_proxy_hops=hops):
         config = runpy.run_path(str(ROOT / "rxconfig.py"))["config"]
     assert config.trusted_proxy_hops == hops
+
+
+# ----- the per-account limit -------------------------------------------------------
+
+START = datetime.datetime(2026, 12, 8, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_many_addresses_get_a_few_guesses_an_hour_at_one_account():
+    """ACCOUNT_LIMIT over ACCOUNT_WINDOW, as its comment says: an attacker who tries
+    whenever the wait is over (from any number of addresses) gets 22 guesses in the
+    first hour and 4 an hour after that."""
+    limit, window = throttle.ACCOUNT_LIMIT, throttle.ACCOUNT_WINDOW
+    moment, failures = START, []
+    end = START + datetime.timedelta(hours=24)
+    while moment < end:
+        recent = [f for f in failures if f > moment - window]
+        wait = throttle.wait_left(len(recent), recent[-1] if recent else None, limit, moment)
+        if wait:
+            moment += datetime.timedelta(seconds=wait)
+            continue
+        failures.append(moment)
+        moment += datetime.timedelta(milliseconds=1)
+    hours = [int((f - START).total_seconds() // 3600) for f in failures]
+    per_hour = [hours.count(hour) for hour in range(24)]
+    assert per_hour[0] == 22 and set(per_hour[1:]) == {4}, per_hour

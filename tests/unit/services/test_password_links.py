@@ -217,3 +217,24 @@ def test_the_cookie_lives_30_minutes_at_most_and_never_beyond_the_link(session):
     expired = start + password_links.NEW_USER_LINK_LIFETIME
     assert password_links.cookie_lifetime(session, token, now=expired) is None
     assert password_links.cookie_lifetime(session, "made-up", now=start) is None
+
+
+def test_changing_ones_password_spends_a_reset_link_made_before(session):
+    """A reset link asked for earlier (by the user, or by someone who read their
+    mail) must not set another password over the one just chosen."""
+    password_changes.set_password_with_link(
+        session, password_links.hash_of(token_of(new_user(session))), PASSWORD, PASSWORD
+    )
+    reset = token_of(accounts.reset_password(session, EMAIL))
+    assert password_links.link_is_valid(session, reset)
+    new_password = "another fine passphrase"
+    changed = password_changes.change_password(
+        session, user(session).id, PASSWORD, new_password, new_password, keep_session_id=None
+    )
+    assert changed.done
+    assert not password_links.link_is_valid(session, reset)
+    later = password_changes.set_password_with_link(
+        session, password_links.hash_of(reset), "a third fine passphrase", "a third fine passphrase"
+    )
+    assert later.invalid_link and not later.done
+    assert password_hashing.verify_password(user(session).password_hash, new_password)

@@ -196,7 +196,8 @@ def test_sign_in_prunes_ended_sessions_and_old_failures(database):
             SignInAttempt(
                 email="x@y.example",
                 address="1.2.3.4",
-                attempted_at=now - datetime.timedelta(hours=2),
+                # Older than the longest window, the account's 6 hours.
+                attempted_at=now - datetime.timedelta(hours=7),
             )
         )
         session.add(

@@ -3,7 +3,8 @@ emails, and slowing down repeated failures per (email, address) and per address 
 growing delay that never refuses the right password once it is over.
 
 The rules themselves (address keys, the delay schedule) are tested in
-test_throttle_rules.py; running sign-in off the event loop in test_sign_in_off_loop.py.
+test_throttle_rules.py; running sign-in off the event loop in test_sign_in_off_loop.py;
+the per-account limit and known browsers in test_sign_in_account_limit.py.
 """
 
 from __future__ import annotations
@@ -180,10 +181,23 @@ def test_each_failure_doubles_the_wait_up_to_a_minute(database, demo_users, coun
     assert sign_in(database, ANNA, PASSWORD, now=at(wait)).ok
 
 
+def known_browser(database, email=ANNA) -> str:
+    """The known-device cookie of a browser that signed in as ``email`` an hour ago."""
+    result = sign_in(database, email, PASSWORD, address=HOME, now=at(-3600))
+    assert result.ok and result.known_device
+    return result.known_device
+
+
 def test_after_many_failures_the_right_password_still_works_within_a_minute(database, demo_users):
+    """In a browser that signed in to the account before: the account's own, longer
+    wait (test_sign_in_account_limit.py) is not for it."""
+    device = known_browser(database)
     add_failures(database, 200, ANNA, HOME)
-    assert sign_in(database, ANNA, PASSWORD, now=at(59)).throttled
-    assert sign_in(database, ANNA, PASSWORD, now=at(60)).ok
+    with Session(database) as session:
+        assert signing_in.sign_in(
+            session, ANNA, PASSWORD, HOME, now=at(59), known_device=device
+        ).throttled
+        assert signing_in.sign_in(session, ANNA, PASSWORD, HOME, now=at(60), known_device=device).ok
 
 
 def test_a_throttled_attempt_does_not_check_the_password(database, demo_users, no_verify):
@@ -193,11 +207,16 @@ def test_a_throttled_attempt_does_not_check_the_password(database, demo_users, n
 
 def test_failures_from_elsewhere_do_not_slow_the_user_down(database, demo_users):
     """The per-email limit let anyone lock a known user out; now failures for Anna
-    from another address do not touch her own (email, address)."""
+    from another address do not touch her own (email, address), and in a browser she
+    signed in with before the account's wait does not either."""
+    device = known_browser(database)
     add_failures(database, 50, ANNA, ELSEWHERE)
-    assert sign_in(database, ANNA, PASSWORD, address=HOME).ok
-    # From that address she waits like anyone there.
-    assert sign_in(database, ANNA, PASSWORD, address=ELSEWHERE).throttled
+    with Session(database) as session:
+        assert signing_in.sign_in(session, ANNA, PASSWORD, HOME, now=NOW, known_device=device).ok
+        # From that address she waits like anyone there.
+        assert signing_in.sign_in(
+            session, ANNA, PASSWORD, ELSEWHERE, now=NOW, known_device=device
+        ).throttled
 
 
 def test_another_email_from_the_same_address_is_not_slowed_by_one_email(database, demo_users):
