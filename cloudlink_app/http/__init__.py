@@ -12,7 +12,8 @@ from reflex.config import get_config
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from cloudlink_app.http.endpoints import auth_app
+from cloudlink_app import routes
+from cloudlink_app.http.endpoints import OldLinkAddress, auth_app
 from cloudlink_app.http.middleware import SessionHeaderMiddleware
 
 ApiTransformer = Starlette | Callable[[ASGIApp], ASGIApp]
@@ -30,4 +31,7 @@ def api_transformers() -> list[ApiTransformer]:
     def session_middleware(app: ASGIApp) -> ASGIApp:
         return SessionHeaderMiddleware(app, event_path=event_path)
 
-    return [auth_app(backend_path.rstrip("/")), session_middleware]
+    def old_link_address(app: ASGIApp) -> ASGIApp:
+        return OldLinkAddress(app, page_path=config.prepend_frontend_path(routes.SET_PASSWORD))
+
+    return [auth_app(backend_path.rstrip("/")), session_middleware, old_link_address]

@@ -23,12 +23,13 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
@@ -176,6 +177,29 @@ def _page(request: Request, path: str) -> str:
     url = cookies.page_url(request, path)
     assert url is not None  # checked on entry
     return url
+
+
+class OldLinkAddress:
+    """ASGI middleware: a one-time link mailed before links pointed at GET /auth/link
+    (``/set-password?token=...``, valid for up to 7 days) still works: answered 303 to
+    /auth/link with its token, so the token goes the same way (a cookie, a clean page
+    address) instead of into the page's router data. Any other request passes."""
+
+    def __init__(self, app: ASGIApp, page_path: str = routes.SET_PASSWORD) -> None:
+        """Wrap ``app``; ``page_path`` is the Set password page as the pages are served."""
+        self.app = app
+        self.page_paths = {page_path, page_path + "/"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Redirect an old link's request; pass every other one on."""
+        if scope["type"] == "http" and scope.get("path") in self.page_paths:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            token = query.get(routes.LINK_TOKEN_QUERY, [""])[0]
+            if token:
+                target = f"{routes.AUTH_LINK}?{urlencode({routes.LINK_TOKEN_QUERY: token})}"
+                await _redirect(target)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def auth_app(backend_path: str = "") -> Starlette:

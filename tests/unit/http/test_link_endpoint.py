@@ -169,3 +169,27 @@ def test_only_the_current_modes_link_cookie_counts(token):
     with settings.override(demo_mode=True):
         headers = seen_headers(backend(), cookies={"cloudlink_link": token})
     assert headers["proxy-authorization"].startswith("CloudLink-Link ")
+
+
+# ----- links mailed before: /set-password?token=... -----------------------------------
+
+
+def test_a_link_mailed_before_goes_the_same_way_through_auth_link(database, token):
+    # Links were /set-password?token=... before; they live 7 days.
+    response = backend().get(
+        routes.SET_PASSWORD + "?" + urlencode({routes.LINK_TOKEN_QUERY: token})
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == routes.AUTH_LINK + "?" + urlencode(
+        {routes.LINK_TOKEN_QUERY: token}
+    )
+    assert link_cookie(response) is None  # set by /auth/link, not here
+    # Followed, it is a link like any other: the cookie, and a page address without it.
+    followed = open_link(token)
+    assert followed.headers["location"].endswith(routes.SET_PASSWORD)
+    assert link_cookie(followed) is not None
+
+
+def test_the_set_password_page_itself_is_not_redirected(database):
+    response = backend().get(routes.SET_PASSWORD)
+    assert response.status_code != 303
