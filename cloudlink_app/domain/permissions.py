@@ -1,9 +1,13 @@
 """Who may do what: one pure function for every permission check.
 
-Two roles (SPEC "Who uses it"):
+Three roles (SPEC "Who uses it"):
 
-- ``partner``: staff of a reseller. They see the dashboard, create customers, and do
-  everything to their own partner's customers; nothing to another partner's.
+- ``partner``: staff of a reseller (a partner user). They see the dashboard, create
+  customers, and do everything to their own partner's customers they see (all of them,
+  or the ones selected for them: services/customer_scope.py); nothing to another
+  partner's.
+- ``partner_admin``: a partner user who also runs the partner's team (the Team pages):
+  invites colleagues, sets their role and the customers they see, deactivates them.
 - ``account_admin``: a customer's own administrator. They open, correct and finish
   their own customer only; no dashboard, no new customers, no "Save and return", no
   deleting drafts and no connection checks (a check opens a connection from our server,
@@ -22,8 +26,11 @@ inconsistent and the answer is no.
 from __future__ import annotations
 
 PARTNER_ROLE = "partner"
+PARTNER_ADMIN_ROLE = "partner_admin"
 ACCOUNT_ADMIN_ROLE = "account_admin"
-ROLES = (PARTNER_ROLE, ACCOUNT_ADMIN_ROLE)
+ROLES = (PARTNER_ADMIN_ROLE, PARTNER_ROLE, ACCOUNT_ADMIN_ROLE)
+# The roles of a partner's own staff: the Team pages show and set these.
+PARTNER_ROLES = (PARTNER_ADMIN_ROLE, PARTNER_ROLE)
 
 VIEW_DASHBOARD = "view_dashboard"
 CREATE_CUSTOMER = "create_customer"
@@ -36,6 +43,9 @@ FINISH_ONBOARDING = "finish_onboarding"
 VIEW_ACCOUNT_PAGE = "view_account_page"
 # One's own password (the Change password page): every role, no customer involved.
 CHANGE_OWN_PASSWORD = "change_own_password"
+# The partner's team: see it, and invite, change and deactivate its members.
+VIEW_TEAM = "view_team"
+MANAGE_TEAM = "manage_team"
 
 ACTIONS = (
     VIEW_DASHBOARD,
@@ -48,6 +58,8 @@ ACTIONS = (
     FINISH_ONBOARDING,
     VIEW_ACCOUNT_PAGE,
     CHANGE_OWN_PASSWORD,
+    VIEW_TEAM,
+    MANAGE_TEAM,
 )
 
 # Who may act, per role: "always" (no customer involved), "same_partner" (a customer
@@ -57,18 +69,22 @@ _ALWAYS = "always"
 _SAME_PARTNER = "same_partner"
 _OWN_CUSTOMER = "own_customer"
 
+_PARTNER_USER_RULES = {
+    VIEW_DASHBOARD: _ALWAYS,
+    CREATE_CUSTOMER: _ALWAYS,
+    OPEN_CUSTOMER: _SAME_PARTNER,
+    EDIT_CUSTOMER: _SAME_PARTNER,
+    SAVE_AND_RETURN: _SAME_PARTNER,
+    DELETE_DRAFT: _SAME_PARTNER,
+    CHECK_CONNECTION: _SAME_PARTNER,
+    FINISH_ONBOARDING: _SAME_PARTNER,
+    CHANGE_OWN_PASSWORD: _ALWAYS,
+}
 _RULES: dict[str, dict[str, str]] = {
-    PARTNER_ROLE: {
-        VIEW_DASHBOARD: _ALWAYS,
-        CREATE_CUSTOMER: _ALWAYS,
-        OPEN_CUSTOMER: _SAME_PARTNER,
-        EDIT_CUSTOMER: _SAME_PARTNER,
-        SAVE_AND_RETURN: _SAME_PARTNER,
-        DELETE_DRAFT: _SAME_PARTNER,
-        CHECK_CONNECTION: _SAME_PARTNER,
-        FINISH_ONBOARDING: _SAME_PARTNER,
-        CHANGE_OWN_PASSWORD: _ALWAYS,
-    },
+    PARTNER_ROLE: _PARTNER_USER_RULES,
+    # The team's members are the user's own partner's: the services look them up
+    # within it, as customers.
+    PARTNER_ADMIN_ROLE: {**_PARTNER_USER_RULES, VIEW_TEAM: _ALWAYS, MANAGE_TEAM: _ALWAYS},
     ACCOUNT_ADMIN_ROLE: {
         OPEN_CUSTOMER: _OWN_CUSTOMER,
         EDIT_CUSTOMER: _OWN_CUSTOMER,

@@ -1,6 +1,6 @@
 """Alembic's comparison of the models with a database, as this app's schema has it.
 
-Two parts of the schema are not the same on every database (models.py):
+Two parts of the schema are not the same on every database (cloudlink_app/models):
 
 - on SQLite, the dashboard's search index: an FTS5 table (``SEARCH_TABLE``) with its
   five shadow tables and its triggers, made by migration b7e2c91d4f30 (and by
@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 from cloudlink_app.models import SEARCH_TABLE
 from cloudlink_app.reflex_internals import migrations
 
-# app_user's unique index on lower(email) (models.py): an expression index.
+# app_user's unique index on lower(email) (models/accounts.py): an expression index.
 EMAIL_INDEX = "ux_app_user_email_lower"
 # The tables SQLite's FTS5 makes for a virtual table of that name.
 SEARCH_TABLES = frozenset(

@@ -78,6 +78,11 @@ class FollowSession(Middleware):
         ):
             return None
         tab = await state.get_state(SessionState)
+        if state_name == _ROOT and tab.load_url:
+            # The root's hydrate is a page loaded anew: the load the server asked for
+            # (SessionState._load_from_server) is done. Kept, the new page would load
+            # it again, and again.
+            tab.load_url = ""
         try:
             await follow_session(tab)
         except Exception as error:

@@ -16,6 +16,19 @@ from cloudlink_app.services.users import CurrentUser
 # partner's but not their own / the user's own.
 TABLE = """
 role            action              FF  FT  TF  TT
+partner_admin   view_dashboard      y   y   y   y
+partner_admin   create_customer     y   y   y   y
+partner_admin   open_customer       n   n   y   y
+partner_admin   edit_customer       n   n   y   y
+partner_admin   save_and_return     n   n   y   y
+partner_admin   delete_draft        n   n   y   y
+partner_admin   check_connection    n   n   y   y
+partner_admin   finish_onboarding   n   n   y   y
+partner_admin   view_account_page   n   n   n   n
+partner_admin   change_own_password y   y   y   y
+partner_admin   view_team           y   y   y   y
+partner_admin   manage_team         y   y   y   y
+partner_admin   unknown_action      n   n   n   n
 partner         view_dashboard      y   y   y   y
 partner         create_customer     y   y   y   y
 partner         open_customer       n   n   y   y
@@ -26,6 +39,8 @@ partner         check_connection    n   n   y   y
 partner         finish_onboarding   n   n   y   y
 partner         view_account_page   n   n   n   n
 partner         change_own_password y   y   y   y
+partner         view_team           n   n   n   n
+partner         manage_team         n   n   n   n
 partner         unknown_action      n   n   n   n
 account_admin   view_dashboard      n   n   n   n
 account_admin   create_customer     n   n   n   n
@@ -37,6 +52,8 @@ account_admin   check_connection    n   n   n   n
 account_admin   finish_onboarding   n   n   n   y
 account_admin   view_account_page   y   y   y   y
 account_admin   change_own_password y   y   y   y
+account_admin   view_team           n   n   n   n
+account_admin   manage_team         n   n   n   n
 account_admin   unknown_action      n   n   n   n
 unknown_role    view_dashboard      n   n   n   n
 unknown_role    create_customer     n   n   n   n
@@ -48,10 +65,12 @@ unknown_role    check_connection    n   n   n   n
 unknown_role    finish_onboarding   n   n   n   n
 unknown_role    view_account_page   n   n   n   n
 unknown_role    change_own_password n   n   n   n
+unknown_role    view_team           n   n   n   n
+unknown_role    manage_team         n   n   n   n
 unknown_role    unknown_action      n   n   n   n
 """
 COLUMNS = ((False, False), (False, True), (True, False), (True, True))
-ROLES = ("partner", "account_admin", "unknown_role")
+ROLES = ("partner_admin", "partner", "account_admin", "unknown_role")
 ALL_ACTIONS = (*ACTIONS, "unknown_action")
 
 
@@ -85,12 +104,14 @@ def test_the_actions_are_the_documented_ones():
         "finish_onboarding",
         "view_account_page",
         "change_own_password",
+        "view_team",
+        "manage_team",
     )
 
 
 def test_the_table_has_exactly_every_case():
     assert set(EXPECTED) == set(CASES)
-    assert len(CASES) == 3 * 11 * 2 * 2
+    assert len(CASES) == 4 * 13 * 2 * 2
 
 
 @pytest.mark.parametrize(("role", "action", "same_partner", "own_customer"), CASES)
@@ -100,7 +121,8 @@ def test_may(role, action, same_partner, own_customer):
 
 
 @pytest.mark.parametrize(
-    "role", ["", "Partner", "ACCOUNT_ADMIN", "admin", " partner", None, 1, ["partner"]]
+    "role",
+    ["", "Partner", "ACCOUNT_ADMIN", "admin", " partner", "partner_admin ", None, 1, ["partner"]],
 )
 def test_odd_roles_may_nothing(role):
     for action, flags in itertools.product(ACTIONS, COLUMNS):

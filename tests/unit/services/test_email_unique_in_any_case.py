@@ -1,5 +1,5 @@
 """One user per email address in any letter case: app_user's unique index on
-lower(email) (models.py; migration d430c3a55be2), on SQLite. The migration stops,
+lower(email) (models/accounts.py; migration d430c3a55be2), on SQLite. The migration stops,
 changing nothing, when users already share an address in another letter case, and says
 how many, which users and what to do, without whole addresses.
 
