@@ -23,6 +23,7 @@ from bench._timing import heading, interleaved, ms, ratio, table
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import Customer
 from cloudlink_app.services import customer_list
+from cloudlink_app.services.owned_customers import CustomerScope
 
 SIZES = (1_000, 100_000)
 PAGE_SIZE = 25  # views.dashboard.PAGE_SIZE
@@ -64,7 +65,7 @@ def _list_call(engine: sa.Engine, partner_id: int, args: dict):
     def call():
         with _fixtures.session(engine) as s:
             return customer_list.list_customers(
-                s, partner_id, args["search"], args["page"], PAGE_SIZE
+                s, CustomerScope(partner_id), args["search"], args["page"], PAGE_SIZE
             )
 
     return call
@@ -73,7 +74,7 @@ def _list_call(engine: sa.Engine, partner_id: int, args: dict):
 def _counts_call(engine: sa.Engine, partner_id: int):
     def call():
         with _fixtures.session(engine) as s:
-            return customer_list.status_counts(s, partner_id)
+            return customer_list.status_counts(s, CustomerScope(partner_id))
 
     return call
 

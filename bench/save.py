@@ -22,6 +22,7 @@ from bench._timing import heading, interleaved, ms, ratio, table
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import Customer
 from cloudlink_app.services import customers
+from cloudlink_app.services.owned_customers import CustomerScope
 
 REPETITIONS = 500
 LARGE_REPETITIONS = 40
@@ -43,7 +44,7 @@ def run(quick: bool = False) -> dict:
             with _fixtures.session(engine) as s:
                 return customers.save_customer(
                     s,
-                    partner_id=partner_id,
+                    scope=CustomerScope(partner_id),
                     account_id=None,
                     expected_version=None,
                     form=form,
@@ -58,7 +59,7 @@ def run(quick: bool = False) -> dict:
             with _fixtures.session(engine) as s:
                 record = customers.save_customer(
                     s,
-                    partner_id=partner_id,
+                    scope=CustomerScope(partner_id),
                     account_id=existing.account_id,
                     expected_version=state["version"],
                     form=existing_form,
@@ -72,7 +73,7 @@ def run(quick: bool = False) -> dict:
 
         def load():
             with _fixtures.session(engine) as s:
-                return customers.load_customer(s, partner_id, existing.account_id)
+                return customers.load_customer(s, CustomerScope(partner_id), existing.account_id)
 
         def bare_insert():
             with engine.begin() as connection:
@@ -98,7 +99,7 @@ def run(quick: bool = False) -> dict:
             with _fixtures.session(engine) as s:
                 return customers.save_customer(
                     s,
-                    partner_id=partner_id,
+                    scope=CustomerScope(partner_id),
                     account_id=None,
                     expected_version=None,
                     form=form,

@@ -1,12 +1,14 @@
 """Command line: `python -m cloudlink_app.accounts COMMAND ...`, real accounts.
 
     create-partner NAME
-    add-partner-user --email EMAIL --name "DISPLAY NAME" --partner PARTNER
+    add-partner-user --email EMAIL --name "DISPLAY NAME" --partner PARTNER [--role ROLE]
     add-account-admin --email EMAIL --name "NAME" --account-id ACCOUNT_ID
     deactivate EMAIL
     reset-password EMAIL
 
-PARTNER is the partner's id (printed by create-partner) or its exact name. New users
+PARTNER is the partner's id (printed by create-partner) or its exact name. ROLE is
+partner_admin (also runs the partner's team) or partner (the default); a partner's first
+active user is always its partner admin, whatever ROLE says. New users
 and resets print a one-time link to set a password (services/password_links.py: 7 days
 for a new user, 1 day for a reset, usable once). It works on the database the app uses
 (REFLEX_DB_URL); run it from the project folder, after `make migrate`.
@@ -21,7 +23,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cloudlink_app.services import accounts
+from cloudlink_app.domain import permissions
+from cloudlink_app.services import accounts, users
 from cloudlink_app.services.database import get_session
 
 PROG = "python -m cloudlink_app.accounts"
@@ -45,8 +48,12 @@ def _create_partner(args: argparse.Namespace) -> str:
 
 def _add_partner_user(args: argparse.Namespace) -> str:
     with get_session() as session:
-        link = accounts.add_partner_user(session, args.email, args.name, args.partner)
-    return _link_lines(link, "Added partner user")
+        link = accounts.add_partner_user(
+            session, args.email, args.name, args.partner, role=args.role
+        )
+        role = users.role_of(session, link.email)
+    what = "Added partner admin" if role == permissions.PARTNER_ADMIN_ROLE else "Added partner user"
+    return _link_lines(link, what)
 
 
 def _add_account_admin(args: argparse.Namespace) -> str:
@@ -90,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--email", required=True, help="their email address (unique)")
     sub.add_argument("--name", required=True, help="their display name")
     sub.add_argument("--partner", required=True, help="the partner's id or exact name")
+    sub.add_argument(
+        "--role",
+        choices=permissions.PARTNER_ROLES,
+        default=None,
+        help="partner_admin or partner (default: partner; the partner's first user is its admin)",
+    )
 
     sub = command(
         "add-account-admin",

@@ -32,22 +32,28 @@ class DemoAccount:
 
     email: str
     display_name: str
-    role: str  # permissions.PARTNER_ROLE or permissions.ACCOUNT_ADMIN_ROLE
+    role: str  # one of permissions.ROLES
     partner_name: str
+    # A partner user who sees only this many of the partner's customers (the first by
+    # name; demo_data.loader selects them); None: all customers.
+    selected_customers: int | None = None
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount(DEMO_PARTNER_EMAIL, "Anna de Vries", permissions.PARTNER_ROLE, DEMO_PARTNER_NAME),
+    DemoAccount(
+        DEMO_PARTNER_EMAIL, "Anna de Vries", permissions.PARTNER_ADMIN_ROLE, DEMO_PARTNER_NAME
+    ),
     DemoAccount(
         "jeroen.bakker@northwind-telecom.example",
         "Jeroen Bakker",
         permissions.PARTNER_ROLE,
         DEMO_PARTNER_NAME,
+        selected_customers=5,
     ),
     DemoAccount(
         "liam.peeters@contoso-comms.example",
         "Liam Peeters",
-        permissions.PARTNER_ROLE,
+        permissions.PARTNER_ADMIN_ROLE,
         DEMO_OTHER_PARTNER_NAME,
     ),
     DemoAccount(
@@ -105,7 +111,7 @@ def ensure_demo_users(session: Session) -> dict[str, int]:
     }
     for account in DEMO_ACCOUNTS:
         # A demo partner is the one its demo users already belong to.
-        if account.email in existing and account.role == permissions.PARTNER_ROLE:
+        if account.email in existing and account.role in permissions.PARTNER_ROLES:
             partner_ids.setdefault(account.partner_name, existing[account.email].partner_id)
     changed = False
     for account in DEMO_ACCOUNTS:

@@ -30,6 +30,8 @@ from cloudlink_app.models import (
     ProblemReport,
     SaveRecord,
     SupportContact,
+    TeamEvent,
+    UserCustomer,
     UserSession,
     utc_now,
 )
@@ -82,6 +84,7 @@ def load(session: Session, reset: bool = False) -> int:
 # What a load or a demo makes besides the customers and their rows: the rows with an
 # id above the last one before a load are that load's own.
 _MADE_SINCE: tuple[type, ...] = (
+    TeamEvent,
     ProblemReport,
     OutboxMessage,
     PasswordToken,
@@ -95,14 +98,13 @@ def _last_id(session: Session, model: type) -> int:
 
 
 def _delete_made_since(session: Session, since: dict[type, int], keep_users: set[int]) -> None:
-    """Delete every customer with its rows, and the problem reports, mail, links, checks
-    and account admins (with their sessions) with an id above ``since``'s (0: all of
-    them), but the users in ``keep_users`` (the demo ones) and any partner user added
-    to a demo partner."""
+    """Delete every customer with its rows, and the team's history, problem reports,
+    mail, links, checks and users (with their sessions) with an id above ``since``'s
+    (0: all of them), but the users in ``keep_users`` (the demo ones): the account
+    admins the demo invited and the colleagues invited on its Team page."""
     invited = select(AppUser.id).where(
         col(AppUser.id) > since[AppUser],
         col(AppUser.id).not_in(sorted(keep_users)),
-        AppUser.role == permissions.ACCOUNT_ADMIN_ROLE,
     )
     customer_ids = select(Customer.id)
     session.execute(
@@ -110,9 +112,9 @@ def _delete_made_since(session: Session, since: dict[type, int], keep_users: set
         .where(col(AppUser.customer_id).in_(customer_ids))
         .values(customer_id=None)
     )
-    for made in (ProblemReport, OutboxMessage, PasswordToken, ConnectionCheck):
+    for made in (TeamEvent, ProblemReport, OutboxMessage, PasswordToken, ConnectionCheck):
         session.execute(sa.delete(made).where(col(made.id) > since[made]))
-    for row in (SaveRecord, EmailDomain, AdminContact, SupportContact):
+    for row in (SaveRecord, EmailDomain, AdminContact, SupportContact, UserCustomer):
         session.execute(sa.delete(row).where(col(row.customer_id).in_(customer_ids)))
     session.execute(sa.delete(Customer))
     session.execute(sa.delete(UserSession).where(col(UserSession.user_id).in_(invited)))
@@ -133,6 +135,7 @@ def _load_all(session: Session, user_ids: dict[str, int]) -> int:
             )
             loaded.append(onboarding.run())
     _link_account_admin(session, user_ids[ACCOUNT_ADMIN_EMAIL])
+    _restore_the_team(session, user_ids)
     _move_into_the_week(session, loaded)
     return len(loaded)
 
@@ -162,6 +165,31 @@ def _user(session: Session, user_id: int) -> AppUser:
     if user is None:
         raise DemoDataError(f"no user {user_id}")
     return user
+
+
+def _restore_the_team(session: Session, user_ids: dict[str, int]) -> None:
+    """The demo partners' teams as the demo accounts say (a demo may have changed them
+    on the Team page): each one's role, active, and their customers: all, or the first
+    ones of their partner by name."""
+    for account in accounts.DEMO_ACCOUNTS:
+        if account.role not in permissions.PARTNER_ROLES:
+            continue
+        user = _user(session, user_ids[account.email])
+        user.role = account.role
+        user.active = True
+        user.all_customers = account.selected_customers is None
+        session.add(user)
+        if account.selected_customers is not None:
+            chosen = session.exec(
+                select(Customer.id)
+                .where(Customer.partner_id == user.partner_id)
+                .order_by(col(Customer.name))
+                .limit(account.selected_customers)
+            ).all()
+            for customer_id in chosen:
+                assert customer_id is not None  # a stored row's
+                session.add(UserCustomer(user_id=user_ids[account.email], customer_id=customer_id))
+    session.commit()
 
 
 def _link_account_admin(session: Session, admin_id: int) -> None:

@@ -22,6 +22,7 @@ from cloudlink_app.domain import forms, gateway, pbx, validation, wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render
 from cloudlink_app.services import connection, customers, wizard
 from cloudlink_app.services.connection import ConnectionResult
+from cloudlink_app.services.owned_customers import CustomerScope
 
 # One customer's saves, one after another (a partner going through the wizard).
 STEP_SPACING = datetime.timedelta(minutes=4)
@@ -79,6 +80,8 @@ class Onboarding:
         self.index = index
         self.partner_number = partner_number
         self.partner_id = partner_id
+        # The demo is made as the partner: every customer of it is in reach.
+        self.scope = CustomerScope(partner_id)
         users = [user_ids[email] for email in partner.user_emails]
         # The partner's users take turns; every third customer a colleague took over
         # after the Customer step, so the Review page shows two names.
@@ -135,7 +138,7 @@ class Onboarding:
         self._saved(
             save(
                 self.session,
-                partner_id=self.partner_id,
+                scope=self.scope,
                 account_id=self.account_id,
                 expected_version=self.version,
                 saved_by=self.later_user,
@@ -209,7 +212,7 @@ class Onboarding:
             raise self._fail(wizard_path.CUSTOMER, errors)
         record = customers.save_customer(
             self.session,
-            partner_id=self.partner_id,
+            scope=self.scope,
             account_id=None,
             expected_version=None,
             form=form,
@@ -218,7 +221,7 @@ class Onboarding:
         )
         self.account_id = record.account_id
         self.times.customer_id = wizard.load_wizard(
-            self.session, self.partner_id, record.account_id
+            self.session, self.scope, record.account_id
         ).customer_id
         self._saved(record, at)
 
@@ -284,7 +287,7 @@ class Onboarding:
         self._saved(
             wizard.record_check(
                 self.session,
-                partner_id=self.partner_id,
+                scope=self.scope,
                 account_id=self.account_id,
                 user_id=self.later_user,
                 target=wizard.target_of(address, port),
@@ -332,7 +335,7 @@ class Onboarding:
 
     def finish(self, at: datetime.datetime) -> None:
         """ "Finish onboarding" on Review: every step checked again first."""
-        failing = wizard.first_failing_step(self.session, self.partner_id, self.account_id)
+        failing = wizard.first_failing_step(self.session, self.scope, self.account_id)
         if failing is not None:
             raise self._fail(failing, {"finish": "the step fails its rules"})
         self._save(wizard.finish, at)

@@ -124,7 +124,7 @@ class DemoPartner:
         return tuple(
             account.email
             for account in DEMO_ACCOUNTS
-            if account.partner_name == self.name and account.role == permissions.PARTNER_ROLE
+            if account.partner_name == self.name and account.role in permissions.PARTNER_ROLES
         )
 
 

@@ -4,7 +4,7 @@ Three roles (SPEC "Who uses it"):
 
 - ``partner``: staff of a reseller (a partner user). They see the dashboard, create
   customers, and do everything to their own partner's customers they see (all of them,
-  or the ones selected for them: services/customer_scope.py); nothing to another
+  or the ones selected for them: services/owned_customers.py); nothing to another
   partner's.
 - ``partner_admin``: a partner user who also runs the partner's team (the Team pages):
   invites colleagues, sets their role and the customers they see, deactivates them.

@@ -23,6 +23,7 @@ from cloudlink_app.domain import (
     passwords,
     pbx,
     permissions,
+    team,
     wizard_path,
 )
 
@@ -67,12 +68,17 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
         "common",
     ),
     passwords.CONFIRM_PASSWORD: ("required", "mismatch"),
+    team.MEMBER_NAME: _TEXT,
+    team.MEMBER_ROLE: _CHOICE,
+    team.MEMBER_CUSTOMERS: (*_CHOICE, "too_many"),
 }
 
 # Labels and names: ``{prefix}{name}`` for every name the domain lists.
 KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "step.": wizard_path.ALL_STEPS,
     "role_name.": permissions.ROLES,
+    "team_status.": team.STATUSES,
+    "team_event.": team.ACTIONS,
     "sign_in.": (routes.SIGN_IN_FAILED, routes.SIGN_IN_THROTTLED, routes.SIGN_IN_TIMED_OUT),
     "check.result.": checks.OUTCOMES,
     "status.": (wizard_path.PROBLEM_PBX_UNREACHABLE.replace(":", ".", 1),),

@@ -1,4 +1,4 @@
-"""SQLModel tables, one module per concern (accounts, customers, mail, the search index),
+"""SQLModel tables, one module per concern (accounts, customers, mail, the team, the search index),
 all on SQLModel's one metadata; this package names them all, so that
 ``from cloudlink_app.models import Customer`` works wherever a table is needed.
 """
@@ -25,6 +25,7 @@ from cloudlink_app.models.customers import (
 )
 from cloudlink_app.models.mail import OutboxMessage, ProblemReport
 from cloudlink_app.models.search import SEARCH_TABLE, SQLITE_SEARCH_DDL
+from cloudlink_app.models.team import TeamEvent, UserCustomer
 from cloudlink_app.models.times import as_utc, utc_now, utc_now_or
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "SaveRecord",
     "SignInAttempt",
     "SupportContact",
+    "TeamEvent",
+    "UserCustomer",
     "UserSession",
     "as_utc",
     "utc_now",

@@ -29,7 +29,7 @@ class AppUser(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=EMAIL_MAX, unique=True)  # any case: ux_app_user_email_lower
     display_name: str = Field(max_length=200)
-    role: str = Field(max_length=20)  # "partner" or "account_admin"
+    role: str = Field(max_length=20)  # "partner_admin", "partner" or "account_admin"
     partner_id: int = Field(foreign_key="partner.id", index=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     # Argon2id hash (argon2-cffi); "" means the user cannot sign in with a password.
@@ -39,6 +39,9 @@ class AppUser(SQLModel, table=True):
     active: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # The UI language they chose last ("en", "nl"; None: never); their pages open in it.
     ui_language: str | None = Field(default=None, max_length=8)
+    # A partner user sees every customer of the partner, or only the ones selected for
+    # them (models.team.UserCustomer; services/owned_customers.py). Account admins: unused.
+    all_customers: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # When they were last mailed about failed sign-ins (services/sign_in_alerts.py).
     sign_in_alert_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(True))
 

@@ -22,7 +22,7 @@ from cloudlink_app.domain.contacts import EmailError, normalize_email
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE
 from cloudlink_app.domain.limits import storable
 from cloudlink_app.models import AppUser, Customer, Partner, utc_now_or
-from cloudlink_app.services import links, password_links, sessions, users
+from cloudlink_app.services import links, password_links, team, users
 
 NAME_MAX = 200  # the columns' size (partner.name, app_user.display_name)
 
@@ -136,17 +136,40 @@ def add_partner_user(
     display_name: object,
     partner: object,
     now: datetime.datetime | None = None,
+    role: object = None,
 ) -> Link:
-    """Add a partner user (without a password) to a partner given by id or name;
-    returns their one-time link to set a password."""
+    """Add a partner user (without a password) to a partner given by id or name, with
+    ``role`` (a partner admin or a partner user; None: a partner user); returns their
+    one-time link to set a password. A partner's first active user is always its
+    partner admin: a partner is never without one (SPEC "The partner's team")."""
     email = _new_user_email(session, email)
     display_name = _name(display_name, "display name")
+    if role is not None and role not in permissions.PARTNER_ROLES:
+        raise AccountError(f"the role must be one of {', '.join(permissions.PARTNER_ROLES)}")
     partner_id = users.stored_id(_partner(session, partner))
     base_url()  # before anything is stored: a link that cannot be made is an error
+    if not _has_admin(session, partner_id):
+        role = permissions.PARTNER_ADMIN_ROLE
     user = AppUser(
-        email=email, display_name=display_name, role=permissions.PARTNER_ROLE, partner_id=partner_id
+        email=email,
+        display_name=display_name,
+        role=str(role or permissions.PARTNER_ROLE),
+        partner_id=partner_id,
     )
     return _add_user(session, user, now)
+
+
+def _has_admin(session: Session, partner_id: int) -> bool:
+    return (
+        session.exec(
+            select(AppUser.id).where(
+                AppUser.partner_id == partner_id,
+                AppUser.role == permissions.PARTNER_ADMIN_ROLE,
+                col(AppUser.active).is_(True),
+            )
+        ).first()
+        is not None
+    )
 
 
 def add_account_admin(
@@ -194,11 +217,7 @@ def deactivate_user(session: Session, email: object, now: datetime.datetime | No
     """Deactivate a user: they cannot sign in, every live session of theirs ends and
     their unused links are spent. Returns how many sessions ended."""
     user = _known_user(session, email)
-    now = utc_now_or(now)
-    user.active = False
-    session.add(user)
-    password_links.spend_links(session, users.stored_id(user), now)
-    ended = sessions.revoke_sessions(session, users.stored_id(user), now=now)
+    ended = team.end_access(session, user, utc_now_or(now))
     session.commit()
     return ended
 

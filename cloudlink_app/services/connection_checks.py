@@ -76,7 +76,7 @@ def refusal(session: Session, user: users.CurrentUser, account_id: str) -> str |
     ``account_id`` now, else None: not theirs to check first, then a check of theirs
     still running, then the rate limit. Counted without a lock: reserve() asks it
     again while holding the user's lock."""
-    owner = owned_customers.customer_owner(session, user.partner_id, account_id)
+    owner = owned_customers.customer_owner(session, user.scope, account_id)
     if owner is None:
         return "notice.customer_not_found"
     if not user.may(permissions.CHECK_CONNECTION, owner.partner_id, owner.customer_id):
@@ -110,7 +110,7 @@ def reserve(user: users.CurrentUser, account_id: str, address: str, port: str) -
             session.rollback()
             return N_("notice.checks_busy")
         try:
-            customer = owned_customers.owned_customer(session, user.partner_id, account_id)
+            customer = owned_customers.owned_customer(session, user.scope, account_id)
             row = ConnectionCheck(
                 user_id=user.id,
                 customer_id=customer.id,
@@ -170,7 +170,7 @@ async def run_check(reservation: Reservation) -> wizard.WizardRecord | str:
         try:
             return wizard.record_check(
                 session,
-                partner_id=user.partner_id,
+                scope=user.scope,
                 account_id=reservation.account_id,
                 user_id=user.id,
                 target=target_of(reservation.host, str(reservation.port)),

@@ -12,7 +12,11 @@ from sqlmodel import Session, col, select
 from cloudlink_app import models
 from cloudlink_app.domain import statuses
 from cloudlink_app.models import AppUser, Customer, EmailDomain, ProblemReport
-from cloudlink_app.services import database  # noqa: F401  (Unicode lower() on SQLite, for search)
+from cloudlink_app.services import (
+    database,  # noqa: F401  (Unicode lower() on SQLite, for search)
+    owned_customers,
+)
+from cloudlink_app.services.owned_customers import CustomerScope
 
 
 @dataclasses.dataclass
@@ -40,9 +44,9 @@ class StatusCounts:
 
 
 def list_customers(
-    session: Session, partner_id: int, search: str = "", page: int = 1, page_size: int = 25
+    session: Session, scope: CustomerScope, search: str = "", page: int = 1, page_size: int = 25
 ) -> tuple[list[CustomerListRow], int]:
-    """A page of the partner's customers, last saved first, and how many match in all.
+    """A page of the customers in ``scope``, last saved first, and how many match in all.
 
     Only the page's rows are read. The count is a second statement, skipped when the
     page itself shows where the list ends (a short, non-empty page, or a short first
@@ -50,13 +54,13 @@ def list_customers(
     """
     term = search.strip().lower()
     like = f"%{_escape_like(term)}%"
-    candidates = _search_candidates(session, partner_id, term, like) if term else None
-    mine = Customer.partner_id == partner_id
-    if candidates is not None and session.get_bind().dialect.name == "sqlite":
-        # Found by the index: look the candidates up by id and sort them, rather than
-        # walk the partner's index in date order checking each customer (SQLite's
-        # planner picks the walk for the ORDER BY: "+ 0" keeps the index out).
-        mine = (Customer.partner_id + 0) == partner_id
+    candidates = _search_candidates(session, scope.partner_id, term, like) if term else None
+    mine = owned_customers.customers_in(scope)
+    if (candidates is not None or scope.limited) and session.get_bind().dialect.name == "sqlite":
+        # Found by the index or the user's selection: look them up by id and sort them,
+        # rather than walk the partner's index in date order checking each customer
+        # (SQLite's planner picks the walk for the ORDER BY).
+        mine = owned_customers.customers_in(scope, partner_index=False)
     query = select(Customer.account_id, Customer.name, Customer.status, Customer.updated_at).where(
         mine
     )
@@ -142,13 +146,13 @@ def _search_candidates(session: Session, partner_id: int, term: str, like: str):
     return None
 
 
-def status_counts(session: Session, partner_id: int) -> StatusCounts:
-    """How many of the partner's customers have each kind of status: one GROUP BY on
+def status_counts(session: Session, scope: CustomerScope) -> StatusCounts:
+    """How many of the customers in ``scope`` have each kind of status: one GROUP BY on
     the (partner_id, status) index, whatever the number of customers."""
     counts = StatusCounts()
     grouped = session.exec(
         select(Customer.status, sa.func.count())
-        .where(Customer.partner_id == partner_id)
+        .where(owned_customers.customers_in(scope))
         .group_by(Customer.status)
     ).all()
     for status, number in grouped:
@@ -162,12 +166,14 @@ def status_counts(session: Session, partner_id: int) -> StatusCounts:
     return counts
 
 
-def registered_users(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
+def registered_users(
+    session: Session, scope: CustomerScope, account_ids: list[str]
+) -> dict[str, int]:
     """How many users of each of the partner's customers (by account ID) have set their
     password: the dashboard's "Registered users". Customers with none are left out."""
     return _count_per_customer(
         session,
-        partner_id,
+        scope,
         account_ids,
         AppUser,
         col(AppUser.active).is_(True),
@@ -175,17 +181,17 @@ def registered_users(session: Session, partner_id: int, account_ids: list[str]) 
     )
 
 
-def open_reports(session: Session, partner_id: int, account_ids: list[str]) -> dict[str, int]:
+def open_reports(session: Session, scope: CustomerScope, account_ids: list[str]) -> dict[str, int]:
     """How many open reports each of the partner's customers (by account ID) has; those
     with none are left out."""
     return _count_per_customer(
-        session, partner_id, account_ids, ProblemReport, col(ProblemReport.resolved_at).is_(None)
+        session, scope, account_ids, ProblemReport, col(ProblemReport.resolved_at).is_(None)
     )
 
 
 def _count_per_customer(
     session: Session,
-    partner_id: int,
+    scope: CustomerScope,
     account_ids: list[str],
     counted: type[AppUser] | type[ProblemReport],
     *conditions: sa.ColumnElement[bool],
@@ -198,7 +204,7 @@ def _count_per_customer(
         select(Customer.account_id, sa.func.count(col(counted.id)))
         .join(counted, col(counted.customer_id) == col(Customer.id))
         .where(
-            Customer.partner_id == partner_id,
+            owned_customers.customers_in(scope),
             col(Customer.account_id).in_(account_ids),
             *conditions,
         )

@@ -1,5 +1,5 @@
 """The Customer step on the database: a customer with its lists, loaded and saved,
-always scoped by the caller's partner (services/owned_customers.py).
+always within the caller's scope (services/owned_customers.py).
 
 A save is one transaction under the customer's version check (services/save_history.py);
 an email domain is claimed by one customer only (``domain_claimed_elsewhere``).
@@ -31,6 +31,7 @@ from cloudlink_app.services import (
     owned_customers,
     save_history,
 )
+from cloudlink_app.services.owned_customers import CustomerScope
 
 
 class ClaimTaken(Exception):
@@ -126,9 +127,9 @@ def account_overview(
     )
 
 
-def load_customer(session: Session, partner_id: int, account_id: str) -> CustomerRecord:
+def load_customer(session: Session, scope: CustomerScope, account_id: str) -> CustomerRecord:
     """The customer with its lists, as stored; raises CustomerNotFound."""
-    customer = owned_customers.owned_customer(session, partner_id, account_id)
+    customer = owned_customers.owned_customer(session, scope, account_id)
 
     def rows(model):
         return session.exec(
@@ -204,7 +205,7 @@ def _domain_rows(session: Session, customer_id: int | None, form: forms.Customer
 def save_customer(
     session: Session,
     *,
-    partner_id: int,
+    scope: CustomerScope,
     account_id: str | None,
     expected_version: int | None,
     form: forms.CustomerForm,
@@ -215,10 +216,11 @@ def save_customer(
 
     ``complete`` (Next) stores normal forms and marks the Customer step complete; the
     form must have passed validation. Otherwise (Save and return) it stores the draft
-    as typed. Raises CustomerNotFound, VersionConflict or DomainClaimed.
+    as typed. A new customer of a user with selected customers joins their selection.
+    Raises CustomerNotFound, VersionConflict or DomainClaimed.
     """
     if account_id:
-        customer = owned_customers.owned_customer(session, partner_id, account_id)
+        customer = owned_customers.owned_customer(session, scope, account_id)
         if customer.version != expected_version:
             raise save_history.VersionConflict(account_id)
         completed = wizard_path.parse_completed(customer.completed_steps)
@@ -260,10 +262,12 @@ def save_customer(
         if customer is None:
             values["status"] = wizard_path.status_for(completed)
             customer = Customer(
-                account_id=_new_account_id(session), partner_id=partner_id, **values
+                account_id=_new_account_id(session), partner_id=scope.partner_id, **values
             )
             session.add(customer)
             session.flush()
+            assert customer.id is not None  # flushed
+            owned_customers.add_to_selection(session, scope, customer.id)
         else:
             save_history.update_with_version(session, customer, values)
             assert customer.id is not None  # a stored row
@@ -301,7 +305,7 @@ def save_customer(
     # The UPDATE above bypassed the identity map: without this, the record returned
     # would carry the customer as it was before the save (its old version above all).
     session.expire_all()
-    return load_customer(session, partner_id, customer.account_id)
+    return load_customer(session, scope, customer.account_id)
 
 
 def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> None:

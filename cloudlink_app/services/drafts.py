@@ -19,30 +19,32 @@ from cloudlink_app.models import (
     ProblemReport,
     SaveRecord,
     SupportContact,
+    UserCustomer,
 )
 from cloudlink_app.services import owned_customers
+from cloudlink_app.services.owned_customers import CustomerScope
 
 
 class NotADraft(Exception):
     """The customer is onboarded: only drafts can be deleted."""
 
 
-def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
+def delete_draft(session: Session, scope: CustomerScope, account_id: str) -> str:
     """Delete a customer that is not onboarded, with its email domains and contacts, in
     one transaction; returns its name. Its connection checks are kept (the audit trail
     and the users' rate limit), no longer linked to it but naming its account ID.
 
-    Raises CustomerNotFound (missing, or another partner's) or NotADraft. The customer
+    Raises CustomerNotFound (missing, or outside the caller's scope) or NotADraft. The customer
     is deleted only if it is still not onboarded when the transaction runs, so a draft
     onboarded by someone else a moment ago is kept. Its account admins (if any) keep
     their sign-in but no longer reach a customer.
     """
-    customer = owned_customers.owned_customer(session, partner_id, account_id)
+    customer = owned_customers.owned_customer(session, scope, account_id)
     if customer.onboarded or customer.status == wizard_path.ONBOARDED:
         raise NotADraft(account_id)
     name = customer.name
     try:
-        for model in (EmailDomain, AdminContact, SupportContact, SaveRecord):
+        for model in (EmailDomain, AdminContact, SupportContact, SaveRecord, UserCustomer):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
         # As ON DELETE SET NULL would (SQLite enforces no foreign keys here): checks,
         # problem reports and outbox messages outlive the draft.
@@ -61,7 +63,7 @@ def delete_draft(session: Session, partner_id: int, account_id: str) -> str:
             session.execute(
                 sa.delete(Customer).where(
                     col(Customer.id) == customer.id,
-                    col(Customer.partner_id) == partner_id,
+                    col(Customer.partner_id) == scope.partner_id,
                     sa.not_(col(Customer.onboarded)),
                     col(Customer.status) != wizard_path.ONBOARDED,
                 )

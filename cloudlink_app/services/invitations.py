@@ -39,8 +39,7 @@ from cloudlink_app.domain.limits import EMAIL_MAX, normal_or_none
 from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
 from cloudlink_app.services import accounts, outbox, password_links, sessions
 
-# Sending an invitation again waits this long after the last one.
-RESEND_INTERVAL = datetime.timedelta(minutes=1)
+RESEND_INTERVAL = password_links.RESEND_INTERVAL
 
 # What the Review step says of an admin contact (AdminAccess.state).
 ACTIVE = "active"  # a user of this customer with a password

@@ -57,7 +57,7 @@ from cloudlink_app import settings
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
 from cloudlink_app.models import Customer, OutboxMessage, utc_now_or
-from cloudlink_app.services import links
+from cloudlink_app.services import links, owned_customers
 from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
 
@@ -346,14 +346,14 @@ class ShownMessage:
 
 def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
     """The messages ``user`` may see on the Outbox page, newest first: a partner
-    user's customers' messages, an account admin's own customer's, and every message
-    to the user's own address. Demo mode only: the caller checks it (these messages
-    carry live one-time links)."""
+    user's customers' messages (those in their scope), an account admin's own
+    customer's, and every message to the user's own address. Demo mode only: the
+    caller checks it (these messages carry live one-time links)."""
     to_me = sa.func.lower(col(OutboxMessage.to_address)) == user.email.lower()
     theirs: sa.ColumnElement[bool]
-    if user.role == permissions.PARTNER_ROLE:
+    if user.role in permissions.PARTNER_ROLES:
         theirs = col(OutboxMessage.customer_id).in_(
-            select(Customer.id).where(Customer.partner_id == user.partner_id)
+            select(Customer.id).where(owned_customers.customers_in(user.scope))
         )
     elif user.customer_id is not None:
         theirs = col(OutboxMessage.customer_id) == user.customer_id

@@ -40,6 +40,9 @@ LIFETIMES = {
     RESET: RESET_LINK_LIFETIME,
     INVITATION: INVITATION_LINK_LIFETIME,
 }
+# Sending an invitation again (an admin contact's, a colleague's) waits this long
+# after the last link.
+RESEND_INTERVAL = datetime.timedelta(minutes=1)
 # The outbox's kind of each link's message.
 MAIL_KINDS = {INVITATION: "invitation", NEW_USER: "password_link", RESET: "password_link"}
 # Longest token accepted from a link; ours are 43 characters.
@@ -121,12 +124,29 @@ def mail_link(
     lang: str,
     *,
     customer: Customer | None = None,
+    team_of: tuple[str, str] | None = None,
 ) -> None:
     """Put the email carrying ``link`` to ``user`` in the outbox (the caller commits):
-    an invitation to become an account admin of ``customer``, or a link to set a
-    password. The link itself is put in when the message is sent or shown."""
+    an invitation to become an account admin of ``customer``, an invitation to join a
+    partner's team (``team_of``: who invites, and the partner's name), or a link to set
+    a password. The link itself is put in when the message is sent or shown."""
     expires = When(link.expires_at, zone=True)
-    if link.purpose == INVITATION and customer is not None:
+    kind = MAIL_KINDS.get(link.purpose, "password_link")
+    if team_of is not None:
+        inviter, partner_name = team_of
+        kind = "invitation"
+        subject = t("mail.team_invitation_subject", lang, partner_name=partner_name)
+        text = t(
+            "mail.team_invitation_body",
+            lang,
+            name=user.display_name,
+            inviter=inviter,
+            partner_name=partner_name,
+            email=user.email,
+            link=links.LINK_PLACEHOLDER,
+            expires=expires,
+        )
+    elif link.purpose == INVITATION and customer is not None:
         subject = t("mail.invitation_subject", lang, customer_name=customer.name)
         text = t(
             "mail.invitation_body",
@@ -153,7 +173,7 @@ def mail_link(
         subject=subject,
         text=text,
         html=None,
-        kind=MAIL_KINDS.get(link.purpose, "password_link"),
+        kind=kind,
         customer_id=customer.id if customer is not None else user.customer_id,
         password_token_id=link.id,
     )

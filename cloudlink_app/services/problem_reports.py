@@ -64,10 +64,11 @@ class Notified:
 
 def reportable_customer(session: Session, user: CurrentUser, account_id: object) -> Customer:
     """The customer ``user`` may report a problem for; CustomerNotFound otherwise (none,
-    another partner's, or another customer of an account admin)."""
+    another partner's, one not selected for the user, or another customer of an
+    account admin)."""
     if not isinstance(account_id, str) or not account_id:
         raise owned_customers.CustomerNotFound(str(account_id))
-    customer = owned_customers.owned_customer(session, user.partner_id, account_id)
+    customer = owned_customers.owned_customer(session, user.scope, account_id)
     if not user.may(permissions.OPEN_CUSTOMER, customer.partner_id, customer.id):
         raise owned_customers.CustomerNotFound(account_id)
     return customer

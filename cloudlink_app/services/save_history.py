@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import AppUser, Customer, SaveRecord
 from cloudlink_app.services import owned_customers
+from cloudlink_app.services.owned_customers import CustomerScope
 
 
 class VersionConflict(Exception):
@@ -43,10 +44,10 @@ class SaveEntry:
 
 
 def recent_saves(
-    session: Session, partner_id: int, account_id: str, limit: int = 5
+    session: Session, scope: CustomerScope, account_id: str, limit: int = 5
 ) -> list[SaveEntry]:
     """The customer's last saves, newest first, with who made them."""
-    customer = owned_customers.owned_customer(session, partner_id, account_id)
+    customer = owned_customers.owned_customer(session, scope, account_id)
     rows = session.exec(
         select(SaveRecord, AppUser.display_name)
         .join(AppUser, col(AppUser.id) == col(SaveRecord.user_id), isouter=True)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.contacts import email_key
 from cloudlink_app.models import AppUser, Partner
+from cloudlink_app.services.owned_customers import CustomerScope
 
 PARTNER_ROLE = permissions.PARTNER_ROLE
 ACCOUNT_ADMIN_ROLE = permissions.ACCOUNT_ADMIN_ROLE
@@ -32,6 +33,14 @@ class CurrentUser:
     role: str
     partner_id: int
     customer_id: int | None
+    # A partner user who sees only the customers selected for them has False.
+    all_customers: bool = True
+
+    @property
+    def scope(self) -> CustomerScope:
+        """The customers this user's queries may reach (services/owned_customers.py):
+        the partner's, or their selection of them."""
+        return CustomerScope(self.partner_id, None if self.all_customers else self.id)
 
     def can(self, action: str) -> bool:
         """Whether this user's role has ``action`` for some customer at all
@@ -68,6 +77,7 @@ def current_user(user: AppUser) -> CurrentUser:
         role=user.role,
         partner_id=user.partner_id,
         customer_id=user.customer_id,
+        all_customers=user.all_customers or user.role == ACCOUNT_ADMIN_ROLE,
     )
 
 
@@ -85,6 +95,12 @@ def user_with_email(session: Session, email: str) -> AppUser | None:
     return session.exec(
         select(AppUser).where(sa.func.lower(col(AppUser.email)) == email_key(email))
     ).first()
+
+
+def role_of(session: Session, email: str) -> str | None:
+    """The role of the user with this address (any letter case), None for no user."""
+    user = user_with_email(session, email)
+    return None if user is None else user.role
 
 
 def find_user(session: Session, email: str) -> CurrentUser | None:

@@ -21,6 +21,7 @@ from cloudlink_app.domain.limits import normal_or_none
 from cloudlink_app.models import ConnectionCheck, Customer, utc_now
 from cloudlink_app.services import customers, owned_customers, save_history
 from cloudlink_app.services.connection import ConnectionResult
+from cloudlink_app.services.owned_customers import CustomerScope
 
 
 class MacClaimed(customers.ClaimTaken):
@@ -63,9 +64,9 @@ class WizardRecord:
         return wizard_path.first_incomplete_step(self.completed, self.deployment_type)
 
 
-def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRecord:
+def load_wizard(session: Session, scope: CustomerScope, account_id: str) -> WizardRecord:
     """The customer's later steps as stored; raises owned_customers.CustomerNotFound."""
-    c = owned_customers.owned_customer(session, partner_id, account_id)
+    c = owned_customers.owned_customer(session, scope, account_id)
     assert c.id is not None  # read from the database
     return WizardRecord(
         account_id=c.account_id,
@@ -99,8 +100,8 @@ def load_wizard(session: Session, partner_id: int, account_id: str) -> WizardRec
     )
 
 
-def _locked(session: Session, partner_id: int, account_id: str, expected_version: int):
-    customer = owned_customers.owned_customer(session, partner_id, account_id)
+def _locked(session: Session, scope: CustomerScope, account_id: str, expected_version: int):
+    customer = owned_customers.owned_customer(session, scope, account_id)
     if customer.version != expected_version:
         raise save_history.VersionConflict(account_id)
     return customer
@@ -108,7 +109,7 @@ def _locked(session: Session, partner_id: int, account_id: str, expected_version
 
 def _save(
     session: Session,
-    partner_id: int,
+    scope: CustomerScope,
     customer: Customer,
     values: dict,
     completed: set[str],
@@ -125,7 +126,7 @@ def _save(
     save_history.record_save(session, customer.id, step, saved_by)
     session.commit()
     session.expire_all()
-    return load_wizard(session, partner_id, customer.account_id)
+    return load_wizard(session, scope, customer.account_id)
 
 
 def mac_claimed_elsewhere(session: Session, normal: str, customer_id: int | None) -> bool:
@@ -139,7 +140,7 @@ def mac_claimed_elsewhere(session: Session, normal: str, customer_id: int | None
 def save_gateway(
     session: Session,
     *,
-    partner_id: int,
+    scope: CustomerScope,
     account_id: str,
     expected_version: int,
     form: forms.GatewayForm,
@@ -151,7 +152,7 @@ def save_gateway(
     A new deployment type keeps the later steps' data but re-opens them, since the
     path changes. Raises CustomerNotFound, VersionConflict or MacClaimed.
     """
-    customer = _locked(session, partner_id, account_id, expected_version)
+    customer = _locked(session, scope, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {
         name: getattr(form, name).strip()
@@ -184,9 +185,7 @@ def save_gateway(
         completed -= {wizard_path.PBX, wizard_path.CONNECT, wizard_path.SYNC, wizard_path.REVIEW}
         values["onboarded"] = False
     try:
-        return _save(
-            session, partner_id, customer, values, completed, wizard_path.GATEWAY, saved_by
-        )
+        return _save(session, scope, customer, values, completed, wizard_path.GATEWAY, saved_by)
     except IntegrityError as error:
         session.rollback()
         raise MacClaimed() from error
@@ -222,7 +221,7 @@ def _target_values(customer: Customer, new_target: str, completed: set[str], ste
 def save_pbx(
     session: Session,
     *,
-    partner_id: int,
+    scope: CustomerScope,
     account_id: str,
     expected_version: int,
     form: forms.PbxForm,
@@ -230,7 +229,7 @@ def save_pbx(
     saved_by: int | None = None,
 ) -> WizardRecord:
     """Store the PBX step; a new PBX address or port re-opens the Connect step."""
-    customer = _locked(session, partner_id, account_id, expected_version)
+    customer = _locked(session, scope, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {
         "pbx_type": form.pbx_type,
@@ -250,13 +249,13 @@ def save_pbx(
             wizard_path.CONNECT,
         )
     )
-    return _save(session, partner_id, customer, values, completed, wizard_path.PBX, saved_by)
+    return _save(session, scope, customer, values, completed, wizard_path.PBX, saved_by)
 
 
 def save_sync(
     session: Session,
     *,
-    partner_id: int,
+    scope: CustomerScope,
     account_id: str,
     expected_version: int,
     form: forms.SyncForm,
@@ -264,7 +263,7 @@ def save_sync(
     saved_by: int | None = None,
 ) -> WizardRecord:
     """Store the Sync step's address and port; complete needs a started synchronisation."""
-    customer = _locked(session, partner_id, account_id, expected_version)
+    customer = _locked(session, scope, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
     values = {"sync_address": form.sync_address.strip(), "sync_port": form.sync_port.strip()}
     values.update(
@@ -276,7 +275,7 @@ def save_sync(
         )
     )
     _mark(completed, wizard_path.SYNC, complete, complete or not pbx.validate_sync(form), values)
-    return _save(session, partner_id, customer, values, completed, wizard_path.SYNC, saved_by)
+    return _save(session, scope, customer, values, completed, wizard_path.SYNC, saved_by)
 
 
 def checks_in_last(session: Session, user_id: int, seconds: int) -> int:
@@ -292,7 +291,7 @@ def checks_in_last(session: Session, user_id: int, seconds: int) -> int:
 def record_check(
     session: Session,
     *,
-    partner_id: int,
+    scope: CustomerScope,
     account_id: str,
     user_id: int,
     target: str,
@@ -306,7 +305,7 @@ def record_check(
     It is not a user's edit, so it does not need the version the user started from;
     it still bumps the version, so a stale tab cannot save over it.
     """
-    customer = owned_customers.owned_customer(session, partner_id, account_id)
+    customer = owned_customers.owned_customer(session, scope, account_id)
     assert customer.id is not None  # read from the database
     if not audited:
         session.add(
@@ -335,7 +334,7 @@ def record_check(
         if wizard_path.is_sync_path(customer.deployment_type)
         else wizard_path.CONNECT
     )
-    return _save(session, partner_id, customer, values, completed, step, user_id)
+    return _save(session, scope, customer, values, completed, step, user_id)
 
 
 def _save_step_values(
@@ -344,22 +343,22 @@ def _save_step_values(
     step: str,
     complete: bool,
     *,
-    partner_id: int,
+    scope: CustomerScope,
     account_id: str,
     expected_version: int,
     saved_by: int | None = None,
 ) -> WizardRecord:
     """Store ``values`` for ``step`` under the customer's version check (``complete``:
     and mark the step done), with its line in the audit trail."""
-    customer = _locked(session, partner_id, account_id, expected_version)
+    customer = _locked(session, scope, account_id, expected_version)
     completed = wizard_path.parse_completed(customer.completed_steps)
     if complete:
         completed.add(step)
-    return _save(session, partner_id, customer, values, completed, step, saved_by)
+    return _save(session, scope, customer, values, completed, step, saved_by)
 
 
 # The step actions below take the arguments of every save by keyword (``where``):
-# partner_id, account_id, expected_version and saved_by.
+# scope, account_id, expected_version and saved_by.
 
 
 def complete_connect(session: Session, *, skipped: bool, **where: Any) -> WizardRecord:
@@ -376,14 +375,14 @@ def start_sync(session: Session, **where: Any) -> WizardRecord:
     )
 
 
-def first_failing_step(session: Session, partner_id: int, account_id: str) -> str | None:
+def first_failing_step(session: Session, scope: CustomerScope, account_id: str) -> str | None:
     """Every step checked again as on its own Next; the first that fails, or None.
 
     A step not marked completed fails too: a new deployment type re-opens the later
     steps but keeps their data, which may still pass every rule.
     """
-    record = customers.load_customer(session, partner_id, account_id)
-    wizard = load_wizard(session, partner_id, account_id)
+    record = customers.load_customer(session, scope, account_id)
+    wizard = load_wizard(session, scope, account_id)
     done = wizard.completed
     if wizard_path.CUSTOMER not in done or validation.validate_customer(
         record.form,

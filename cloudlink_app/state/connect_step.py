@@ -51,10 +51,10 @@ class ConnectStepState(ConnectionCheckMixin, SessionState):
 
     def _store(self, session, user, complete):
         if not complete:  # nothing is typed on this step
-            return wizard.load_wizard(session, user.partner_id, self.loaded)
+            return wizard.load_wizard(session, user.scope, self.loaded)
         return wizard.complete_connect(
             session,
-            partner_id=user.partner_id,
+            scope=user.scope,
             account_id=self.loaded,
             expected_version=self.saved_version,
             skipped=False,

@@ -26,6 +26,7 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.domain.i18n import N_, Text
 from cloudlink_app.services import customers, users, wizard
 from cloudlink_app.services.database import get_session
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.wizard_step import NEW, WizardStepMixin
 from cloudlink_app.views.address import AddressRules, address_rules
@@ -92,7 +93,9 @@ class CustomerStepState(WizardStepMixin, SessionState):
 
     def _show(self, record: wizard.WizardRecord) -> None:
         with get_session() as session:
-            stored = customers.load_customer(session, record.partner_id, record.account_id)
+            # The record was found in the user's scope a moment ago (WizardStepState).
+            scope = CustomerScope(record.partner_id)
+            stored = customers.load_customer(session, scope, record.account_id)
         self._show_form(stored.form)
 
     def _show_form(self, stored: forms.CustomerForm) -> None:
@@ -131,14 +134,14 @@ class CustomerStepState(WizardStepMixin, SessionState):
     def _store(self, session, user: users.CurrentUser, complete: bool):
         record = customers.save_customer(
             session,
-            partner_id=user.partner_id,
+            scope=user.scope,
             account_id=self.saved_account_id or None,
             expected_version=self.saved_version,
             form=self._form(),
             complete=complete,
             saved_by=user.id,
         )
-        return wizard.load_wizard(session, user.partner_id, record.account_id)
+        return wizard.load_wizard(session, user.scope, record.account_id)
 
     # ----- fields -------------------------------------------------------------------
 

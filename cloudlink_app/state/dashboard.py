@@ -116,7 +116,7 @@ class DashboardState(PageState, SessionState):
             allowed = user.may(action)
         else:
             with get_session() as session:
-                owner = owned_customers.customer_owner(session, user.partner_id, account_id)
+                owner = owned_customers.customer_owner(session, user.scope, account_id)
             # A customer the user's partner does not have (deleted meanwhile, another
             # partner's) is asked about as one of the partner's: the service then
             # reports it as not found, to anyone.
@@ -134,19 +134,19 @@ class DashboardState(PageState, SessionState):
         """Read the current page (and, when asked, the counts) for the partner."""
         with get_session() as session:
             found, self.total = customer_list.list_customers(
-                session, user.partner_id, self.search, self.page, PAGE_SIZE
+                session, user.scope, self.search, self.page, PAGE_SIZE
             )
             if not found and self.page > 1:
                 # The last page emptied (a draft was deleted): show the one before.
                 self.page = page_count(self.total)
                 found, self.total = customer_list.list_customers(
-                    session, user.partner_id, self.search, self.page, PAGE_SIZE
+                    session, user.scope, self.search, self.page, PAGE_SIZE
                 )
             shown = [row.account_id for row in found]
-            self._registered = customer_list.registered_users(session, user.partner_id, shown)
-            self._open_reports = customer_list.open_reports(session, user.partner_id, shown)
+            self._registered = customer_list.registered_users(session, user.scope, shown)
+            self._open_reports = customer_list.open_reports(session, user.scope, shown)
             if counts:
-                by_status = customer_list.status_counts(session, user.partner_id)
+                by_status = customer_list.status_counts(session, user.scope)
                 self.in_progress_count = by_status.in_progress
                 self.problem_count = by_status.problems
                 self.onboarded_count = by_status.onboarded
@@ -275,7 +275,7 @@ class DashboardState(PageState, SessionState):
             return self._refuse("notice.delete_not_confirmed")
         try:
             with get_session() as session:
-                name = drafts.delete_draft(session, user.partner_id, account_id)
+                name = drafts.delete_draft(session, user.scope, account_id)
         except (owned_customers.CustomerNotFound, drafts.NotADraft) as error:
             # Changed since the list was read (by someone else): show it as it is now.
             self._close_question()

@@ -87,7 +87,7 @@ class GatewayStepState(WizardStepMixin, SessionState):
     def _validate(self) -> dict[str, Text]:
         user = self._current_user()
         with get_session() as session:
-            customer_id = owned_customers.customer_id_of(session, user.partner_id, self.loaded)
+            customer_id = owned_customers.customer_id_of(session, user.scope, self.loaded)
             return gateway.validate_gateway(
                 self._form(),
                 lambda mac: wizard.mac_claimed_elsewhere(session, mac, customer_id),

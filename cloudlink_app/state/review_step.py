@@ -63,8 +63,8 @@ class ReviewStepState(WizardStepMixin, SessionState):
     def _show(self, record: wizard.WizardRecord) -> None:
         user = self._current_user()
         with get_session() as session:
-            customer = customers.load_customer(session, user.partner_id, record.account_id)
-            saves = save_history.recent_saves(session, user.partner_id, record.account_id)
+            customer = customers.load_customer(session, user.scope, record.account_id)
+            saves = save_history.recent_saves(session, user.scope, record.account_id)
             access = invitations.access(session, record.customer_id, record.partner_id)
         self._record = record
         self._customer = customer
@@ -83,7 +83,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
         if user is None:
             return stop
         with get_session() as session:
-            row = owned_customers.owned_customer(session, user.partner_id, self.loaded)
+            row = owned_customers.owned_customer(session, user.scope, self.loaded)
             try:
                 sent_to = invitations.send_again(session, row, email)
             except invitations.CannotInvite as refused:
@@ -102,7 +102,7 @@ class ReviewStepState(WizardStepMixin, SessionState):
         if user is None:
             return stop
         with get_session() as session:
-            failing = wizard.first_failing_step(session, user.partner_id, self.loaded)
+            failing = wizard.first_failing_step(session, user.scope, self.loaded)
         if failing is not None:
             return rx.redirect(routes.failing_step_url(self.loaded, failing))
         record, stop = self._apply(user, wizard.finish)

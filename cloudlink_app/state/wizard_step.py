@@ -67,7 +67,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
         if not wizard_path.is_account_id(account_id):
             return None
         try:
-            record = wizard.load_wizard(session, user.partner_id, account_id)
+            record = wizard.load_wizard(session, user.scope, account_id)
         except owned_customers.CustomerNotFound:
             return None
         if not user.may(action, record.partner_id, record.customer_id):
@@ -187,7 +187,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
 
     def _newest_save(self, session, user: users.CurrentUser) -> save_history.SaveEntry | None:
         """The loaded customer's newest save, with who made it (None: none recorded)."""
-        saves = save_history.recent_saves(session, user.partner_id, self.loaded, limit=1)
+        saves = save_history.recent_saves(session, user.scope, self.loaded, limit=1)
         return saves[0] if saves else None
 
     def _see_newest_save(self, session, user: users.CurrentUser) -> None:
@@ -219,7 +219,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
             try:
                 record = action(
                     session,
-                    partner_id=user.partner_id,
+                    scope=user.scope,
                     account_id=self.loaded,
                     expected_version=self.saved_version,
                     saved_by=user.id,
@@ -278,7 +278,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
         if problem:
             return problem
         with get_session() as session:
-            record = wizard.load_wizard(session, user.partner_id, self.loaded)
+            record = wizard.load_wizard(session, user.scope, self.loaded)
         target = wizard_path.next_step(self.STEP, record.deployment_type)
         if self.from_review and wizard_path.can_open_step(
             wizard_path.REVIEW, record.completed, record.deployment_type
@@ -354,7 +354,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
 
     def _store(self, session, user: users.CurrentUser, complete: bool) -> wizard.WizardRecord:
         """Save the step (complete: as on Next) and return the stored record."""
-        return wizard.load_wizard(session, user.partner_id, self.loaded)
+        return wizard.load_wizard(session, user.scope, self.loaded)
 
     def _form(self):
         """The step's form as typed (a dataclass of domain.forms)."""
@@ -364,7 +364,7 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
         """The step's form stored by ``save`` (one of services.wizard's save_*)."""
         return save(
             session,
-            partner_id=user.partner_id,
+            scope=user.scope,
             account_id=self.loaded,
             expected_version=self.saved_version,
             form=self._form(),

@@ -30,6 +30,7 @@ from alembic import command
 from cloudlink_app import models  # noqa: F401  (the tables are registered on import)
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.services import customers, password_hashing
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.postgres import alembic_config
 
 # The head of the last release before the security work (sign-in, sessions, audit
@@ -463,6 +464,31 @@ SEEDS: dict[str, list[Statement]] = {
     "22f251c90993": [("UPDATE app_user SET sign_in_alert_at = :at WHERE id = 1", {"at": _at(300)})],
     # users' addresses unique in any letter case: an index, no rows of its own.
     "d430c3a55be2": [],
+    # the partner's team: a partner user limited to one customer, and the audit trail.
+    "5c1e7a9d3b20": [
+        ("UPDATE app_user SET all_customers = false WHERE id = 4", {}),
+        (
+            "INSERT INTO user_customer (user_id, customer_id) VALUES (4, 2) "
+            "ON CONFLICT (user_id, customer_id) DO NOTHING",
+            {},
+        ),
+        *_insert(
+            "team_event",
+            "id, partner_id, actor_id, member_id, action, detail, at",
+            ":id, :partner_id, :actor_id, :member_id, :action, :detail, :at",
+            [
+                {
+                    "id": 1,
+                    "partner_id": 2,
+                    "actor_id": 2,
+                    "member_id": 4,
+                    "action": "customers_changed",
+                    "detail": "1",
+                    "at": _at(320),
+                }
+            ],
+        ),
+    ],
 }
 
 
@@ -520,6 +546,11 @@ ROUND_TRIP_LOSSES = {
         "nothing: the index is made again from the rows (the step up stops, changing nothing, "
         "if two users came to share an address in another letter case meanwhile)"
     ),
+    "5c1e7a9d3b20": (
+        "the team's audit trail and every user's customer selection (each partner user sees "
+        "all customers again); partner admins become partner users, and the step up makes "
+        "each partner's earliest active partner user its partner admin again"
+    ),
 }
 
 
@@ -543,9 +574,35 @@ def _checks_renamed_from_their_customer(expected: dict[str, list[dict]]) -> None
     ]
 
 
+def _partner_admins_made(expected: dict[str, list[dict]]) -> None:
+    """5c1e7a9d3b20: each partner without a partner admin gets its earliest active
+    partner user as one."""
+    users = expected["app_user"]
+    with_admin = {u["partner_id"] for u in users if u["role"] == "partner_admin"}
+    earliest: dict[int, dict] = {}
+    for user in sorted(users, key=lambda u: u["id"]):
+        if user["role"] == "partner" and user.get("active", True):
+            earliest.setdefault(user["partner_id"], user)
+    for partner_id, user in earliest.items():
+        if partner_id not in with_admin:
+            user["role"] = "partner_admin"
+
+
+def _partner_admins_undone(expected: dict[str, list[dict]]) -> None:
+    """5c1e7a9d3b20's step down: partner admins are partner users again."""
+    for user in expected["app_user"]:
+        if user["role"] == "partner_admin":
+            user["role"] = "partner"
+
+
 DATA_MIGRATIONS: dict[str, Callable[[dict[str, list[dict]]], None]] = {
     "3bc4aba0900f": _demo_partners_remarked,
     "2ec73d51be56": _checks_renamed_from_their_customer,
+    "5c1e7a9d3b20": _partner_admins_made,
+}
+# What a step down changes in the rows the revision before it knew.
+DOWNGRADE_DATA_MIGRATIONS: dict[str, Callable[[dict[str, list[dict]]], None]] = {
+    "5c1e7a9d3b20": _partner_admins_undone,
 }
 
 
@@ -592,15 +649,15 @@ def _schema(connection: sa.Connection) -> Schema:
 
 
 def _rows(connection: sa.Connection) -> Rows:
-    """Every row of every table but alembic_version, by id."""
-    tables = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
-    return {
-        table: [
-            dict(row._mapping)
-            for row in connection.execute(sa.text(f'SELECT * FROM "{table}" ORDER BY id'))
-        ]
-        for table in tables
-    }
+    """Every row of every table but alembic_version, by primary key."""
+    inspector = sa.inspect(connection)
+    tables = [t for t in inspector.get_table_names() if t != "alembic_version"]
+    rows: Rows = {}
+    for table in tables:
+        key = ", ".join(inspector.get_pk_constraint(table)["constrained_columns"])
+        query = sa.text(f'SELECT * FROM "{table}" ORDER BY {key}')
+        rows[table] = [dict(row._mapping) for row in connection.execute(query)]
+    return rows
 
 
 def _only(rows: Rows, schema: Schema) -> Rows:
@@ -765,7 +822,15 @@ def test_the_previous_release_migrates_to_head_with_its_data(schema_url):
     finally:
         engine.dispose()
 
-    # Every row of the release, every value in its columns, as it was.
+    # Every row of the release, every value in its columns, as it was; but each
+    # partner's earliest partner user is its partner admin now (5c1e7a9d3b20).
+    _partner_admins_made(before)
+    assert [user["role"] for user in before["app_user"]] == [
+        "partner_admin",
+        "partner_admin",
+        "account_admin",
+        "partner",
+    ]
     assert _only(after, release_schema) == before
     customer = after["customer"][0]
     assert (customer["name"], customer["mac_claim"], customer["status"], customer["version"]) == (
@@ -790,7 +855,7 @@ def test_the_previous_release_migrates_to_head_with_its_data(schema_url):
 
     # The app reads the migrated customer and signs in with the migrated hash.
     with Session(engine) as session:
-        record = customers.load_customer(session, 1, ACCOUNT)
+        record = customers.load_customer(session, CustomerScope(1), ACCOUNT)
     assert [row.value for row in record.form.email_domains] == [
         "Bücher.example",
         "mueller.example",
@@ -831,10 +896,13 @@ def test_every_revision_steps_down_and_up_with_rows_present(schema_url):
                 )
 
             command.downgrade(config, previous or "base")
+            down = _only(expected, schemas[previous])
+            if revision in DOWNGRADE_DATA_MIGRATIONS:
+                DOWNGRADE_DATA_MIGRATIONS[revision](down)
             with engine.connect() as connection:
                 assert _version(connection) == previous
                 assert _schema(connection) == schemas[previous], f"down from {revision}"
-                assert _rows(connection) == _only(expected, schemas[previous]), revision
+                assert _rows(connection) == down, revision
 
             command.upgrade(config, revision)
             with engine.begin() as connection:

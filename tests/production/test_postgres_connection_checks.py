@@ -14,6 +14,7 @@ from cloudlink_app import settings
 from cloudlink_app.models import AppUser, ConnectionCheck
 from cloudlink_app.services import connection_checks, drafts, owned_customers, users, wizard
 from cloudlink_app.services.connection_checks import RATE_LIMIT, Reservation
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import save
 
@@ -76,7 +77,7 @@ def test_concurrent_reservations_get_one_slot(postgres, partner, monkeypatch):
 def test_deleting_a_draft_keeps_its_checks(postgres, partner, monkeypatch):
     user, account_id = _setup(postgres, partner, monkeypatch)
     with Session(postgres) as session:
-        customer_id = owned_customers.owned_customer(session, partner, account_id).id
+        customer_id = owned_customers.owned_customer(session, CustomerScope(partner), account_id).id
         for _ in range(RATE_LIMIT[0]):
             session.add(
                 ConnectionCheck(
@@ -89,7 +90,7 @@ def test_deleting_a_draft_keeps_its_checks(postgres, partner, monkeypatch):
                 )
             )
         session.commit()
-        drafts.delete_draft(session, partner, account_id)
+        drafts.delete_draft(session, CustomerScope(partner), account_id)
     with Session(postgres) as session:
         kept = session.exec(select(ConnectionCheck)).all()
         # The database's own rule agrees: deleting a customer keeps its checks.

@@ -26,6 +26,7 @@ from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContac
 from cloudlink_app.domain.i18n import Text, t
 from cloudlink_app.models import Customer, EmailDomain, Partner
 from cloudlink_app.services import customer_list, customers, owned_customers, save_history
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.customer_step import CustomerStepState
 from tests.support.builders import valid_form
 from tests.support.database import save
@@ -41,7 +42,7 @@ def test_save_and_load_round_trip(postgres, partner):
     )
     record = save(postgres, partner, form)
     with Session(postgres) as session:
-        loaded = customers.load_customer(session, partner, record.account_id)
+        loaded = customers.load_customer(session, CustomerScope(partner), record.account_id)
         (domain,) = session.exec(select(EmailDomain)).all()
     assert loaded.form.customer_name == "Bücherei Müller GmbH"
     assert loaded.form.postal_code == "1012 AB"
@@ -75,7 +76,9 @@ def test_list_search_paging_and_scoping(postgres, partner):
 
     def search(term: str, page: int = 1, size: int = 25) -> tuple[list[str], int]:
         with Session(postgres) as session:
-            rows, total = customer_list.list_customers(session, partner, term, page, size)
+            rows, total = customer_list.list_customers(
+                session, CustomerScope(partner), term, page, size
+            )
         return [row.name for row in rows], total
 
     assert search("", 1, 2) == (["Delta", "Charlie_Care"], 5)
@@ -88,14 +91,14 @@ def test_list_search_paging_and_scoping(postgres, partner):
     assert search(theirs.account_id) == ([], 0)
     assert search("rival") == ([], 0)
     with Session(postgres) as session, pytest.raises(owned_customers.CustomerNotFound):
-        customers.load_customer(session, partner, theirs.account_id)
+        customers.load_customer(session, CustomerScope(partner), theirs.account_id)
 
 
 def test_a_domain_is_claimed_once(postgres, partner, monkeypatch):
     first = save(postgres, partner, valid_form("First BV", "acme.example"))
     with Session(postgres) as session:
         assert customers.domain_claimed_elsewhere(session, "acme.example", None)
-        own = owned_customers.customer_id_of(session, partner, first.account_id)
+        own = owned_customers.customer_id_of(session, CustomerScope(partner), first.account_id)
         assert not customers.domain_claimed_elsewhere(session, "acme.example", own)
 
     # Claimed between the check and the insert: PostgreSQL's unique index refuses it,
@@ -124,7 +127,7 @@ def test_the_second_of_two_saves_is_a_conflict(postgres, partner):
         with pytest.raises(save_history.VersionConflict):
             customers.save_customer(
                 slow,
-                partner_id=partner,
+                scope=CustomerScope(partner),
                 account_id=record.account_id,
                 expected_version=1,
                 form=valid_form("Slow BV"),

@@ -16,6 +16,7 @@ from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AppUser, ConnectionCheck, Customer, Partner, utc_now
 from cloudlink_app.services import customers, save_history, wizard
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import (
     gateway_form,
     pbx_form,
@@ -117,7 +118,7 @@ def save(
     with Session(engine, expire_on_commit=False) as session:
         return customers.save_customer(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=expected_version,
             form=form,
@@ -199,7 +200,7 @@ def make_customer(
         v = record.version
         v = wizard.save_gateway(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=v,
             form=gateway or gateway_form(deployment),
@@ -210,7 +211,7 @@ def make_customer(
                 form = pbx or pbx_form()
                 v = wizard.save_pbx(
                     session,
-                    partner_id=partner_id,
+                    scope=CustomerScope(partner_id),
                     account_id=account_id,
                     expected_version=v,
                     form=form,
@@ -220,7 +221,7 @@ def make_customer(
                 target = wizard.target_of(form.pbx_address, form.pbx_port)
                 v = wizard.record_check(
                     session,
-                    partner_id=partner_id,
+                    scope=CustomerScope(partner_id),
                     account_id=account_id,
                     user_id=uid,
                     target=target,
@@ -228,7 +229,7 @@ def make_customer(
                 ).version
                 v = wizard.complete_connect(
                     session,
-                    partner_id=partner_id,
+                    scope=CustomerScope(partner_id),
                     account_id=account_id,
                     expected_version=v,
                     skipped=False,
@@ -237,7 +238,7 @@ def make_customer(
             form = sync or sync_form()
             v = wizard.save_sync(
                 session,
-                partner_id=partner_id,
+                scope=CustomerScope(partner_id),
                 account_id=account_id,
                 expected_version=v,
                 form=form,
@@ -245,25 +246,25 @@ def make_customer(
             ).version
             v = wizard.record_check(
                 session,
-                partner_id=partner_id,
+                scope=CustomerScope(partner_id),
                 account_id=account_id,
                 user_id=uid,
                 target=wizard.target_of(form.sync_address, form.sync_port),
                 result=result(),
             ).version
             v = wizard.start_sync(
-                session, partner_id=partner_id, account_id=account_id, expected_version=v
+                session, scope=CustomerScope(partner_id), account_id=account_id, expected_version=v
             ).version
             v = wizard.save_sync(
                 session,
-                partner_id=partner_id,
+                scope=CustomerScope(partner_id),
                 account_id=account_id,
                 expected_version=v,
                 form=form,
                 complete=True,
             ).version
         if through == wizard_path.REVIEW:
-            assert wizard.first_failing_step(session, partner_id, account_id) is None
+            assert wizard.first_failing_step(session, CustomerScope(partner_id), account_id) is None
             wizard.finish(session, partner_id=partner_id, account_id=account_id, expected_version=v)
     return account_id
 

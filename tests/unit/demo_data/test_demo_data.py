@@ -27,6 +27,7 @@ from cloudlink_app.models import (
     utc_now,
 )
 from cloudlink_app.services import customers, password_hashing, signing_in, wizard
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.database import add_partner, add_user, database_rows, set_demo_partners
 
 TOTAL = len(demo_data.CUSTOMERS) + len(demo_data.SECOND_PARTNER_CUSTOMERS)
@@ -132,8 +133,8 @@ def test_every_demo_customer_passes_the_rules_of_every_step_it_completed(loaded)
         assert {c.name for c in rows} == set(BY_NAME)
         for row in rows:
             demo = BY_NAME[row.name]
-            record = customers.load_customer(session, row.partner_id, row.account_id)
-            steps = wizard.load_wizard(session, row.partner_id, row.account_id)
+            record = customers.load_customer(session, CustomerScope(row.partner_id), row.account_id)
+            steps = wizard.load_wizard(session, CustomerScope(row.partner_id), row.account_id)
             done = steps.completed
             assert done == demo.completed, row.name
             assert row.status == wizard_path.status_for(
@@ -172,7 +173,8 @@ def test_every_demo_customer_passes_the_rules_of_every_step_it_completed(loaded)
                 done | {wizard_path.REVIEW}, row.deployment_type
             )
             assert (
-                wizard.first_failing_step(session, row.partner_id, row.account_id) == first_open
+                wizard.first_failing_step(session, CustomerScope(row.partner_id), row.account_id)
+                == first_open
             ), row.name
 
 
@@ -240,7 +242,7 @@ def test_every_demo_account_signs_in_with_the_demo_password(loaded):
         admin_emails = [
             row.email
             for row in customers.load_customer(
-                session, customer.partner_id, customer.account_id
+                session, CustomerScope(customer.partner_id), customer.account_id
             ).form.admin_contacts
         ]
     assert customer.name == demo_data.ACCOUNT_ADMIN_CUSTOMER

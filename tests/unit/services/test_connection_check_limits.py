@@ -23,6 +23,7 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import ConnectionCheck
 from cloudlink_app.services import connection_checks, drafts, users, wizard
 from cloudlink_app.services.connection_checks import RATE_LIMIT, Reservation
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.connect_step import ConnectStepState
 from tests.support.database import (
     add_checks,
@@ -309,7 +310,7 @@ async def test_deleting_a_draft_keeps_its_checks_and_the_quota(database, demo_mo
     for _ in range(QUOTA):
         assert isinstance(await check(draft, "127.0.0.1", port), wizard.WizardRecord)
     with Session(database) as session:
-        drafts.delete_draft(session, demo_partner_id(database), draft)
+        drafts.delete_draft(session, CustomerScope(demo_partner_id(database)), draft)
     rows = audit_rows(database)
     assert len(rows) == QUOTA
     assert {(r.customer_id, r.account_id, r.customer_name) for r in rows} == {(None, draft, name)}
@@ -326,7 +327,7 @@ async def test_a_draft_deleted_during_its_check(database, demo_mode, listener):
     reserved = connection_checks.reserve(current_user(), draft, "127.0.0.1", str(port))
     assert isinstance(reserved, Reservation)
     with Session(database) as session:
-        drafts.delete_draft(session, demo_partner_id(database), draft)
+        drafts.delete_draft(session, CustomerScope(demo_partner_id(database)), draft)
     assert await connection_checks.run_check(reserved) == "notice.customer_not_found"
     [row] = audit_rows(database)
     assert (row.customer_id, row.account_id, row.result) == (None, draft, "reachable")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.services import customer_list
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import (
     AT_PBX,
@@ -77,28 +78,31 @@ def listed_customers(database, partner) -> dict[str, str]:
     ],
 )
 def test_list_searches_name_and_domain(session, partner, listed_customers, search, expected):
-    rows, total = customer_list.list_customers(session, partner, search)
+    rows, total = customer_list.list_customers(session, CustomerScope(partner), search)
     assert names(rows) == expected
     assert total == len(expected)
 
 
 def test_list_search_ignores_the_case_of_non_ascii_letters(session, partner, listed_customers):
-    rows, _ = customer_list.list_customers(session, partner, "ärzte")
+    rows, _ = customer_list.list_customers(session, CustomerScope(partner), "ärzte")
     assert names(rows) == ["Ärzte Zentrum"]
 
 
 def test_list_searches_the_account_id_in_any_case(session, partner, listed_customers):
     account_id = listed_customers["Bravo 100% Solar"]
     for search in (account_id, account_id.lower(), account_id[:4]):
-        rows, _ = customer_list.list_customers(session, partner, search)
+        rows, _ = customer_list.list_customers(session, CustomerScope(partner), search)
         assert account_id in [row.account_id for row in rows]
-    rows, total = customer_list.list_customers(session, partner, account_id.lower())
+    rows, total = customer_list.list_customers(session, CustomerScope(partner), account_id.lower())
     assert (names(rows), total) == (["Bravo 100% Solar"], 1)
 
 
 def test_list_pages_newest_first(database, partner, session):
     saved = [save(database, partner, valid_form(f"Customer {n}", "")) for n in range(5)]
-    pages = [customer_list.list_customers(session, partner, "", page, 2) for page in (1, 2, 3, 4)]
+    pages = [
+        customer_list.list_customers(session, CustomerScope(partner), "", page, 2)
+        for page in (1, 2, 3, 4)
+    ]
     assert [names(rows) for rows, _ in pages] == [
         ["Customer 4", "Customer 3"],
         ["Customer 2", "Customer 1"],
@@ -106,7 +110,7 @@ def test_list_pages_newest_first(database, partner, session):
         [],
     ]
     assert {total for _, total in pages} == {5}
-    rows, _ = customer_list.list_customers(session, partner, "", 0, 2)
+    rows, _ = customer_list.list_customers(session, CustomerScope(partner), "", 0, 2)
     assert names(rows) == ["Customer 4", "Customer 3"]
 
     # Saving an older customer brings it to the top.
@@ -117,14 +121,14 @@ def test_list_pages_newest_first(database, partner, session):
         account_id=saved[1].account_id,
         expected_version=1,
     )
-    rows, _ = customer_list.list_customers(session, partner, "", 1, 2)
+    rows, _ = customer_list.list_customers(session, CustomerScope(partner), "", 1, 2)
     assert names(rows) == ["Customer 1", "Customer 4"]
 
 
 def test_list_row_carries_the_stored_status(session, partner, database):
     save(database, partner, valid_form("Draft Only"), complete=False)
     save(database, partner, valid_form("Completed", "completed.example"))
-    rows, _ = customer_list.list_customers(session, partner)
+    rows, _ = customer_list.list_customers(session, CustomerScope(partner))
     assert {row.name: row.status for row in rows} == {
         "Completed": "next:" + wizard_path.GATEWAY,
         "Draft Only": "next:" + wizard_path.CUSTOMER,
@@ -135,10 +139,10 @@ def test_a_partner_lists_only_its_own_customers(database, session, partner, othe
     mine = save(database, partner, valid_form("Mine BV", "mine.example"))
     theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
     for search in ("", "BV", "theirs", theirs.account_id, "theirs.example"):
-        rows, total = customer_list.list_customers(session, partner, search)
+        rows, total = customer_list.list_customers(session, CustomerScope(partner), search)
         assert "Theirs BV" not in names(rows)
         assert total == len(rows)
-    rows, _ = customer_list.list_customers(session, other_partner, "")
+    rows, _ = customer_list.list_customers(session, CustomerScope(other_partner), "")
     assert names(rows) == ["Theirs BV"]
     assert mine.account_id not in [row.account_id for row in rows]
 
@@ -159,22 +163,25 @@ def test_counts_group_the_partners_customers_by_kind_of_status(
     assert advance(database, done, ONBOARDED) == wizard_path.ONBOARDED
     save(database, other_partner, valid_form("Theirs", "theirs.example"))
 
-    counts = customer_list.status_counts(session, partner)
+    counts = customer_list.status_counts(session, CustomerScope(partner))
     assert (counts.in_progress, counts.problems, counts.onboarded) == (4, 1, 1)
     assert counts.total == 6
-    assert customer_list.status_counts(session, other_partner) == customer_list.StatusCounts(
-        1, 0, 0
-    )
+    assert customer_list.status_counts(
+        session, CustomerScope(other_partner)
+    ) == customer_list.StatusCounts(1, 0, 0)
 
 
 def test_a_partner_without_customers_counts_zero(session, other_partner):
-    assert customer_list.status_counts(session, other_partner) == customer_list.StatusCounts()
+    assert (
+        customer_list.status_counts(session, CustomerScope(other_partner))
+        == customer_list.StatusCounts()
+    )
 
 
 def test_counting_is_one_statement_on_the_status_index(database, session, partner):
     save(database, partner, valid_form("Alpha", ""), complete=False)
     with statements(database) as sent:
-        customer_list.status_counts(session, partner)
+        customer_list.status_counts(session, CustomerScope(partner))
     [(statement, parameters)] = [s for s in sent if s[0].lstrip().upper().startswith("SELECT")]
     assert "GROUP BY" in statement.upper()
     with database.connect() as connection:
@@ -210,7 +217,7 @@ def test_the_count_is_only_sent_when_the_page_does_not_show_it(
     for number in range(count):
         save(database, partner, valid_form(f"Customer {number}", ""), complete=False)
     with statements(database) as sent:
-        found, counted = customer_list.list_customers(session, partner, "", page, 2)
+        found, counted = customer_list.list_customers(session, CustomerScope(partner), "", page, 2)
     assert (len(found), counted) == (rows, total)
     assert len(selects(sent)) == statements_sent
     assert all("LIMIT" in s.upper() or "count(" in s.lower() for s in selects(sent))
@@ -220,7 +227,7 @@ def test_a_selective_search_sends_one_statement(database, session, partner):
     for number in range(30):
         save(database, partner, valid_form(f"Customer {number}", f"c{number}.example"))
     with statements(database) as sent:
-        found, total = customer_list.list_customers(session, partner, "c17.example")
+        found, total = customer_list.list_customers(session, CustomerScope(partner), "c17.example")
     assert ([row.name for row in found], total) == (["Customer 17"], 1)
     assert len(selects(sent)) == 1
 
@@ -228,7 +235,7 @@ def test_a_selective_search_sends_one_statement(database, session, partner):
 def test_the_list_reads_only_what_a_row_shows(database, session, partner):
     save(database, partner, valid_form("Alpha", ""), complete=False)
     with statements(database) as sent:
-        customer_list.list_customers(session, partner)
+        customer_list.list_customers(session, CustomerScope(partner))
     [statement] = selects(sent)
     columns = statement.upper().split(" FROM ")[0]
     assert "STREET_ADDRESS" not in columns and "PBX_ADDRESS" not in columns

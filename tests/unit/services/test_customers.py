@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
 from cloudlink_app.services import customers, owned_customers, save_history
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import database_rows, save
 from tests.support.fakes import claim_race
@@ -106,7 +107,7 @@ def test_load_returns_what_was_saved(database, partner, session):
         forms.SupportContactRow(10, forms.ROLE_OTHER, "Otto Other", "otto@acme.example")
     )
     saved = save(database, partner, form)
-    loaded = customers.load_customer(session, partner, saved.account_id)
+    loaded = customers.load_customer(session, CustomerScope(partner), saved.account_id)
     expected = renumbered(dataclasses.replace(form, postal_code="1012 AB"))
     assert loaded.form == expected
     assert saved.form == expected
@@ -156,8 +157,10 @@ def test_another_partners_customer_cannot_be_loaded_or_saved(
 ):
     theirs = save(database, other_partner, valid_form("Theirs BV", "theirs.example"))
     with pytest.raises(owned_customers.CustomerNotFound):
-        customers.load_customer(session, partner, theirs.account_id)
-    assert owned_customers.customer_id_of(session, partner, theirs.account_id) is None
+        customers.load_customer(session, CustomerScope(partner), theirs.account_id)
+    assert (
+        owned_customers.customer_id_of(session, CustomerScope(partner), theirs.account_id) is None
+    )
     rows_before = database_rows(database)
     with pytest.raises(owned_customers.CustomerNotFound):
         save(
@@ -173,7 +176,7 @@ def test_another_partners_customer_cannot_be_loaded_or_saved(
 @pytest.mark.parametrize("account_id", ["ZZZZ-ZZZZ", "", "%", "K7M4-Q2XR' OR '1'='1"])
 def test_an_unknown_account_id_is_not_found(session, partner, account_id):
     with pytest.raises(owned_customers.CustomerNotFound):
-        customers.load_customer(session, partner, account_id)
+        customers.load_customer(session, CustomerScope(partner), account_id)
 
 
 # ----- domain claims ---------------------------------------------------------------
@@ -181,7 +184,7 @@ def test_an_unknown_account_id_is_not_found(session, partner, account_id):
 
 def test_a_complete_save_claims_its_domains(database, session, partner):
     record = save(database, partner, valid_form(domain="acme.example"))
-    own_id = owned_customers.customer_id_of(session, partner, record.account_id)
+    own_id = owned_customers.customer_id_of(session, CustomerScope(partner), record.account_id)
     assert customers.domain_claimed_elsewhere(session, "acme.example", None)
     assert not customers.domain_claimed_elsewhere(session, "acme.example", own_id)
     assert not customers.domain_claimed_elsewhere(session, "other.example", None)
@@ -232,7 +235,9 @@ def test_a_draft_claims_only_domains_it_may_have(database, partner):
 def test_the_database_refuses_a_domain_claimed_twice(database, partner):
     first = save(database, partner, valid_form("First BV", "acme.example"))
     with Session(database) as session:
-        customer_id = owned_customers.customer_id_of(session, partner, first.account_id)
+        customer_id = owned_customers.customer_id_of(
+            session, CustomerScope(partner), first.account_id
+        )
         session.add(
             EmailDomain(
                 customer_id=customer_id,
@@ -299,7 +304,7 @@ def test_a_save_that_loses_the_race_is_a_conflict(database, partner):
         with pytest.raises(save_history.VersionConflict):
             customers.save_customer(
                 slow,
-                partner_id=partner,
+                scope=CustomerScope(partner),
                 account_id=record.account_id,
                 expected_version=1,
                 form=valid_form("Slow BV"),

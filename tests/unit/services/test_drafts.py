@@ -18,6 +18,7 @@ from cloudlink_app.models import (
     SupportContact,
 )
 from cloudlink_app.services import customers, drafts, owned_customers, users
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import (
     AT_PBX,
@@ -104,7 +105,7 @@ def test_deleting_a_draft_deletes_it_and_all_it_has(database, partner, draft):
     }
     session = foreign_keys_on(database)
     with session:
-        assert drafts.delete_draft(session, partner, draft) == "Bakkerij Jansen"
+        assert drafts.delete_draft(session, CustomerScope(partner), draft) == "Bakkerij Jansen"
     session.bind.close()
     assert rows_of(database, draft) == {
         "customer": 0,
@@ -117,7 +118,7 @@ def test_deleting_a_draft_deletes_it_and_all_it_has(database, partner, draft):
 
 
 def test_a_deleted_drafts_domain_can_be_claimed_again(database, session, partner, draft):
-    drafts.delete_draft(session, partner, draft)
+    drafts.delete_draft(session, CustomerScope(partner), draft)
     assert not customers.domain_claimed_elsewhere(session, "jansen.example", None)
     save(database, partner, valid_form("Jansen Again", "jansen.example"))
 
@@ -128,7 +129,7 @@ def test_a_deleted_drafts_account_admin_keeps_no_customer(database, partner, dra
     add_user(database, "admin@jansen.example", users.ACCOUNT_ADMIN_ROLE, partner, customer_id)
     session = foreign_keys_on(database)
     with session:
-        drafts.delete_draft(session, partner, draft)
+        drafts.delete_draft(session, CustomerScope(partner), draft)
     session.bind.close()
     with Session(database) as session:
         admin = users.find_user(session, "admin@jansen.example")
@@ -141,7 +142,7 @@ def test_a_draft_at_any_step_can_be_deleted(database, session, partner):
         account_id = save(database, partner, valid_form("Draft", ""), complete=False).account_id
         if values:
             advance(database, account_id, values)
-        drafts.delete_draft(session, partner, account_id)
+        drafts.delete_draft(session, CustomerScope(partner), account_id)
         assert rows_of(database, account_id)["customer"] == 0
 
 
@@ -150,14 +151,14 @@ def test_an_onboarded_customer_is_not_deleted(database, session, partner):
     advance(database, account_id, ONBOARDED)
     before = database_rows(database)
     with pytest.raises(drafts.NotADraft):
-        drafts.delete_draft(session, partner, account_id)
+        drafts.delete_draft(session, CustomerScope(partner), account_id)
     assert database_rows(database) == before
 
 
 def test_another_partners_draft_is_not_deleted(database, session, other_partner, draft):
     before = database_rows(database)
     with pytest.raises(owned_customers.CustomerNotFound):
-        drafts.delete_draft(session, other_partner, draft)
+        drafts.delete_draft(session, CustomerScope(other_partner), draft)
     assert database_rows(database) == before
 
 
@@ -165,26 +166,26 @@ def test_another_partners_draft_is_not_deleted(database, session, other_partner,
 def test_an_unknown_account_id_deletes_nothing(database, session, partner, draft, account_id):
     before = database_rows(database)
     with pytest.raises(owned_customers.CustomerNotFound):
-        drafts.delete_draft(session, partner, account_id)
+        drafts.delete_draft(session, CustomerScope(partner), account_id)
     assert database_rows(database) == before
 
 
 def test_a_draft_onboarded_while_deleting_is_kept_whole(database, partner, draft):
     with Session(database, expire_on_commit=False) as session:
         # This session has read the customer as a draft...
-        owned_customers.owned_customer(session, partner, draft)
+        owned_customers.owned_customer(session, CustomerScope(partner), draft)
         # ...when someone else finishes its onboarding.
         advance(database, draft, {**ONBOARDED, "connection_skipped": False})
         before = database_rows(database)
         with pytest.raises(drafts.NotADraft):
-            drafts.delete_draft(session, partner, draft)
+            drafts.delete_draft(session, CustomerScope(partner), draft)
     assert database_rows(database) == before
 
 
 def test_a_draft_deleted_by_someone_else_meanwhile_is_not_found(database, partner, draft):
     with Session(database, expire_on_commit=False) as session:
-        owned_customers.owned_customer(session, partner, draft)
+        owned_customers.owned_customer(session, CustomerScope(partner), draft)
         with Session(database) as other:
-            drafts.delete_draft(other, partner, draft)
+            drafts.delete_draft(other, CustomerScope(partner), draft)
         with pytest.raises(owned_customers.CustomerNotFound):
-            drafts.delete_draft(session, partner, draft)
+            drafts.delete_draft(session, CustomerScope(partner), draft)

@@ -27,6 +27,7 @@ from cloudlink_app.services import (
     sessions,
     signing_in,
 )
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support import smtp as smtp_server
 from tests.support.builders import valid_form
 from tests.support.database import add_user, customer_row, database_rows, save
@@ -262,9 +263,9 @@ async def test_a_contact_with_a_password_is_not_invited_again(database, partner)
             invitations.send_again(session, customer, ADA, now=later)
     assert refused.value.reason == invitations.HAS_PASSWORD
     with Session(database) as session:
-        assert customer_list.registered_users(session, partner, [customer.account_id]) == {
-            customer.account_id: 1
-        }
+        assert customer_list.registered_users(
+            session, CustomerScope(partner), [customer.account_id]
+        ) == {customer.account_id: 1}
 
 
 async def test_the_accounts_tool_mails_its_links_through_the_outbox(smtp, database, partner):

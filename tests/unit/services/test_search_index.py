@@ -14,6 +14,7 @@ from sqlmodel import Session
 from cloudlink_app import models
 from cloudlink_app.domain import forms
 from cloudlink_app.services import customer_list, drafts
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import save
 
@@ -82,7 +83,7 @@ def expected(engine, partner: int, term: str) -> set[str]:
 
 
 def found(session: Session, partner: int, term: str) -> tuple[set[str], int]:
-    rows, total = customer_list.list_customers(session, partner, term, page_size=100)
+    rows, total = customer_list.list_customers(session, CustomerScope(partner), term, page_size=100)
     return {row.name for row in rows}, total
 
 
@@ -136,7 +137,7 @@ def test_the_index_follows_renames_domain_changes_and_deletes(database, session,
     assert found(session, partner, "haarstudio")[0] == {"Haarstudio Föhn"}
     assert found(session, partner, "föhn.ex")[0] == {"Haarstudio Föhn"}
     assert found(session, partner, "xn--fhn")[0] == {"Haarstudio Föhn"}
-    drafts.delete_draft(session, partner, record.account_id)
+    drafts.delete_draft(session, CustomerScope(partner), record.account_id)
     assert found(session, partner, "haarstudio")[0] == set()
     count = session.connection().exec_driver_sql("SELECT count(*) FROM customer_search")
     assert count.scalar() == 0

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import ConnectionCheck, Customer
 from cloudlink_app.services import customers, owned_customers, save_history, users, wizard
+from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import gateway_form, pbx_form, result, sync_form, unique_mac
 from tests.support.database import (
     add_checks,
@@ -42,7 +43,7 @@ def gateway(engine, partner_id, account_id, form, complete=True):
     with Session(engine) as session:
         return wizard.save_gateway(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=version(engine, account_id),
             form=form,
@@ -54,7 +55,7 @@ def pbx(engine, partner_id, account_id, form, complete=True):
     with Session(engine) as session:
         return wizard.save_pbx(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=version(engine, account_id),
             form=form,
@@ -66,7 +67,7 @@ def sync(engine, partner_id, account_id, form, complete=True):
     with Session(engine) as session:
         return wizard.save_sync(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=version(engine, account_id),
             form=form,
@@ -78,7 +79,7 @@ def check(engine, partner_id, account_id, target, outcome=wizard.REACHABLE, uid=
     with Session(engine) as session:
         return wizard.record_check(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             user_id=uid if uid is not None else user_id(engine),
             target=target,
@@ -90,7 +91,7 @@ def connect(engine, partner_id, account_id, skipped):
     with Session(engine) as session:
         return wizard.complete_connect(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=version(engine, account_id),
             skipped=skipped,
@@ -101,7 +102,7 @@ def start(engine, partner_id, account_id):
     with Session(engine) as session:
         return wizard.start_sync(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=version(engine, account_id),
         )
@@ -109,7 +110,7 @@ def start(engine, partner_id, account_id):
 
 def failing(engine, partner_id, account_id):
     with Session(engine) as session:
-        return wizard.first_failing_step(session, partner_id, account_id)
+        return wizard.first_failing_step(session, CustomerScope(partner_id), account_id)
 
 
 def finish(engine, partner_id, account_id):
@@ -644,16 +645,18 @@ def test_a_stale_version_is_a_version_conflict_and_nothing_is_saved(database, pa
 
 def _reads(partner_id: int, account_id: str, uid: int):
     return {
-        "load_wizard": lambda s: wizard.load_wizard(s, partner_id, account_id),
+        "load_wizard": lambda s: wizard.load_wizard(s, CustomerScope(partner_id), account_id),
         "record_check": lambda s: wizard.record_check(
             s,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             user_id=uid,
             target="pbx.acme.example:3999",
             result=result(),
         ),
-        "first_failing_step": lambda s: wizard.first_failing_step(s, partner_id, account_id),
+        "first_failing_step": lambda s: wizard.first_failing_step(
+            s, CustomerScope(partner_id), account_id
+        ),
     }
 
 
@@ -681,7 +684,7 @@ def test_another_partners_customer_is_not_found_and_nothing_is_saved(database, p
 
 def test_an_unknown_account_id_is_not_found(database, partner):
     with Session(database) as session, pytest.raises(owned_customers.CustomerNotFound):
-        wizard.load_wizard(session, partner, "ZZZZ-ZZZZ")
+        wizard.load_wizard(session, CustomerScope(partner), "ZZZZ-ZZZZ")
 
 
 def test_the_record_holds_what_each_step_stored(database, partner):
@@ -693,7 +696,7 @@ def test_the_record_holds_what_each_step_stored(database, partner):
         pbx=pbx_form("pbx.record.example", "5060"),
     )
     with Session(database) as session:
-        record = wizard.load_wizard(session, partner, account_id)
+        record = wizard.load_wizard(session, CustomerScope(partner), account_id)
     assert record.account_id == account_id
     assert record.customer_name == "Acme Trading BV"
     assert record.gateway.mac_address == "02:11:22:33:44:AA"
@@ -746,7 +749,10 @@ def test_a_failing_draft_of_a_completed_step_opens_it_again(database, partner):
     assert row.onboarded is False
     assert row.status == "next:pbx"
     with Session(database) as session:
-        assert wizard.first_failing_step(session, partner, account_id) == wizard_path.PBX
+        assert (
+            wizard.first_failing_step(session, CustomerScope(partner), account_id)
+            == wizard_path.PBX
+        )
 
 
 def test_a_passing_draft_keeps_the_step_complete(database, partner):
@@ -765,10 +771,10 @@ def test_a_passing_draft_keeps_the_step_complete(database, partner):
 def test_a_failing_customer_draft_opens_the_customer_step_again(database, partner):
     account_id = make_customer(database, partner, wizard_path.GATEWAY)
     with Session(database) as session:
-        record = customers.load_customer(session, partner, account_id)
+        record = customers.load_customer(session, CustomerScope(partner), account_id)
         customers.save_customer(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=account_id,
             expected_version=record.version,
             form=dataclasses.replace(record.form, country=""),

@@ -9,6 +9,7 @@ from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.models import SaveRecord
 from cloudlink_app.services import customers, owned_customers, save_history, users, wizard
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.review_step import ReviewStepState
 from tests.support.builders import gateway_form, valid_form
 from tests.support.database import add_user, make_customer, version
@@ -20,7 +21,7 @@ def test_a_save_records_who_which_step_and_when(database, partner):
         anna = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         record = customers.save_customer(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=None,
             expected_version=None,
             form=valid_form("Audit BV", "audit.example"),
@@ -32,7 +33,7 @@ def test_a_save_records_who_which_step_and_when(database, partner):
         other = users.find_user(session, "jeroen@audit.example").id
         wizard.save_gateway(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=record.account_id,
             expected_version=version(database, record.account_id),
             form=gateway_form(),
@@ -40,7 +41,7 @@ def test_a_save_records_who_which_step_and_when(database, partner):
             saved_by=other,
         )
         rows = session.exec(select(SaveRecord).order_by(SaveRecord.id)).all()
-        saves = save_history.recent_saves(session, partner, record.account_id)
+        saves = save_history.recent_saves(session, CustomerScope(partner), record.account_id)
     assert [(r.user_id, r.step) for r in rows] == [
         (anna, wizard_path.CUSTOMER),
         (other, wizard_path.GATEWAY),
@@ -56,7 +57,7 @@ def test_a_save_records_who_which_step_and_when(database, partner):
 def test_recent_saves_are_scoped_by_partner(database, partner):
     account_id = make_customer(database, partner, wizard_path.CUSTOMER)
     with Session(database) as session, pytest.raises(owned_customers.CustomerNotFound):
-        save_history.recent_saves(session, partner + 1000, account_id)
+        save_history.recent_saves(session, CustomerScope(partner + 1000), account_id)
 
 
 @pytest.mark.asyncio
@@ -66,7 +67,7 @@ async def test_review_shows_the_last_changes(database, partner):
         anna = users.find_user(session, demo_accounts.DEMO_PARTNER_EMAIL).id
         wizard.save_gateway(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=account_id,
             expected_version=version(database, account_id),
             form=gateway_form(),

@@ -12,6 +12,7 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer
 from cloudlink_app.services import users
 from cloudlink_app.services.drafts import delete_draft
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.dashboard import PAGE_SIZE, DashboardState, delete_button_id
 from tests.support.builders import valid_form
 from tests.support.database import (
@@ -334,7 +335,7 @@ async def test_a_draft_deleted_meanwhile_is_reported_and_leaves_the_list(
     jansen = drafts["Bakkerij Jansen"]
     await dashboard.send(DashboardState, "ask_delete", account_id=jansen)
     with Session(database) as session:
-        delete_draft(session, demo_partner_id(database), jansen)
+        delete_draft(session, CustomerScope(demo_partner_id(database)), jansen)
     await dashboard.send(DashboardState, "delete_draft", account_id=jansen)
     assert dashboard.notice == t("notice.draft_not_found")
     assert "Bakkerij Jansen" not in listed(dashboard)

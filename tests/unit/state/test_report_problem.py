@@ -19,6 +19,7 @@ from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import OutboxMessage, ProblemReport
 from cloudlink_app.services import drafts, outbox, owned_customers, problem_reports, users
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.report_problem import MAX_LENGTH, ReportProblemState
 from tests.support import smtp as smtp_server
 from tests.support.database import (
@@ -354,7 +355,7 @@ async def test_a_report_outlives_its_deleted_draft(database, partner):
         )
         session.commit()
     with Session(database) as session:
-        drafts.delete_draft(session, partner, record.account_id)
+        drafts.delete_draft(session, CustomerScope(partner), record.account_id)
     with Session(database) as session:
         (report,) = session.exec(sa.select(ProblemReport)).scalars().all()
     assert (report.customer_id, report.account_id, report.customer_name) == (

@@ -20,6 +20,7 @@ from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.times import format_time
 from cloudlink_app.models import Customer, SaveRecord
 from cloudlink_app.services import save_history
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.views import review
 from tests.support.builders import valid_form
 from tests.support.database import customer_row, save, set_columns, version
@@ -82,7 +83,7 @@ async def test_the_notice_names_the_save_as_review_does(database, partner, demo_
 
     # What Review shows of the same save (its "last changes" lines).
     with Session(database) as session:
-        saves = save_history.recent_saves(session, partner, record.account_id)
+        saves = save_history.recent_saves(session, CustomerScope(partner), record.account_id)
     latest = review.last_changes(saves, "en")[0]
     # "Saved by Jeroen Bakker, 01 Dec 2026 14:02 (Customer)" and "Jeroen Bakker saved
     # this customer at 01 Dec 2026 14:02 UTC, ...": one name, one time format.

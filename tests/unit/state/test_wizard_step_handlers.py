@@ -23,6 +23,7 @@ from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import ConnectionCheck
 from cloudlink_app.services import connection, connection_checks, users, wizard
+from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state import gateway_step, pbx_step, sync_step
 from cloudlink_app.state.connect_step import ConnectStepState
 from cloudlink_app.state.gateway_step import GatewayStepState
@@ -562,12 +563,12 @@ def reopen_later_steps(engine, account_id: str, deployment: str) -> None:
     steps after the Gateway step keep their data but are re-opened."""
     partner = demo_partner_id(engine)
     with Session(engine) as session:
-        record = wizard.load_wizard(session, partner, account_id)
+        record = wizard.load_wizard(session, CustomerScope(partner), account_id)
         other = SMBC if deployment == APPLIANCE else APPLIANCE
         for form in (gateway_form(other), dataclasses.replace(record.gateway)):
             record = wizard.save_gateway(
                 session,
-                partner_id=partner,
+                scope=CustomerScope(partner),
                 account_id=account_id,
                 expected_version=record.version,
                 form=form,
@@ -621,7 +622,7 @@ async def test_a_pbx_step_off_the_path_saves_nothing(tab, database):
         partner = demo_partner_id(database)
         wizard.save_gateway(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=account_id,
             expected_version=version(database, account_id),
             form=gateway_form(SMBC),
@@ -640,7 +641,7 @@ async def test_sync_events_after_the_path_changed_save_nothing(tab, database, mo
     with Session(database) as session:
         wizard.save_gateway(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=account_id,
             expected_version=version(database, account_id),
             form=gateway_form(APPLIANCE),
