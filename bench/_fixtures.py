@@ -18,13 +18,13 @@ from sqlmodel import Session, SQLModel
 from cloudlink_app.domain import forms
 from cloudlink_app.domain.wizard_path import _ACCOUNT_ID_ALPHABET
 from cloudlink_app.models import (
-    _DOMAINS_OF,
     SEARCH_TABLE,
     SQLITE_SEARCH_DDL,
     Customer,
     EmailDomain,
     Partner,
 )
+from cloudlink_app.models.search import DOMAINS_OF
 
 FIRST_NAMES = [
     "Sanne",
@@ -322,7 +322,7 @@ def seed_customers(
             connection.exec_driver_sql(
                 f"INSERT INTO {SEARCH_TABLE}(rowid, name, account_id, domains) "
                 "SELECT c.id, lower(c.name), lower(c.account_id), "
-                f"{_DOMAINS_OF.format(id='c.id')} FROM customer AS c "
+                f"{DOMAINS_OF.format(id='c.id')} FROM customer AS c "
                 f"WHERE c.id NOT IN (SELECT rowid FROM {SEARCH_TABLE})"
             )
             for statement in SQLITE_SEARCH_DDL[1:]:

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from bench import _fixtures
 from bench._timing import heading, interleaved, ms, ratio, table
-from cloudlink_app.domain import wizard_path
-from cloudlink_app.models import Customer
+from cloudlink_app.domain import permissions, wizard_path
+from cloudlink_app.models import AppUser, Customer, UserCustomer
 from cloudlink_app.services import customer_list
 from cloudlink_app.services.owned_customers import CustomerScope
 
@@ -32,6 +32,11 @@ REPETITIONS = {1_000: 200, 100_000: 30}
 NAME_SEARCH = "Hoogendijk"
 BASELINE_SQL = "SELECT count(*) FROM customer"
 COUNTS = "counts by status"
+# A partner user who sees only SELECTED customers (the team issue): the same queries,
+# which must be no slower than for a user who sees all.
+SELECTED = 20
+LIMITED = f"limited user ({SELECTED} selected): "
+LIMITED_QUERIES = ("first page", f"search name '{NAME_SEARCH}'")
 # One customer in this many continued without a connection (a problem to fix).
 PROBLEM_EVERY = 25
 
@@ -61,22 +66,44 @@ def _queries(seeded: list[dict], domains: list[dict], partner_id: int) -> dict[s
     }
 
 
-def _list_call(engine: sa.Engine, partner_id: int, args: dict):
+def _list_call(engine: sa.Engine, scope: CustomerScope, args: dict):
     def call():
         with _fixtures.session(engine) as s:
-            return customer_list.list_customers(
-                s, CustomerScope(partner_id), args["search"], args["page"], PAGE_SIZE
-            )
+            return customer_list.list_customers(s, scope, args["search"], args["page"], PAGE_SIZE)
 
     return call
 
 
-def _counts_call(engine: sa.Engine, partner_id: int):
+def _counts_call(engine: sa.Engine, scope: CustomerScope):
     def call():
         with _fixtures.session(engine) as s:
-            return customer_list.status_counts(s, CustomerScope(partner_id))
+            return customer_list.status_counts(s, scope)
 
     return call
+
+
+def _limited_user(engine: sa.Engine, partner_id: int, seeded: list[dict]) -> CustomerScope:
+    """A partner user who sees SELECTED of the partner's customers (half of them named
+    like the name search, the others spread over the list): their scope."""
+    mine = [c for c in seeded if c["partner_id"] == partner_id]
+    named = [c for c in mine if NAME_SEARCH.lower() in c["name"].lower()][: SELECTED // 2]
+    spread = mine[:: max(1, len(mine) // (SELECTED - len(named)))]
+    chosen = {c["id"] for c in named} | {c["id"] for c in spread}
+    chosen_ids = sorted(chosen)[:SELECTED]
+    with _fixtures.session(engine) as s:
+        user = AppUser(
+            email="limited@northwind.example",
+            display_name="Limited",
+            role=permissions.PARTNER_ROLE,
+            partner_id=partner_id,
+            all_customers=False,
+        )
+        s.add(user)
+        s.flush()
+        assert user.id is not None
+        s.add_all([UserCustomer(user_id=user.id, customer_id=cid) for cid in chosen_ids])
+        s.commit()
+        return CustomerScope(partner_id, user.id)
 
 
 def _set_statuses(engine: sa.Engine, seeded: list[dict]) -> None:
@@ -136,8 +163,13 @@ def run(quick: bool = False) -> dict:
             seeded, domains = _fixtures.seed_customers(engine, [partner_id, other_id], size)
             _set_statuses(engine, seeded)
             queries = _queries(seeded, domains, partner_id)
-            calls = {name: _list_call(engine, partner_id, args) for name, args in queries.items()}
-            calls[COUNTS] = _counts_call(engine, partner_id)
+            everything = CustomerScope(partner_id)
+            calls = {name: _list_call(engine, everything, args) for name, args in queries.items()}
+            calls[COUNTS] = _counts_call(engine, everything)
+            limited = _limited_user(engine, partner_id, seeded)
+            for name in LIMITED_QUERIES:
+                calls[LIMITED + name] = _list_call(engine, limited, queries[name])
+            calls[LIMITED + COUNTS] = _counts_call(engine, limited)
             calls["baseline: " + BASELINE_SQL] = _baseline_call(engine)
             repetitions = max(5, REPETITIONS[size] // (5 if quick else 1))
             samples = interleaved(calls, repetitions)
@@ -158,17 +190,22 @@ def run(quick: bool = False) -> dict:
                 }
             figures["sizes"][size] = results
             if size == max(SIZES):
-                figures["plans"] = _explain(engine, partner_id, queries)
-                figures["plans"] += _explain_call(engine, COUNTS, _counts_call(engine, partner_id))
+                figures["plans"] = _explain(engine, everything, queries)
+                figures["plans"] += _explain_call(engine, COUNTS, _counts_call(engine, everything))
+                figures["plans"] += _explain_call(
+                    engine,
+                    LIMITED + "first page",
+                    _list_call(engine, limited, queries["first page"]),
+                )
         _print(figures)
     return figures
 
 
-def _explain(engine: sa.Engine, partner_id: int, queries: dict) -> list[dict]:
+def _explain(engine: sa.Engine, scope: CustomerScope, queries: dict) -> list[dict]:
     """Plan and time of each statement list_customers sends, per query."""
     explained = []
     for name, args in queries.items():
-        explained += _explain_call(engine, name, _list_call(engine, partner_id, args))
+        explained += _explain_call(engine, name, _list_call(engine, scope, args))
     return explained
 
 
@@ -246,6 +283,16 @@ def _print(figures: dict) -> None:
             rows,
         )
     )
+    print(
+        f"\nA limited user ({SELECTED} customers selected) against one who sees all, "
+        f"at {_k(SIZES[1])}:"
+    )
+    for name in (*LIMITED_QUERIES, COUNTS):
+        mine, everyone = large[LIMITED + name]["samples"], large[name]["samples"]
+        print(
+            f"- {name}: {ms(mine.median)} ms against {ms(everyone.median)} ms "
+            f"({ratio(mine.median, everyone.median)})"
+        )
     print(
         f"\nWhere the time goes at {_k(SIZES[1])}: each statement list_customers sends, "
         "timed alone (median of 10), and its EXPLAIN QUERY PLAN"

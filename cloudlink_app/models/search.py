@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 # conditions decide, so it finds exactly what they find. The same SQL is in the
 # migration that adds it (alembic/versions/b7e2c91d4f30_*), which also fills it.
 SEARCH_TABLE = "customer_search"
-_DOMAINS_OF = (
+DOMAINS_OF = (
     "coalesce((SELECT group_concat(lower(d.domain) || ' ' || coalesce(d.normalized, ''), ' ') "
     "FROM email_domain AS d WHERE d.customer_id = {id}), '')"
 )
@@ -25,20 +25,20 @@ SQLITE_SEARCH_DDL = (
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_customer_insert AFTER INSERT ON customer BEGIN "
     f"INSERT INTO {SEARCH_TABLE}(rowid, name, account_id, domains) "
     "VALUES (NEW.id, lower(NEW.name), lower(NEW.account_id), "
-    f"{_DOMAINS_OF.format(id='NEW.id')}); END",
+    f"{DOMAINS_OF.format(id='NEW.id')}); END",
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_customer_update AFTER UPDATE OF name, account_id "
     f"ON customer BEGIN UPDATE {SEARCH_TABLE} SET name = lower(NEW.name), "
     "account_id = lower(NEW.account_id) WHERE rowid = NEW.id; END",
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_customer_delete AFTER DELETE ON customer BEGIN "
     f"DELETE FROM {SEARCH_TABLE} WHERE rowid = OLD.id; END",
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_domain_insert AFTER INSERT ON email_domain BEGIN "
-    f"UPDATE {SEARCH_TABLE} SET domains = {_DOMAINS_OF.format(id='NEW.customer_id')} "
+    f"UPDATE {SEARCH_TABLE} SET domains = {DOMAINS_OF.format(id='NEW.customer_id')} "
     "WHERE rowid = NEW.customer_id; END",
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_domain_update AFTER UPDATE ON email_domain BEGIN "
-    f"UPDATE {SEARCH_TABLE} SET domains = {_DOMAINS_OF.format(id=f'{SEARCH_TABLE}.rowid')} "
+    f"UPDATE {SEARCH_TABLE} SET domains = {DOMAINS_OF.format(id=f'{SEARCH_TABLE}.rowid')} "
     "WHERE rowid IN (OLD.customer_id, NEW.customer_id); END",
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_domain_delete AFTER DELETE ON email_domain BEGIN "
-    f"UPDATE {SEARCH_TABLE} SET domains = {_DOMAINS_OF.format(id='OLD.customer_id')} "
+    f"UPDATE {SEARCH_TABLE} SET domains = {DOMAINS_OF.format(id='OLD.customer_id')} "
     "WHERE rowid = OLD.customer_id; END",
 )
 

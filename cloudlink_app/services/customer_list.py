@@ -148,11 +148,13 @@ def _search_candidates(session: Session, partner_id: int, term: str, like: str):
 
 def status_counts(session: Session, scope: CustomerScope) -> StatusCounts:
     """How many of the customers in ``scope`` have each kind of status: one GROUP BY on
-    the (partner_id, status) index, whatever the number of customers."""
+    the (partner_id, status) index, whatever the number of customers (a user's
+    selection: its rows by id)."""
     counts = StatusCounts()
     grouped = session.exec(
         select(Customer.status, sa.func.count())
-        .where(owned_customers.customers_in(scope))
+        # A user's selection is found by id, not by walking the partner's index.
+        .where(owned_customers.customers_in(scope, partner_index=not scope.limited))
         .group_by(Customer.status)
     ).all()
     for status, number in grouped:

@@ -265,7 +265,9 @@ def make_customer(
             ).version
         if through == wizard_path.REVIEW:
             assert wizard.first_failing_step(session, CustomerScope(partner_id), account_id) is None
-            wizard.finish(session, partner_id=partner_id, account_id=account_id, expected_version=v)
+            wizard.finish(
+                session, scope=CustomerScope(partner_id), account_id=account_id, expected_version=v
+            )
     return account_id
 
 

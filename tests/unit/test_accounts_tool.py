@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app import settings
 from cloudlink_app.accounts import main
+from cloudlink_app.domain import permissions
 from cloudlink_app.models import AppUser, Partner, PasswordToken
 from cloudlink_app.services import password_links, sessions, users
 from tests.support.database import customer_row, database_rows, make_customer
@@ -62,9 +63,10 @@ def test_add_partner_user_by_partner_name_or_id_prints_a_working_link(database, 
         "Fabrikam Voice",
     )
     assert (code, err) == (0, "")
+    assert "Added partner admin kim@fabrikam.example" in out  # the partner's first user
     kim = user(database, "kim@fabrikam.example")
     assert (kim.role, kim.display_name, kim.password_hash, kim.active) == (
-        users.PARTNER_ROLE,
+        permissions.PARTNER_ADMIN_ROLE,
         "Kim Jansen",
         "",
         True,
@@ -82,7 +84,26 @@ def test_add_partner_user_by_partner_name_or_id_prints_a_working_link(database, 
         "--partner",
         str(kim.partner_id),
     )
-    assert code == 0 and user(database, "lou@fabrikam.example").partner_id == kim.partner_id
+    lou = user(database, "lou@fabrikam.example")
+    assert code == 0 and "Added partner user lou@fabrikam.example" in out
+    assert (lou.partner_id, lou.role) == (kim.partner_id, users.PARTNER_ROLE)
+    code, out, _ = run(
+        capsys,
+        "add-partner-user",
+        "--email",
+        "max@fabrikam.example",
+        "--name",
+        "Max",
+        "--partner",
+        str(kim.partner_id),
+        "--role",
+        "partner_admin",
+    )
+    assert code == 0 and "Added partner admin max@fabrikam.example" in out
+    with pytest.raises(SystemExit) as exit_:
+        main(["add-partner-user", "--email", "o@f.example", "--name", "O", "--partner", "1",
+              "--role", "account_admin"])  # fmt: skip
+    assert exit_.value.code == 2 and "invalid choice" in capsys.readouterr().err
 
 
 def test_add_account_admin_belongs_to_the_customers_partner(database, capsys, other_partner):

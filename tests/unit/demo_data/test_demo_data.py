@@ -13,7 +13,8 @@ from sqlmodel import Session, SQLModel, col, select
 from cloudlink_app import demo_data, settings
 from cloudlink_app.demo_data import accounts, records
 from cloudlink_app.demo_data.__main__ import main
-from cloudlink_app.domain import choices, gateway, pbx, validation, wizard_path
+from cloudlink_app.domain import choices, gateway, pbx, permissions, validation, wizard_path
+from cloudlink_app.domain import team as team_rules
 from cloudlink_app.models import (
     AppUser,
     ConnectionCheck,
@@ -24,9 +25,18 @@ from cloudlink_app.models import (
     ProblemReport,
     SaveRecord,
     SupportContact,
+    TeamEvent,
     utc_now,
 )
-from cloudlink_app.services import customers, password_hashing, signing_in, wizard
+from cloudlink_app.services import (
+    customer_list,
+    customers,
+    password_hashing,
+    signing_in,
+    team,
+    users,
+    wizard,
+)
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.database import add_partner, add_user, database_rows, set_demo_partners
 
@@ -205,7 +215,8 @@ def test_the_audit_trail_names_the_partners_own_users_and_reads_like_a_week(load
             assert saves[0].step == wizard_path.CUSTOMER, row.name
             for save in saves:
                 user = users_by_id[save.user_id]
-                assert user.role == "partner" and user.partner_id == row.partner_id
+                assert user.role in permissions.PARTNER_ROLES, row.name
+                assert user.partner_id == row.partner_id, row.name
             times = [_aware(s.saved_at) for s in saves]
             assert times == sorted(times), row.name
             assert _aware(row.updated_at) == times[-1], row.name
@@ -248,6 +259,62 @@ def test_every_demo_account_signs_in_with_the_demo_password(loaded):
     assert customer.name == demo_data.ACCOUNT_ADMIN_CUSTOMER
     assert admin.partner_id == customer.partner_id
     assert demo_data.ACCOUNT_ADMIN_EMAIL in admin_emails  # Sanne is its admin contact
+
+
+def _team(session: Session) -> dict[str, tuple]:
+    """Each partner user's role, active, and how many customers they see (None: all)."""
+    team = {}
+    for user in session.exec(
+        select(AppUser).where(col(AppUser.role).in_(permissions.PARTNER_ROLES))
+    ):
+        scope = users.current_user(user).scope
+        seen = None if not scope.limited else customer_list.status_counts(session, scope).total
+        team[user.email] = (user.role, user.active, seen)
+    return team
+
+
+DEMO_TEAM = {
+    "anna.devries@northwind-telecom.example": (permissions.PARTNER_ADMIN_ROLE, True, None),
+    "jeroen.bakker@northwind-telecom.example": (permissions.PARTNER_ROLE, True, 5),
+    "liam.peeters@contoso-comms.example": (permissions.PARTNER_ADMIN_ROLE, True, None),
+    "emma.schmidt@contoso-comms.example": (permissions.PARTNER_ROLE, True, None),
+}
+
+
+def test_the_demo_team_and_a_reset_restores_it(loaded):
+    """Anna and Liam run their partners' teams, Jeroen sees five customers, Emma all;
+    whatever a demo changed on the Team page, a reset puts back."""
+    with Session(loaded) as session:
+        assert _team(session) == DEMO_TEAM
+        anna = users.find_user(session, "anna.devries@northwind-telecom.example")
+        assert anna is not None
+        with settings.override(deploy_url="https://onboarding.example.com"):
+            invited = team.invite(
+                session,
+                anna,
+                name="Demo Colleague",
+                email="demo.colleague@northwind-telecom.example",
+                role=permissions.PARTNER_ROLE,
+                customers=team_rules.ALL_CUSTOMERS,
+                account_ids=[],
+                lang="en",
+            )
+        jeroen = users.find_user(session, "jeroen.bakker@northwind-telecom.example")
+        assert jeroen is not None
+        team.change_access(
+            session,
+            anna,
+            jeroen.id,
+            role=permissions.PARTNER_ADMIN_ROLE,
+            customers=team_rules.ALL_CUSTOMERS,
+            account_ids=[],
+        )
+        team.deactivate(session, anna, jeroen.id)
+        assert demo_data.load(session, reset=True) == TOTAL
+        session.expire_all()
+        assert _team(session) == DEMO_TEAM
+        assert session.get(AppUser, invited) is None
+        assert session.exec(select(TeamEvent)).all() == []
 
 
 def test_reset_loads_them_again(loaded):

@@ -117,7 +117,7 @@ def finish(engine, partner_id, account_id):
     with Session(engine) as session:
         return wizard.finish(
             session,
-            partner_id=partner_id,
+            scope=CustomerScope(partner_id),
             account_id=account_id,
             expected_version=version(engine, account_id),
         )
@@ -607,7 +607,11 @@ def test_finish_marks_the_customer_onboarded(database, partner, deployment):
 
 def _saves(partner_id: int, account_id: str, expected: int):
     """Every service call that takes the version the user started from."""
-    common = {"partner_id": partner_id, "account_id": account_id, "expected_version": expected}
+    common = {
+        "scope": CustomerScope(partner_id),
+        "account_id": account_id,
+        "expected_version": expected,
+    }
     return {
         "save_gateway": lambda s: wizard.save_gateway(
             s, form=gateway_form(unique_mac()), complete=True, **common
@@ -735,7 +739,7 @@ def test_a_failing_draft_of_a_completed_step_opens_it_again(database, partner):
     with Session(database) as session:
         wizard.finish(
             session,
-            partner_id=partner,
+            scope=CustomerScope(partner),
             account_id=account_id,
             expected_version=version(database, account_id),
         )
