@@ -174,9 +174,7 @@ def test_a_colleague_limited_to_two_customers_until_deactivated(
     expect(anna.get_by_role("heading", name="Kees Visser")).to_be_visible()
     ready(anna)
     expect(field(anna, NAMES[0])).to_be_checked()
-    expect(anna.get_by_role("list", name="Your customers").get_by_role("checkbox")).to_have_count(
-        2
-    )
+    expect(anna.get_by_role("list", name="Your customers").get_by_role("checkbox")).to_have_count(2)
     expect(anna.get_by_text("Invited as Partner user")).to_be_visible()
     assert axe_violations(anna) == []
     anna.get_by_role("button", name="Deactivate").click()

@@ -522,9 +522,7 @@ CASES: list[Case] = [
     Case(TeamInviteState, "set_member_name", "team_invite", _value("Typed")),
     Case(TeamInviteState, "set_member_email", "team_invite", _value("t@acme.example")),
     Case(TeamInviteState, "set_member_role", "team_invite", _value(permissions.PARTNER_ROLE)),
-    Case(
-        TeamInviteState, "leave_field", "team_invite", lambda o: {"field_id": team.MEMBER_NAME}
-    ),
+    Case(TeamInviteState, "leave_field", "team_invite", lambda o: {"field_id": team.MEMBER_NAME}),
     *[
         Case(state, "set_customers", page, _value(team.ALL_CUSTOMERS))
         for state, page in ((TeamInviteState, "team_invite"), (TeamMemberState, "team_member"))

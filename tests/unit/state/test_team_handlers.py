@@ -167,6 +167,7 @@ async def test_the_team_page_lists_the_partner_s_team_only(tab, database, rival)
     assert [(r.name, r.role, r.customers) for r in state.rows] == [
         ("Anna de Vries", "Partner admin", "All customers")
     ]
+    assert state.is_partner_admin is True  # the header's Team link
     assert "rival@" not in repr(sent.deltas)
     await tab.send(TeamState, "set_search", value="rival")
     assert state.rows == [] and state.total == 0
