@@ -21,6 +21,9 @@ from cloudlink_app.pages.review_step import review_step
 from cloudlink_app.pages.set_password import set_password
 from cloudlink_app.pages.sign_in import sign_in
 from cloudlink_app.pages.sync_step import sync_step
+from cloudlink_app.pages.team import team_page
+from cloudlink_app.pages.team_invite import team_invite
+from cloudlink_app.pages.team_member import team_member
 from cloudlink_app.reflex_internals import app_hooks, token_manager
 from cloudlink_app.services import outbox, schema_check, signing_in, startup
 from cloudlink_app.state.account import AccountState
@@ -41,6 +44,9 @@ from cloudlink_app.state.review_step import ReviewStepState
 from cloudlink_app.state.set_password import SetPasswordState
 from cloudlink_app.state.sign_in import SignInState
 from cloudlink_app.state.sync_step import SyncStepState
+from cloudlink_app.state.team import TeamState
+from cloudlink_app.state.team_invite import TeamInviteState
+from cloudlink_app.state.team_member import TeamMemberState
 
 # Every environment variable, checked before the app is made: a bad one stops it here.
 settings.get()
@@ -101,6 +107,9 @@ PAGES = (
     (report_problem, routes.REPORT_PROBLEM, ReportProblemState, ReportProblemState.load),
     (problem_reports_page, routes.PROBLEM_REPORTS, ProblemReportsState, ProblemReportsState.load),
     (outbox_page, routes.OUTBOX, OutboxState, OutboxState.load),
+    (team_page, routes.TEAM, TeamState, TeamState.load),
+    (team_invite, routes.TEAM_INVITE, TeamInviteState, TeamInviteState.load),
+    (team_member, routes.TEAM_MEMBER, TeamMemberState, TeamMemberState.load),
 )
 # Each page load first chooses the tab's language (SessionState.load_language: the
 # html lang and the title in it), then runs the page's own on_load in that language.

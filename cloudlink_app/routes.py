@@ -21,6 +21,10 @@ REPORT_PROBLEM = "/customers/[account_id]/problems/new"
 PROBLEM_REPORTS = "/customers/[account_id]/problems"
 # The demo mode's Outbox: the messages as they would arrive (services/outbox.py).
 OUTBOX = "/outbox"
+# The partner's team (partner admins only): the list, inviting a colleague, one member.
+TEAM = "/team"
+TEAM_INVITE = "/team/invite"
+TEAM_MEMBER = "/team/[user_id]"
 # The Set password page of a one-time link (which reaches it through AUTH_LINK, below),
 # and a signed-in user's own password.
 SET_PASSWORD = "/set-password"
@@ -47,6 +51,11 @@ def problem_reports_url(account_id: str) -> str:
 def report_problem_url(account_id: str) -> str:
     """The Report a problem page of a customer."""
     return f"/customers/{account_id}/problems/new"
+
+
+def team_member_url(user_id: int) -> str:
+    """The page of one member of the partner's team."""
+    return f"{TEAM}/{user_id}"
 
 
 def change_url(account_id: str, step: str) -> str:

@@ -97,6 +97,10 @@ def page(*children):
                 SessionState.user_name != "",
                 rx.el.div(
                     rx.el.span(SessionState.user_name, class_name="header__user"),
+                    rx.cond(
+                        SessionState.is_partner_admin,
+                        rx.el.a(tx("team.link"), href=routes.TEAM, class_name="header__link"),
+                    ),
                     rx.el.a(
                         tx("change_password.link"),
                         href=routes.CHANGE_PASSWORD,

@@ -56,7 +56,7 @@ from sqlmodel import Session, col, select
 from cloudlink_app import settings
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
-from cloudlink_app.models import Customer, OutboxMessage, utc_now_or
+from cloudlink_app.models import AppUser, Customer, OutboxMessage, PasswordToken, utc_now_or
 from cloudlink_app.services import links, owned_customers
 from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
@@ -344,11 +344,30 @@ class ShownMessage:
     sent: bool
 
 
+def _team_invitations(partner_id: int) -> sa.ColumnElement[bool]:
+    """The invitations to join the team of ``partner_id`` (services/team.py mails
+    them): the links of that partner's own staff, in messages about no customer."""
+    team_links = (
+        select(PasswordToken.id)
+        .join(AppUser, col(AppUser.id) == col(PasswordToken.user_id))
+        .where(
+            AppUser.partner_id == partner_id,
+            col(AppUser.role).in_(permissions.PARTNER_ROLES),
+        )
+    )
+    return sa.and_(
+        col(OutboxMessage.kind) == "invitation",
+        col(OutboxMessage.customer_id).is_(None),
+        col(OutboxMessage.password_token_id).in_(team_links),
+    )
+
+
 def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
     """The messages ``user`` may see on the Outbox page, newest first: a partner
     user's customers' messages (those in their scope), an account admin's own
-    customer's, and every message to the user's own address. Demo mode only: the
-    caller checks it (these messages carry live one-time links)."""
+    customer's, a partner admin's invitations of colleagues to their team, and every
+    message to the user's own address. Demo mode only: the caller checks it (these
+    messages carry live one-time links)."""
     to_me = sa.func.lower(col(OutboxMessage.to_address)) == user.email.lower()
     theirs: sa.ColumnElement[bool]
     if user.role in permissions.PARTNER_ROLES:
@@ -359,6 +378,8 @@ def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
         theirs = col(OutboxMessage.customer_id) == user.customer_id
     else:
         theirs = sa.false()
+    if user.can(permissions.MANAGE_TEAM):
+        theirs = sa.or_(theirs, _team_invitations(user.partner_id))
     rows = session.exec(
         select(OutboxMessage)
         .where(sa.or_(theirs, to_me))

@@ -75,6 +75,8 @@ class SessionState(rx.State):
     # Whether the user has the partner's tools (the dashboard, Save and return): what
     # the page shows or hides; every handler asks the permission table itself.
     is_partner: bool = False
+    # Whether the user runs the partner's team (the header's "Team" link).
+    is_partner_admin: bool = False
     user_name: str = ""
     # A message about a refused action, shown in an alert region (``notice``): kept as
     # its key and parameters, worded in the language of the moment.
@@ -171,9 +173,12 @@ class SessionState(rx.State):
         # Assigned only when different: every event reads the user, and an assignment
         # sends the value to the browser again.
         is_partner = user is not None and user.may(permissions.VIEW_DASHBOARD)
+        is_partner_admin = user is not None and user.can(permissions.VIEW_TEAM)
         user_name = "" if user is None else user.display_name
         if self.is_partner != is_partner:
             self.is_partner = is_partner
+        if self.is_partner_admin != is_partner_admin:
+            self.is_partner_admin = is_partner_admin
         if self.user_name != user_name:
             self.user_name = user_name
 

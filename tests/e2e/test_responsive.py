@@ -104,6 +104,25 @@ def _site_address(page: Page) -> None:
     expect(field(page, "Street address")).to_be_visible()
 
 
+def _invite_with_errors(page: Page) -> None:
+    field(page, "Selected customers").click()
+    expect(field(page, LONG_NAME)).to_be_visible()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
+def _deactivate_dialog(page: Page) -> None:
+    page.get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+
+
+def _anna_s_page(customers: Customers) -> str:
+    with get_session() as session:
+        anna = users.find_user(session, PARTNER)
+    assert anna is not None
+    return routes.team_member_url(anna.id)
+
+
 def _step(step: str) -> Callable[[Customers], str]:
     return lambda c: routes.step_url(c.appliance, step)
 
@@ -156,6 +175,15 @@ SCREENS = [
     ),
     Screen("outbox", PARTNER, lambda c: routes.OUTBOX, "Outbox", demo_mode=True),
     Screen("change password", PARTNER, lambda c: routes.CHANGE_PASSWORD, "Change password"),
+    Screen("team", PARTNER, lambda c: routes.TEAM, "Team"),
+    Screen(
+        "invite a colleague, errors",
+        PARTNER,
+        lambda c: routes.TEAM_INVITE,
+        "Invite a colleague",
+        _invite_with_errors,
+    ),
+    Screen("team member", PARTNER, _anna_s_page, "Anna de Vries", _deactivate_dialog),
     Screen("account", ADMIN, lambda c: routes.ACCOUNT, "Your account"),
 ]
 # Each page is opened on the phone, checked, turned into the tablet's size and checked

@@ -19,7 +19,7 @@ from tests.support.tabs import Sent, Tab
 
 # Who is signed in: the user is read fresh from the database by the handlers, and that
 # refresh is not a change (pass ``ignore=USER_VARS`` where a handler reads the user).
-USER_VARS = frozenset({"is_partner", "user_name"})
+USER_VARS = frozenset({"is_partner", "is_partner_admin", "user_name"})
 
 
 # A refusal may move the focus to the notice (PageState._refused_with_notice): a new

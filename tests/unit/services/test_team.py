@@ -395,3 +395,26 @@ def _add_fabrikam_users(session):
 def test_team_events_are_kept_per_partner(database, session, admin, other_partner):
     invite(session, admin)
     assert {event.partner_id for event in session.exec(select(TeamEvent))} == {admin.partner_id}
+
+
+# ------------------------------------------------------------------ the demo Outbox page
+
+
+def test_a_partner_admin_s_outbox_shows_their_team_s_invitations_only(
+    database, session, admin, demo_users, other_partner
+):
+    """The demo Outbox shows Anna the invitation she sent (the colleague cannot sign in
+    to see it yet); not Jeroen (a partner user), and not another partner's admin."""
+    from cloudlink_app.services import outbox
+
+    invite(session, admin)
+    add_user(database, "rival@rival.example", permissions.PARTNER_ADMIN_ROLE, other_partner)
+    rival = current(session, "rival@rival.example")
+    invite(session, rival, email="theirs@rival.example")
+
+    def shown(email: str) -> list[str]:
+        return [m.to for m in outbox.messages_for(session, current(session, email))]
+
+    assert shown(ADMIN) == ["colleague@northwind.example"]
+    assert shown("jeroen.bakker@northwind-telecom.example") == []
+    assert shown("rival@rival.example") == ["theirs@rival.example"]

@@ -31,7 +31,7 @@ from reflex_base.registry import RegistrationContext
 from sqlmodel import Session, select
 
 from cloudlink_app import routes
-from cloudlink_app.domain import forms, wizard_path
+from cloudlink_app.domain import forms, permissions, team, wizard_path
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.models import Customer, UserSession
 from cloudlink_app.services import sessions, users
@@ -50,12 +50,16 @@ from cloudlink_app.state.session import SessionState
 from cloudlink_app.state.set_password import SetPasswordState
 from cloudlink_app.state.sign_in import SignInState
 from cloudlink_app.state.sync_step import SyncStepState
+from cloudlink_app.state.team import TeamState
+from cloudlink_app.state.team_invite import TeamInviteState
+from cloudlink_app.state.team_member import TeamMemberState
 from tests.support.database import (
     add_user,
     customer_row,
     database_rows,
     demo_partner_id,
     make_customer,
+    user_id,
 )
 from tests.support.fakes import fake_checks
 from tests.support.refusals import USER_VARS
@@ -196,6 +200,39 @@ async def _outbox_page(tab: Tab, engine) -> Opened:
     return Opened(routes.OUTBOX, routes.OUTBOX, {})
 
 
+async def _team_page(tab: Tab, engine) -> Opened:
+    tab.open_route(routes.TEAM)
+    sent = await tab.send(TeamState, "load")
+    assert sent.redirects == [] and tab.state(TeamState).total == 1
+    return Opened(routes.TEAM, routes.TEAM, {})
+
+
+async def _team_invite_page(tab: Tab, engine) -> Opened:
+    """Invite a colleague, "Selected customers" chosen: one customer offered."""
+    account_id = make_customer(engine, demo_partner_id(engine), "")
+    tab.open_route(routes.TEAM_INVITE)
+    sent = await tab.send(TeamInviteState, "load")
+    assert sent.redirects == []
+    await tab.send(TeamInviteState, "set_customers", value=team.SELECTED_CUSTOMERS)
+    assert tab.state(TeamInviteState).customer_options[0].account_id == account_id
+    return Opened(routes.TEAM_INVITE, routes.TEAM_INVITE, {}, account_id)
+
+
+async def _team_member_page(tab: Tab, engine) -> Opened:
+    """A colleague's page (invited, no password yet), the Deactivate question open."""
+    account_id = make_customer(engine, demo_partner_id(engine), "")
+    add_user(engine, "colleague@acme.example", permissions.PARTNER_ROLE, demo_partner_id(engine))
+    member = user_id(engine, "colleague@acme.example")
+    url = routes.team_member_url(member)
+    tab.open_route(routes.TEAM_MEMBER, as_path=url, user_id=str(member))
+    sent = await tab.send(TeamMemberState, "load")
+    assert sent.redirects == [] and tab.state(TeamMemberState).loaded == member
+    await tab.send(TeamMemberState, "set_customers", value=team.SELECTED_CUSTOMERS)
+    await tab.send(TeamMemberState, "ask_deactivate")
+    assert tab.state(TeamMemberState).deactivate_open
+    return Opened(routes.TEAM_MEMBER, url, {"user_id": str(member)}, account_id)
+
+
 PAGES: dict[str, Callable] = {
     "customer": _customer_page,
     GATEWAY: _step_page(GATEWAY),
@@ -209,6 +246,9 @@ PAGES: dict[str, Callable] = {
     "report_problem": _report_problem_page,
     "problem_reports": _problem_reports_page,
     "outbox": _outbox_page,
+    "team": _team_page,
+    "team_invite": _team_invite_page,
+    "team_member": _team_member_page,
 }
 STEP_STATES = {
     "customer": CustomerStepState,
@@ -473,6 +513,65 @@ CASES: list[Case] = [
         lambda o: {"var_name": "demo_mode", "value": True},
         NO_SETTER,
     ),
+    # The Team pages (partner admins).
+    Case(TeamState, "load", "team", _none, ON_LOAD),
+    Case(TeamState, "set_search", "team", _value("anna")),
+    Case(TeamState, "go_to_page", "team", lambda o: {"page": 1}),
+    Case(TeamState, "setvar", "team", lambda o: {"var_name": "total", "value": 9}, NO_SETTER),
+    Case(TeamInviteState, "load", "team_invite", _none, ON_LOAD),
+    Case(TeamInviteState, "set_member_name", "team_invite", _value("Typed")),
+    Case(TeamInviteState, "set_member_email", "team_invite", _value("t@acme.example")),
+    Case(TeamInviteState, "set_member_role", "team_invite", _value(permissions.PARTNER_ROLE)),
+    Case(TeamInviteState, "leave_field", "team_invite", lambda o: {"field_id": team.MEMBER_NAME}),
+    *[
+        Case(state, "set_customers", page, _value(team.ALL_CUSTOMERS))
+        for state, page in ((TeamInviteState, "team_invite"), (TeamMemberState, "team_member"))
+    ],
+    *[
+        Case(state, "search_customers", page, _value("Acme"))
+        for state, page in ((TeamInviteState, "team_invite"), (TeamMemberState, "team_member"))
+    ],
+    *[
+        Case(
+            state,
+            "toggle_customer",
+            page,
+            lambda o: {"account_id": o.account_id, "checked": True},
+        )
+        for state, page in ((TeamInviteState, "team_invite"), (TeamMemberState, "team_member"))
+    ],
+    Case(TeamInviteState, "send_invitation", "team_invite", _none),
+    Case(
+        TeamInviteState,
+        "setvar",
+        "team_invite",
+        lambda o: {"var_name": "member_name", "value": "Typed"},
+    ),
+    Case(TeamMemberState, "load", "team_member", _none, ON_LOAD),
+    Case(
+        TeamMemberState,
+        "set_member_role",
+        "team_member",
+        _value(permissions.PARTNER_ADMIN_ROLE),
+    ),
+    Case(TeamMemberState, "save_changes", "team_member", _none),
+    Case(TeamMemberState, "ask_deactivate", "team_member", _none),
+    Case(
+        TeamMemberState,
+        "deactivate_dialog_changed",
+        "team_member",
+        lambda o: {"is_open": False},
+        TO_SIGN_IN,
+    ),
+    Case(TeamMemberState, "deactivate", "team_member", _none),
+    Case(TeamMemberState, "reactivate", "team_member", _none),
+    Case(TeamMemberState, "send_invitation_again", "team_member", _none),
+    Case(
+        TeamMemberState,
+        "setvar",
+        "team_member",
+        lambda o: {"var_name": "member_role", "value": permissions.PARTNER_ROLE},
+    ),
     # Every page's header and notice.
     Case(SessionState, "dismiss_notice", "dashboard", _none),
     Case(
@@ -581,6 +680,9 @@ EXPIRED = [
     "ProblemReportsState.mark_resolved",
     "OutboxState.load",
     "SessionState.dismiss_notice",
+    "TeamState.load",
+    "TeamInviteState.send_invitation",
+    "TeamMemberState.deactivate",
 ]
 SESSION_ENDINGS = [
     pytest.param(case, how, id=f"{case.id}-{how}")
