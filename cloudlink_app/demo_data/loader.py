@@ -179,6 +179,10 @@ def _restore_the_team(session: Session, user_ids: dict[str, int]) -> None:
         user.active = True
         user.all_customers = account.selected_customers is None
         session.add(user)
+        # A selection left from customers deleted some other way goes first.
+        session.execute(
+            sa.delete(UserCustomer).where(col(UserCustomer.user_id) == user_ids[account.email])
+        )
         if account.selected_customers is not None:
             chosen = session.exec(
                 select(Customer.id)
