@@ -263,8 +263,10 @@ async def _send(message: EmailMessage, row: OutboxMessage, sender: str, server: 
         username=server.username,
         password=server.password,
         use_tls=server.use_tls,
-        # starttls=1: required; otherwise used when the server offers it.
-        start_tls=True if server.start_tls else (False if server.use_tls else None),
+        # smtp://: STARTTLS required (never "when offered": an attacker on the way
+        # could strip the offer and read the password and the links); False only for
+        # smtps:// (TLS already) and smtp+plain:// (a loopback server, settings).
+        start_tls=server.start_tls,
         timeout=SMTP_TIMEOUT,
     )
 
