@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -44,6 +45,16 @@ REPORTS_SHOWN = 200  # the most a customer's Problem reports page lists
 class TooManyReports(Exception):
     """The user sent REPORTS_PER_WINDOW reports within REPORT_WINDOW: each report mails
     every support contact, so a flood of them is refused until the window has passed."""
+
+
+class UnusableContacts(ValueError):
+    """Support contacts whose stored address cannot be mailed: a draft keeps what was
+    typed (services/customers.py), so an address may be invalid. Nothing was stored or
+    sent; ``contacts`` says which to correct, as (position from 1, name, address)."""
+
+    def __init__(self, contacts: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(contacts)} support contact(s) without a usable address")
+        self.contacts = contacts
 
 
 class InvalidReport(ValueError):
@@ -94,6 +105,21 @@ def _message(
     return subject, text
 
 
+def _recipients(contacts: Sequence[SupportContact]) -> list[tuple[SupportContact, str]]:
+    """Each support contact with the address to mail (normalised: a draft may have kept
+    it as typed, in capitals); UnusableContacts naming every contact whose address is
+    not one email address."""
+    found, unusable = [], []
+    for position, contact in enumerate(contacts, start=1):
+        try:
+            found.append((contact, outbox.check_recipient(contact.email)))
+        except outbox.InvalidRecipient:
+            unusable.append((position, contact.name, contact.email))
+    if unusable:
+        raise UnusableContacts(unusable)
+    return found
+
+
 def report_problem(
     session: Session,
     user: CurrentUser,
@@ -105,8 +131,9 @@ def report_problem(
     """Store the report and one outbox message per support contact of the customer, in
     one transaction, and commit; the report and the contacts notified. Raises
     CustomerNotFound when ``user`` may not report for that customer, InvalidReport
-    when the report has problems and TooManyReports after REPORTS_PER_WINDOW reports
-    of the user within REPORT_WINDOW (nothing stored, nothing sent)."""
+    when the report has problems, TooManyReports after REPORTS_PER_WINDOW reports
+    of the user within REPORT_WINDOW and UnusableContacts when a support contact's
+    stored address is not one (nothing stored, nothing sent)."""
     customer = reportable_customer(session, user, account_id)
     problems = validate(application, summary, description)
     if problems:
@@ -122,6 +149,12 @@ def report_problem(
     if recent >= REPORTS_PER_WINDOW:
         raise TooManyReports()
     assert customer.id is not None  # a stored row
+    contacts = session.exec(
+        select(SupportContact)
+        .where(SupportContact.customer_id == customer.id)
+        .order_by(col(SupportContact.position))
+    ).all()
+    recipients = _recipients(contacts)
     report = ProblemReport(
         customer_id=customer.id,
         account_id=customer.account_id,
@@ -132,19 +165,14 @@ def report_problem(
         description=description.strip(),
     )
     session.add(report)
-    contacts = session.exec(
-        select(SupportContact)
-        .where(SupportContact.customer_id == customer.id)
-        .order_by(col(SupportContact.position))
-    ).all()
     lang = outbox.mail_language(customer)
     subject, text = _message(customer, user, report, lang)
     notified = []
     try:
-        for contact in contacts:
+        for contact, address in recipients:
             outbox.enqueue(
                 session,
-                to=contact.email,
+                to=address,
                 subject=subject,
                 text=text,
                 html=None,

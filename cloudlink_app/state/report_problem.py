@@ -23,6 +23,7 @@ from cloudlink_app.state.page import LiveFormState
 from cloudlink_app.state.session import SessionState, home_url
 
 DONE_ID = "report-sent"
+CONTACTS_NAMED = 5  # the most support contacts a refusal names (then "...")
 FIELDS = report_rules.FIELDS
 # The longest value a field accepts from the browser: a little more than the rules
 # allow, so that the page can say "too long" instead of refusing what was pasted.
@@ -171,6 +172,16 @@ class ReportProblemState(LiveFormState, SessionState):
                 "report_problem.too_many",
                 count=problem_reports.REPORTS_PER_WINDOW,
                 minutes=int(problem_reports.REPORT_WINDOW.total_seconds() // 60),
+            )
+        except problem_reports.UnusableContacts as unusable:
+            # Saved as typed in a draft: say which to correct, on the Customer step.
+            shown = unusable.contacts[:CONTACTS_NAMED]
+            return self._refused_with_notice(
+                "report_problem.contacts_unusable",
+                contacts="; ".join(
+                    f"{position}. {name or '-'} ({email or '-'})" for position, name, email in shown
+                )
+                + ("; ..." if len(unusable.contacts) > len(shown) else ""),
             )
         except problem_reports.InvalidReport as invalid:
             return self._show_errors(texts(invalid.problems))

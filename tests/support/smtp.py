@@ -49,9 +49,7 @@ class Logins:
         self.seen: list[tuple[str, str, str]] = []
 
     def __call__(self, server, session, envelope, mechanism, auth_data):
-        self.seen.append(
-            (mechanism, auth_data.login.decode(), auth_data.password.decode())
-        )
+        self.seen.append((mechanism, auth_data.login.decode(), auth_data.password.decode()))
         return AuthResult(success=True)
 
 
@@ -76,9 +74,7 @@ class SmtpServer:
         options: dict = {}
         if self.logins is not None:
             options = {"authenticator": self.logins, "auth_require_tls": False}
-        self.controller = Controller(
-            self.recorder, hostname="127.0.0.1", port=self.port, **options
-        )
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -94,7 +90,9 @@ def running(mail_from: str) -> Iterator[SmtpServer]:
     server = SmtpServer()
     server.start()
     try:
-        with settings.override(smtp_url=f"smtp+plain://127.0.0.1:{server.port}", mail_from=mail_from):
+        with settings.override(
+            smtp_url=f"smtp+plain://127.0.0.1:{server.port}", mail_from=mail_from
+        ):
             yield server
     finally:
         server.stop()

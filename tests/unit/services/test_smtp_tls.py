@@ -61,9 +61,7 @@ async def test_smtp_plus_plain_to_a_loopback_server_sends(server, database):
     url = f"smtp+plain://mailer:{PASSWORD}@127.0.0.1:{server.port}"
     with settings.override(smtp_url=url, mail_from=SENDER):
         assert await outbox.deliver_due() == 1
-    assert [(user, password) for _, user, password in server.logins.seen] == [
-        ("mailer", PASSWORD)
-    ]
+    assert [(user, password) for _, user, password in server.logins.seen] == [("mailer", PASSWORD)]
     ((recipients, _message),) = server.recorder.received()
     assert recipients == ["ops@example.com"]
 
