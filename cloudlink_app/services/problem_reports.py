@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import permissions
+from cloudlink_app.domain import limits, permissions
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.limits import Problems
 from cloudlink_app.domain.problem_reports import APPLICATIONS, validate
@@ -32,10 +32,10 @@ from cloudlink_app.models import (
     utc_now,
     utc_now_or,
 )
-from cloudlink_app.services import outbox, owned_customers
+from cloudlink_app.services import mail_limits, outbox, owned_customers
 from cloudlink_app.services.users import CurrentUser
 
-KIND = "problem_report"  # the outbox messages' kind
+KIND = limits.PROBLEM_REPORT_KIND  # the outbox messages' kind
 # At most this many reports per user within REPORT_WINDOW (TooManyReports).
 REPORTS_PER_WINDOW = 5
 REPORT_WINDOW = datetime.timedelta(minutes=10)
@@ -71,6 +71,9 @@ class Notified:
 
     name: str
     email: str
+    # When a mail limit holds the message (services/mail_limits.py): until when, why.
+    waits_until: datetime.datetime | None = None
+    held_reason: str = ""
 
 
 def reportable_customer(session: Session, user: CurrentUser, account_id: object) -> Customer:
@@ -168,8 +171,22 @@ def report_problem(
     lang = outbox.mail_language(customer)
     subject, text = _message(customer, user, report, lang)
     notified = []
+    now = utc_now()
     try:
-        for contact, address in recipients:
+        for index, (contact, address) in enumerate(recipients):
+            # REPORT_RECIPIENTS support contacts at once, each next as many an hour later;
+            # and the partner's hourly mail budget (mail_limits).
+            slot = mail_limits.place(
+                session,
+                partner_id=customer.partner_id,
+                kind=KIND,
+                customer_id=customer.id,
+                to=address,
+                now=now,
+                by=user.id,
+                not_before=now + (index // limits.REPORT_RECIPIENTS) * limits.HOUR,
+                not_before_reason=limits.REPORT_RECIPIENTS_LIMIT,
+            )
             outbox.enqueue(
                 session,
                 to=address,
@@ -178,8 +195,27 @@ def report_problem(
                 html=None,
                 kind=KIND,
                 customer_id=customer.id,
+                partner_id=customer.partner_id,
+                slot=slot,
+                now=now,
             )
-            notified.append(Notified(contact.name, contact.email))
+            notified.append(
+                Notified(
+                    contact.name,
+                    address,
+                    waits_until=slot.at if slot.held else None,
+                    held_reason=slot.reason,
+                )
+            )
+        if len(recipients) > limits.REPORT_RECIPIENTS:
+            mail_limits.log_reached(
+                limits.REPORT_RECIPIENTS_LIMIT,
+                limits.REPORT_RECIPIENTS,
+                limits.HOUR,
+                partner_id=customer.partner_id,
+                customer_id=customer.id,
+                by=user.id,
+            )
         session.commit()
     except BaseException:
         session.rollback()
