@@ -9,14 +9,17 @@ hold a secret: database, Redis and mail server URLs may hold a password.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
-# The mail server's default port per scheme (smtps: TLS from the first byte).
-SMTP_PORTS = {"smtp": 25, "smtps": 465}
+# The mail server's default port per scheme: smtp, STARTTLS required; smtps, TLS from
+# the first byte; smtp+plain, no TLS at all (a loopback server only: PLAIN_SMTP_SCHEME).
+PLAIN_SMTP_SCHEME = "smtp+plain"
+SMTP_PORTS = {"smtp": 25, "smtps": 465, PLAIN_SMTP_SCHEME: 25}
 NOT_SHOWN = "(not shown: it may hold a password)"
 
 _SHOWN_MAX = 80  # longest value quoted back in an error message
@@ -153,19 +156,40 @@ def sender(value: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class SmtpServer:
-    """CLOUDLINK_SMTP_URL parsed: where and how the outbox sends."""
+    """CLOUDLINK_SMTP_URL parsed: where and how the outbox sends. Exactly one of
+    ``use_tls`` and ``start_tls`` is true, unless the URL said ``smtp+plain://`` to a
+    loopback address (``plain``)."""
 
     host: str
     port: int
     use_tls: bool  # smtps://: TLS from the first byte
-    start_tls: bool  # smtp://...?starttls=1: STARTTLS required before sending
+    start_tls: bool  # smtp://: STARTTLS required before AUTH and the message
     username: str | None = None
     password: str | None = dataclasses.field(default=None, repr=False)
 
+    @property
+    def plain(self) -> bool:
+        """smtp+plain://: nothing encrypted (a mail server on this machine only)."""
+        return not self.use_tls and not self.start_tls
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a literal loopback address (127.0.0.0/8, ::1): a name is
+    not, as whatever resolves it decides where it points."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 def smtp_server(value: str) -> SmtpServer:
-    """The mail server a smtp:// or smtps:// URL names; ValueError otherwise, which
-    never quotes the value: it may hold a password."""
+    """The mail server a smtp://, smtps:// or smtp+plain:// URL names; ValueError
+    otherwise, which never quotes the value: it may hold a password.
+
+    smtp:// requires STARTTLS (a server that does not offer it gets neither the
+    password nor a message: a network attacker cannot strip it), smtps:// is TLS from
+    the first byte, and smtp+plain:// sends in clear, allowed to a loopback address
+    only (a relay on the same machine)."""
 
     def refuse(problem: str) -> ValueError:
         return ValueError(f"{problem} {NOT_SHOWN}")
@@ -179,27 +203,36 @@ def smtp_server(value: str) -> SmtpServer:
         raise refuse("the value is not a valid URL or has an invalid port") from None
     scheme = parts.scheme.lower()
     if scheme not in SMTP_PORTS:
-        raise refuse("the value does not start with smtp:// or smtps://")
+        raise refuse("the value does not start with smtp://, smtps:// or smtp+plain://")
     if not parts.hostname:
         raise refuse("the value has no host name")
     if port == 0 or parts.path not in ("", "/") or parts.fragment:
         raise refuse("the value has port 0, a path or a fragment")
     query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=False)
     if set(query) - {"starttls"} or len(query.get("starttls", [])) > 1:
-        raise refuse("the query may only be starttls=1 or starttls=0")
-    start_tls = False
+        raise refuse("the query may only be starttls=1")
     if "starttls" in query:
         word = query["starttls"][0].strip().lower()
         if word not in TRUE_WORDS + FALSE_WORDS:
             raise refuse("starttls is not a yes/no value")
-        start_tls = word in TRUE_WORDS
-    if start_tls and scheme == "smtps":
-        raise refuse("smtps:// is TLS already: starttls=1 is for smtp://")
+        if word in FALSE_WORDS:
+            raise refuse(
+                "STARTTLS cannot be turned off: smtp:// always requires it; for a mail "
+                f"server on this machine without TLS use {PLAIN_SMTP_SCHEME}://127.0.0.1"
+            )
+        if scheme != "smtp":
+            raise refuse(f"starttls=1 is for smtp:// only ({scheme}:// is not STARTTLS)")
+    if scheme == PLAIN_SMTP_SCHEME and not is_loopback(parts.hostname):
+        raise refuse(
+            f"{PLAIN_SMTP_SCHEME}:// sends the password and the mail in clear: it is "
+            "allowed to a loopback address only (127.0.0.1 or [::1]); use smtp:// "
+            "(STARTTLS) or smtps:// (TLS) for this server"
+        )
     return SmtpServer(
         host=parts.hostname,
         port=port or SMTP_PORTS[scheme],
         use_tls=scheme == "smtps",
-        start_tls=start_tls,
+        start_tls=scheme == "smtp",
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password is not None else None,
     )

@@ -185,12 +185,15 @@ class Settings(BaseSettings):
     smtp_url: Annotated[str | None, _optional(checks.smtp_url)] = _setting(
         "CLOUDLINK_SMTP_URL",
         None,
-        "The mail server of the outbox (STARTTLS used when offered); unset: nothing is "
-        "sent, messages stay in the outbox. Demo mode never sends.",
-        "smtp://user:password@host:port (plain; add ?starttls=1 to require STARTTLS) or "
-        "smtps://user:password@host:port (TLS); user, password and port optional (ports "
-        "25 and 465; percent-encode @ : / in them); unset to send nothing (messages stay "
-        "in the outbox)",
+        "The mail server of the outbox, over STARTTLS or TLS; unset: nothing is sent, "
+        "messages stay in the outbox. Demo mode never sends. `smtp+plain://` (no TLS) is "
+        "for a server on this machine only, and the app warns at start.",
+        "smtp://user:password@host:port (STARTTLS required: a server that does not offer "
+        "it gets no password and no mail) or smtps://user:password@host:port (TLS from "
+        "the first byte); smtp+plain://127.0.0.1:port sends in clear and is refused for "
+        "any host but a loopback address (127.0.0.1, [::1]); user, password and port "
+        "optional (ports 25, 465 and 25; percent-encode @ : / in them); unset to send "
+        "nothing (messages stay in the outbox)",
         repr=False,
     )
     mail_from: Annotated[str | None, _optional(checks.sender)] = _setting(

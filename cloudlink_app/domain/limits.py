@@ -1,4 +1,5 @@
-"""Hard limits of the Customer step, and how a rule reports a problem against them.
+"""Hard limits of the Customer step, and how a rule reports a problem against them;
+the mail limits (MAIL_LIMITS).
 
 Rules first report a Problem (a message key and its parameters), so that "Save and
 return" can keep just the problems that stop a draft from being stored (see
@@ -9,6 +10,7 @@ in the language of the moment.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from collections.abc import Callable, Collection, Mapping, Sized
 from typing import TypeVar
@@ -212,3 +214,70 @@ def problem_text(problem: Problem) -> Text:
             for name, value in problem.params.items()
         },
     )
+
+
+# ----- mail limits ---------------------------------------------------------------------
+# What anyone who can edit a customer or report a problem can make the app mail, and so
+# what an abuser could send through our sender (docs/email.md, "Mail limits"). Each is
+# far above what a real partner does: a customer has a handful of admin contacts and is
+# completed once; a person needs an invitation and now and then one sent again; a
+# partner onboards a few customers a day. An abuser (500 addresses typed, removed and
+# added again, or 500 support contacts mailed by every report) meets them at once.
+# What goes over a limit is kept: it waits in the outbox for the first window with room
+# (services/mail_limits.py). Windows are fixed, in UTC: a day from 00:00, an hour from
+# :00 (a burst may use the end of one window and the start of the next).
+
+DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+# Whose count a limit keeps: one per partner, per customer or per recipient address.
+PER_PARTNER, PER_CUSTOMER, PER_RECIPIENT = "partner", "customer", "recipient"
+INVITATION_KIND = "invitation"  # the outbox kinds the limits apply to
+PROBLEM_REPORT_KIND = "problem_report"
+
+
+@dataclasses.dataclass(frozen=True)
+class MailLimit:
+    """At most ``count`` messages of ``kinds`` per ``scope`` in each ``window``."""
+
+    name: str  # stored on a held message (outbox_message.held_reason): short, stable
+    count: int
+    window: datetime.timedelta
+    scope: str
+    kinds: frozenset[str]
+
+    def __post_init__(self) -> None:
+        if self.count < 1 or self.window < HOUR or DAY % self.window:
+            raise ValueError(f"{self.name}: at least 1 per window, a window dividing a day")
+
+    def window_start(self, moment: datetime.datetime) -> datetime.datetime:
+        """The start of the window ``moment`` (aware) is in."""
+        return moment - (moment - _EPOCH) % self.window
+
+    def next_window(self, moment: datetime.datetime) -> datetime.datetime:
+        """The start of the window after the one ``moment`` is in."""
+        return self.window_start(moment) + self.window
+
+
+INVITATIONS = frozenset({INVITATION_KIND})
+LIMITED_KINDS = frozenset({INVITATION_KIND, PROBLEM_REPORT_KIND})
+# A customer with 50 new admin contacts in a day is not onboarding: it is a list.
+CUSTOMER_INVITATIONS = MailLimit("customer_invitations", 50, DAY, PER_CUSTOMER, INVITATIONS)
+# 200 a day: 40 customers with 5 admins each, more than any partner onboards in a day.
+PARTNER_INVITATIONS = MailLimit("partner_invitations", 200, DAY, PER_PARTNER, INVITATIONS)
+# The invitation and three "Send invitation again" a day, for one person (any cause:
+# sent again, or the contact removed and added back).
+RECIPIENT_INVITATIONS = MailLimit("recipient_invitations", 4, DAY, PER_RECIPIENT, INVITATIONS)
+# Every mail a partner's users cause (invitations and problem reports): 100 an hour.
+PARTNER_MAIL = MailLimit("partner_mail", 100, HOUR, PER_PARTNER, LIMITED_KINDS)
+MAIL_LIMITS = (CUSTOMER_INVITATIONS, PARTNER_INVITATIONS, RECIPIENT_INVITATIONS, PARTNER_MAIL)
+# One problem report mails at most this many support contacts at once; each next 30
+# an hour later (a real customer has a few support contacts; 500 is a mailing list).
+REPORT_RECIPIENTS = 30
+REPORT_RECIPIENTS_LIMIT = "report_recipients"  # its held_reason
+MAIL_LIMIT_NAMES = tuple(limit.name for limit in MAIL_LIMITS) + (REPORT_RECIPIENTS_LIMIT,)
+
+
+def mail_limits_of(kind: str) -> tuple[MailLimit, ...]:
+    """The mail limits a message of ``kind`` counts in."""
+    return tuple(limit for limit in MAIL_LIMITS if kind in limit.kinds)

@@ -20,6 +20,7 @@ from cloudlink_app.domain import (
     choices,
     forms,
     gateway,
+    limits,
     passwords,
     pbx,
     permissions,
@@ -76,6 +77,7 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
 # Labels and names: ``{prefix}{name}`` for every name the domain lists.
 KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "step.": wizard_path.ALL_STEPS,
+    "mail_limit.": limits.MAIL_LIMIT_NAMES,
     "role_name.": permissions.ROLES,
     "team_status.": team.STATUSES,
     "team_event.": team.ACTIONS,

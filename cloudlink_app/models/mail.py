@@ -47,6 +47,14 @@ class OutboxMessage(SQLModel, table=True):
     # Why the last attempt failed: the error's type and the server's reply, short.
     last_error: str = Field(default="", max_length=300)
     sent_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The mail limits (domain/limits.py MAIL_LIMITS, services/mail_limits.py): the
+    # partner whose limits the message counts in (None: not limited, e.g. the accounts
+    # tool's links), and, when a limit held it back, the start of the window it waits
+    # for (its first next_attempt_at) and that limit's name. A message counts in the
+    # window of held_until, else of created_at.
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    held_until: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    held_reason: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
 
 
 class ProblemReport(SQLModel, table=True):

@@ -18,7 +18,13 @@ def _message(message):
             rx.el.div(rx.el.dt(tx("outbox.date")), rx.el.dd(message.date)),
             rx.el.div(
                 rx.el.dt(tx("outbox.state")),
-                rx.el.dd(rx.cond(message.sent, tx("outbox.sent"), tx("outbox.waiting"))),
+                rx.el.dd(
+                    rx.cond(
+                        message.sent,
+                        tx("outbox.sent"),
+                        rx.cond(message.waiting != "", message.waiting, tx("outbox.waiting")),
+                    )
+                ),
             ),
             class_name="review__list",
         ),

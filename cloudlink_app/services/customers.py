@@ -287,6 +287,7 @@ def save_customer(
             before,
             [(row.first_name, row.last_name, row.email) for row in form.admin_contacts],
             invite=complete,
+            by=saved_by,
         )
         session.commit()
     except IntegrityError as error:

@@ -22,6 +22,9 @@ unused links are spent. Users made otherwise (the accounts tool) keep their righ
 
 An invitation can be sent again from the Review step (``send_again``): a new link,
 the earlier one spent; at most once a minute per contact.
+
+Invitations count in the mail limits (services/mail_limits.py): one over a limit waits
+in the outbox, and Review says so (WAITING, with the limit and until when).
 """
 
 from __future__ import annotations
@@ -36,7 +39,15 @@ from sqlmodel import Session, col, select
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.contacts import email_key, normalize_email
 from cloudlink_app.domain.limits import EMAIL_MAX, normal_or_none
-from cloudlink_app.models import AdminContact, AppUser, Customer, PasswordToken, as_utc, utc_now_or
+from cloudlink_app.models import (
+    AdminContact,
+    AppUser,
+    Customer,
+    OutboxMessage,
+    PasswordToken,
+    as_utc,
+    utc_now_or,
+)
 from cloudlink_app.services import accounts, outbox, password_links, sessions
 
 RESEND_INTERVAL = password_links.RESEND_INTERVAL
@@ -47,7 +58,8 @@ INVITED = "invited"  # a user of this customer, a live invitation link
 EXPIRED = "expired"  # a user of this customer, no password, no live link
 OTHER_USER = "other_user"  # the address is another user's: not invited
 NOT_INVITED = "not_invited"  # no user yet (the step not completed since it was added)
-STATES = (ACTIVE, INVITED, EXPIRED, OTHER_USER, NOT_INVITED)
+WAITING = "waiting"  # invited, the mail held by a mail limit until ``waits_until``
+STATES = (ACTIVE, INVITED, EXPIRED, OTHER_USER, NOT_INVITED, WAITING)
 
 
 class CannotInvite(ValueError):
@@ -61,7 +73,7 @@ class CannotInvite(ValueError):
 NOT_A_CONTACT = "not_a_contact"
 TOO_SOON = "too_soon"
 HAS_PASSWORD = "has_password"
-REFUSALS = (NOT_A_CONTACT, TOO_SOON, HAS_PASSWORD, OTHER_USER)
+REFUSALS = (NOT_A_CONTACT, TOO_SOON, HAS_PASSWORD, OTHER_USER, WAITING)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +84,9 @@ class AdminAccess:
     name: str
     state: str
     expires_at: datetime.datetime | None = None
+    # WAITING: when the held invitation goes, and the limit that holds it.
+    waits_until: datetime.datetime | None = None
+    held_reason: str = ""
 
 
 def _users_by_email(session: Session, emails: set[str]) -> dict[str, AppUser]:
@@ -108,11 +123,13 @@ def sync(
     *,
     invite: bool,
     now: datetime.datetime | None = None,
+    by: int | None = None,
 ) -> list[str]:
     """In the caller's transaction (it commits): rights of removed admin contacts
     removed; with ``invite`` (the step completed) each admin contact (first name, last
     name, email) not yet a user of the customer invited. ``before``: the contacts'
-    addresses before the save (``contact_emails``). Returns the addresses invited."""
+    addresses before the save (``contact_emails``); ``by``: the user saving (the mail
+    limits' log). Returns the addresses invited (those held by a limit included)."""
     assert customer.id is not None
     now = utc_now_or(now)
     wanted: dict[str, tuple[str, str]] = {}
@@ -147,7 +164,7 @@ def sync(
         else:
             continue  # already ours, or another user's address
         link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
-        password_links.mail_link(session, user, link, lang, customer=customer)
+        password_links.mail_link(session, user, link, lang, customer=customer, by=by)
         invited.append(user.email)
     return invited
 
@@ -213,15 +230,31 @@ def access(
             continue
         link = _last_invitation(session, user)
         live = link is not None and link.used_at is None and as_utc(link.expires_at) > now
+        held = _held_message(session, link, now) if live and link is not None else None
         result.append(
             AdminAccess(
                 contact.email,
                 name,
-                INVITED if live else EXPIRED,
+                WAITING if held else INVITED if live else EXPIRED,
                 expires_at=link.expires_at if link else None,
+                waits_until=held.held_until if held else None,
+                held_reason=held.held_reason if held else "",
             )
         )
     return result
+
+
+def _held_message(
+    session: Session, link: PasswordToken, now: datetime.datetime
+) -> OutboxMessage | None:
+    """The unsent message of ``link`` while a mail limit holds it, if any."""
+    return session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.password_token_id == link.id,
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.held_until) > now,
+        )
+    ).first()
 
 
 def _last_invitation(session: Session, user: AppUser) -> PasswordToken | None:
@@ -234,11 +267,17 @@ def _last_invitation(session: Session, user: AppUser) -> PasswordToken | None:
 
 
 def send_again(
-    session: Session, customer: Customer, email: object, now: datetime.datetime | None = None
+    session: Session,
+    customer: Customer,
+    email: object,
+    now: datetime.datetime | None = None,
+    by: int | None = None,
 ) -> str:
     """Invite the admin contact with ``email`` of the stored ``customer`` again (a new
-    link, the earlier one spent) and commit; the address invited. Raises CannotInvite.
-    The caller has checked that its user may open the customer."""
+    link, the earlier one spent) and commit; the address invited (``access`` says
+    whether a mail limit holds it). Raises CannotInvite, WAITING while the last one
+    still waits for a limit. The caller has checked that its user (``by``) may open
+    the customer."""
     now = utc_now_or(now)
     if not isinstance(email, str) or not email or len(email) > EMAIL_MAX:
         raise CannotInvite(NOT_A_CONTACT)
@@ -263,6 +302,7 @@ def send_again(
             [(contact.first_name, contact.last_name, contact.email)],
             invite=True,
             now=now,
+            by=by,
         )
         if not invited:
             raise CannotInvite(NOT_A_CONTACT)
@@ -273,9 +313,12 @@ def send_again(
     if user.password_hash:
         raise CannotInvite(HAS_PASSWORD)
     last = _last_invitation(session, user)
+    if last is not None and _held_message(session, last, now) is not None:
+        raise CannotInvite(WAITING)  # it goes when the limit allows: another would wait too
     if last is not None and as_utc(last.created_at) > now - RESEND_INTERVAL:
         raise CannotInvite(TOO_SOON)
     link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
-    password_links.mail_link(session, user, link, outbox.mail_language(customer), customer=customer)
+    lang = outbox.mail_language(customer)
+    password_links.mail_link(session, user, link, lang, customer=customer, by=by)
     session.commit()
     return user.email

@@ -57,7 +57,7 @@ from cloudlink_app import settings
 from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES
 from cloudlink_app.models import AppUser, Customer, OutboxMessage, PasswordToken, utc_now_or
-from cloudlink_app.services import links, owned_customers
+from cloudlink_app.services import links, mail_limits, owned_customers
 from cloudlink_app.services.users import CurrentUser
 from cloudlink_app.settings import SmtpServer
 
@@ -140,6 +140,9 @@ def enqueue(
     kind: str,
     customer_id: int | None = None,
     password_token_id: int | None = None,
+    partner_id: int | None = None,
+    slot: mail_limits.Slot | None = None,
+    now: datetime.datetime | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction (flushed, not
     committed: the caller commits it with the action that causes it, or rolls both
@@ -148,7 +151,10 @@ def enqueue(
     which the caller has escaped every text a user typed (``escape``), or None for the
     plain text escaped in a <pre>. The Message-ID is made here, once. A message that
     carries a one-time link (``password_token_id``) has links.LINK_PLACEHOLDER in its
-    text where the link goes: the link is put in when it is sent or shown."""
+    text where the link goes: the link is put in when it is sent or shown.
+    ``partner_id``: the partner whose mail limits it counts in, and ``slot`` when it
+    may go (mail_limits.place, which counted it): a held message waits until then.
+    ``now``: when it is written (default: the current time), as the limits counted it."""
     if not isinstance(kind, str) or not kind or len(kind) > KIND_MAX:
         raise ValueError(f"kind must be a short name, such as 'invitation': {kind!r}")
     address = check_recipient(to)
@@ -163,7 +169,13 @@ def enqueue(
         body_text=str(text),
         body_html=str(body_html),
         password_token_id=password_token_id,
+        partner_id=partner_id,
     )
+    if now is not None:
+        message.created_at = message.next_attempt_at = utc_now_or(now)
+    if slot is not None and slot.held:
+        message.next_attempt_at = message.held_until = slot.at
+        message.held_reason = slot.reason
     session.add(message)
     session.flush()
     return message
@@ -263,8 +275,10 @@ async def _send(message: EmailMessage, row: OutboxMessage, sender: str, server: 
         username=server.username,
         password=server.password,
         use_tls=server.use_tls,
-        # starttls=1: required; otherwise used when the server offers it.
-        start_tls=True if server.start_tls else (False if server.use_tls else None),
+        # smtp://: STARTTLS required (never "when offered": an attacker on the way
+        # could strip the offer and read the password and the links); False only for
+        # smtps:// (TLS already) and smtp+plain:// (a loopback server, settings).
+        start_tls=server.start_tls,
         timeout=SMTP_TIMEOUT,
     )
 
@@ -342,6 +356,9 @@ class ShownMessage:
     text: str
     link: str  # the one-time link it carries ("" for none)
     sent: bool
+    # Held by a mail limit (services/mail_limits.py): until when, and which limit.
+    held_until: datetime.datetime | None = None
+    held_reason: str = ""
 
 
 def _team_invitations(partner_id: int) -> sa.ColumnElement[bool]:
@@ -405,6 +422,8 @@ def messages_for(session: Session, user: CurrentUser) -> list[ShownMessage]:
                 text=body.get_content() if body is not None else "",
                 link=link,
                 sent=row.sent_at is not None,
+                held_until=row.held_until if row.held_reason else None,
+                held_reason=row.held_reason,
             )
         )
     return shown

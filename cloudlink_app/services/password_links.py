@@ -22,11 +22,12 @@ import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from cloudlink_app.domain import limits
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.limits import storable
 from cloudlink_app.domain.times import When
 from cloudlink_app.models import AppUser, Customer, PasswordToken, as_utc, utc_now_or
-from cloudlink_app.services import links, outbox, users
+from cloudlink_app.services import links, mail_limits, outbox, users
 
 NEW_USER = "new_user"
 RESET = "reset"
@@ -44,7 +45,11 @@ LIFETIMES = {
 # after the last link.
 RESEND_INTERVAL = datetime.timedelta(minutes=1)
 # The outbox's kind of each link's message.
-MAIL_KINDS = {INVITATION: "invitation", NEW_USER: "password_link", RESET: "password_link"}
+MAIL_KINDS = {
+    INVITATION: limits.INVITATION_KIND,
+    NEW_USER: "password_link",
+    RESET: "password_link",
+}
 # Longest token accepted from a link; ours are 43 characters.
 TOKEN_MAX = 100
 # How long a browser keeps an opened link's token (in its cookie), at most: enough to
@@ -125,16 +130,37 @@ def mail_link(
     *,
     customer: Customer | None = None,
     team_of: tuple[str, str] | None = None,
-) -> None:
+    by: int | None = None,
+) -> mail_limits.Slot | None:
     """Put the email carrying ``link`` to ``user`` in the outbox (the caller commits):
     an invitation to become an account admin of ``customer``, an invitation to join a
     partner's team (``team_of``: who invites, and the partner's name), or a link to set
-    a password. The link itself is put in when the message is sent or shown."""
+    a password. The link itself is put in when the message is sent or shown.
+
+    Both invitations count in the mail limits of the partner (services/mail_limits.py;
+    ``by``: the user who caused it, for the log): the slot is returned, and a held
+    invitation's link lives its full lifetime from when it goes. Other links are not
+    limited (None)."""
+    slot = None
+    partner_id = customer.partner_id if customer is not None else user.partner_id
+    if team_of is not None or (link.purpose == INVITATION and customer is not None):
+        slot = mail_limits.place(
+            session,
+            partner_id=partner_id,
+            kind=limits.INVITATION_KIND,
+            customer_id=customer.id if customer is not None else None,
+            to=user.email,
+            now=as_utc(link.created_at),
+            by=by,
+        )
+        if slot.held:
+            link.expires_at = slot.at + LIFETIMES[link.purpose]
+            session.add(link)
     expires = When(link.expires_at, zone=True)
     kind = MAIL_KINDS.get(link.purpose, "password_link")
     if team_of is not None:
         inviter, partner_name = team_of
-        kind = "invitation"
+        kind = limits.INVITATION_KIND
         subject = t("mail.team_invitation_subject", lang, partner_name=partner_name)
         text = t(
             "mail.team_invitation_body",
@@ -176,7 +202,11 @@ def mail_link(
         kind=kind,
         customer_id=customer.id if customer is not None else user.customer_id,
         password_token_id=link.id,
+        partner_id=partner_id if slot is not None else None,
+        slot=slot,
+        now=as_utc(link.created_at),
     )
+    return slot
 
 
 def spend_links(session: Session, user_id: int, now: datetime.datetime) -> None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from cloudlink_app.domain import permissions
+from cloudlink_app.domain import limits, permissions
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.limits import Problems
 from cloudlink_app.domain.problem_reports import APPLICATIONS, validate
@@ -31,10 +32,10 @@ from cloudlink_app.models import (
     utc_now,
     utc_now_or,
 )
-from cloudlink_app.services import outbox, owned_customers
+from cloudlink_app.services import mail_limits, outbox, owned_customers
 from cloudlink_app.services.users import CurrentUser
 
-KIND = "problem_report"  # the outbox messages' kind
+KIND = limits.PROBLEM_REPORT_KIND  # the outbox messages' kind
 # At most this many reports per user within REPORT_WINDOW (TooManyReports).
 REPORTS_PER_WINDOW = 5
 REPORT_WINDOW = datetime.timedelta(minutes=10)
@@ -44,6 +45,16 @@ REPORTS_SHOWN = 200  # the most a customer's Problem reports page lists
 class TooManyReports(Exception):
     """The user sent REPORTS_PER_WINDOW reports within REPORT_WINDOW: each report mails
     every support contact, so a flood of them is refused until the window has passed."""
+
+
+class UnusableContacts(ValueError):
+    """Support contacts whose stored address cannot be mailed: a draft keeps what was
+    typed (services/customers.py), so an address may be invalid. Nothing was stored or
+    sent; ``contacts`` says which to correct, as (position from 1, name, address)."""
+
+    def __init__(self, contacts: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(contacts)} support contact(s) without a usable address")
+        self.contacts = contacts
 
 
 class InvalidReport(ValueError):
@@ -60,6 +71,9 @@ class Notified:
 
     name: str
     email: str
+    # When a mail limit holds the message (services/mail_limits.py): until when, why.
+    waits_until: datetime.datetime | None = None
+    held_reason: str = ""
 
 
 def reportable_customer(session: Session, user: CurrentUser, account_id: object) -> Customer:
@@ -94,6 +108,21 @@ def _message(
     return subject, text
 
 
+def _recipients(contacts: Sequence[SupportContact]) -> list[tuple[SupportContact, str]]:
+    """Each support contact with the address to mail (normalised: a draft may have kept
+    it as typed, in capitals); UnusableContacts naming every contact whose address is
+    not one email address."""
+    found, unusable = [], []
+    for position, contact in enumerate(contacts, start=1):
+        try:
+            found.append((contact, outbox.check_recipient(contact.email)))
+        except outbox.InvalidRecipient:
+            unusable.append((position, contact.name, contact.email))
+    if unusable:
+        raise UnusableContacts(unusable)
+    return found
+
+
 def report_problem(
     session: Session,
     user: CurrentUser,
@@ -105,8 +134,9 @@ def report_problem(
     """Store the report and one outbox message per support contact of the customer, in
     one transaction, and commit; the report and the contacts notified. Raises
     CustomerNotFound when ``user`` may not report for that customer, InvalidReport
-    when the report has problems and TooManyReports after REPORTS_PER_WINDOW reports
-    of the user within REPORT_WINDOW (nothing stored, nothing sent)."""
+    when the report has problems, TooManyReports after REPORTS_PER_WINDOW reports
+    of the user within REPORT_WINDOW and UnusableContacts when a support contact's
+    stored address is not one (nothing stored, nothing sent)."""
     customer = reportable_customer(session, user, account_id)
     problems = validate(application, summary, description)
     if problems:
@@ -122,6 +152,12 @@ def report_problem(
     if recent >= REPORTS_PER_WINDOW:
         raise TooManyReports()
     assert customer.id is not None  # a stored row
+    contacts = session.exec(
+        select(SupportContact)
+        .where(SupportContact.customer_id == customer.id)
+        .order_by(col(SupportContact.position))
+    ).all()
+    recipients = _recipients(contacts)
     report = ProblemReport(
         customer_id=customer.id,
         account_id=customer.account_id,
@@ -132,26 +168,54 @@ def report_problem(
         description=description.strip(),
     )
     session.add(report)
-    contacts = session.exec(
-        select(SupportContact)
-        .where(SupportContact.customer_id == customer.id)
-        .order_by(col(SupportContact.position))
-    ).all()
     lang = outbox.mail_language(customer)
     subject, text = _message(customer, user, report, lang)
     notified = []
+    now = utc_now()
     try:
-        for contact in contacts:
+        for index, (contact, address) in enumerate(recipients):
+            # REPORT_RECIPIENTS support contacts at once, each next as many an hour later;
+            # and the partner's hourly mail budget (mail_limits).
+            slot = mail_limits.place(
+                session,
+                partner_id=customer.partner_id,
+                kind=KIND,
+                customer_id=customer.id,
+                to=address,
+                now=now,
+                by=user.id,
+                not_before=now + (index // limits.REPORT_RECIPIENTS) * limits.HOUR,
+                not_before_reason=limits.REPORT_RECIPIENTS_LIMIT,
+            )
             outbox.enqueue(
                 session,
-                to=contact.email,
+                to=address,
                 subject=subject,
                 text=text,
                 html=None,
                 kind=KIND,
                 customer_id=customer.id,
+                partner_id=customer.partner_id,
+                slot=slot,
+                now=now,
             )
-            notified.append(Notified(contact.name, contact.email))
+            notified.append(
+                Notified(
+                    contact.name,
+                    address,
+                    waits_until=slot.at if slot.held else None,
+                    held_reason=slot.reason,
+                )
+            )
+        if len(recipients) > limits.REPORT_RECIPIENTS:
+            mail_limits.log_reached(
+                limits.REPORT_RECIPIENTS_LIMIT,
+                limits.REPORT_RECIPIENTS,
+                limits.HOUR,
+                partner_id=customer.partner_id,
+                customer_id=customer.id,
+                by=user.id,
+            )
         session.commit()
     except BaseException:
         session.rollback()

@@ -9,7 +9,8 @@ without a secret.
 
 ``startup_problems`` lists what is wrong; ``refuse_to_start_on_problems`` is the
 backend's lifespan task (cloudlink_app.py registers it), which logs the list and stops
-the server before it accepts a connection.
+the server before it accepts a connection. What is allowed but weak
+(``startup_warnings``: mail sent in clear to a local server) is logged as a warning.
 """
 
 from __future__ import annotations
@@ -81,6 +82,20 @@ def startup_problems(current: settings.Settings, session: Session) -> list[str]:
     return problems
 
 
+def startup_warnings(current: settings.Settings) -> list[str]:
+    """What the app starts with but operators should know: one sentence each."""
+    warnings = []
+    server = current.smtp
+    if server is not None and server.plain and not current.demo_mode:
+        warnings.append(
+            f"{settings.VARIABLES['smtp_url']} is smtp+plain:// (to {server.host}): the "
+            "outbox sends the SMTP password and the mailed links without TLS. Only a "
+            "mail server on this machine is allowed so; prefer smtp:// (STARTTLS) or "
+            "smtps://."
+        )
+    return warnings
+
+
 def refusal_message(problems: list[str]) -> str:
     """The message the app stops with: every problem, one a line."""
     lines = "\n".join(f"  - {problem}" for problem in problems)
@@ -91,8 +106,11 @@ def refuse_to_start_on_problems() -> None:
     """The backend's lifespan task: at start, before any connection is accepted, check
     the settings and the database; on a problem log the message and raise
     StartupRefused, which stops the server."""
+    current = settings.get()
+    for warning in startup_warnings(current):
+        logger.warning(warning)
     with get_session() as session:
-        problems = startup_problems(settings.get(), session)
+        problems = startup_problems(current, session)
     if problems:
         logger.critical(refusal_message(problems))
         # The server stops on it (and prints where it was raised): the problems are

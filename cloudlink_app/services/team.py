@@ -210,7 +210,9 @@ def _mail_invitation(
     partner = session.get(Partner, actor.partner_id)
     assert partner is not None  # the actor's own
     link, _token = password_links.new_link(session, user, password_links.NEW_USER, now)
-    password_links.mail_link(session, user, link, lang, team_of=(actor.display_name, partner.name))
+    password_links.mail_link(
+        session, user, link, lang, team_of=(actor.display_name, partner.name), by=actor.id
+    )
 
 
 def change_access(

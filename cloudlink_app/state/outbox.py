@@ -20,6 +20,7 @@ from cloudlink_app.services import outbox
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState
+from cloudlink_app.views import mail_limits
 
 
 @dataclasses.dataclass
@@ -34,6 +35,8 @@ class MessageRow:
     text: str
     link: str
     sent: bool
+    # Not sent yet: "" when due now, else why it waits (a mail limit) and until when.
+    waiting: str
 
 
 class OutboxState(PageState, SessionState):
@@ -56,6 +59,9 @@ class OutboxState(PageState, SessionState):
                 text=m.text,
                 link=m.link,
                 sent=m.sent,
+                waiting=""
+                if m.sent or m.held_until is None
+                else mail_limits.waiting_words(m.held_reason, m.held_until, self._page_lang),
             )
             for m in self._messages
         ]

@@ -21,8 +21,10 @@ from cloudlink_app.services import owned_customers, problem_reports
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.page import LiveFormState
 from cloudlink_app.state.session import SessionState, home_url
+from cloudlink_app.views import mail_limits
 
 DONE_ID = "report-sent"
+CONTACTS_NAMED = 5  # the most support contacts a refusal names (then "...")
 FIELDS = report_rules.FIELDS
 # The longest value a field accepts from the browser: a little more than the rules
 # allow, so that the page can say "too long" instead of refusing what was pasted.
@@ -49,16 +51,22 @@ class ReportProblemState(LiveFormState, SessionState):
     application: str = ""
     summary: str = ""
     description: str = ""
-    # The support contacts the last report was sent to, as [name, address].
-    _notified: list[list[str]] = []
+    # The support contacts the last report was sent to.
+    _notified: list[problem_reports.Notified] = []
 
     @rx.var
     def notified(self) -> list[str]:
-        """The support contacts the report was sent to, each with their address."""
-        return [
-            t("report_problem.contact", self._page_lang, name=name, email=email)
-            for name, email in self._notified
-        ]
+        """The support contacts the report was sent to, each with their address, and
+        when a mail limit holds theirs back, which and until when."""
+        lang = self._page_lang
+        shown = []
+        for contact in self._notified:
+            words = t("report_problem.contact", lang, name=contact.name, email=contact.email)
+            if contact.waits_until is not None:
+                waiting = mail_limits.waiting_words(contact.held_reason, contact.waits_until, lang)
+                words = f"{words}: {waiting}"
+            shown.append(words)
+        return shown
 
     @rx.var
     def application_options(self) -> list[list[str]]:
@@ -172,10 +180,20 @@ class ReportProblemState(LiveFormState, SessionState):
                 count=problem_reports.REPORTS_PER_WINDOW,
                 minutes=int(problem_reports.REPORT_WINDOW.total_seconds() // 60),
             )
+        except problem_reports.UnusableContacts as unusable:
+            # Saved as typed in a draft: say which to correct, on the Customer step.
+            shown = unusable.contacts[:CONTACTS_NAMED]
+            return self._refused_with_notice(
+                "report_problem.contacts_unusable",
+                contacts="; ".join(
+                    f"{position}. {name or '-'} ({email or '-'})" for position, name, email in shown
+                )
+                + ("; ..." if len(unusable.contacts) > len(shown) else ""),
+            )
         except problem_reports.InvalidReport as invalid:
             return self._show_errors(texts(invalid.problems))
         self._clear(self.loaded, self.customer_name)
-        self._notified = [[contact.name, contact.email] for contact in notified]
+        self._notified = list(notified)
         if notified:
             self._done = Text("report_problem.done")
         else:

@@ -15,7 +15,7 @@ from cloudlink_app.services.database import get_session
 from cloudlink_app.state.page import NOTICE_ID
 from cloudlink_app.state.session import SessionState, home_url
 from cloudlink_app.state.wizard_step import WizardStepMixin
-from cloudlink_app.views import review
+from cloudlink_app.views import mail_limits, review
 from cloudlink_app.views.review import ReviewSection
 
 # Why an invitation was not sent again (invitations.CannotInvite.reason).
@@ -24,6 +24,7 @@ _REFUSALS = {
     invitations.TOO_SOON: N_("review.invite_refused.too_soon"),
     invitations.HAS_PASSWORD: N_("review.invite_refused.has_password"),
     invitations.OTHER_USER: N_("review.invite_refused.other_user"),
+    invitations.WAITING: N_("review.invite_refused.waiting"),
 }
 
 
@@ -85,12 +86,24 @@ class ReviewStepState(WizardStepMixin, SessionState):
         with get_session() as session:
             row = owned_customers.owned_customer(session, user.scope, self.loaded)
             try:
-                sent_to = invitations.send_again(session, row, email)
+                sent_to = invitations.send_again(session, row, email, by=user.id)
             except invitations.CannotInvite as refused:
                 return self._refused_with_notice(_REFUSALS[refused.reason])
             assert row.id is not None  # a stored row
             self._access = invitations.access(session, row.id, row.partner_id)
-        self._notice = Text("review.invitation_sent", {"email": sent_to})
+        held = next(
+            (
+                item
+                for item in self._access
+                if item.email.lower() == sent_to.lower() and item.waits_until is not None
+            ),
+            None,
+        )
+        if held is not None and held.waits_until is not None:
+            # Kept, not sent yet: a mail limit is reached (services/mail_limits.py).
+            self._notice = mail_limits.waiting(held.held_reason, held.waits_until)
+        else:
+            self._notice = Text("review.invitation_sent", {"email": sent_to})
         self._focus(NOTICE_ID)
         return None
 

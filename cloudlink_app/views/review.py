@@ -15,6 +15,7 @@ from cloudlink_app.services import invitations
 from cloudlink_app.services.customers import CustomerRecord
 from cloudlink_app.services.save_history import SaveEntry
 from cloudlink_app.services.wizard import WizardRecord
+from cloudlink_app.views import mail_limits
 from cloudlink_app.views.connection import check_result_text, sync_started_time
 
 
@@ -234,21 +235,27 @@ _ACCESS_TEXTS = {
     invitations.EXPIRED: N_("review.access.expired"),
     invitations.OTHER_USER: N_("review.access.other_user"),
     invitations.NOT_INVITED: N_("review.access.not_invited"),
+    invitations.WAITING: N_("review.access.invited"),  # without its time: an invitation
 }
 
 
 def admin_access_rows(access: list[invitations.AdminAccess], lang: str) -> list[AdminAccessRow]:
-    """The admin contacts' access as Review shows it, in ``lang``."""
+    """The admin contacts' access as Review shows it, in ``lang``; an invitation held
+    by a mail limit says which and when it goes."""
     rows = []
     for item in access:
         params: dict[str, object] = {}
         if item.expires_at is not None:
             params["expires"] = When(item.expires_at, zone=True)
+        if item.state == invitations.WAITING and item.waits_until is not None:
+            status = mail_limits.waiting_words(item.held_reason, item.waits_until, lang)
+        else:
+            status = t(_ACCESS_TEXTS[item.state], lang, **params)
         rows.append(
             AdminAccessRow(
                 name=item.name or item.email,
                 email=item.email,
-                status=t(_ACCESS_TEXTS[item.state], lang, **params),
+                status=status,
                 can_resend=item.state
                 in (invitations.INVITED, invitations.EXPIRED, invitations.NOT_INVITED),
             )

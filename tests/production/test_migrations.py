@@ -489,6 +489,14 @@ SEEDS: dict[str, list[Statement]] = {
             ],
         ),
     ],
+    # mail limits: the report's message held by the partner's hourly limit.
+    "a7c41e9b3f52": [
+        (
+            "UPDATE outbox_message SET held_until = :at, next_attempt_at = :at, "
+            "held_reason = 'partner_mail' WHERE id = 1",
+            {"at": _at(240)},
+        )
+    ],
 }
 
 
@@ -551,6 +559,10 @@ ROUND_TRIP_LOSSES = {
         "all customers again); partner admins become partner users, and the step up makes "
         "each partner's earliest active partner user its partner admin again"
     ),
+    "a7c41e9b3f52": (
+        "which limit held a message (it goes at its next_attempt_at all the same) and the "
+        "partner of messages other than invitations and reports (none are written)"
+    ),
 }
 
 
@@ -595,10 +607,19 @@ def _partner_admins_undone(expected: dict[str, list[dict]]) -> None:
             user["role"] = "partner"
 
 
+def _messages_counted_for_their_partner(expected: dict[str, list[dict]]) -> None:
+    """a7c41e9b3f52: invitations and reports count in their customer's partner's limits."""
+    partner_of = {customer["id"]: customer["partner_id"] for customer in expected["customer"]}
+    for message in expected["outbox_message"]:
+        if message["kind"] in ("invitation", "problem_report"):
+            message["partner_id"] = partner_of.get(message["customer_id"])
+
+
 DATA_MIGRATIONS: dict[str, Callable[[dict[str, list[dict]]], None]] = {
     "3bc4aba0900f": _demo_partners_remarked,
     "2ec73d51be56": _checks_renamed_from_their_customer,
     "5c1e7a9d3b20": _partner_admins_made,
+    "a7c41e9b3f52": _messages_counted_for_their_partner,
 }
 # What a step down changes in the rows the revision before it knew.
 DOWNGRADE_DATA_MIGRATIONS: dict[str, Callable[[dict[str, list[dict]]], None]] = {

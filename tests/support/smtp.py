@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from cloudlink_app import settings
 
@@ -39,6 +40,19 @@ class Recorder:
         ]
 
 
+class Logins:
+    """An aiosmtpd authenticator that accepts any login and keeps every one it saw
+    (mechanism, user name, password): what a server, or an attacker posing as one,
+    would have received."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, str]] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        self.seen.append((mechanism, auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -46,15 +60,21 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """A real SMTP server on 127.0.0.1 that can be stopped and started on its port."""
+    """A real SMTP server on 127.0.0.1 that can be stopped and started on its port.
+    It offers no STARTTLS. With ``logins`` it offers AUTH without TLS too (as a server
+    whose STARTTLS an attacker stripped would) and keeps every login in ``logins``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, logins: bool = False) -> None:
         self.port = free_port()
         self.recorder = Recorder()
+        self.logins = Logins() if logins else None
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        options: dict = {}
+        if self.logins is not None:
+            options = {"authenticator": self.logins, "auth_require_tls": False}
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -65,11 +85,14 @@ class SmtpServer:
 
 @contextlib.contextmanager
 def running(mail_from: str) -> Iterator[SmtpServer]:
-    """A started SmtpServer, with the app's settings pointing at it; stopped after."""
+    """A started SmtpServer, with the app's settings pointing at it (smtp+plain://:
+    the test server has no TLS, and is on 127.0.0.1); stopped after."""
     server = SmtpServer()
     server.start()
     try:
-        with settings.override(smtp_url=f"smtp://127.0.0.1:{server.port}", mail_from=mail_from):
+        with settings.override(
+            smtp_url=f"smtp+plain://127.0.0.1:{server.port}", mail_from=mail_from
+        ):
             yield server
     finally:
         server.stop()

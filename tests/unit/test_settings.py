@@ -589,7 +589,8 @@ FROM = "CloudLink Onboarding <noreply@cloudlink.example>"
 @pytest.mark.parametrize(
     ("url", "host", "port", "use_tls", "start_tls", "username", "password"),
     [
-        ("smtp://mail.example.com", "mail.example.com", 25, False, False, None, None),
+        # smtp:// requires STARTTLS (?starttls=1 says the same).
+        ("smtp://mail.example.com", "mail.example.com", 25, False, True, None, None),
         (
             "smtp://u:p@mail.example.com:587?starttls=1",
             "mail.example.com",
@@ -608,7 +609,10 @@ FROM = "CloudLink Onboarding <noreply@cloudlink.example>"
             "u@x",
             "p:w@",
         ),
-        ("SMTP://127.0.0.1:2525?starttls=0", "127.0.0.1", 2525, False, False, None, None),
+        # In clear only when said so, to a loopback address.
+        ("SMTP+PLAIN://127.0.0.1:2525", "127.0.0.1", 2525, False, False, None, None),
+        ("smtp+plain://u:p@127.0.0.53", "127.0.0.53", 25, False, False, "u", "p"),
+        ("smtp+plain://[::1]:2525", "::1", 2525, False, False, None, None),
     ],
 )
 def test_the_smtp_url(url, host, port, use_tls, start_tls, username, password):
@@ -629,12 +633,17 @@ def test_without_a_mail_server_the_sender_has_a_default():
     [
         ("mail.example.com:25", "does not start with smtp://"),
         ("http://mail.example.com", "does not start with smtp://"),
+        ("smtp://mail.example.com?starttls=0", "STARTTLS cannot be turned off"),
+        ("smtp+plain://mail.example.com", "allowed to a loopback address only"),
+        ("smtp+plain://10.0.0.5:25", "allowed to a loopback address only"),
+        ("smtp+plain://localhost:25", "allowed to a loopback address only"),
+        ("smtp+plain://127.0.0.1?starttls=1", "starttls=1 is for smtp:// only"),
         ("smtp://", "has no host name"),
         ("smtp://mail.example.com:99999", "invalid port"),
         ("smtp://mail.example.com/path", "a path or a fragment"),
         ("smtp://mail.example.com?tls=1", "the query may only be"),
         ("smtp://mail.example.com?starttls=maybe", "starttls is not a yes/no value"),
-        ("smtps://mail.example.com?starttls=1", "smtps:// is TLS already"),
+        ("smtps://mail.example.com?starttls=1", "starttls=1 is for smtp:// only"),
         ("smtp://mail.example.com\r\nX: y", "white space or control"),
     ],
 )
