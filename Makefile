@@ -64,9 +64,11 @@ e2e: setup-test ## Browser tests (Playwright's event loop clashes with pytest-as
 
 # The browser tests marked topology and faults again, through nginx in front of two
 # `make serve` instances with two workers each, on PostgreSQL and Redis
-# (tests/support/topology.py).
+# (tests/support/topology.py); then the production tests marked workers (servers
+# started with three worker processes, both ways: slow).
 topology: setup-test ## Browser tests through nginx, two app instances, PostgreSQL, Redis
 	CLOUDLINK_TEST_TOPOLOGY=1 $(WITH_SERVICES) $(BIN)/python -m pytest tests/e2e
+	CLOUDLINK_TEST_TOPOLOGY=1 $(WITH_SERVICES) $(BIN)/python -m pytest tests/production -m workers
 
 # Translations (docs/translations.md): Babel's gettext catalogs, msgid = key. The .mo
 # files are made here from the .po files (gitignored, never committed).

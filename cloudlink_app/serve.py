@@ -108,19 +108,14 @@ def migrate(url: str) -> None:
 
 
 def startup_problems() -> list[str]:
-    """services/startup.py's checks (deploy URL, secret key, no demo accounts)."""
-    from reflex.model import get_engine
-
+    """services/startup.py's checks (deploy URL, secret key, no demo accounts). The
+    workers forked from this process afterwards never use its pooled connection
+    (services/database.py drops it in every child, whichever way the server starts)."""
     from cloudlink_app.services import startup
     from cloudlink_app.services.database import get_session
 
-    try:
-        with get_session() as session:
-            return startup.startup_problems(settings.get(), session)
-    finally:
-        # No pooled connection may outlive this: the workers are forked from this
-        # process, and a connection shared by two processes breaks both.
-        get_engine().dispose()
+    with get_session() as session:
+        return startup.startup_problems(settings.get(), session)
 
 
 def build() -> None:

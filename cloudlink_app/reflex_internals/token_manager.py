@@ -91,7 +91,13 @@ class CrashSafeTokenManager(RedisTokenManager):
             await self._owner_gone(token)
         except Exception:  # noqa: BLE001 - Redis trouble: Reflex's own handling follows
             logger.warning("Linking a tab's token failed: Reflex's rule applies", exc_info=True)
-        return await super().link_token_to_sid(token, sid)
+        new_token = await super().link_token_to_sid(token, sid)
+        if new_token is not None:
+            # Reflex found the token linked to another websocket after all. Said apart
+            # from the live owner above: another connection of the same token linked it
+            # while this one waited (a duplicated tab, or one tab connecting twice).
+            logger.warning("A tab's token was linked by another websocket: a new token")
+        return new_token
 
 
 def install(app) -> None:

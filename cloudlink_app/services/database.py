@@ -9,11 +9,29 @@ Reflex leaves open is how long a new connection may take: libpq waits for the
 operating system (minutes for an address that does not answer). Every PostgreSQL
 connection here gives up after CONNECT_TIMEOUT seconds instead (``_connect_timeout``),
 so an event fails in seconds, with a message, rather than hanging.
+
+**Worker processes forked with connections.** Every way of starting the production
+server forks its Granian workers from a process that has used the database:
+``reflex run --env prod`` checks the schema (a pooled connection) before it forks, and
+``make serve`` runs its start-up checks. A pooled connection copied into a child is one
+server session, one socket, shared by every process that has a copy: two workers
+talking over it at once mix their messages ("can't change 'autocommit' now: connection
+in transaction status INTRANS", "server closed the connection unexpectedly", HTTP 500).
+So right after any fork, in the child, every engine that has connected in this process
+forgets its pool without closing it (``engine.dispose(close=False)``: the parent's
+connections stay the parent's; psycopg does not close a connection it finds in another
+process either) and opens its own connections (``_forget_inherited_connections``,
+SQLAlchemy's "Using Connection Pools with Multiprocessing or os.fork()"). Not that
+page's other recipe (a process id noted on ``connect`` and compared on ``checkout``):
+with ``pool_pre_ping`` the pool pings the connection before the ``checkout`` event
+runs, so the child would already have used the shared socket.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import weakref
 
 import sqlalchemy as sa
 from reflex.model import get_engine
@@ -25,6 +43,11 @@ from cloudlink_app.domain.i18n import N_
 CONNECT_TIMEOUT = 3
 # What an event says when the database cannot be reached (a key of the catalogs).
 UNAVAILABLE_MESSAGE = N_("notice.database_unavailable")
+
+
+# Every engine that has opened a connection in this process (Reflex's, the tests'...):
+# what a forked child must not use (see the module's docstring).
+_CONNECTED_ENGINES: weakref.WeakSet[sa.engine.Engine] = weakref.WeakSet()
 
 
 def get_session() -> Session:
@@ -79,3 +102,18 @@ def _unicode_lower(dbapi_connection, _record) -> None:
         dbapi_connection.create_function(
             "lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True
         )
+
+
+@sa.event.listens_for(sa.engine.Engine, "engine_connect")
+def _remember_engine(connection: sa.engine.Connection) -> None:
+    _CONNECTED_ENGINES.add(connection.engine)
+
+
+def _forget_inherited_connections() -> None:
+    """In a child just forked: every engine starts a new pool; the pooled connections
+    copied from the parent are left alone (neither used nor closed)."""
+    for engine in list(_CONNECTED_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)

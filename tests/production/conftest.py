@@ -3,10 +3,15 @@
 schema_url  the URL of a new, empty schema, dropped with everything in it afterwards
 postgres    an engine on that schema, migrated to the newest revision
 partner     the demo partner there (its id)
+
+Tests marked `workers` start the production server (slow: `reflex run --env prod`
+builds the pages) and run only in `make topology` (CLOUDLINK_TEST_TOPOLOGY=1); the other
+runs leave them out.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -17,6 +22,20 @@ from alembic import command
 from cloudlink_app.demo_data import accounts as demo_accounts
 from tests.support.database import set_demo_partners
 from tests.support.postgres import POSTGRES_URL, alembic_config
+
+TOPOLOGY = os.environ.get("CLOUDLINK_TEST_TOPOLOGY") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `workers` only in the topology run (make topology)."""
+
+    def kept(item) -> bool:
+        return TOPOLOGY or item.get_closest_marker("workers") is None
+
+    deselected = [item for item in items if not kept(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if kept(item)]
 
 
 @pytest.fixture
