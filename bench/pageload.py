@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import _server
+from bench import _server, bundle
 from bench._timing import heading, table
 
 LIGHTHOUSE = _server.ROOT / ".tools/lighthouse/node_modules/lighthouse/cli/index.js"
@@ -129,6 +129,9 @@ def run(quick: bool = False) -> dict:
         env.setdefault("REFLEX_BUN_PATH", str(BUN))
         _server.prepare(workdir)
         figures["build_seconds"] = _build(project, env)
+        # The byte budgets of this very build (bench/bundle.py), printed beside them.
+        print("Page weight of this build (compressed, per page; budgets of issue 21):")
+        figures["bytes"] = bundle.report(project / ".web" / "build" / "client")
         log = open(workdir / "server.log", "wb")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             [sys.executable, "-m", "bench._server", "--port", str(port), "--pages", str(project)],
