@@ -50,7 +50,7 @@ _MODULEPRELOAD = '<link rel="modulepreload" href='
 _MODULEPRELOAD_LOW = '<link rel="modulepreload" fetchpriority="low" href='
 
 
-def lower_script_priority(pages: Path) -> int:
+def lower_script_priority(pages: Path, *, compress: bool = True) -> int:
     """Mark the modulepreload links of every built page low priority and compress the
     build again (its .gz/.br files were made from the pages before). Returns the number
     of pages changed; fails loudly when no page has such a link (Reflex changed)."""
@@ -67,6 +67,8 @@ def lower_script_priority(pages: Path) -> int:
         raise RuntimeError(
             f"no page in {pages} has {_MODULEPRELOAD!r}: re-check lower_script_priority"
         )
+    if not compress:
+        return changed
     # Reflex's own step of `reflex export` (reflex.utils.build, 0.10.1), run again.
     build._compress_static_output(pages, tuple(get_config().frontend_compression_formats))
     return changed
