@@ -22,6 +22,13 @@ config = rx.Config(
     trusted_proxy_hops=_settings.trusted_proxy_hops,
     show_built_with_reflex=False,
     # LocalhostDevServer: `reflex run --env dev` (make run) serves on 127.0.0.1 only.
-    plugins=[rx.plugins.RadixThemesPlugin(), LocalhostDevServer()],
+    # No RadixThemesPlugin: the pages are plain elements with assets/styles.css, and its
+    # stylesheet was 86 KB (gzip) on every page (issue 21). A Radix Themes component
+    # would turn it on again (Reflex enables it implicitly, with a deprecation warning):
+    # tests/e2e/test_first_paint.py fails then (the budgets).
+    plugins=[LocalhostDevServer()],
+    # Every built file also as .gz and .br beside it: `make serve` (Reflex's static
+    # files) and nginx (gzip_static) send them as they are (docs/deployment.md).
+    frontend_compression_formats=["gzip", "brotli"],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

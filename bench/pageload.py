@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import _server
+from bench import _server, bundle
 from bench._timing import heading, table
 
 LIGHTHOUSE = _server.ROOT / ".tools/lighthouse/node_modules/lighthouse/cli/index.js"
@@ -54,6 +54,10 @@ def _build(project: Path, env: dict[str, str]) -> float:
     )
     if done.returncode != 0:
         raise RuntimeError("reflex export failed:\n" + done.stdout[-3000:] + done.stderr[-3000:])
+    # As `make serve` builds (cloudlink_app/serve.py): the scripts after the first paint.
+    tune = "from cloudlink_app.reflex_internals import production as p; "
+    tune += "p.lower_script_priority(p.built_pages_dir())"
+    subprocess.run([sys.executable, "-c", tune], cwd=project, env=env, check=True)
     return time.perf_counter() - started
 
 
@@ -77,6 +81,10 @@ def _lighthouse(url: str, cookie: str | None, report: Path) -> dict:
     if done.returncode != 0 or not report.exists():
         raise RuntimeError("lighthouse failed:\n" + done.stderr[-3000:])
     result = json.loads(report.read_text())
+    # BENCH_LIGHTHOUSE_REPORTS=<directory> keeps each page's whole report (JSON) there.
+    if keep := os.environ.get("BENCH_LIGHTHOUSE_REPORTS"):
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(report, Path(keep) / report.name)
     requests = result["audits"]["network-requests"]["details"]["items"]
 
     def transferred(kind: str) -> int:
@@ -91,6 +99,7 @@ def _lighthouse(url: str, cookie: str | None, report: Path) -> dict:
         "fcp": audits["first-contentful-paint"]["numericValue"],
         "lcp": audits["largest-contentful-paint"]["numericValue"],
         "tbt": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
         "js": transferred("Script"),
         "css": transferred("Stylesheet"),
         "final_url": result.get("finalDisplayedUrl") or result.get("finalUrl"),
@@ -129,6 +138,9 @@ def run(quick: bool = False) -> dict:
         env.setdefault("REFLEX_BUN_PATH", str(BUN))
         _server.prepare(workdir)
         figures["build_seconds"] = _build(project, env)
+        # The byte budgets of this very build (bench/bundle.py), printed beside them.
+        print("Page weight of this build (compressed, per page; budgets of issue 21):")
+        figures["bytes"] = bundle.report(project / ".web" / "build" / "client")
         log = open(workdir / "server.log", "wb")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             [sys.executable, "-m", "bench._server", "--port", str(port), "--pages", str(project)],
@@ -169,6 +181,7 @@ def _print(figures: dict) -> None:
             f"{page['fcp'] / 1000:.1f}",
             f"{page['lcp'] / 1000:.1f}",
             f"{page['tbt']:.0f}",
+            f"{page['cls']:.3f}",
             f"{page['js'] / 1024:.0f}",
             f"{page['css'] / 1024:.0f}",
             page["final_url"],
@@ -184,6 +197,7 @@ def _print(figures: dict) -> None:
                 "FCP s",
                 "LCP s",
                 "TBT ms",
+                "CLS",
                 "JS KiB",
                 "CSS KiB",
                 "shown",

@@ -6,7 +6,7 @@ import reflex as rx
 from cloudlink_app import http, logs, routes, settings
 from cloudlink_app.components.layout import with_language
 from cloudlink_app.domain.i18n import t
-from cloudlink_app.http import headers
+from cloudlink_app.http import caching, headers
 from cloudlink_app.pages.account import account
 from cloudlink_app.pages.change_password import change_password
 from cloudlink_app.pages.connect_step import connect_step
@@ -57,10 +57,13 @@ app = rx.App(
     html_lang="en",
     backend_exception_handler=report_backend_error,
     frontend_exception_handler=report_frontend_error,
+    # No toasts: the app shows nothing in them (its connection status is in the page,
+    # components/layout.py), and sonner's provider was ~10 KB of JS on every page.
+    toaster=None,
     # The sign-in/sign-out endpoints and the middleware that keeps the session cookie
     # out of Reflex (cloudlink_app/http); a list others may append to. Last, so
     # outermost: security headers on every response, websockets of other origins refused.
-    api_transformer=[*http.api_transformers(), headers.security_headers],
+    api_transformer=[*http.api_transformers(), caching.cache_headers, headers.security_headers],
 )
 # A tab keeps its state when the instance its websocket was on dies (Redis).
 token_manager.install(app)

@@ -124,6 +124,8 @@ def build() -> None:
     command = [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip"]
     if subprocess.run([*command, "--env", "prod"], check=False).returncode != 0:
         raise ServeRefused("the frontend build failed (its output is above)")
+    # The scripts after the first paint (reflex_internals/production.py, issue 21).
+    production.lower_script_priority(production.built_pages_dir())
 
 
 def run_backend(host: str, port: int, workers: int) -> None:

@@ -10,7 +10,7 @@ const RETRY_MS = 20;
 const TRIES = 100;
 
 function dialogInTheWay(element) {
-  const dialog = document.querySelector("[role=alertdialog], dialog[open]");
+  const dialog = document.querySelector("dialog[open]");
   return dialog !== null && !dialog.contains(element);
 }
 

@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from cloudlink_app.components.button import action_button
+from cloudlink_app.components.dialog import confirm_dialog, safe_answer
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.step_nav import step_nav
@@ -16,24 +17,15 @@ from cloudlink_app.domain import wizard_path
 
 def cancel_dialog(state):
     """Asked when Cancel would drop unsaved changes."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(tx("cancel.title")),
-            rx.alert_dialog.description(tx("cancel.body")),
-            rx.el.div(
-                # The safe answer, focused when the dialog opens. No on_click of its own:
-                # Reflex would wrap it in a <div>, which Radix cannot focus; Radix closes
-                # the dialog through on_open_change, as for Escape.
-                rx.alert_dialog.cancel(
-                    rx.el.button(tx("cancel.keep"), type="button", class_name="button"),
-                ),
-                rx.alert_dialog.action(
-                    action_button(
-                        tx("cancel.confirm"), state.discard_changes, style="button--warning"
-                    ),
-                ),
-                class_name="button-group",
-            ),
+    return confirm_dialog(
+        "cancel-question",
+        tx("cancel.title"),
+        tx("cancel.body"),
+        rx.el.div(
+            # The safe answer, focused when the dialog opens.
+            safe_answer(action_button(tx("cancel.keep"), state.keep_editing, style="")),
+            action_button(tx("cancel.confirm"), state.discard_changes, style="button--warning"),
+            class_name="button-group",
         ),
         open=state.confirm_cancel_open,
         on_open_change=state.cancel_dialog_changed,

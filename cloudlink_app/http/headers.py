@@ -23,8 +23,8 @@ Chromium (the browser tests run every page under it):
   runs. No 'unsafe-inline', and no 'unsafe-eval': nothing the app sends is evaluated
   (the title, focus and language are applied by a component of the page,
   components/page_effects.py, instead of rx.call_script, which Reflex runs with eval).
-- style-src 'unsafe-inline': Emotion (Reflex's style props) and Radix insert <style>
-  elements at run time.
+- style-src 'unsafe-inline': Emotion (Reflex's style props) inserts <style> elements at
+  run time.
 - connect-src: the page's own origin and the backend's (Reflex's api_url), as ws(s)://
   and http(s)://: where the backend runs on another port (the test harness) the page
   talks to it there. form-action: the same, as the sign-in and sign-out forms post to

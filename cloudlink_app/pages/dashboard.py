@@ -7,6 +7,7 @@ import reflex as rx
 
 from cloudlink_app import routes
 from cloudlink_app.components.button import action_button
+from cloudlink_app.components.dialog import confirm_dialog, safe_answer
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain.i18n import N_
@@ -138,22 +139,19 @@ def _deleted_message():
 
 
 def _delete_dialog():
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(S.delete_question),
-            rx.alert_dialog.description(tx("dashboard.delete.body")),
-            rx.el.div(
-                action_button(
-                    tx("dashboard.delete.confirm"),
-                    S.delete_draft(S.delete_account_id),
-                    style="button--warning",
-                ),
-                # The safe answer, focused when the dialog opens. No on_click of its own:
-                # Reflex would wrap it in a <div>, which Radix cannot focus. Radix closes
-                # the dialog through on_open_change, as for Escape.
-                rx.alert_dialog.cancel(action_button(tx("dashboard.delete.keep"))),
-                class_name="button-group",
+    return confirm_dialog(
+        "delete-question",
+        S.delete_question,
+        tx("dashboard.delete.body"),
+        rx.el.div(
+            action_button(
+                tx("dashboard.delete.confirm"),
+                S.delete_draft(S.delete_account_id),
+                style="button--warning",
             ),
+            # The safe answer, focused when the dialog opens.
+            safe_answer(action_button(tx("dashboard.delete.keep"), S.keep_draft)),
+            class_name="button-group",
         ),
         open=S.delete_dialog_open,
         on_open_change=S.delete_dialog_changed,

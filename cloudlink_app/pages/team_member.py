@@ -8,6 +8,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.customer_picker import customer_picker
+from cloudlink_app.components.dialog import confirm_dialog, safe_answer
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.form_field import control_props, field_group
 from cloudlink_app.components.layout import page
@@ -104,16 +105,17 @@ def _history():
 
 
 def _deactivate_dialog():
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(S.deactivate_question),
-            rx.alert_dialog.description(tx("team_member.deactivate.body")),
-            rx.el.div(
-                action_button(tx("team_member.deactivate"), S.deactivate, style="button--warning"),
-                # The safe answer, focused when the dialog opens (see the dashboard's).
-                rx.alert_dialog.cancel(action_button(tx("team_member.deactivate.keep"))),
-                class_name="button-group",
+    return confirm_dialog(
+        "deactivate-question",
+        S.deactivate_question,
+        tx("team_member.deactivate.body"),
+        rx.el.div(
+            action_button(tx("team_member.deactivate"), S.deactivate, style="button--warning"),
+            # The safe answer, focused when the dialog opens (see the dashboard's).
+            safe_answer(
+                action_button(tx("team_member.deactivate.keep"), S.deactivate_dialog_changed(False))
             ),
+            class_name="button-group",
         ),
         open=S.deactivate_open,
         on_open_change=S.deactivate_dialog_changed,

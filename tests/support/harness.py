@@ -23,6 +23,7 @@ import reflex.utils.exec
 from reflex.testing import AppHarnessProd, _get_uvicorn, chdir
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cloudlink_app.http.caching import cache_headers
 from cloudlink_app.http.endpoints import auth_app
 from cloudlink_app.http.headers import security_headers
 
@@ -62,7 +63,9 @@ class HeadersHarness(AppHarnessProd):
         # AppHarnessProd._run_frontend, with the static app wrapped.
         uvicorn = _get_uvicorn()
         with chdir(self.app_path):
-            frontend_app = security_headers(with_endpoints(reflex.utils.exec._frontend_prod_app()))
+            frontend_app = security_headers(
+                cache_headers(with_endpoints(reflex.utils.exec._frontend_prod_app()))
+            )
         self.frontend_server = uvicorn.Server(
             uvicorn.Config(app=frontend_app, host="127.0.0.1", port=0)
         )

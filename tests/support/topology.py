@@ -2,8 +2,8 @@
 app instances (`make serve`, two Granian workers each) sharing one PostgreSQL database
 and one Redis.
 
-    nginx 127.0.0.1:<port>  (deploy/nginx/cloudlink-proxy.conf and cloudlink-log.conf,
-                             docs/deployment.md's)
+    nginx 127.0.0.1:<port>  (deploy/nginx/cloudlink-proxy.conf, cloudlink-log.conf and
+                             cloudlink-assets.conf, docs/deployment.md's)
       -> instance a: make serve PORT=<a>   \\  PostgreSQL (through a TCP proxy the tests
       -> instance b: make serve PORT=<b>   /   can cut) and Redis
 
@@ -40,6 +40,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
 PROXY_CONF = PROJECT / "deploy/nginx/cloudlink-proxy.conf"
 LOG_CONF = PROJECT / "deploy/nginx/cloudlink-log.conf"
+ASSETS_CONF = PROJECT / "deploy/nginx/cloudlink-assets.conf"
+# The build the first instance makes (make serve): nginx serves its /assets/ from disk.
+BUILD = PROJECT / ".web/build/client"
 WORKERS = 2
 START_TIMEOUT = 240  # s: the first instance builds the pages
 STARTED_TIMEOUT = 60  # s: a restart serves the existing build
@@ -261,6 +264,13 @@ http {{
     server {{
         listen 127.0.0.1:{self.port};
         location / {{
+            include {PROXY_CONF};
+        }}
+        location /assets/ {{
+            root {BUILD};
+            include {ASSETS_CONF};
+        }}
+        location @cloudlink {{
             include {PROXY_CONF};
         }}
     }}
