@@ -21,7 +21,7 @@ from cloudlink_app.domain import choices, forms, validation
 from cloudlink_app.domain.domains import normalize_domain
 from cloudlink_app.domain.i18n import UI_LANGUAGES, Text, t
 from cloudlink_app.domain.limits import clean_text, normal_or_none
-from cloudlink_app.domain.spreadsheet import FileRefused, read_sheet
+from cloudlink_app.domain.spreadsheet import FileRefused, read_sheet, unneutralised
 
 # The columns, in the template's order; a column's header is t(column_key(column)).
 COLUMNS = (
@@ -39,7 +39,15 @@ EXTRA_COLUMNS = (ACCOUNT_ID, STATUS, LAST_SAVED, ERRORS)
 LIST_SEPARATOR = ";"
 _CONTACT = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
 
-__all__ = ["COLUMNS", "CheckedRow", "FileRefused", "check_file", "column_key", "read_rows"]
+__all__ = [
+    "COLUMNS",
+    "CheckedRow",
+    "FileRefused",
+    "check_file",
+    "column_key",
+    "form_cells",
+    "read_rows",
+]
 
 
 def column_key(column: str) -> str:
@@ -78,7 +86,10 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _headers() -> dict[str, str]:
-    return {_fold(t(column_key(c), lang)): c for lang in UI_LANGUAGES for c in COLUMNS}
+    # The errors file's "Errors" column is known too (and ignored): a fixed file goes
+    # back in as it is.
+    columns = (*COLUMNS, ERRORS)
+    return {_fold(t(column_key(c), lang)): c for lang in UI_LANGUAGES for c in columns}
 
 
 def read_rows(data: bytes) -> list[SheetRow]:
@@ -100,8 +111,8 @@ def read_rows(data: bytes) -> list[SheetRow]:
     for number, row in enumerate(rows, start=2):
         cells = dict.fromkeys(COLUMNS, "")
         for column, value in zip(columns, row, strict=False):
-            if column is not None:
-                cells[column] = clean_text(value).strip()
+            if column is not None and column != ERRORS:
+                cells[column] = unneutralised(clean_text(value).strip())
         result.append(SheetRow(number, cells))
     return result
 
@@ -215,3 +226,42 @@ def check_file(data: bytes, is_claimed_elsewhere: Callable[[str], bool]) -> list
     Raises FileRefused."""
     checked = check_rows(read_rows(data), is_claimed_elsewhere)
     return sorted(checked, key=lambda row: (row.ready, row.number))
+
+
+def _label(kind: str, value: str, lang: str) -> str:
+    options: Callable[[str], list[tuple[str, str]]] = {
+        forms.COUNTRY: choices.country_options,
+        forms.BUSINESS_TYPE: choices.business_type_options,
+        forms.DEFAULT_LANGUAGE: choices.language_options,
+        "role": choices.role_options,
+    }[kind]
+    return dict(options(lang)).get(value, value)
+
+
+def form_cells(form: forms.CustomerForm, lang: str) -> dict[str, str]:
+    """A customer as the template's cells, worded in ``lang``: the inverse of
+    ``row_form`` (the export; the template's example)."""
+    separator = f"{LIST_SEPARATOR} "
+    return {
+        forms.CUSTOMER_NAME: form.customer_name,
+        forms.COUNTRY: _label(forms.COUNTRY, form.country, lang),
+        forms.STREET_ADDRESS: form.street_address,
+        forms.ADDRESS_LINE2: form.address_line2,
+        forms.CITY: form.city,
+        forms.STATE_PROVINCE: form.state_province,
+        forms.POSTAL_CODE: form.postal_code,
+        forms.BUSINESS_TYPE: _label(forms.BUSINESS_TYPE, form.business_type, lang),
+        forms.DEFAULT_LANGUAGE: _label(forms.DEFAULT_LANGUAGE, form.default_language, lang),
+        forms.EMAIL_DOMAINS: separator.join(row.value for row in form.email_domains),
+        forms.ADMIN_CONTACTS: separator.join(
+            f"{a.first_name} {a.last_name} <{a.email}>".strip() for a in form.admin_contacts
+        ),
+        forms.SUPPORT_CONTACTS: separator.join(
+            f"{_label('role', s.role, lang)}: {s.name} <{s.email}>" for s in form.support_contacts
+        ),
+    }
+
+
+def header_cells(lang: str, *extra: str) -> list[str]:
+    """The template's headers in ``lang``, then ``extra`` columns (EXTRA_COLUMNS)."""
+    return [t(column_key(column), lang) for column in (*COLUMNS, *extra)]

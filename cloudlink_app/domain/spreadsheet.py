@@ -164,3 +164,30 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# OWASP's CSV injection advice: a cell starting with one of these is a formula to a
+# spreadsheet; an apostrophe in front makes it text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """A cell as a CSV file we write holds it: prefixed with ' when it would start a
+    formula."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def unneutralised(cell: str) -> str:
+    """A cell as read back: the apostrophe ``neutralised`` added, removed (a file we
+    gave out, fixed and uploaded again, reads as it was)."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS) else cell
+
+
+def csv_line(cells: list[str]) -> str:
+    """One CSV line (comma, quoted where needed, CRLF) with every cell neutralised."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([neutralised(c) for c in cells])
+    return buffer.getvalue()
+
+
+UTF8_BOM = _UTF8_BOM.decode("utf-8")
