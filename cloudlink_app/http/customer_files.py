@@ -132,7 +132,13 @@ class UploadLimit:
                 started = True
             await send(message)
 
-        await self.app(scope, counted, watched)
+        try:
+            await self.app(scope, counted, watched)
+        except Exception:
+            # What the app raised for the "disconnect" (Starlette's ClientDisconnect,
+            # where Reflex does not catch it) ends here; anything else is the app's own.
+            if not exceeded:
+                raise
         if exceeded:
             logger.warning("Upload refused: more than %s bytes sent", self.limit)
             if not started:
