@@ -9,8 +9,11 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from cloudlink_app.models import AppUser
+from cloudlink_app.services.database import get_session
 from tests.support.browser import axe_violations, data_rows, ready
 from tests.support.spreadsheets import csv_bytes, good_row, xlsx_bytes
 
@@ -150,3 +153,41 @@ def test_export_gives_the_searchs_customers_as_utf8(page: Page, tmp_path: Path):
     ]
     assert sorted(line[0] for line in lines[1:]) == ["'=Noordelijk", "Café Noord"]
     assert all(line[-2] == "Next: Gateway" for line in lines[1:])
+
+
+@pytest.fixture
+def no_saved_languages(app_harness):
+    """No user has a saved UI language after the test."""
+    yield
+    with get_session() as session:
+        session.execute(sa.update(AppUser).values(ui_language=None))
+        session.commit()
+
+
+def test_in_dutch_at_320_pixels_by_keyboard(page: Page, tmp_path: Path, no_saved_languages):
+    path = tmp_path / "klanten.csv"
+    rows = three_rows()
+    rows[0][1] = "Nederland"
+    path.write_bytes(csv_bytes(rows, delimiter=";", bom=True))
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_import(page)
+    page.get_by_role("navigation", name="Taal / Language").get_by_role(
+        "button", name="Nederlands"
+    ).click()
+    expect(page.get_by_role("heading", name="Klanten importeren", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Download het sjabloon")).to_be_visible()
+    page.get_by_label("Spreadsheet (CSV of Excel)").set_input_files(path)
+    # The file input, then "Bestand controleren", by keyboard.
+    page.get_by_label("Spreadsheet (CSV of Excel)").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Bestand controleren")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(preview_rows(page)).to_have_count(3)
+    expect(preview_rows(page).first).to_contain_text(
+        "Voeg een ondersteuningscontact toe met de rol Locatiebeheerder"
+    )
+    expect(preview_rows(page).filter(has_text="Klaar")).to_have_count(2)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="2 klanten importeren").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="2 klanten geïmporteerd")).to_be_visible()
