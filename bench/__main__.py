@@ -18,7 +18,15 @@ import sqlite3
 import sys
 import time
 
-BENCHMARKS = ("validation", "dashboard", "save", "sign_in_lag", "events", "pageload")
+BENCHMARKS = (
+    "validation",
+    "dashboard",
+    "save",
+    "sign_in_lag",
+    "events",
+    "pageload",
+    "customer_files",
+)
 
 
 def main() -> None:
@@ -41,7 +49,7 @@ def main() -> None:
     import email_validator
     import sqlalchemy
 
-    from bench import dashboard, events, pageload, save, sign_in_lag, validation
+    from bench import customer_files, dashboard, events, pageload, save, sign_in_lag, validation
 
     modules = {
         "validation": validation,
@@ -50,6 +58,7 @@ def main() -> None:
         "sign_in_lag": sign_in_lag,
         "events": events,
         "pageload": pageload,
+        "customer_files": customer_files,
     }
     print("CloudLink Onboarding benchmarks")
     print(
