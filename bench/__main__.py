@@ -19,7 +19,15 @@ import sqlite3
 import sys
 import time
 
-BENCHMARKS = ("validation", "dashboard", "save", "sign_in_lag", "events", "pageload")
+BENCHMARKS = (
+    "validation",
+    "dashboard",
+    "save",
+    "sign_in_lag",
+    "events",
+    "pageload",
+    "customer_files",
+)
 # Not in the default run (pageload prints the bytes of the build it makes): the bytes of
 # the build already in .web/build/client, in seconds.
 EXTRA = ("bundle",)
@@ -48,7 +56,16 @@ def main() -> None:
     import email_validator
     import sqlalchemy
 
-    from bench import bundle, dashboard, events, pageload, save, sign_in_lag, validation
+    from bench import (
+        bundle,
+        customer_files,
+        dashboard,
+        events,
+        pageload,
+        save,
+        sign_in_lag,
+        validation,
+    )
 
     modules = {
         "validation": validation,
@@ -58,6 +75,7 @@ def main() -> None:
         "events": events,
         "pageload": pageload,
         "bundle": bundle,
+        "customer_files": customer_files,
     }
     print("CloudLink Onboarding benchmarks")
     print(

@@ -10,6 +10,7 @@ from cloudlink_app.http import caching, headers
 from cloudlink_app.pages.account import account
 from cloudlink_app.pages.change_password import change_password
 from cloudlink_app.pages.connect_step import connect_step
+from cloudlink_app.pages.customer_import import customer_import
 from cloudlink_app.pages.customer_step import customer_step
 from cloudlink_app.pages.dashboard import dashboard
 from cloudlink_app.pages.gateway_step import gateway_step
@@ -31,6 +32,7 @@ from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.clean_tab import FollowSession
 from cloudlink_app.state.clean_text import CleanText
 from cloudlink_app.state.connect_step import ConnectStepState
+from cloudlink_app.state.customer_import import CustomerImportState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.event_log import EventLog
@@ -113,6 +115,7 @@ PAGES = (
     (team_page, routes.TEAM, TeamState, TeamState.load),
     (team_invite, routes.TEAM_INVITE, TeamInviteState, TeamInviteState.load),
     (team_member, routes.TEAM_MEMBER, TeamMemberState, TeamMemberState.load),
+    (customer_import, routes.CUSTOMERS_IMPORT, CustomerImportState, CustomerImportState.load),
 )
 # Each page load first chooses the tab's language (SessionState.load_language: the
 # html lang and the title in it), then runs the page's own on_load in that language.

@@ -25,6 +25,7 @@ OUTBOX = "/outbox"
 TEAM = "/team"
 TEAM_INVITE = "/team/invite"
 TEAM_MEMBER = "/team/[user_id]"
+CUSTOMERS_IMPORT = "/customers/import"
 # The Set password page of a one-time link (which reaches it through AUTH_LINK, below),
 # and a signed-in user's own password.
 SET_PASSWORD = "/set-password"
@@ -86,6 +87,9 @@ AUTH_SIGN_OUT = "/auth/sign-out"
 # password is set and goes on to sign in.
 AUTH_LINK = "/auth/link"
 AUTH_PASSWORD_SET = "/auth/password-set"
+# The customer files, downloaded from the backend (http/customer_files.py).
+CUSTOMERS_EXPORT = "/customers/export"
+IMPORT_TEMPLATE = "/customers/import/template"
 LINK_TOKEN_QUERY = "token"
 # The sign-in page after a refused sign-in (?error=...): it shows why.
 SIGN_IN_ERROR_QUERY = "error"

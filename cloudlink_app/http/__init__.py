@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from cloudlink_app import routes
+from cloudlink_app.http.customer_files import UploadLimit
 from cloudlink_app.http.endpoints import OldLinkAddress, auth_app
 from cloudlink_app.http.middleware import SessionHeaderMiddleware
 
@@ -34,4 +35,12 @@ def api_transformers() -> list[ApiTransformer]:
     def old_link_address(app: ASGIApp) -> ASGIApp:
         return OldLinkAddress(app, page_path=config.prepend_frontend_path(routes.SET_PASSWORD))
 
-    return [auth_app(backend_path.rstrip("/")), session_middleware, old_link_address]
+    def upload_limit(app: ASGIApp) -> ASGIApp:
+        return UploadLimit(app, config.prepend_backend_path(str(constants.Endpoint.UPLOAD)))
+
+    return [
+        auth_app(backend_path.rstrip("/")),
+        session_middleware,
+        old_link_address,
+        upload_limit,
+    ]

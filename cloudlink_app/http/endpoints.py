@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
-from cloudlink_app.http import cookies
+from cloudlink_app.http import cookies, customer_files
 from cloudlink_app.services import password_links, sessions, signing_in
 from cloudlink_app.services.database import get_session
 
@@ -210,5 +210,9 @@ def auth_app(backend_path: str = "") -> Starlette:
             Route(backend_path + routes.AUTH_SIGN_OUT, sign_out, methods=["POST"]),
             Route(backend_path + routes.AUTH_LINK, open_link, methods=["GET"]),
             Route(backend_path + routes.AUTH_PASSWORD_SET, password_set, methods=["GET"]),
+            *(
+                Route(backend_path + path, endpoint, methods=["GET"])
+                for path, endpoint in customer_files.ROUTES
+            ),
         ]
     )

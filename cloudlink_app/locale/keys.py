@@ -18,6 +18,7 @@ from cloudlink_app import routes
 from cloudlink_app.domain import (
     checks,
     choices,
+    customer_import,
     forms,
     gateway,
     limits,
@@ -91,6 +92,8 @@ KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "pbx_type.": tuple(key for key, _ in pbx.pbx_type_options()),
     # Fields labelled by their id (pages/gateway_step, components/system_address).
     "label.": (forms.MAC_ADDRESS, forms.SYSTEM_ID, forms.PBX_ADDRESS, forms.SYNC_ADDRESS),
+    # The import's and the export's columns (domain/customer_import, services/customer_export).
+    "import.column.": (*customer_import.COLUMNS, *customer_import.EXTRA_COLUMNS),
     "hint.": (forms.MAC_ADDRESS, forms.SYSTEM_ID, forms.PBX_ADDRESS, forms.SYNC_ADDRESS),
 }
 

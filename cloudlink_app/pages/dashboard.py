@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app import routes
+from cloudlink_app.components.backend_link import backend_link
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.dialog import confirm_dialog, safe_answer
 from cloudlink_app.components.layout import page
@@ -164,8 +165,23 @@ def dashboard():
         rx.el.h1(tx("dashboard.heading"), class_name="heading-xl"),
         _deleted_message(),
         _counts(),
-        rx.el.a(
-            tx("dashboard.create"), href=routes.NEW_CUSTOMER, role="button", class_name="button"
+        rx.el.div(
+            rx.el.a(
+                tx("dashboard.create"), href=routes.NEW_CUSTOMER, role="button", class_name="button"
+            ),
+            rx.el.a(
+                tx("dashboard.import"),
+                href=routes.CUSTOMERS_IMPORT,
+                class_name="button button--secondary",
+            ),
+            backend_link(
+                tx("dashboard.export"),
+                routes.CUSTOMERS_EXPORT,
+                S.export_query,
+                filename="customers.csv",
+                class_name="button button--secondary",
+            ),
+            class_name="button-group",
         ),
         # Demo mode has no mail server: its Outbox page shows what was sent.
         rx.cond(

@@ -52,6 +52,36 @@ def list_customers(
     page itself shows where the list ends (a short, non-empty page, or a short first
     page): a selective search then scans the partner's rows once instead of twice.
     """
+    query = search_select(
+        session,
+        scope,
+        search,
+        Customer.account_id,
+        Customer.name,
+        Customer.status,
+        Customer.updated_at,
+    )
+    page = max(1, page)
+    found = session.exec(
+        query.order_by(col(Customer.updated_at).desc(), col(Customer.id).desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    rows = [
+        CustomerListRow(account_id=account_id, name=name, status=status, updated_at=updated)
+        for account_id, name, status, updated in found
+    ]
+    if len(rows) < page_size and (rows or page == 1):
+        total = (page - 1) * page_size + len(rows)
+    else:
+        total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    return rows, total
+
+
+def search_select(session: Session, scope: CustomerScope, search: str, *columns):
+    """The SELECT of ``columns`` over the customers in ``scope`` that ``search`` finds
+    (a name, account ID or email domain containing it), unordered: the dashboard's
+    pages and the export (services/customer_export.py) find the same customers."""
     term = search.strip().lower()
     like = f"%{_escape_like(term)}%"
     candidates = _search_candidates(session, scope.partner_id, term, like) if term else None
@@ -61,9 +91,7 @@ def list_customers(
         # rather than walk the partner's index in date order checking each customer
         # (SQLite's planner picks the walk for the ORDER BY).
         mine = owned_customers.customers_in(scope, partner_index=False)
-    query = select(Customer.account_id, Customer.name, Customer.status, Customer.updated_at).where(
-        mine
-    )
+    query = select(*columns).where(mine)
     if candidates is not None:
         query = query.where(col(Customer.id).in_(candidates))
     if term:
@@ -85,21 +113,7 @@ def list_customers(
                 domain_match,
             )
         )
-    page = max(1, page)
-    found = session.exec(
-        query.order_by(col(Customer.updated_at).desc(), col(Customer.id).desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    rows = [
-        CustomerListRow(account_id=account_id, name=name, status=status, updated_at=updated)
-        for account_id, name, status, updated in found
-    ]
-    if len(rows) < page_size and (rows or page == 1):
-        total = (page - 1) * page_size + len(rows)
-    else:
-        total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    return rows, total
+    return query
 
 
 # Trigrams need three characters: a shorter term is searched by the LIKE conditions

@@ -219,6 +219,51 @@ def save_customer(
     as typed. A new customer of a user with selected customers joins their selection.
     Raises CustomerNotFound, VersionConflict or DomainClaimed.
     """
+    try:
+        customer = write_customer(
+            session,
+            scope=scope,
+            account_id=account_id,
+            expected_version=expected_version,
+            form=form,
+            complete=complete,
+            saved_by=saved_by,
+        )
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        # Another account claimed a domain between the check and the insert.
+        existing_id = (
+            owned_customers.owned_customer(session, scope, account_id).id if account_id else None
+        )
+        claimed = [
+            forms.domain_field(row.id)
+            for row in form.email_domains
+            if (normal := normal_or_none(domains.normalize_domain, row.value))
+            and domain_claimed_elsewhere(session, normal, existing_id)
+        ]
+        if claimed:
+            raise DomainClaimed(claimed) from error
+        raise
+    # The UPDATE above bypassed the identity map: without this, the record returned
+    # would carry the customer as it was before the save (its old version above all).
+    session.expire_all()
+    return load_customer(session, scope, customer.account_id)
+
+
+def write_customer(
+    session: Session,
+    *,
+    scope: CustomerScope,
+    account_id: str | None,
+    expected_version: int | None,
+    form: forms.CustomerForm,
+    complete: bool,
+    saved_by: int | None = None,
+) -> Customer:
+    """save_customer's work within the caller's transaction, not committed: the import
+    (services/customer_import.py) writes its customers in one transaction with it.
+    Raises CustomerNotFound, VersionConflict or IntegrityError (a domain claimed)."""
     if account_id:
         customer = owned_customers.owned_customer(session, scope, account_id)
         if customer.version != expected_version:
@@ -258,55 +303,37 @@ def save_customer(
     if reopened:
         values["onboarded"] = False
     before: set[str] = set()
-    try:
-        if customer is None:
-            values["status"] = wizard_path.status_for(completed)
-            customer = Customer(
-                account_id=_new_account_id(session), partner_id=scope.partner_id, **values
-            )
-            session.add(customer)
-            session.flush()
-            assert customer.id is not None  # flushed
-            owned_customers.add_to_selection(session, scope, customer.id)
-        else:
-            save_history.update_with_version(session, customer, values)
-            assert customer.id is not None  # a stored row
-            before = invitations.contact_emails(session, customer.id)
-            for model in (EmailDomain, AdminContact, SupportContact):
-                session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
-        assert customer.id is not None  # stored (flushed or loaded) by now
-        _add_rows(session, customer.id, form)
-        save_history.record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
-        # Admin contacts become account admins: invited when the step is completed;
-        # removed ones lose the rights (services/invitations.py). Last before the
-        # commit: its queries flush the rows above, and a concurrent save of the same
-        # domain or admin then waits for this one and fails on the unique index.
-        invitations.sync(
-            session,
-            customer,
-            before,
-            [(row.first_name, row.last_name, row.email) for row in form.admin_contacts],
-            invite=complete,
-            by=saved_by,
+    if customer is None:
+        values["status"] = wizard_path.status_for(completed)
+        customer = Customer(
+            account_id=_new_account_id(session), partner_id=scope.partner_id, **values
         )
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        # Another account claimed a domain between the check and the insert.
-        existing_id = customer.id if account_id and customer is not None else None
-        claimed = [
-            forms.domain_field(row.id)
-            for row in form.email_domains
-            if (normal := normal_or_none(domains.normalize_domain, row.value))
-            and domain_claimed_elsewhere(session, normal, existing_id)
-        ]
-        if claimed:
-            raise DomainClaimed(claimed) from error
-        raise
-    # The UPDATE above bypassed the identity map: without this, the record returned
-    # would carry the customer as it was before the save (its old version above all).
-    session.expire_all()
-    return load_customer(session, scope, customer.account_id)
+        session.add(customer)
+        session.flush()
+        assert customer.id is not None  # flushed
+        owned_customers.add_to_selection(session, scope, customer.id)
+    else:
+        save_history.update_with_version(session, customer, values)
+        assert customer.id is not None  # a stored row
+        before = invitations.contact_emails(session, customer.id)
+        for model in (EmailDomain, AdminContact, SupportContact):
+            session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
+    assert customer.id is not None  # stored (flushed or loaded) by now
+    _add_rows(session, customer.id, form)
+    save_history.record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
+    # Admin contacts become account admins: invited when the step is completed;
+    # removed ones lose the rights (services/invitations.py). Last before the
+    # commit: its queries flush the rows above, and a concurrent save of the same
+    # domain or admin then waits for this one and fails on the unique index.
+    invitations.sync(
+        session,
+        customer,
+        before,
+        [(row.first_name, row.last_name, row.email) for row in form.admin_contacts],
+        invite=complete,
+        by=saved_by,
+    )
+    return customer
 
 
 def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> None:

@@ -4,6 +4,7 @@ customers, and deleting a draft after a confirmation."""
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -84,6 +85,11 @@ class DashboardState(PageState, SessionState):
     def deleted_message(self) -> str:
         """ "The draft for X was deleted.", in the UI language ("" when none)."""
         return render(self._deleted, self._page_lang)
+
+    @rx.var
+    def export_query(self) -> str:
+        """The export link's query: the current search and the UI language."""
+        return "?" + urlencode({"search": self.search, "lang": self._page_lang})
 
     @rx.var(cache=True)
     def pages(self) -> int:

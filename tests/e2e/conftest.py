@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from reflex.config import get_config
 from reflex.model import get_engine
 
 from cloudlink_app import settings
@@ -116,6 +117,14 @@ def app_harness(private_targets):
         harness.start()
     try:
         assert harness.frontend_url
+        # Reflex's CORS middleware allows the origins of rxconfig's list (the deploy
+        # URL's in production, where pages and backend share one origin): the
+        # harness's pages are on a port picked after the backend started, and the
+        # import page's upload is a cross-origin fetch from there. The middleware
+        # keeps the config's list itself, so the origin added now is allowed.
+        origin = harness.frontend_url.rstrip("/")
+        if origin not in get_config().cors_allowed_origins:
+            get_config().cors_allowed_origins.append(origin)
         yield harness
     finally:
         harness.stop()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 from collections.abc import Callable
 from contextlib import nullcontext
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -43,6 +45,7 @@ from tests.support.browser import (
 )
 from tests.support.builders import gateway_form, unique_number, valid_form
 from tests.support.database import make_customer, save
+from tests.support.spreadsheets import csv_bytes, good_row
 
 PARTNER = demo_accounts.DEMO_PARTNER_EMAIL
 ADMIN = "sanne@vandermeer-bakkerij.nl"
@@ -127,6 +130,18 @@ def _step(step: str) -> Callable[[Customers], str]:
     return lambda c: routes.step_url(c.appliance, step)
 
 
+def _import_preview(page: Page) -> None:
+    """A file checked: a long name ready, a row with every kind of error."""
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "klanten.csv"
+    path.write_bytes(
+        csv_bytes([good_row(LONG_NAME + " Import", "import-lang.example"), ["", "Atlantis"]])
+    )
+    page.get_by_label("Spreadsheet (CSV or Excel)").set_input_files(path)
+    page.get_by_role("button", name="Check file").click()
+    expect(page.get_by_role("button", name="Import 1 customers")).to_be_visible()
+
+
 # Every page, once per viewport. Add a row for a new page.
 SCREENS = [
     Screen("sign in", SIGNED_OUT, lambda c: routes.SIGN_IN, "Sign in"),
@@ -185,6 +200,13 @@ SCREENS = [
     ),
     Screen("team member", PARTNER, _anna_s_page, "Anna de Vries", _deactivate_dialog),
     Screen("account", ADMIN, lambda c: routes.ACCOUNT, "Your account"),
+    Screen(
+        "import customers, preview",
+        PARTNER,
+        lambda c: routes.CUSTOMERS_IMPORT,
+        "Import customers",
+        _import_preview,
+    ),
 ]
 # Each page is opened on the phone, checked, turned into the tablet's size and checked
 # again (one load per page: the layout follows the viewport's width alone).

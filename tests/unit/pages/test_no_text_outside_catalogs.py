@@ -75,7 +75,7 @@ def _pages() -> dict[str, Component]:
 
 
 def test_every_page_is_walked():
-    assert len(_pages()) == 18
+    assert len(_pages()) == 19
 
 
 def test_no_page_shows_a_text_that_is_not_from_the_catalogs():

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import io
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import reflex as rx
 import sqlalchemy as sa
 from reflex_base.registry import RegistrationContext
 from sqlmodel import Session, select
@@ -38,6 +41,7 @@ from cloudlink_app.services import sessions, users
 from cloudlink_app.state.account import AccountState
 from cloudlink_app.state.change_password import ChangePasswordState
 from cloudlink_app.state.connect_step import ConnectStepState
+from cloudlink_app.state.customer_import import CustomerImportState
 from cloudlink_app.state.customer_step import CustomerStepState
 from cloudlink_app.state.dashboard import DashboardState
 from cloudlink_app.state.gateway_step import GatewayStepState
@@ -63,6 +67,7 @@ from tests.support.database import (
 )
 from tests.support.fakes import fake_checks
 from tests.support.refusals import USER_VARS
+from tests.support.spreadsheets import csv_bytes, good_row
 from tests.support.tabs import ROUTES, Tab, open_step
 
 pytestmark = pytest.mark.asyncio
@@ -233,6 +238,29 @@ async def _team_member_page(tab: Tab, engine) -> Opened:
     return Opened(routes.TEAM_MEMBER, url, {"user_id": str(member)}, account_id)
 
 
+def import_file_payload(opened: Opened) -> dict[str, Any]:
+    """Check file's payload: one CSV file with a ready row and a row with errors."""
+    data = csv_bytes(
+        [
+            good_row("Noord BV", "noord.example"),
+            good_row("Zuid BV", "zuid.example", support="Maintainer: Mia <mia@zuid.example>"),
+        ]
+    )
+    return {"files": [rx.UploadFile(file=io.BytesIO(data), path=Path("customers.csv"))]}
+
+
+async def _customer_import_page(tab: Tab, engine) -> Opened:
+    """Import customers with a file checked: one row ready, one with errors."""
+    tab.open_route(routes.CUSTOMERS_IMPORT)
+    sent = await tab.send(CustomerImportState, "load")
+    assert sent.redirects == []
+    opened = Opened(routes.CUSTOMERS_IMPORT, routes.CUSTOMERS_IMPORT, {})
+    await tab.send(CustomerImportState, "check_file", **import_file_payload(opened))
+    state = tab.state(CustomerImportState)
+    assert (state.ready_count, state.error_count) == (1, 1)
+    return opened
+
+
 PAGES: dict[str, Callable] = {
     "customer": _customer_page,
     GATEWAY: _step_page(GATEWAY),
@@ -249,6 +277,7 @@ PAGES: dict[str, Callable] = {
     "team": _team_page,
     "team_invite": _team_invite_page,
     "team_member": _team_member_page,
+    "customer_import": _customer_import_page,
 }
 STEP_STATES = {
     "customer": CustomerStepState,
@@ -548,6 +577,20 @@ CASES: list[Case] = [
         lambda o: {"var_name": "member_name", "value": "Typed"},
     ),
     Case(TeamMemberState, "load", "team_member", _none, ON_LOAD),
+    # Import customers.
+    Case(CustomerImportState, "load", "customer_import", _none, ON_LOAD),
+    Case(CustomerImportState, "check_file", "customer_import", import_file_payload),
+    Case(CustomerImportState, "file_rejected", "customer_import", lambda o: {"rejections": []}),
+    Case(CustomerImportState, "show_page", "customer_import", lambda o: {"page": 1}),
+    Case(CustomerImportState, "import_customers", "customer_import", _none),
+    Case(CustomerImportState, "download_errors", "customer_import", _none),
+    Case(
+        CustomerImportState,
+        "setvar",
+        "customer_import",
+        lambda o: {"var_name": "file_name", "value": "X"},
+        NO_SETTER,
+    ),
     Case(
         TeamMemberState,
         "set_member_role",
@@ -683,6 +726,8 @@ EXPIRED = [
     "TeamState.load",
     "TeamInviteState.send_invitation",
     "TeamMemberState.deactivate",
+    "CustomerImportState.check_file",
+    "CustomerImportState.import_customers",
 ]
 SESSION_ENDINGS = [
     pytest.param(case, how, id=f"{case.id}-{how}")
