@@ -87,9 +87,13 @@ def _limited_user(engine: sa.Engine, partner_id: int, seeded: list[dict]) -> Cus
     like the name search, the others spread over the list): their scope."""
     mine = [c for c in seeded if c["partner_id"] == partner_id]
     named = [c for c in mine if NAME_SEARCH.lower() in c["name"].lower()][: SELECTED // 2]
-    spread = mine[:: max(1, len(mine) // (SELECTED - len(named)))]
-    chosen = {c["id"] for c in named} | {c["id"] for c in spread}
-    chosen_ids = sorted(chosen)[:SELECTED]
+    chosen = [c["id"] for c in named]
+    for customer in mine[:: max(1, len(mine) // SELECTED)]:
+        if len(chosen) == SELECTED:
+            break
+        if customer["id"] not in chosen:
+            chosen.append(customer["id"])
+    chosen_ids = sorted(chosen)
     with _fixtures.session(engine) as s:
         user = AppUser(
             email="limited@northwind.example",
