@@ -291,3 +291,12 @@ def partner_for_email(session: Session, email: object) -> int | None:
         return None
     row = session.get(SsoDomain, domain)
     return None if row is None else row.partner_id
+
+
+def password_refused(session: Session, email: object) -> bool:
+    """Whether ``email``'s domain must sign in with single sign-on (--require-sso)."""
+    partner_id = partner_for_email(session, email)
+    if partner_id is None:
+        return False
+    row = session.get(PartnerSso, partner_id)
+    return row is not None and row.require_sso

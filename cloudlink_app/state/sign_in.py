@@ -8,6 +8,7 @@ state shows why.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import ClassVar
 
@@ -16,7 +17,8 @@ import reflex as rx
 from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import N_, Text, render, t
-from cloudlink_app.services import users
+from cloudlink_app.domain.limits import EMAIL_MAX
+from cloudlink_app.services import sso, users
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState, home_url
 
@@ -49,6 +51,18 @@ class SignInState(PageState, SessionState):
     _demo_accounts: list[DemoAccount] = []
     # "Your password is set" after the Set password page (/sign-in?password=set).
     password_set: bool = False
+    # The email typed is of a domain a partner's single sign-on covers: the form goes to
+    # GET /auth/sso/start ("Continue with single sign-on") instead of the password.
+    sso_covered: bool = False
+
+    @rx.event
+    async def email_changed(self, value: str):
+        """The email field lost focus: whether its domain signs in with single sign-on
+        (all that this answer tells about the address)."""
+        if not isinstance(value, str) or len(value) > EMAIL_MAX or "@" not in value:
+            self.sso_covered = False
+            return
+        self.sso_covered = await asyncio.to_thread(sso.covered, value)
 
     @rx.var
     def error(self) -> str:
@@ -68,6 +82,7 @@ class SignInState(PageState, SessionState):
         """on_load: someone signed in already goes on; a refused sign-in shows why (the
         backend sent the browser back with ?error=...); demo mode lists the demo users."""
         self._error = None
+        self.sso_covered = False
         query = self.router.url.query_parameters
         self.password_set = query.get(routes.PASSWORD_SET_QUERY) == "set"
         self.next_path = routes.safe_next(query.get("next")) or ""
