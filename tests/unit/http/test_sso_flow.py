@@ -23,6 +23,7 @@ from tests.support.oidc_provider import oidc_provider
 
 URL = "https://testserver"
 SESSION = "__Host-cloudlink_session"
+SSO_COOKIE = "__Host-cloudlink_sso"
 KIM = "kim@fabrikam.example"
 
 
@@ -129,13 +130,16 @@ def test_matched_by_subject_after_the_first_time(database, partner, provider):
 def test_a_wrong_or_replayed_state_is_refused(database, partner, provider):
     client = backend()
     authorization = start(client).headers["location"]
+    bound = client.cookies.get(SSO_COOKIE)
+    assert bound
     location = provider.authorize(authorization, "kim-sub")
     state = parse_qs(urlsplit(location).query)["state"][0]
     wrong = location.replace(state, state[:-2] + ("AA" if state[-2:] != "AA" else "BB"))
     assert outcome(back(client, wrong)) == routes.SIGN_IN_SSO_EXPIRED
     assert outcome(back(client, location)).startswith("signed in")
-    # The same state (and code) again, with the browser's cookie: spent.
-    client.cookies.set("__Host-cloudlink_sso", "x")
+    assert client.cookies.get(SSO_COOKIE) is None  # cleared once signed in
+    # The same state (and code) again, with the browser's cookie put back: spent.
+    client.cookies.set(SSO_COOKIE, bound)
     assert outcome(back(client, location)) == routes.SIGN_IN_SSO_EXPIRED
 
 
