@@ -11,7 +11,6 @@ import reflex as rx
 from reflex.components.el.elements.base import BaseHTML
 from reflex.vars import Var
 
-from cloudlink_app import routes
 from cloudlink_app.reflex_internals.frontend import backend_url
 
 
@@ -29,14 +28,6 @@ def post_form(*children, path: str, **props):
     return PostForm.create(*children, action=backend_url(path), method="post", **props)
 
 
-def sign_in_form(*children, use_sso: Var[bool], **props):
-    """The sign-in form: posted to POST /auth/sign-in, or, once ``use_sso``, sent as a
-    GET to /auth/sso/start (the email and ``next`` in its query)."""
-    return PostForm.create(
-        *children,
-        action=rx.cond(
-            use_sso, backend_url(routes.AUTH_SSO_START), backend_url(routes.AUTH_SIGN_IN)
-        ),
-        method=rx.cond(use_sso, "get", "post"),
-        **props,
-    )
+def backend_link(*children, path: str, query: Var[str], **props):
+    """A link to the backend's ``path`` with ``query`` ("?..." or "")."""
+    return rx.el.a(*children, href=backend_url(path).to(str) + query, **props)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cloudlink_app import routes
 from cloudlink_app.components.error_summary import error_message_box
 from cloudlink_app.components.layout import page
-from cloudlink_app.components.post_form import sign_in_form
+from cloudlink_app.components.post_form import backend_link, post_form
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
@@ -84,22 +85,28 @@ def sign_in():
         # Posted by the browser to the backend, which sets the HttpOnly session cookie
         # and sends the browser on (or back here with ?error=...).
         # The email first: when its domain signs in with a partner's own provider,
-        # "Continue with single sign-on" takes the place of the password (the form then
-        # goes to GET /auth/sso/start, cloudlink_app/http/sso.py).
-        sign_in_form(
+        # "Continue with single sign-on" (a link to GET /auth/sso/start,
+        # cloudlink_app/http/sso.py) takes the place of the password.
+        post_form(
             _field("email", N_("sign_in.email"), "email", "username", on_blur=S.email_changed),
             rx.cond(
                 S.sso_covered,
-                rx.el.p(tx("sign_in.sso_hint"), class_name="hint"),
-                _field("password", N_("sign_in.password"), "password", "current-password"),
+                rx.el.div(
+                    rx.el.p(tx("sign_in.sso_hint"), class_name="hint"),
+                    backend_link(
+                        tx("sign_in.sso_button"),
+                        path=routes.AUTH_SSO_START,
+                        query=S.sso_query,
+                        class_name="button",
+                    ),
+                ),
+                rx.fragment(
+                    _field("password", N_("sign_in.password"), "password", "current-password"),
+                    rx.el.input(type="hidden", name="next", value=S.next_path),
+                    rx.el.button(tx("sign_in.button"), type="submit", class_name="button"),
+                ),
             ),
-            rx.el.input(type="hidden", name="next", value=S.next_path),
-            rx.cond(
-                S.sso_covered,
-                rx.el.button(tx("sign_in.sso_button"), type="submit", class_name="button"),
-                rx.el.button(tx("sign_in.button"), type="submit", class_name="button"),
-            ),
-            use_sso=S.sso_covered,
+            path=routes.AUTH_SIGN_IN,
             no_validate=True,
         ),
         _demo_accounts(),

@@ -29,6 +29,7 @@ import logging
 import secrets
 
 import sqlalchemy as sa
+from reflex.config import get_config
 from sqlmodel import Session, col, select
 
 from cloudlink_app import routes
@@ -90,9 +91,11 @@ def _hash(kind: str, value: str) -> str:
 
 def redirect_uri() -> str:
     """The callback's public address, which the provider sends the browser back to."""
-    base = links.base_url()
-    if base is None:
-        raise RuntimeError("REFLEX_DEPLOY_URL is not set: single sign-on needs it")
+    # The links' address (REFLEX_DEPLOY_URL); else Reflex's deploy_url, where the
+    # pages are served and /auth/ is answered too (the browser tests' harness).
+    base = links.base_url() or get_config().deploy_url
+    if not base:
+        raise SsoRefused(routes.SIGN_IN_SSO_FAILED, "REFLEX_DEPLOY_URL is not set")
     return base.rstrip("/") + routes.AUTH_SSO_CALLBACK
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from typing import ClassVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -51,18 +52,26 @@ class SignInState(PageState, SessionState):
     _demo_accounts: list[DemoAccount] = []
     # "Your password is set" after the Set password page (/sign-in?password=set).
     password_set: bool = False
-    # The email typed is of a domain a partner's single sign-on covers: the form goes to
-    # GET /auth/sso/start ("Continue with single sign-on") instead of the password.
+    # The email typed is of a domain a partner's single sign-on covers: the link
+    # "Continue with single sign-on" (GET /auth/sso/start with ``sso_query``) takes the
+    # place of the password. A link, not the form: the redirect to the provider's
+    # origin would break the page's CSP form-action.
     sso_covered: bool = False
+    sso_query: str = ""
 
     @rx.event
     async def email_changed(self, value: str):
         """The email field lost focus: whether its domain signs in with single sign-on
         (all that this answer tells about the address)."""
+        self.sso_covered = False
+        self.sso_query = ""
         if not isinstance(value, str) or len(value) > EMAIL_MAX or "@" not in value:
-            self.sso_covered = False
             return
-        self.sso_covered = await asyncio.to_thread(sso.covered, value)
+        email = value.strip()
+        if await asyncio.to_thread(sso.covered, email):
+            self.sso_covered = True
+            query = {"email": email, **({"next": self.next_path} if self.next_path else {})}
+            self.sso_query = "?" + urlencode(query)
 
     @rx.var
     def error(self) -> str:
@@ -83,6 +92,7 @@ class SignInState(PageState, SessionState):
         backend sent the browser back with ?error=...); demo mode lists the demo users."""
         self._error = None
         self.sso_covered = False
+        self.sso_query = ""
         query = self.router.url.query_parameters
         self.password_set = query.get(routes.PASSWORD_SET_QUERY) == "set"
         self.next_path = routes.safe_next(query.get("next")) or ""
