@@ -5,6 +5,14 @@
     add-account-admin --email EMAIL --name "NAME" --account-id ACCOUNT_ID
     deactivate EMAIL
     reset-password EMAIL
+    configure-sso PARTNER --issuer URL --client-id ID --domain DOMAIN [--domain DOMAIN ...]
+                  [--allow-new-users] [--require-sso]
+    show-sso PARTNER
+    remove-sso PARTNER
+
+Single sign-on (docs/sso.md): the client secret is read from the environment variable
+CLOUDLINK_SSO_CLIENT_SECRET, never from the command line; the issuer's discovery
+document is fetched and checked; show-sso never prints the secret.
 
 PARTNER is the partner's id (printed by create-partner) or its exact name. ROLE is
 partner_admin (also runs the partner's team) or partner (the default); a partner's first
@@ -24,7 +32,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from cloudlink_app.domain import permissions
-from cloudlink_app.services import accounts, users
+from cloudlink_app.services import accounts, sso_config, users
 from cloudlink_app.services.database import get_session
 
 PROG = "python -m cloudlink_app.accounts"
@@ -74,6 +82,54 @@ def _reset_password(args: argparse.Namespace) -> str:
     return _link_lines(link, "Password reset for")
 
 
+def _configure_sso(args: argparse.Namespace) -> str:
+    secret = sso_config.client_secret_from_environment()
+    with get_session() as session:
+        partner = accounts.partner(session, args.partner)
+        assert partner.id is not None
+        found = sso_config.configure(
+            session,
+            partner.id,
+            args.issuer,
+            args.client_id,
+            secret,
+            args.domain,
+            allow_new_users=args.allow_new_users,
+            require_sso=args.require_sso,
+        )
+    return f"Single sign-on configured for {partner.name!r}.\n" + _sso_lines(found)
+
+
+def _sso_lines(found: sso_config.SsoSettings) -> str:
+    return (
+        f"Issuer: {found.issuer}\nClient ID: {found.client_id}\n"
+        "Client secret: stored encrypted (not shown)\n"
+        f"Domains: {', '.join(found.domains)}\n"
+        f"New users allowed: {'yes' if found.allow_new_users else 'no'}\n"
+        f"Password sign-in refused for these domains: {'yes' if found.require_sso else 'no'}"
+    )
+
+
+def _show_sso(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        partner = accounts.partner(session, args.partner)
+        assert partner.id is not None
+        found = sso_config.settings_for_partner(session, partner.id)
+    if found is None:
+        return f"{partner.name!r} has no single sign-on."
+    return f"Single sign-on of {partner.name!r}:\n" + _sso_lines(found)
+
+
+def _remove_sso(args: argparse.Namespace) -> str:
+    with get_session() as session:
+        partner = accounts.partner(session, args.partner)
+        assert partner.id is not None
+        removed = sso_config.remove(session, partner.id)
+    if not removed:
+        return f"{partner.name!r} had no single sign-on."
+    return f"Single sign-on removed for {partner.name!r}: its users sign in with passwords."
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -118,6 +174,33 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("reset-password", _reset_password, "print a new one-time password link")
     sub.add_argument("email", help="the user's email address")
+
+    sub = command(
+        "configure-sso",
+        _configure_sso,
+        "configure a partner's OpenID Connect single sign-on (the client secret from "
+        f"{sso_config.CLIENT_SECRET_ENV})",
+    )
+    sub.add_argument("partner", help="the partner's id or exact name")
+    sub.add_argument("--issuer", required=True, help="the provider's issuer URL (https://)")
+    sub.add_argument("--client-id", required=True, help="this app's client ID there")
+    sub.add_argument(
+        "--domain", required=True, action="append", help="an email domain it covers (repeat)"
+    )
+    sub.add_argument(
+        "--allow-new-users",
+        action="store_true",
+        help="an unknown address of a covered domain becomes a partner user with no customers",
+    )
+    sub.add_argument(
+        "--require-sso",
+        action="store_true",
+        help="refuse password sign-in for the covered domains",
+    )
+    sub = command("show-sso", _show_sso, "show a partner's single sign-on (never the secret)")
+    sub.add_argument("partner", help="the partner's id or exact name")
+    sub = command("remove-sso", _remove_sso, "remove a partner's single sign-on")
+    sub.add_argument("partner", help="the partner's id or exact name")
     return parser
 
 
@@ -127,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         print(args.run(args))
-    except accounts.AccountError as error:
+    except (accounts.AccountError, sso_config.SsoConfigError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
         return EXIT_REFUSED
     return 0

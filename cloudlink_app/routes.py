@@ -82,6 +82,10 @@ def password_set_url() -> str:
 # The backend's endpoints that the sign-in and sign-out forms post to (cloudlink_app/http).
 AUTH_SIGN_IN = "/auth/sign-in"
 AUTH_SIGN_OUT = "/auth/sign-out"
+# Single sign-on (cloudlink_app/http/sso.py): GET start?email=...&next=... sends the
+# browser to the partner's provider, which sends it back to GET callback.
+AUTH_SSO_START = "/auth/sso/start"
+AUTH_SSO_CALLBACK = "/auth/sso/callback"
 # Where a one-time link points (?token=...): the backend keeps the token in a cookie and
 # sends the browser on to SET_PASSWORD; AUTH_PASSWORD_SET clears that cookie once the
 # password is set and goes on to sign in.
@@ -96,7 +100,25 @@ SIGN_IN_ERROR_QUERY = "error"
 SIGN_IN_FAILED = "failed"
 SIGN_IN_THROTTLED = "throttled"
 SIGN_IN_TIMED_OUT = "timed_out"
-SIGN_IN_ERRORS = (SIGN_IN_FAILED, SIGN_IN_THROTTLED, SIGN_IN_TIMED_OUT)
+# Single sign-on's refusals: it did not succeed (a refused code or ID token, the
+# provider's error), the provider did not answer, the sign-in expired or was used
+# already, nobody here for that identity, and a password sign-in for a domain that must
+# use single sign-on.
+SIGN_IN_SSO_FAILED = "sso_failed"
+SIGN_IN_SSO_UNAVAILABLE = "sso_unavailable"
+SIGN_IN_SSO_EXPIRED = "sso_expired"
+SIGN_IN_SSO_NOT_ALLOWED = "sso_not_allowed"
+SIGN_IN_SSO_REQUIRED = "sso_required"
+SIGN_IN_ERRORS = (
+    SIGN_IN_FAILED,
+    SIGN_IN_THROTTLED,
+    SIGN_IN_TIMED_OUT,
+    SIGN_IN_SSO_FAILED,
+    SIGN_IN_SSO_UNAVAILABLE,
+    SIGN_IN_SSO_EXPIRED,
+    SIGN_IN_SSO_NOT_ALLOWED,
+    SIGN_IN_SSO_REQUIRED,
+)
 
 
 def link_url(base_url: str, token: str) -> str:

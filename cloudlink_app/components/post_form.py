@@ -7,6 +7,7 @@ submit), so this is the bare element.
 
 from __future__ import annotations
 
+import reflex as rx
 from reflex.components.el.elements.base import BaseHTML
 from reflex.vars import Var
 
@@ -25,3 +26,8 @@ class PostForm(BaseHTML):
 def post_form(*children, path: str, **props):
     """A form posted by the browser to the backend's ``path``."""
     return PostForm.create(*children, action=backend_url(path), method="post", **props)
+
+
+def backend_link(*children, path: str, query: Var[str], **props):
+    """A link to the backend's ``path`` with ``query`` ("?..." or "")."""
+    return rx.el.a(*children, href=backend_url(path).to(str) + query, **props)

@@ -34,6 +34,10 @@ DEMO_LINK_COOKIE = "cloudlink_link"
 SECURE_LINK_COOKIE = "__Host-cloudlink_link"
 DEMO_DEVICE_COOKIE = "cloudlink_device"
 SECURE_DEVICE_COOKIE = "__Host-cloudlink_device"
+# A single sign-on under way (services/sso.py): binds its state to this browser. Lax,
+# not Strict: the provider's page sends the browser back, a navigation from another site.
+DEMO_SSO_COOKIE = "cloudlink_sso"
+SECURE_SSO_COOKIE = "__Host-cloudlink_sso"
 
 
 def _named(demo_name: str, secure_name: str) -> str:
@@ -109,6 +113,36 @@ def set_device_cookie(response: Response, value: str) -> None:
 def known_device(connection: HTTPConnection) -> str | None:
     """The known-device cookie's value of a request, or None."""
     return connection.cookies.get(device_cookie_name()) or None
+
+
+def sso_cookie_name() -> str:
+    """The name of the cookie of a single sign-on under way."""
+    return _named(DEMO_SSO_COOKIE, SECURE_SSO_COOKIE)
+
+
+def set_sso_cookie(response: Response, value: str, seconds: int) -> None:
+    """Bind a single sign-on under way to this browser (HttpOnly, SameSite=Lax)."""
+    response.set_cookie(
+        sso_cookie_name(),
+        value,
+        max_age=seconds,
+        path="/",
+        secure=_secure(),
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def clear_sso_cookie(response: Response) -> None:
+    """The single sign-on is over."""
+    response.delete_cookie(
+        sso_cookie_name(), path="/", secure=_secure(), httponly=True, samesite="lax"
+    )
+
+
+def sso_cookie(connection: HTTPConnection) -> str | None:
+    """This browser's single sign-on cookie, if any."""
+    return connection.cookies.get(sso_cookie_name())
 
 
 def _origin(url: str | None) -> str | None:

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions
-from cloudlink_app.http import cookies, customer_files
+from cloudlink_app.http import cookies, customer_files, sso
 from cloudlink_app.services import password_links, sessions, signing_in
 from cloudlink_app.services.database import get_session
 
@@ -101,7 +101,9 @@ async def sign_in(request: Request) -> Response:
     )
     if result.token is None or result.user is None:
         error = (
-            routes.SIGN_IN_THROTTLED
+            routes.SIGN_IN_SSO_REQUIRED
+            if result.sso_required
+            else routes.SIGN_IN_THROTTLED
             if result.throttled
             else routes.SIGN_IN_TIMED_OUT
             if result.timed_out
@@ -214,5 +216,7 @@ def auth_app(backend_path: str = "") -> Starlette:
                 Route(backend_path + path, endpoint, methods=["GET"])
                 for path, endpoint in customer_files.ROUTES
             ),
+            Route(backend_path + routes.AUTH_SSO_START, sso.start, methods=["GET"]),
+            Route(backend_path + routes.AUTH_SSO_CALLBACK, sso.callback, methods=["GET"]),
         ]
     )

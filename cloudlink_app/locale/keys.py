@@ -82,7 +82,7 @@ KEY_FAMILIES: dict[str, tuple[str, ...]] = {
     "role_name.": permissions.ROLES,
     "team_status.": team.STATUSES,
     "team_event.": team.ACTIONS,
-    "sign_in.": (routes.SIGN_IN_FAILED, routes.SIGN_IN_THROTTLED, routes.SIGN_IN_TIMED_OUT),
+    "sign_in.": routes.SIGN_IN_ERRORS,
     "check.result.": checks.OUTCOMES,
     "status.": (wizard_path.PROBLEM_PBX_UNREACHABLE.replace(":", ".", 1),),
     "business_type.": tuple(key for key, _ in choices.business_type_options()),

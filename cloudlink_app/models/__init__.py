@@ -25,6 +25,7 @@ from cloudlink_app.models.customers import (
 )
 from cloudlink_app.models.mail import OutboxMessage, ProblemReport
 from cloudlink_app.models.search import SEARCH_TABLE, SQLITE_SEARCH_DDL
+from cloudlink_app.models.sso import PartnerSso, SsoDomain, SsoRequest
 from cloudlink_app.models.team import TeamEvent, UserCustomer
 from cloudlink_app.models.times import as_utc, utc_now, utc_now_or
 
@@ -38,10 +39,13 @@ __all__ = [
     "EmailDomain",
     "OutboxMessage",
     "Partner",
+    "PartnerSso",
     "PasswordToken",
     "ProblemReport",
     "SaveRecord",
     "SignInAttempt",
+    "SsoDomain",
+    "SsoRequest",
     "SupportContact",
     "TeamEvent",
     "UserCustomer",

@@ -44,9 +44,17 @@ class AppUser(SQLModel, table=True):
     all_customers: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # When they were last mailed about failed sign-ins (services/sign_in_alerts.py).
     sign_in_alert_at: datetime.datetime | None = Field(default=None, sa_type=sa.DateTime(True))
+    # Single sign-on (services/sso.py): the provider's issuer and ``sub`` of this user,
+    # recorded at their first single sign-on (matched by email then, by these after).
+    sso_issuer: str | None = Field(default=None, max_length=500)
+    sso_subject: str | None = Field(default=None, max_length=255)
 
 
 sa.Index("ux_app_user_email_lower", sa.func.lower(sa.inspect(AppUser).c.email), unique=True)
+_user_columns = sa.inspect(AppUser).c
+sa.Index(
+    "ux_app_user_sso_subject", _user_columns.sso_issuer, _user_columns.sso_subject, unique=True
+)
 
 
 class UserSession(SQLModel, table=True):

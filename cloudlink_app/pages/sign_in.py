@@ -10,7 +10,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.components.error_summary import error_message_box
 from cloudlink_app.components.layout import page
-from cloudlink_app.components.post_form import post_form
+from cloudlink_app.components.post_form import backend_link, post_form
 from cloudlink_app.components.text import tx
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
@@ -19,7 +19,7 @@ from cloudlink_app.state.sign_in import ERROR_ID
 from cloudlink_app.state.sign_in import SignInState as S
 
 
-def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
+def _field(field_id: str, label_key: str, input_type: str, autocomplete: str, **events):
     return rx.el.div(
         rx.el.label(tx(label_key), html_for=field_id, class_name="label"),
         rx.el.input(
@@ -32,6 +32,7 @@ def _field(field_id: str, label_key: str, input_type: str, autocomplete: str):
             max_length=EMAIL_MAX if input_type == "email" else passwords.PASSWORD_MAX,
             aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
             class_name="input input--half",
+            **events,
         ),
         class_name="form-group",
     )
@@ -83,11 +84,28 @@ def sign_in():
         ),
         # Posted by the browser to the backend, which sets the HttpOnly session cookie
         # and sends the browser on (or back here with ?error=...).
+        # The email first: when its domain signs in with a partner's own provider,
+        # "Continue with single sign-on" (a link to GET /auth/sso/start,
+        # cloudlink_app/http/sso.py) takes the place of the password.
         post_form(
-            _field("email", N_("sign_in.email"), "email", "username"),
-            _field("password", N_("sign_in.password"), "password", "current-password"),
-            rx.el.input(type="hidden", name="next", value=S.next_path),
-            rx.el.button(tx("sign_in.button"), type="submit", class_name="button"),
+            _field("email", N_("sign_in.email"), "email", "username", on_blur=S.email_changed),
+            rx.cond(
+                S.sso_covered,
+                rx.el.div(
+                    rx.el.p(tx("sign_in.sso_hint"), class_name="hint"),
+                    backend_link(
+                        tx("sign_in.sso_button"),
+                        path=routes.AUTH_SSO_START,
+                        query=S.sso_query,
+                        class_name="button",
+                    ),
+                ),
+                rx.fragment(
+                    _field("password", N_("sign_in.password"), "password", "current-password"),
+                    rx.el.input(type="hidden", name="next", value=S.next_path),
+                    rx.el.button(tx("sign_in.button"), type="submit", class_name="button"),
+                ),
+            ),
             path=routes.AUTH_SIGN_IN,
             no_validate=True,
         ),

@@ -113,6 +113,11 @@ def _partner(session: Session, partner: object) -> Partner:
     return found
 
 
+def partner(session: Session, partner: object) -> Partner:
+    """A partner by its id (digits) or its exact name; AccountError when none."""
+    return _partner(session, partner)
+
+
 # ---------------------------------------------------------------------------- the tool
 
 

@@ -47,6 +47,7 @@ from cloudlink_app.services import (
     password_hashing,
     sessions,
     sign_in_alerts,
+    sso_config,
     users,
 )
 
@@ -84,6 +85,8 @@ class SignInResult:
     retry_after: float = 0.0
     timed_out: bool = False
     known_device: str | None = None
+    # The email's domain must sign in with single sign-on (configure-sso --require-sso).
+    sso_required: bool = False
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,7 @@ class SignInResult:
 
 _FAILED = SignInResult(token=None, user=None, throttled=False)
 _TIMED_OUT = SignInResult(token=None, user=None, throttled=False, timed_out=True)
+_SSO_REQUIRED = SignInResult(token=None, user=None, throttled=False, sso_required=True)
 
 
 def request_client_address(scope_client_ip: object, x_forwarded_for: object) -> str:
@@ -207,6 +211,9 @@ def sign_in(
     fixed_now = now
     now = utc_now_or(now)
     email = email_key(email)
+    if sso_config.password_refused(session, email):
+        # Says only what the sign-in page says already: the domain's coverage.
+        return _SSO_REQUIRED
     address = address_key(address)
     user = users.user_with_email(session, email)
     if user is not None and not settings.get().demo_mode and users.is_demo_account(session, user):

@@ -8,15 +8,18 @@ state shows why.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import ClassVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from cloudlink_app import routes, settings
 from cloudlink_app.demo_data import accounts as demo_accounts
 from cloudlink_app.domain.i18n import N_, Text, render, t
-from cloudlink_app.services import users
+from cloudlink_app.domain.limits import EMAIL_MAX
+from cloudlink_app.services import sso, users
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState, home_url
 
@@ -49,6 +52,26 @@ class SignInState(PageState, SessionState):
     _demo_accounts: list[DemoAccount] = []
     # "Your password is set" after the Set password page (/sign-in?password=set).
     password_set: bool = False
+    # The email typed is of a domain a partner's single sign-on covers: the link
+    # "Continue with single sign-on" (GET /auth/sso/start with ``sso_query``) takes the
+    # place of the password. A link, not the form: the redirect to the provider's
+    # origin would break the page's CSP form-action.
+    sso_covered: bool = False
+    sso_query: str = ""
+
+    @rx.event
+    async def email_changed(self, value: str):
+        """The email field lost focus: whether its domain signs in with single sign-on
+        (all that this answer tells about the address)."""
+        self.sso_covered = False
+        self.sso_query = ""
+        if not isinstance(value, str) or len(value) > EMAIL_MAX or "@" not in value:
+            return
+        email = value.strip()
+        if await asyncio.to_thread(sso.covered, email):
+            self.sso_covered = True
+            query = {"email": email, **({"next": self.next_path} if self.next_path else {})}
+            self.sso_query = "?" + urlencode(query)
 
     @rx.var
     def error(self) -> str:
@@ -68,6 +91,8 @@ class SignInState(PageState, SessionState):
         """on_load: someone signed in already goes on; a refused sign-in shows why (the
         backend sent the browser back with ?error=...); demo mode lists the demo users."""
         self._error = None
+        self.sso_covered = False
+        self.sso_query = ""
         query = self.router.url.query_parameters
         self.password_set = query.get(routes.PASSWORD_SET_QUERY) == "set"
         self.next_path = routes.safe_next(query.get("next")) or ""

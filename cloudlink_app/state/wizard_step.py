@@ -186,8 +186,12 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
     # ----- saving ------------------------------------------------------------------
 
     def _newest_save(self, session, user: users.CurrentUser) -> save_history.SaveEntry | None:
-        """The loaded customer's newest save, with who made it (None: none recorded)."""
-        saves = save_history.recent_saves(session, user.scope, self.loaded, limit=1)
+        """The loaded customer's newest save, with who made it (None: none recorded, or
+        the customer deleted since this event read it: its next event says so)."""
+        try:
+            saves = save_history.recent_saves(session, user.scope, self.loaded, limit=1)
+        except owned_customers.CustomerNotFound:
+            return None
         return saves[0] if saves else None
 
     def _see_newest_save(self, session, user: users.CurrentUser) -> None:

@@ -497,6 +497,28 @@ SEEDS: dict[str, list[Statement]] = {
             {"at": _at(240)},
         )
     ],
+    # single sign-on: partner 2's provider covering its domain, a user who signed in
+    # with it, and a sign-in under way.
+    "c3d9e2f1a0b7": [
+        (
+            "INSERT INTO partner_sso (partner_id, issuer, client_id, client_secret_encrypted, "
+            "allow_new_users, require_sso, updated_at) VALUES (2, 'https://login.example.com', "
+            "'client-1', 'encrypted', true, false, :at)",
+            {"at": _at(250)},
+        ),
+        ("INSERT INTO sso_domain (domain, partner_id) VALUES ('example.com', 2)", {}),
+        (
+            "UPDATE app_user SET sso_issuer = 'https://login.example.com', "
+            "sso_subject = 'sub-1' WHERE id = 4",
+            {},
+        ),
+        (
+            "INSERT INTO sso_request (id, state_hash, browser_hash, partner_id, nonce, "
+            "code_verifier, next_path, created_at, used_at) VALUES (1, 'state', 'browser', 2, "
+            "'nonce', 'verifier', '/', :at, NULL)",
+            {"at": _at(251)},
+        ),
+    ],
 }
 
 
@@ -562,6 +584,10 @@ ROUND_TRIP_LOSSES = {
     "a7c41e9b3f52": (
         "which limit held a message (it goes at its next_attempt_at all the same) and the "
         "partner of messages other than invitations and reports (none are written)"
+    ),
+    "c3d9e2f1a0b7": (
+        "the partners' single sign-on configurations, the sign-ins under way and which "
+        "provider subject each user signed in as (they are matched by email again)"
     ),
 }
 

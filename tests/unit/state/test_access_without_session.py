@@ -631,6 +631,8 @@ CASES: list[Case] = [
 # Handlers a tab without a session may send: tested below for what they must not do.
 PUBLIC = {
     (SignInState, "load"),
+    # Whether an email's domain signs in with single sign-on (test_sign_in_sso.py).
+    (SignInState, "email_changed"),
     # The language of every page, the sign-in page's included (test_language_switch.py).
     (SessionState, "load_language"),
     (SessionState, "set_language"),
