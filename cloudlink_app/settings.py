@@ -345,6 +345,17 @@ _from_environ: Settings | None = None
 _used: list[Settings] = []
 
 
+# The accounts tool's configure-sso reads the partner's client secret from this variable
+# at the moment it runs (never from its command line); the app itself never needs it,
+# so it is not one of the Settings above (docs/sso.md).
+SSO_CLIENT_SECRET = "CLOUDLINK_SSO_CLIENT_SECRET"
+
+
+def sso_client_secret() -> str:
+    """CLOUDLINK_SSO_CLIENT_SECRET as the environment has it now ("" when unset)."""
+    return os.environ.get(SSO_CLIENT_SECRET, "")
+
+
 def get() -> Settings:
     """The app's settings: os.environ read and checked once, on the first call (the
     settings a test put in place with ``use``/``override`` while it runs). Raises

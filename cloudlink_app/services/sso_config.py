@@ -28,10 +28,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlmodel import Session, col, select
 
+from cloudlink_app import settings
 from cloudlink_app.models import PartnerSso, SsoDomain, utc_now
 from cloudlink_app.services import secret_key
 
-CLIENT_SECRET_ENV = "CLOUDLINK_SSO_CLIENT_SECRET"
+CLIENT_SECRET_ENV = settings.SSO_CLIENT_SECRET
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 DISCOVERY_TIMEOUT = 10.0  # seconds, for the operator's command
 ISSUER_MAX = 500
@@ -173,7 +174,7 @@ def check_discovery(document: dict, issuer: str) -> dict:
 
 def client_secret_from_environment(environ: dict[str, str] | None = None) -> str:
     """The client secret from CLOUDLINK_SSO_CLIENT_SECRET; refused when it is not set."""
-    value = (os.environ if environ is None else environ).get(CLIENT_SECRET_ENV, "")
+    value = settings.sso_client_secret() if environ is None else environ.get(CLIENT_SECRET_ENV, "")
     if not value.strip():
         raise SsoConfigError(
             f"set the client secret in the environment variable {CLIENT_SECRET_ENV} (it is "
