@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ from cloudlink_app.models import (
     SaveRecord,
     SignInAttempt,
     SupportContact,
+    UserCustomer,
     UserSession,
 )
 from cloudlink_app.services.database import get_session
@@ -193,7 +195,22 @@ def fail_on_policy_violation():
 
 @pytest.fixture
 def clean_customers(app_harness):
-    """No customers (nor sessions, nor failed sign-ins) at the start of the test."""
+    """No customers (nor sessions, nor failed sign-ins) at the start of the test.
+
+    A save of the previous test may still be running in the app (the browser moved on
+    as soon as the page answered): its rows can arrive between two of these deletes, and
+    PostgreSQL then refuses to delete their customer. Tried again, it finds them."""
+    for attempt in range(5):
+        try:
+            _delete_customers()
+            return
+        except sa.exc.IntegrityError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
+
+
+def _delete_customers() -> None:
     with get_session() as session:
         session.execute(sa.update(AppUser).values(customer_id=None))
         for model in (
@@ -203,6 +220,7 @@ def clean_customers(app_harness):
             ConnectionCheck,
             ProblemReport,
             SaveRecord,
+            UserCustomer,
             UserSession,
             SignInAttempt,
             Customer,
