@@ -4,6 +4,7 @@ and hooks added."""
 import reflex as rx
 
 from cloudlink_app import http, logs, routes, settings
+from cloudlink_app.components import first_paint
 from cloudlink_app.components.layout import with_language
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.http import caching, headers
@@ -57,6 +58,8 @@ settings.get()
 app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="en",
+    # <html lang> set before the first paint, so the page paints in the tab's language.
+    head_components=[first_paint.language_before_paint()],
     backend_exception_handler=report_backend_error,
     frontend_exception_handler=report_frontend_error,
     # No toasts: the app shows nothing in them (its connection status is in the page,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cloudlink_app.components.form_field import DEBOUNCE_MS
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain import team
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.customer_picker import CUSTOMER_SEARCH_ID, CUSTOMER_SEARCH_MAX
@@ -73,7 +73,7 @@ def _selection(state):
             state.customer_options.length() > 0,
             rx.el.ul(
                 rx.foreach(state.customer_options, lambda option: _option(state, option)),
-                aria_label=tx("team.picker.list"),
+                aria_label=tx_text("team.picker.list"),
                 class_name="picker__list",
             ),
             rx.el.p(tx("team.picker.none_found")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 
 # Typing is sent to the server after this pause (and always when the field is left).
 DEBOUNCE_MS = 250
@@ -102,7 +102,7 @@ def select_input(field_id, value, on_change, options, *, errors: Var, on_blur, h
     else:
         items = [rx.el.option(label, value=key) for key, label in options]
     return rx.el.select(
-        rx.el.option(tx("choose"), value=""),
+        rx.el.option(tx_text("choose"), value=""),
         *items,
         value=value,
         on_change=on_change,

@@ -9,7 +9,7 @@ from cloudlink_app import routes
 from cloudlink_app.components.notice import failure_message, notice
 from cloudlink_app.components.page_effects import page_effects
 from cloudlink_app.components.post_form import post_form
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain.i18n import LANGUAGE_NAMES
 from cloudlink_app.reflex_internals.frontend import connection_lost
 from cloudlink_app.state.session import SessionState
@@ -69,7 +69,7 @@ def language_switch():
                 "padding": 0,
             },
         ),
-        aria_label=tx("language_switch.label"),
+        aria_label=tx_text("language_switch.label"),
         class_name="language-switch",
     )
 

@@ -8,6 +8,8 @@ import { useEffect } from "react";
 // commit, or wait for a dialog to close).
 const RETRY_MS = 20;
 const TRIES = 100;
+// domain/i18n.SHOWN_LANGUAGE_KEY (tests/unit/components check they agree).
+const SHOWN_LANGUAGE_KEY = "cloudlink_lang";
 
 function dialogInTheWay(element) {
   const dialog = document.querySelector("dialog[open]");
@@ -37,6 +39,12 @@ export function PageEffects({ title, lang, focusTarget, focusRequest, loadUrl })
   useEffect(() => {
     if (lang) {
       document.documentElement.lang = lang;
+      // The next page's first paint is in it (components/first_paint.py).
+      try {
+        localStorage.setItem(SHOWN_LANGUAGE_KEY, lang);
+      } catch (e) {
+        // No storage (private mode, disabled): the browser's languages decide.
+      }
     }
   }, [lang]);
   useEffect(() => {

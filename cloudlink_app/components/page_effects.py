@@ -36,7 +36,9 @@ def page_effects():
     """The tab's title, language and focus requests, applied to the page."""
     return PageEffects.create(
         title=SessionState.page_title,
-        lang=SessionState.lang,
+        # Only once the tab's state is there: before, <html lang> is the one the first
+        # script chose (first_paint.py), which the state's default must not undo.
+        lang=rx.cond(rx.State.is_hydrated, SessionState.lang, ""),
         focus_target=SessionState.focus_target,
         focus_request=SessionState.focus_request,
         load_url=SessionState.load_url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain import wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, UI_LANGUAGES, t
 from cloudlink_app.state.session import SessionState
@@ -50,6 +50,6 @@ def step_nav(current: str, deployment_type: str = ""):
     return rx.el.nav(
         position,
         rx.el.ol(*items, class_name="steps__list"),
-        aria_label=tx("steps.label"),
+        aria_label=tx_text("steps.label"),
         class_name="steps",
     )

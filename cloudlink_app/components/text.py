@@ -1,7 +1,14 @@
 """Texts of the catalogs in the page, in the UI language of the moment.
 
-``tx("button.next")`` is a Var that reads SessionState.lang in the browser: switching
-the language re-renders the page in place (nothing is fetched, nothing typed is lost).
+``tx("button.next")`` is a text of the page (text.jsx's ``Tx``) that reads
+SessionState.lang in the browser: switching the language re-renders the page in place
+(nothing is fetched, nothing typed is lost). Until the tab's state arrives it holds
+every language's text and the stylesheet shows the one of ``<html lang>``, which the
+page's first script sets before the first paint (components/first_paint.py), so the
+prerendered page already paints in the tab's language (issue 21).
+
+``tx_text`` is the same text as a string Var, for attributes (``aria-label``), select
+options and concatenations, where an element cannot go; it reads the language only.
 Every language's text is compiled into the page; a parameter may be a Var of the page
 (``tx("admin.row", n=index + 1)``) or a plain value.
 """
@@ -35,8 +42,29 @@ def _formatted(key: str, lang: str, params: dict[str, object]) -> Var:
     return result
 
 
-def tx(key: str, **params: object) -> Var:
-    """The catalog text of ``key`` in the page's current UI language."""
+_MODULE = rx.asset("text.jsx", shared=True).importable_path
+
+
+class Tx(rx.Component):
+    """<Tx texts={{en, nl}} lang ready/>: the text in ``lang`` once ``ready``."""
+
+    library = _MODULE
+    tag = "Tx"
+
+    texts: Var[dict[str, str]]
+    lang: Var[str]
+    ready: Var[bool]
+
+
+def tx(key: str, **params: object) -> rx.Component:
+    """The catalog text of ``key`` in the tab's UI language, painted in it before the
+    state arrives (see the module's docstring)."""
+    texts = {lang: _formatted(key, lang, params) for lang in UI_LANGUAGES}
+    return Tx.create(texts=texts, lang=SessionState.lang, ready=rx.State.is_hydrated)
+
+
+def tx_text(key: str, **params: object) -> Var:
+    """The catalog text of ``key`` in the page's current UI language, as a string."""
     default = _formatted(key, DEFAULT_LANGUAGE, params)
     others = [
         (lang, _formatted(key, lang, params)) for lang in UI_LANGUAGES if lang != DEFAULT_LANGUAGE

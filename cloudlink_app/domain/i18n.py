@@ -27,6 +27,9 @@ DEFAULT_LANGUAGE = "en"
 UI_LANGUAGES = ("en", "nl")
 # Each language named in itself, on every page's language switch.
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+# The browser's local storage key of the language it showed last: read before the first
+# paint (components/first_paint.py) and by the server's choice of a page's language.
+SHOWN_LANGUAGE_KEY = "cloudlink_lang"
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"

@@ -10,7 +10,7 @@ from cloudlink_app.components.backend_link import backend_link
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.layout import page
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain import spreadsheet
 from cloudlink_app.state.customer_import import (
     FILE_ID,
@@ -59,7 +59,7 @@ def _result_cell(row):
             rx.el.strong(row.result[0], class_name="tag tag--onboarded"),
             rx.el.ul(rx.foreach(row.result, lambda text: rx.el.li(text)), class_name="list"),
         ),
-        custom_attrs={"data-label": tx("import.col.result")},
+        custom_attrs={"data-label": tx_text("import.col.result")},
     )
 
 
@@ -79,10 +79,10 @@ def _preview():
                 rx.foreach(
                     S.preview,
                     lambda row: rx.el.tr(
-                        rx.el.td(row.id, custom_attrs={"data-label": tx("import.col.row")}),
+                        rx.el.td(row.id, custom_attrs={"data-label": tx_text("import.col.row")}),
                         rx.el.td(
                             row.name,
-                            custom_attrs={"data-label": tx("import.column.customer_name")},
+                            custom_attrs={"data-label": tx_text("import.column.customer_name")},
                         ),
                         _result_cell(row),
                     ),
@@ -103,7 +103,7 @@ def _preview():
                 action_button(
                     tx("dashboard.next"), S.show_page(S.page + 1), disabled=S.page >= S.page_count
                 ),
-                aria_label=tx("import.paging_label"),
+                aria_label=tx_text("import.paging_label"),
                 class_name="paging",
             ),
         ),

@@ -9,7 +9,7 @@ from cloudlink_app.components.button import action_button
 from cloudlink_app.components.error_summary import error_summary
 from cloudlink_app.components.form_field import select_field, text_field
 from cloudlink_app.components.layout import numbered, page
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.components.wizard import (
     cancel_dialog,
     group_error,
@@ -46,7 +46,7 @@ def customer_details():
             tx("label.business_type"),
             S.business_type,
             S.set_business_type,
-            [(key, tx(f"business_type.{key}")) for key, _ in choices.business_type_options()],
+            [(key, tx_text(f"business_type.{key}")) for key, _ in choices.business_type_options()],
             hint=tx("hint.business_type"),
         ),
         select_field(
@@ -55,7 +55,7 @@ def customer_details():
             tx("label.default_language"),
             S.default_language,
             S.set_default_language,
-            [(code, tx(f"language.{code}")) for code, _ in choices.language_options()],
+            [(code, tx_text(f"language.{code}")) for code, _ in choices.language_options()],
             hint=tx("hint.default_language"),
         ),
         class_name="fieldset",
@@ -68,7 +68,7 @@ def _remove_button(key: str, n, on_click):
         tx("button.remove"),
         on_click,
         style="button--secondary button--small",
-        aria_label=numbered(key, n),
+        aria_label=tx_text(key, n=n),
     )
 
 
@@ -112,7 +112,7 @@ def email_domains():
     return _row_list("domains", S.email_domains, row, S.add_email_domain)
 
 
-_ROLES = [(role, tx(f"role.{role}")) for role in forms.ROLES]
+_ROLES = [(role, tx_text(f"role.{role}")) for role in forms.ROLES]
 # What the browser may fill in, per part of a contact row (HTML autofill tokens).
 _AUTOCOMPLETE = {
     ("admin", "first_name"): "given-name",

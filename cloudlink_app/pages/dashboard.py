@@ -10,7 +10,7 @@ from cloudlink_app.components.backend_link import backend_link
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.dialog import confirm_dialog, safe_answer
 from cloudlink_app.components.layout import page
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.dashboard import DELETED_MESSAGE_ID, SEARCH_MAX
 from cloudlink_app.state.dashboard import DashboardState as S
@@ -52,14 +52,14 @@ def _counts():
             ],
             class_name="status-counts",
         ),
-        aria_label=tx("dashboard.counts.label"),
+        aria_label=tx_text("dashboard.counts.label"),
     )
 
 
 def _cell(column_key: str, *children, **props):
     # On a narrow screen the table is a list (assets/styles.css): each value is shown
     # after its column's name, taken from data-label.
-    return rx.el.td(*children, custom_attrs={"data-label": tx(column_key)}, **props)
+    return rx.el.td(*children, custom_attrs={"data-label": tx_text(column_key)}, **props)
 
 
 def _row(row):
@@ -121,7 +121,7 @@ def _paging():
         action_button(tx("dashboard.previous"), S.go_to_page(S.page - 1), disabled=S.page <= 1),
         rx.el.span(S.paging_status, class_name="paging__status"),
         action_button(tx("dashboard.next"), S.go_to_page(S.page + 1), disabled=S.page >= S.pages),
-        aria_label=tx("dashboard.paging_label"),
+        aria_label=tx_text("dashboard.paging_label"),
         class_name="paging",
     )
 

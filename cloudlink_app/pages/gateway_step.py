@@ -11,7 +11,7 @@ from cloudlink_app.components.form_field import (
     select_field,
     text_field,
 )
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.components.wizard import wizard_page
 from cloudlink_app.domain import forms, gateway, wizard_path
 from cloudlink_app.domain.i18n import N_
@@ -91,7 +91,7 @@ def gateway_step():
                 S.deployment_type,
                 S.set_deployment_type,
                 [
-                    (key, tx(f"deployment_type.{key}"))
+                    (key, tx_text(f"deployment_type.{key}"))
                     for key, _ in gateway.deployment_type_options()
                 ],
                 hint=tx("hint.deployment_type"),

@@ -11,7 +11,7 @@ from cloudlink_app import routes
 from cloudlink_app.components.error_summary import error_message_box
 from cloudlink_app.components.layout import page
 from cloudlink_app.components.post_form import backend_link, post_form
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain import passwords
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.domain.limits import EMAIL_MAX
@@ -65,7 +65,7 @@ def _demo_accounts():
                 class_name="table",
             ),
             class_name="demo-accounts",
-            aria_label=tx("sign_in.demo_heading"),
+            aria_label=tx_text("sign_in.demo_heading"),
         ),
     )
 

@@ -8,7 +8,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.components.button import action_button
 from cloudlink_app.components.layout import page
-from cloudlink_app.components.text import tx
+from cloudlink_app.components.text import tx, tx_text
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.state.team import SEARCH_MAX
 from cloudlink_app.state.team import TeamState as S
@@ -25,7 +25,7 @@ _COLUMNS = (
 def _cell(column_key: str, *children, **props):
     # On a narrow screen the table is a list (assets/styles.css): each value is shown
     # after its column's name, taken from data-label.
-    return rx.el.td(*children, custom_attrs={"data-label": tx(column_key)}, **props)
+    return rx.el.td(*children, custom_attrs={"data-label": tx_text(column_key)}, **props)
 
 
 def _row(row):
@@ -67,7 +67,7 @@ def _paging():
         action_button(tx("dashboard.previous"), S.go_to_page(S.page - 1), disabled=S.page <= 1),
         rx.el.span(S.paging_status, class_name="paging__status"),
         action_button(tx("dashboard.next"), S.go_to_page(S.page + 1), disabled=S.page >= S.pages),
-        aria_label=tx("team.paging_label"),
+        aria_label=tx_text("team.paging_label"),
         class_name="paging",
     )
 

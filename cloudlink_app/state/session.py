@@ -25,6 +25,7 @@ from cloudlink_app.domain import permissions
 from cloudlink_app.domain.i18n import (
     DEFAULT_LANGUAGE,
     N_,
+    SHOWN_LANGUAGE_KEY,
     UI_LANGUAGES,
     LocalParam,
     Text,
@@ -70,6 +71,11 @@ class SessionState(rx.State):
     # The language this browser chose last, kept in its local storage, so a reload and
     # the next visit keep it.
     ui_lang: str = rx.LocalStorage("", name="ui_lang", sync=True)
+    # The language this browser showed last (any page, any way it was chosen), which
+    # the page itself keeps in local storage (components/page_effects.jsx) and the
+    # first script of every page reads to paint in it (components/first_paint.py).
+    # Read here only, never written: a page chosen by it paints with no flash.
+    shown_lang: str = rx.LocalStorage("", name=SHOWN_LANGUAGE_KEY)
     # The title key of the page the tab is on, to re-title it after a language switch.
     _title_key: str = ""
     # Whether the user has the partner's tools (the dashboard, Save and return): what
@@ -257,9 +263,11 @@ class SessionState(rx.State):
 
     def _chosen_language(self) -> str:
         """The language of a page that loads: the signed-in user's saved language, else
-        the one this browser chose last, else the browser's preferred one (its
-        Accept-Language header), else English."""
-        for candidate in (self._saved_language(), self.ui_lang):
+        the one this browser showed last, else the one it chose last, else the
+        browser's preferred one (its Accept-Language header), else English. The same
+        rule as the script that paints the page before its state arrives
+        (components/first_paint.py), which cannot know the saved language."""
+        for candidate in (self._saved_language(), self.shown_lang, self.ui_lang):
             if candidate in UI_LANGUAGES:
                 return str(candidate)
         return preferred_language(self.router.headers.accept_language)

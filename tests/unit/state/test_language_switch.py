@@ -280,3 +280,30 @@ async def test_a_crafted_failure_is_refused(tab, database, reason):
     await tab.send(SessionState, "show_failure", reason=reason)
     assert session_state(tab).failure == ""
     assert tab.notice == t("notice.unknown_choice", "en")
+
+
+async def test_the_language_the_browser_showed_last_wins_over_its_choice(database):
+    # The page's own memory of what it showed (components/first_paint.py paints in it
+    # before the state arrives): a Dutch user signed out goes on in Dutch.
+    tab = Tab(email=None)
+    with_accept_language(tab, "en")
+    session_state(tab).ui_lang = "en"
+    session_state(tab).shown_lang = "nl"
+    await tab.send(SessionState, "load_language", title_key="title.sign_in")
+    assert session_state(tab).lang == "nl"
+
+
+async def test_the_users_saved_language_wins_over_the_one_shown_last(database):
+    save_language(database, "en")
+    tab = Tab()
+    session_state(tab).shown_lang = "nl"
+    await tab.send(SessionState, "load_language", title_key="title.dashboard")
+    assert session_state(tab).lang == "en"
+
+
+async def test_an_unknown_language_shown_last_is_passed_over(database):
+    tab = Tab(email=None)
+    with_accept_language(tab, "nl")
+    session_state(tab).shown_lang = "<script>"
+    await tab.send(SessionState, "load_language", title_key="title.sign_in")
+    assert session_state(tab).lang == "nl"
