@@ -97,11 +97,13 @@ setup-test: setup-dev test-deps /usr/bin/chromium ## setup-dev, plus Debian's Ch
 # tests' default URL (Debian's PostgreSQL does not: no trust login, no database `test`).
 APT_GET ?= apt-get
 .PHONY: test-deps
-test-deps: ## Debian's PostgreSQL, Redis and nginx, when their binaries are missing
+test-deps: ## Debian's PostgreSQL, Redis and nginx (with brotli), when missing
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
 	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so \
+		|| missing="$$missing libnginx-mod-http-brotli-static"; \
 	if [ -n "$$missing" ]; then \
 		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq $$missing; \
 	fi

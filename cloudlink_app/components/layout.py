@@ -46,15 +46,10 @@ def language_switch():
                         aria_pressed=rx.cond(SessionState.lang == lang, "true", "false"),
                         on_click=SessionState.set_language(lang),
                         class_name="button button--header language-switch__button",
-                        # The current one shown as such, not by colour alone.
-                        style={
-                            "min_width": "24px",
-                            "min_height": "24px",
-                            "text_decoration": rx.cond(
-                                SessionState.lang == lang, "underline", "none"
-                            ),
-                            "font_weight": rx.cond(SessionState.lang == lang, "700", "400"),
-                        },
+                        # The current one shown as such, not by colour alone: underlined
+                        # and bold by the stylesheet, from <html lang> (right from the
+                        # first paint, before the state arrives).
+                        style={"min_width": "24px", "min_height": "24px"},
                     ),
                     class_name="language-switch__item",
                 )
@@ -87,37 +82,51 @@ def connection_status():
     )
 
 
-def page(*children):
-    """Header, notice and the page's main content."""
+def _account():
+    """The signed-in user's name and links (nothing until the state says who)."""
+    return rx.fragment(
+        rx.el.span(SessionState.user_name, class_name="header__user"),
+        rx.cond(
+            SessionState.is_partner_admin,
+            rx.el.a(tx("team.link"), href=routes.TEAM, class_name="header__link"),
+        ),
+        rx.el.a(
+            tx("change_password.link"),
+            href=routes.CHANGE_PASSWORD,
+            class_name="header__link",
+        ),
+        # A form the browser posts: the server clears the HttpOnly cookie.
+        post_form(
+            rx.el.button(
+                tx("sign_out.button"),
+                type="submit",
+                class_name="button button--header",
+            ),
+            path=routes.AUTH_SIGN_OUT,
+            class_name="header__sign-out",
+        ),
+    )
+
+
+def page(*children, signed_in: bool = True):
+    """Header, notice and the page's main content. On a page for signed-in users
+    (``signed_in``) the header keeps the place of the user's name and links from the
+    first paint (assets/styles.css ``header__account--reserved``), so nothing moves
+    when the state fills it in (issue 21: no layout shift)."""
     return rx.el.div(
         rx.el.a(tx("skip_link"), href="#main", class_name="skip-link"),
         rx.el.header(
             rx.el.a(tx("app.name"), href=routes.DASHBOARD, class_name="header__name"),
-            rx.cond(
-                SessionState.user_name != "",
+            (
                 rx.el.div(
-                    rx.el.span(SessionState.user_name, class_name="header__user"),
-                    rx.cond(
-                        SessionState.is_partner_admin,
-                        rx.el.a(tx("team.link"), href=routes.TEAM, class_name="header__link"),
-                    ),
-                    rx.el.a(
-                        tx("change_password.link"),
-                        href=routes.CHANGE_PASSWORD,
-                        class_name="header__link",
-                    ),
-                    # A form the browser posts: the server clears the HttpOnly cookie.
-                    post_form(
-                        rx.el.button(
-                            tx("sign_out.button"),
-                            type="submit",
-                            class_name="button button--header",
-                        ),
-                        path=routes.AUTH_SIGN_OUT,
-                        class_name="header__sign-out",
-                    ),
-                    class_name="header__account",
-                ),
+                    rx.cond(SessionState.user_name != "", _account()),
+                    class_name="header__account header__account--reserved",
+                )
+                if signed_in
+                else rx.cond(
+                    SessionState.user_name != "",
+                    rx.el.div(_account(), class_name="header__account"),
+                )
             ),
             language_switch(),
             class_name="header",

@@ -29,4 +29,5 @@ def set_password():
                 error_message_box(tx("set_password.invalid_link"), LINK_ERROR_ID),
             ),
         ),
+        signed_in=False,
     )

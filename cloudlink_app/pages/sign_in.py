@@ -110,4 +110,5 @@ def sign_in():
             no_validate=True,
         ),
         _demo_accounts(),
+        signed_in=False,
     )

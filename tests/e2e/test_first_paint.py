@@ -97,3 +97,18 @@ def test_the_pages_keep_to_their_byte_budgets(app_harness):
     }
     assert all(row["js_br"] is not None for row in figures.values()), "no brotli in the build"
     assert over == {}, f"pages over their budgets (JS, CSS bytes, brotli): {over}"
+
+
+def test_assets_come_in_brotli_to_a_browser_that_takes_it(app_harness):
+    # make serve (Reflex's static files) and the topology's nginx (the ngx_brotli static
+    # module, deploy/nginx/cloudlink-assets-brotli.conf) send the build's .br as it is.
+    base = app_harness.frontend_url.rstrip("/")
+    _status, _headers, body = _get(base + "/sign-in")
+    scripts, styles = bundle.assets_of(body.decode())
+    for asset in (scripts[0], styles[0]):
+        status, headers, packed = _get(base + asset, "br, gzip")
+        assert status == 200
+        assert headers.get("content-encoding") == "br", (asset, headers)
+        assert "accept-encoding" in headers.get("vary", "").lower(), (asset, headers)
+        on_disk = bundle.BUILD / (asset.lstrip("/") + ".br")
+        assert packed == on_disk.read_bytes(), f"{asset}: not the build's own .br"

@@ -41,6 +41,9 @@ NGINX = "/usr/sbin/nginx"
 PROXY_CONF = PROJECT / "deploy/nginx/cloudlink-proxy.conf"
 LOG_CONF = PROJECT / "deploy/nginx/cloudlink-log.conf"
 ASSETS_CONF = PROJECT / "deploy/nginx/cloudlink-assets.conf"
+BROTLI_CONF = PROJECT / "deploy/nginx/cloudlink-assets-brotli.conf"
+# Debian's ngx_brotli static module (libnginx-mod-http-brotli-static; make test-deps).
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 # The build the first instance makes (make serve): nginx serves its /assets/ from disk.
 BUILD = PROJECT / ".web/build/client"
 WORKERS = 2
@@ -240,7 +243,11 @@ class Topology:
             for i in self.instances
         )
         temp = self.directory / "nginx"
+        brotli = BROTLI_MODULE.exists()
+        load = f"load_module {BROTLI_MODULE};" if brotli else ""
+        include_brotli = f"include {BROTLI_CONF};" if brotli else ""
         return f"""
+{load}
 daemon off;
 worker_processes 1;
 pid {temp}/nginx.pid;
@@ -269,6 +276,7 @@ http {{
         location /assets/ {{
             root {BUILD};
             include {ASSETS_CONF};
+            {include_brotli}
         }}
         location @cloudlink {{
             include {PROXY_CONF};

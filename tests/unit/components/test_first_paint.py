@@ -76,3 +76,4 @@ def test_the_stylesheet_hides_every_language_but_the_pages():
     styles = (ROOT / "assets/styles.css").read_text()
     for lang in UI_LANGUAGES:
         assert f'html:not([lang="{lang}"]) [data-tx="{lang}"]' in styles, lang
+        assert f'html[lang="{lang}"] .language-switch__button[lang="{lang}"]' in styles, lang
