@@ -27,8 +27,10 @@ config = rx.Config(
     # would turn it on again (Reflex enables it implicitly, with a deprecation warning):
     # tests/e2e/test_first_paint.py fails then (the budgets).
     plugins=[LocalhostDevServer()],
-    # Every built file also as .gz and .br beside it: `make serve` (Reflex's static
-    # files) and nginx (gzip_static) send them as they are (docs/deployment.md).
-    frontend_compression_formats=["gzip", "brotli"],
+    # Every built file also as .br and .gz beside it: `make serve` (Reflex's static
+    # files) and nginx (brotli_static, gzip_static) send them as they are
+    # (docs/deployment.md). In this order: Reflex 0.10.1 sends the first one the browser
+    # accepts as much as the other, so brotli to every browser that takes it.
+    frontend_compression_formats=["brotli", "gzip"],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
