@@ -48,21 +48,14 @@ def language_switch():
                         class_name="button button--header language-switch__button",
                         # The current one shown as such, not by colour alone: underlined
                         # and bold by the stylesheet, from <html lang> (right from the
-                        # first paint, before the state arrives).
-                        style={"min_width": "24px", "min_height": "24px"},
+                        # first paint, before the state arrives). Every style of the
+                        # switch is in assets/styles.css: no Emotion style at hydration.
                     ),
                     class_name="language-switch__item",
                 )
                 for lang in SWITCH_LANGUAGES
             ],
             class_name="language-switch__list",
-            style={
-                "display": "flex",
-                "gap": "8px",
-                "list_style": "none",
-                "margin": 0,
-                "padding": 0,
-            },
         ),
         aria_label=tx_text("language_switch.label"),
         class_name="language-switch",
