@@ -136,7 +136,9 @@ demo-data: setup ## Load the demo customers once
 reset-demo: setup migrate ## Drop every customer, load the demo ones again (demo databases only)
 	$(DEMO_MODE) $(BIN)/python -m cloudlink_app.demo_data --reset
 
-bench: setup-dev bench-setup ## Run the benchmarks and print their figures (bench/README.md)
+# The event benchmark runs on the production topology too (bench/_topology.py): nginx,
+# PostgreSQL and redis-server from test-deps, throwaway servers of its own.
+bench: setup-dev test-deps bench-setup ## Run the benchmarks and print their figures (bench/README.md)
 	$(BIN)/python -m bench
 
 # The page-load benchmark's Lighthouse (npm) in .tools/lighthouse, and Debian's Chromium.

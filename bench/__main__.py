@@ -2,6 +2,8 @@
 
     python -m bench                      # all six, about ten minutes (bench/README.md)
     python -m bench --only events        # or validation, dashboard, save, sign_in_lag, pageload
+                                         # (events: one worker, then the production topology
+                                         # with REFLEX_OPLOCK_ENABLED off and on)
     python -m bench --only bundle        # the bytes per page of the build in .web/build/client
     python -m bench --quick              # fewer repetitions, for a smoke run
 

@@ -13,6 +13,13 @@ the frontend sends them.
 The floor is Reflex's cheapest built-in event, ``OnLoadInternalState.set_is_hydrated``
 (a leaf substate, one root var flipped; the app's middleware leaves it alone): every
 partner sends one after each timed event, so the floor meets the same load.
+
+Then the same partners (1, 10, 50; the Customer step, without the sign-in burst and
+the memory figures) through nginx on the production topology (bench/_topology.py: the
+topology run's two `make serve` instances with two workers each, PostgreSQL, Redis),
+with Reflex's opportunistic Redis lock (REFLEX_OPLOCK_ENABLED) off and on, in the
+order off, on, on, off (--quick: off, on), the instances started again before each
+run; each setting's table has its own floor, and a last table puts them side by side.
 """
 
 from __future__ import annotations
@@ -46,6 +53,9 @@ PAGES_ORIGIN = "http://localhost:3000"
 NEW_CUSTOMER = "/customers/new"
 # Reflex's Socket.IO path and namespace (the frontend opens io("<backend>/_event")).
 NAMESPACE = "/_event"
+
+# The session cookie's name: demo mode's (the one-worker backend), production's.
+DEMO_COOKIE, SECURE_COOKIE = "cloudlink_session", "__Host-cloudlink_session"
 
 MEMORY_SESSIONS = 200
 # The running backend's states directory (bench/_server.py), set by backend().
@@ -146,10 +156,12 @@ class Tab:
     """One partner's browser tab: a session cookie and a websocket speaking Reflex's
     protocol (the event format of .web/utils/state.js)."""
 
-    def __init__(self, url: str, cookie: str, number: int) -> None:
+    def __init__(self, url: str, cookie: str, number: int, origin: str = PAGES_ORIGIN) -> None:
         import socketio
 
-        self.url, self.cookie, self.number = url, cookie, number
+        self.url, self.cookie, self.number, self.origin = url, cookie, number, origin
+        # Production's cookie (Secure, __Host-) outside demo mode: the topology's.
+        self.cookie_name = DEMO_COOKIE if origin == PAGES_ORIGIN else SECURE_COOKIE
         self.token = str(uuid.uuid4())
         self.path = NEW_CUSTOMER
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -189,7 +201,7 @@ class Tab:
         started = time.perf_counter()
         await self.sio.connect(
             f"{self.url}?token={self.token}",
-            headers={"Cookie": f"cloudlink_session={self.cookie}", "Origin": PAGES_ORIGIN},
+            headers={"Cookie": f"{self.cookie_name}={self.cookie}", "Origin": self.origin},
             transports=["websocket"],
             socketio_path="/_event",
             namespaces=[NAMESPACE],
@@ -232,8 +244,9 @@ def _redirected(update: dict) -> bool:
     return any(e.get("name") == "_redirect" for e in update.get("events") or [])
 
 
-async def sign_in(url: str) -> tuple[str, float]:
-    """The demo partner signs in over HTTP (Argon2 included): (cookie, seconds)."""
+async def sign_in(url: str, origin: str = PAGES_ORIGIN) -> tuple[str, float]:
+    """The demo partner signs in over HTTP (Argon2 included): (cookie, seconds);
+    ``origin``: the pages' (the topology's is nginx's, its deploy URL)."""
     import httpx
 
     from cloudlink_app.demo_data import accounts
@@ -247,10 +260,10 @@ async def sign_in(url: str) -> tuple[str, float]:
                 "password": accounts.DEMO_PASSWORD,
                 "next": NEW_CUSTOMER,
             },
-            headers={"Origin": PAGES_ORIGIN},
+            headers={"Origin": origin},
         )
     elapsed = time.perf_counter() - started
-    cookie = response.cookies.get("cloudlink_session")
+    cookie = response.cookies.get(DEMO_COOKIE) or response.cookies.get(SECURE_COOKIE)
     if response.status_code != 303 or not cookie:
         raise RuntimeError(f"sign-in refused: {response.status_code} {response.headers}")
     return cookie, elapsed
@@ -474,9 +487,11 @@ def _summary(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     }
 
 
-async def _open_tabs(url: str, count: int, offset: int) -> tuple[list[Tab], list[float]]:
-    cookies = [await sign_in(url) for _ in range(count)]
-    tabs = [Tab(url, cookie, offset + n) for n, (cookie, _) in enumerate(cookies)]
+async def _open_tabs(
+    url: str, count: int, offset: int, origin: str = PAGES_ORIGIN
+) -> tuple[list[Tab], list[float]]:
+    cookies = [await sign_in(url, origin) for _ in range(count)]
+    tabs = [Tab(url, cookie, offset + n, origin) for n, (cookie, _) in enumerate(cookies)]
     opened = await asyncio.gather(*(tab.open() for tab in tabs))
     return tabs, [seconds for _, seconds in cookies] + list(opened)
 
@@ -496,7 +511,11 @@ async def _clients(url: str, tabs: list[Tab], rounds: int, tag: str) -> dict:
     )
     started = time.perf_counter()
     await asyncio.gather(*(work(p) for p in partners))
-    return {"summary": _summary(samples), "seconds": time.perf_counter() - started}
+    return {
+        "summary": _summary(samples),
+        "seconds": time.perf_counter() - started,
+        "samples": samples,
+    }
 
 
 async def _burst(url: str, typists: list[Tab], signers: int, tag: str) -> dict:
@@ -622,6 +641,11 @@ async def _main(url: str, process: subprocess.Popen, quick: bool) -> dict:
 
 
 def report(figures: dict) -> None:
+    _report_clients(figures)
+    _report_burst(figures["burst"])
+
+
+def _report_clients(figures: dict) -> None:
     print(
         "\nEach event timed from its emit to the update carrying its effect; the floor "
         "(Reflex's set_is_hydrated) sent by every partner after each timed event."
@@ -645,7 +669,9 @@ def report(figures: dict) -> None:
                 ]
             )
     print(table(["partners x event", "events", "p50 ms", "p95 ms", "p99 ms", "p95 / floor"], rows))
-    burst = figures["burst"]
+
+
+def _report_burst(burst: dict) -> None:
     alone, during = burst["alone"]["summary"], burst["during"]["summary"]
     print("\n10 partners typing while 10 other partners sign in at once (and alone before):")
     rows = []
@@ -687,8 +713,143 @@ def _report_memory(memory: dict) -> None:
     )
 
 
+# ----- the production topology --------------------------------------------------------
+
+# REFLEX_OPLOCK_ENABLED's values, and the order of the runs: off, on, on, off, so that
+# a machine slowing down or warming up over the runs meets both alike (--quick: off, on).
+OPLOCK_VALUES = {"off": "0", "on": "1"}
+OPLOCK_ORDER = ("off", "on", "on", "off")
+
+
+async def _topology_main(production: Any, quick: bool, tag: str) -> dict:
+    """The partners' runs through nginx; then how many of their tabs' Redis locks are
+    still held right after the last event (Reflex's ``<token>_lock`` keys): none
+    without the oplock, the tabs whose lease is running with it."""
+    import redis.asyncio
+
+    url = production.frontend_url
+    figures: dict = {"clients": {}}
+    tabs, _ = await _open_tabs(url, max(CLIENTS), 0, origin=url)
+    try:
+        for count in CLIENTS:
+            rounds = 1 if quick else ROUNDS[count]
+            figures["clients"][count] = await _clients(url, tabs[:count], rounds, f"{tag}c{count}")
+        client = redis.asyncio.Redis.from_url(production.redis_url)
+        try:
+            locks = {key async for key in client.scan_iter(match="*_lock")}
+        finally:
+            await client.aclose()
+        figures["locks_held"] = sum(f"{tab.token}_lock".encode() in locks for tab in tabs)
+        figures["tabs"] = len(tabs)
+    finally:
+        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+    return figures
+
+
+def _pooled(runs: list[dict]) -> dict:
+    """The runs of one setting as one: their samples together, their seconds added."""
+    clients = {}
+    for count in CLIENTS:
+        samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for run in runs:
+            for kind, values in run["clients"][count]["samples"].items():
+                samples[kind].extend(values)
+        clients[count] = {
+            "summary": _summary(samples),
+            "seconds": sum(run["clients"][count]["seconds"] for run in runs),
+        }
+    return {
+        "clients": clients,
+        "locks_held": [run["locks_held"] for run in runs],
+        "tabs": runs[0]["tabs"],
+        "runs": len(runs),
+    }
+
+
+def run_topology(quick: bool = False) -> dict:
+    """The same partners through nginx on the production topology (bench/_topology.py),
+    with Reflex's oplock off and on (OPLOCK_ORDER; the instances started again before
+    each run, the build and the database kept); each setting's table with its own
+    floor, the samples of its runs together."""
+    from bench import _topology
+
+    order = OPLOCK_ORDER[:2] if quick else OPLOCK_ORDER
+    runs: dict[str, list[dict]] = {label: [] for label in OPLOCK_VALUES}
+    started = time.perf_counter()
+    with _topology.running(**{_topology.OPLOCK: OPLOCK_VALUES[order[0]]}) as production:
+        setup = time.perf_counter() - started
+        for number, label in enumerate(order):
+            if number:
+                production.restart(**{_topology.OPLOCK: OPLOCK_VALUES[label]})
+            runs[label].append(asyncio.run(_topology_main(production, quick, f"{label}{number}")))
+    results = {label: _pooled(label_runs) for label, label_runs in runs.items()}
+    for letter, (label, value) in zip("bc", OPLOCK_VALUES.items(), strict=True):
+        result = results[label]
+        print(
+            heading(
+                f"5{letter}. Events through nginx: two instances x two workers, "
+                f"PostgreSQL, Redis; {_topology.OPLOCK}={value} ({label})"
+            )
+        )
+        print(
+            f"{result['runs']} run(s) of this setting, in the order {', '.join(order)}; "
+            "their samples together."
+        )
+        _report_clients(result)
+        print(
+            "Tabs whose Redis lock was still held right after their last event: "
+            + ", ".join(f"{held} of {result['tabs']}" for held in result["locks_held"])
+            + "."
+        )
+    print(
+        f"\n(The topology took {setup:.0f} s to start: migrations, demo data, the build of "
+        "make serve.)"
+    )
+    _report_oplock(results)
+    return results
+
+
+def _report_oplock(results: dict) -> None:
+    """Each event's p50 and p95 with the oplock off and on, side by side."""
+    off, on = (results[label]["clients"] for label in OPLOCK_VALUES)
+    print("\nREFLEX_OPLOCK_ENABLED off against on (the same partners, the same topology):")
+    rows = []
+    for count in CLIENTS:
+        for kind in KINDS:
+            if kind not in off[count]["summary"] or kind not in on[count]["summary"]:
+                continue
+            a, b = off[count]["summary"][kind], on[count]["summary"][kind]
+            rows.append(
+                [
+                    f"{count} x {kind}",
+                    ms(a["p50"]),
+                    ms(b["p50"]),
+                    ms(a["p95"]),
+                    ms(b["p95"]),
+                    f"{b['p95'] / a['p95']:.2f}",
+                ]
+            )
+        rows.append(
+            [
+                f"{count} partners: the whole run (s)",
+                "",
+                "",
+                f"{off[count]['seconds']:.1f}",
+                f"{on[count]['seconds']:.1f}",
+                f"{on[count]['seconds'] / off[count]['seconds']:.2f}",
+            ]
+        )
+    print(
+        table(
+            ["partners x event", "p50 off", "p50 on", "p95 off", "p95 on", "p95 on / off"],
+            rows,
+        )
+    )
+
+
 def run(quick: bool = False) -> dict:
-    """Start the backend, measure, print; return the figures."""
+    """Start the backend, measure, print; then the same on the production topology;
+    return the figures."""
     print(heading("5. Events over the websocket (production backend, one worker, SQLite)"))
     os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
     NAMES.update(_names())
@@ -696,6 +857,7 @@ def run(quick: bool = False) -> dict:
         figures = asyncio.run(_main(url, process, quick))
     report(figures)
     _report_memory(figures["memory"])
+    figures["topology"] = run_topology(quick)
     return figures
 
 

@@ -128,9 +128,12 @@ def build() -> None:
     production.lower_script_priority(production.built_pages_dir())
 
 
-def run_backend(host: str, port: int, workers: int) -> None:
-    """Granian with `workers` processes serving the built pages and the backend."""
+def run_backend(host: str, port: int, workers: int, oplock: bool = False) -> None:
+    """Granian with `workers` processes serving the built pages and the backend;
+    Reflex's opportunistic Redis lock as `oplock` says (REFLEX_OPLOCK_ENABLED, off by
+    default: docs/deployment.md), whatever Reflex's own default."""
     settings.set_for_reflex("GRANIAN_WORKERS", str(workers))
+    settings.set_for_reflex("REFLEX_OPLOCK_ENABLED", "1" if oplock else "0")
     production.run_backend(host, port)
 
 
@@ -148,7 +151,7 @@ def serve(host: str, port: int, *, build_frontend: bool = True, run: bool = True
     if build_frontend:
         build()
     if run:
-        run_backend(host, port, current.workers)
+        run_backend(host, port, current.workers, current.redis_oplock)
 
 
 def sources_fingerprint(project: Path, api_url: str) -> str:

@@ -169,6 +169,16 @@ class Settings(BaseSettings):
         ge=1,
         le=WORKERS_MAX,
     )
+    redis_oplock: bool = _setting(
+        "REFLEX_OPLOCK_ENABLED",
+        False,
+        "Reflex's opportunistic Redis lock: a worker keeps a tab's state and lock between "
+        "events and writes the state to Redis 5 s later. Off: a killed instance would "
+        "lose what its tabs typed in those seconds (docs/deployment.md, with `make "
+        "bench`'s figures). `make serve` gives Reflex this value.",
+        _BOOL_ACCEPTED,
+        strict=True,
+    )
     log_format: Annotated[str, BeforeValidator(_LOG_FORMAT)] = _setting(
         "CLOUDLINK_LOG_FORMAT",
         "text",

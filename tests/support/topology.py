@@ -13,6 +13,11 @@ own prefix directory. The first instance builds the pages (make serve); the seco
 serves that build (--no-build). Instances can be killed and started again, nginx
 stopped and started again, and the database cut, for the fault tests.
 CLOUDLINK_TEST_TOPOLOGY_LOGS=<directory> keeps the instances' and nginx's logs there.
+
+The instances get only the variables of ``environment()``: REFLEX_OPLOCK_ENABLED unset,
+as docs/deployment.md deploys, so `make serve` gives Reflex the oplock off (with it on,
+test_an_instance_killed_between_typing_and_next loses the typed form). The event
+benchmark's topology (bench/_topology.py) turns it on for its comparison.
 """
 
 from __future__ import annotations

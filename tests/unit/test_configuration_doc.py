@@ -34,7 +34,7 @@ def test_every_variable_has_one_row():
     assert [row.split(" | ")[0] for row in rows] == [
         f"| `{variable}`" for variable in settings.VARIABLES.values()
     ]
-    assert len(settings.VARIABLES) == 12
+    assert len(settings.VARIABLES) == 13
 
 
 @pytest.mark.parametrize("name", list(settings.VARIABLES))

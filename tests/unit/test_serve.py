@@ -98,6 +98,26 @@ def test_a_refused_start_does_not_migrate(monkeypatch):
     assert migrated == []
 
 
+@pytest.mark.parametrize(("value", "held"), [("", False), ("off", False), ("on", True)])
+def test_reflex_oplock_is_the_settings_whatever_reflexs_default(monkeypatch, value, held):
+    """make serve gives Reflex REFLEX_OPLOCK_ENABLED as the settings read it (off
+    unless set: docs/deployment.md says why), also were Reflex's default on, and in
+    the words Reflex reads ("on" is not one of them)."""
+    from reflex.environment import environment
+
+    oplock = environment.REFLEX_OPLOCK_ENABLED
+    monkeypatch.setattr(oplock, "default", True)  # a Reflex release that turns it on
+    monkeypatch.setenv(oplock.name, value)
+    monkeypatch.setenv("GRANIAN_WORKERS", "1")
+    seen = []
+    monkeypatch.setattr(
+        serve.production, "run_backend", lambda host, port: seen.append(oplock.get())
+    )
+    current = from_environ(dict(os.environ))
+    serve.run_backend("127.0.0.1", 8000, 2, current.redis_oplock)
+    assert seen == [held]
+
+
 def test_the_demo_needs_demo_mode():
     with settings.override(demo_mode=False), pytest.raises(serve.ServeRefused) as refused:
         serve.demo("127.0.0.1", 3000)
