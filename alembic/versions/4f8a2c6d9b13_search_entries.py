@@ -46,7 +46,8 @@ NEW_INDEX = "ix_customer_search_entry_document_trgm"
 POSTGRES_UP = (
     "CREATE OR REPLACE FUNCTION customer_search_document(wanted integer) RETURNS text "
     "LANGUAGE sql STABLE AS $$ SELECT lower(c.name || E'\\n' || c.account_id || E'\\n' || "
-    "coalesce((SELECT string_agg(d.domain || E'\\n' || coalesce(d.normalized, ''), E'\\n') "
+    "coalesce((SELECT string_agg(d.domain || E'\\n' || coalesce(d.normalized, ''), E'\\n' "
+    "ORDER BY d.position, d.id) "
     "FROM email_domain AS d WHERE d.customer_id = c.id), '')) "
     "FROM customer AS c WHERE c.id = wanted $$",
     "CREATE OR REPLACE FUNCTION customer_search_customer() RETURNS trigger "
