@@ -68,7 +68,8 @@ TERMS = [
     "istanbul",
     # Across two values of the document (name and account ID, two domains): no match.
     "meer\n",
-    "example\nmünchen",
+    "example\nobrien",
+    "example\nxn--",
     "example münchen",
     "ex",
     "é",
