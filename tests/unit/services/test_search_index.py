@@ -161,6 +161,10 @@ def test_the_index_follows_renames_domain_changes_and_deletes(database, session,
     assert found(session, partner, "haarstudio")[0] == {"Haarstudio Föhn"}
     assert found(session, partner, "föhn.ex")[0] == {"Haarstudio Föhn"}
     assert found(session, partner, "xn--fhn")[0] == {"Haarstudio Föhn"}
+    with database.begin() as connection:
+        connection.execute(sa.text("DELETE FROM email_domain WHERE domain = 'föhn.example'"))
+    assert found(session, partner, "föhn.ex")[0] == set()
+    assert found(session, partner, "foehn.ex")[0] == {"Haarstudio Föhn"}
     drafts.delete_draft(session, CustomerScope(partner), record.account_id)
     assert found(session, partner, "haarstudio")[0] == set()
     count = session.connection().exec_driver_sql("SELECT count(*) FROM customer_search")
