@@ -221,7 +221,10 @@ def _matched(session: Session, scope: CustomerScope, term: str):
         conditions.append(sa.func.lower(entry.document).like(like, escape="\\"))
     else:
         conditions.append(col(entry.document).like(like, escape="\\"))
-    return select(col(entry.customer_id)).where(*conditions)
+    # type_coerce: the entry's id as a plain column, so that the subqueries made of
+    # this SELECT do not copy (and resolve) its foreign key each time (about 0.5 ms).
+    found = sa.type_coerce(col(entry.customer_id), sa.Integer).label("customer_id")
+    return sa.select(found).where(*conditions)
 
 
 def status_counts(session: Session, scope: CustomerScope) -> StatusCounts:
