@@ -24,7 +24,7 @@ from cloudlink_app.models import (
     EmailDomain,
     Partner,
 )
-from cloudlink_app.models.search import DOMAINS_OF
+from cloudlink_app.models.search import SQLITE_FILL
 
 FIRST_NAMES = [
     "Sanne",
@@ -304,9 +304,10 @@ def seed_customers(
             {"customer_id": customer_id, "position": 0, "domain": domain, "normalized": domain}
         )
     with engine.begin() as connection:
-        # The search table's triggers update it row by row: off for the bulk insert,
-        # then the table is filled in one statement and the triggers are back, as the
-        # migration that adds them does (models.SQLITE_SEARCH_DDL).
+        # The search's triggers update it row by row: off for the bulk insert, then the
+        # entries are filled in one statement, the FTS5 index rebuilt from them, and the
+        # triggers are back, as the migration that adds them does
+        # (models/search.py SQLITE_SEARCH_DDL).
         triggers = [
             name
             for (name,) in connection.exec_driver_sql(
@@ -319,11 +320,9 @@ def seed_customers(
         connection.execute(sa.insert(Customer), customers)
         connection.execute(sa.insert(EmailDomain), domains)
         if triggers:
+            connection.exec_driver_sql(SQLITE_FILL)
             connection.exec_driver_sql(
-                f"INSERT INTO {SEARCH_TABLE}(rowid, name, account_id, domains) "
-                "SELECT c.id, lower(c.name), lower(c.account_id), "
-                f"{DOMAINS_OF.format(id='c.id')} FROM customer AS c "
-                f"WHERE c.id NOT IN (SELECT rowid FROM {SEARCH_TABLE})"
+                f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')"
             )
             for statement in SQLITE_SEARCH_DDL[1:]:
                 connection.exec_driver_sql(statement)

@@ -24,18 +24,25 @@ from cloudlink_app.models.customers import (
     SupportContact,
 )
 from cloudlink_app.models.mail import OutboxMessage, ProblemReport
-from cloudlink_app.models.search import SEARCH_TABLE, SQLITE_SEARCH_DDL
+from cloudlink_app.models.search import (
+    ENTRY_TABLE,
+    SEARCH_TABLE,
+    SQLITE_SEARCH_DDL,
+    CustomerSearchEntry,
+)
 from cloudlink_app.models.sso import PartnerSso, SsoDomain, SsoRequest
 from cloudlink_app.models.team import TeamEvent, UserCustomer
 from cloudlink_app.models.times import as_utc, utc_now, utc_now_or
 
 __all__ = [
+    "ENTRY_TABLE",
     "SEARCH_TABLE",
     "SQLITE_SEARCH_DDL",
     "AdminContact",
     "AppUser",
     "ConnectionCheck",
     "Customer",
+    "CustomerSearchEntry",
     "EmailDomain",
     "OutboxMessage",
     "Partner",

@@ -17,13 +17,6 @@ from cloudlink_app.domain.limits import EMAIL_MAX
 from cloudlink_app.models.times import utc_now
 
 
-def _trigram_index(name: str, column: str) -> sa.Index:
-    """A pg_trgm GIN index on ``column`` (ILIKE '%term%' uses it), PostgreSQL only."""
-    return sa.Index(
-        name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}
-    ).ddl_if(dialect="postgresql")
-
-
 class Customer(SQLModel, table=True):
     """A business customer being onboarded, with the Customer step's scalar fields."""
 
@@ -31,12 +24,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_partner_updated", "partner_id", "updated_at"),
         sa.Index("ix_customer_partner_status", "partner_id", "status"),
         sa.Index("ux_customer_mac_claim", "mac_claim", unique=True),
-        # The dashboard's substring search (services/customer_list.py list_customers):
-        # pg_trgm GIN indexes on PostgreSQL; SQLite has SQLITE_SEARCH_DDL below.
-        *(
-            _trigram_index(f"ix_customer_{column}_trgm", column)
-            for column in ("name", "account_id")
-        ),
+        # The dashboard's substring search has its own table (models/search.py).
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,9 +93,6 @@ class EmailDomain(SQLModel, table=True):
     """An email domain of a customer. ``normalized`` (A-label) claims it: unique."""
 
     __tablename__ = "email_domain"
-    __table_args__ = (
-        *(_trigram_index(f"ix_email_domain_{c}_trgm", c) for c in ("domain", "normalized")),
-    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)

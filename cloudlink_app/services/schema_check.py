@@ -3,8 +3,9 @@
 Two parts of the schema are not the same on every database (cloudlink_app/models):
 
 - on SQLite, the dashboard's search index: an FTS5 table (``SEARCH_TABLE``) with its
-  five shadow tables and its triggers, made by migration b7e2c91d4f30 (and by
-  ``create_all``), described by no model;
+  four shadow tables (its text is in the search entries' table, a model) and its
+  triggers, made by migration 4f8a2c6d9b13 (and by ``create_all``), described by no
+  model;
 - on PostgreSQL, the trigram indexes, declared on the models with
   ``ddl_if(dialect="postgresql")``: not made on SQLite.
 
@@ -30,10 +31,10 @@ from cloudlink_app.reflex_internals import migrations
 
 # app_user's unique index on lower(email) (models/accounts.py): an expression index.
 EMAIL_INDEX = "ux_app_user_email_lower"
-# The tables SQLite's FTS5 makes for a virtual table of that name.
+# The tables SQLite's FTS5 makes for a virtual table of that name (external content:
+# no "_content" table of its own).
 SEARCH_TABLES = frozenset(
-    {SEARCH_TABLE}
-    | {f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")}
+    {SEARCH_TABLE} | {f"{SEARCH_TABLE}_{part}" for part in ("data", "idx", "docsize", "config")}
 )
 
 IncludeObject = migrations.IncludeObject

@@ -519,6 +519,9 @@ SEEDS: dict[str, list[Statement]] = {
             {"at": _at(251)},
         ),
     ],
+    # the dashboard search's entries: no rows of their own (the triggers write them from
+    # the customers and their domains).
+    "4f8a2c6d9b13": [],
 }
 
 
@@ -589,6 +592,10 @@ ROUND_TRIP_LOSSES = {
         "the partners' single sign-on configurations, the sign-ins under way and which "
         "provider subject each user signed in as (they are matched by email again)"
     ),
+    "4f8a2c6d9b13": (
+        "nothing: the search entries are made again from the customers, and the step down "
+        "makes b7e2c91d4f30's trigram indexes again"
+    ),
 }
 
 
@@ -641,11 +648,39 @@ def _messages_counted_for_their_partner(expected: dict[str, list[dict]]) -> None
             message["partner_id"] = partner_of.get(message["customer_id"])
 
 
+def _search_entries_made(expected: dict[str, list[dict]]) -> None:
+    """4f8a2c6d9b13: one search entry per customer, its text lowered, one value a line
+    (the domains in their order)."""
+    domains: dict[int, list[dict]] = {}
+    for domain in sorted(expected["email_domain"], key=lambda d: (d["position"], d["id"])):
+        domains.setdefault(domain["customer_id"], []).append(domain)
+    expected["customer_search_entry"] = [
+        {
+            "customer_id": customer["id"],
+            "partner_id": customer["partner_id"],
+            "updated_at": customer["updated_at"],
+            "document": "\n".join(
+                [
+                    customer["name"],
+                    customer["account_id"],
+                    *(
+                        f"{d['domain']}\n{d['normalized'] or ''}"
+                        for d in domains.get(customer["id"], [])
+                    ),
+                ]
+            ).lower()
+            + ("" if customer["id"] in domains else "\n"),
+        }
+        for customer in sorted(expected["customer"], key=lambda c: c["id"])
+    ]
+
+
 DATA_MIGRATIONS: dict[str, Callable[[dict[str, list[dict]]], None]] = {
     "3bc4aba0900f": _demo_partners_remarked,
     "2ec73d51be56": _checks_renamed_from_their_customer,
     "5c1e7a9d3b20": _partner_admins_made,
     "a7c41e9b3f52": _messages_counted_for_their_partner,
+    "4f8a2c6d9b13": _search_entries_made,
 }
 # What a step down changes in the rows the revision before it knew.
 DOWNGRADE_DATA_MIGRATIONS: dict[str, Callable[[dict[str, list[dict]]], None]] = {
