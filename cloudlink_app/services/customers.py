@@ -384,12 +384,13 @@ def _write(
         for model in (EmailDomain, AdminContact, SupportContact):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
     assert customer.id is not None  # stored (flushed or loaded) by now
-    stored = _add_rows(session, customer.id, form)
+    shown, admins, supports = _add_rows(session, customer.id, form)
     save_history.record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
+    _claim_domains(session, customer.id, shown)
     # Admin contacts become account admins: invited when the step is completed;
     # removed ones lose the rights (services/invitations.py). Last before the
-    # commit: its queries flush the rows above, and a concurrent save of the same
-    # domain or admin then waits for this one and fails on the unique index.
+    # commit, after the domains' claims: a concurrent save of the same domain or
+    # admin waits for this one at its insert and fails on the unique index.
     invitations.sync(
         session,
         customer,
@@ -402,7 +403,7 @@ def _write(
         account_id=customer.account_id,
         version=version,
         completed=wizard_path.parse_completed(values["completed_steps"]),
-        form=_stored_form(values, *stored),
+        form=_stored_form(values, [domain for domain, _claim in shown], admins, supports),
         updated_at=as_utc(values["updated_at"]),
     )
     return customer, record
@@ -410,19 +411,12 @@ def _write(
 
 def _add_rows(
     session: Session, customer_id: int, form: forms.CustomerForm
-) -> tuple[list[str], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """The form's rows, each list with one statement however long (up to 500 rows):
-    one executemany per table (one INSERT per row through the ORM before: 90 ms for
-    the largest form's contacts, bench/README.md). Returns them as stored: the
-    domains as shown, the admin contacts (first name, last name, email) and the
-    support contacts (role, name, email), in their order.
-
-    The email domains are inserted last, after every check of this save, in the
-    order of their claims: two saves claiming the same domains wait for each other in
-    one order, never in a cycle (PostgreSQL would end one with a deadlock error
-    instead of "taken"); the unique claim is decided by that insert
-    (test_concurrent_saves.py), and so are the new users' addresses in
-    invitations.sync (one INSERT in the order of the addresses)."""
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The form's contacts, one executemany per table (one INSERT per row through the
+    ORM before: 90 ms for the largest form, bench/README.md), and its domains checked
+    (``_domain_rows``), not inserted yet (``_claim_domains``). Returns the rows as
+    stored: the domains (as shown, claim), the admin contacts (first name, last name,
+    email) and the support contacts (role, name, email), in their order."""
     shown = _domain_rows(session, customer_id, form)
     admins = [
         (admin.first_name.strip(), admin.last_name.strip(), _normal_email(admin.email))
@@ -432,37 +426,60 @@ def _add_rows(
         (support.role, support.name.strip(), _normal_email(support.email))
         for support in form.support_contacts
     ]
-    rows: list[tuple[type, list[dict[str, object]]]] = [
-        (
-            AdminContact,
+    if admins:
+        session.execute(
+            sa.insert(AdminContact),
             [
-                {"first_name": first, "last_name": last, "email": email, "position": position}
+                {
+                    "customer_id": customer_id,
+                    "position": position,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                }
                 for position, (first, last, email) in enumerate(admins)
             ],
-        ),
-        (
-            SupportContact,
+        )
+    if supports:
+        session.execute(
+            sa.insert(SupportContact),
             [
-                {"role": role, "name": name, "email": email, "position": position}
+                {
+                    "customer_id": customer_id,
+                    "position": position,
+                    "role": role,
+                    "name": name,
+                    "email": email,
+                }
                 for position, (role, name, email) in enumerate(supports)
             ],
-        ),
-        (
-            EmailDomain,
+        )
+    return shown, admins, supports
+
+
+def _claim_domains(session: Session, customer_id: int, shown: list[tuple[str, str | None]]) -> None:
+    """The domains (``_domain_rows``), in one executemany, after every check and every
+    other row of the save (as when they were ORM objects flushed by the invitations'
+    first query), in the order of their claims: two saves claiming the same domains
+    wait for each other in one order, never in a cycle (PostgreSQL would end one with a
+    deadlock error instead of "taken"). The unique claim is decided by this insert
+    (test_concurrent_saves.py), as the new users' addresses are by invitations.sync's
+    one INSERT in the order of the addresses."""
+    if shown:
+        session.execute(
+            sa.insert(EmailDomain),
             [
-                {"domain": domain, "normalized": claim, "position": position}
+                {
+                    "customer_id": customer_id,
+                    "position": position,
+                    "domain": domain,
+                    "normalized": claim,
+                }
                 for position, (domain, claim) in sorted(
                     enumerate(shown), key=lambda row: (row[1][1] or "", row[0])
                 )
             ],
-        ),
-    ]
-    for model, values in rows:
-        if values:
-            session.execute(
-                sa.insert(model), [{"customer_id": customer_id, **row} for row in values]
-            )
-    return [domain for domain, _claim in shown], admins, supports
+        )
 
 
 def _new_account_id(session: Session) -> str:
