@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from cloudlink_app.models import (
     Customer,
     EmailDomain,
     SupportContact,
+    as_utc,
     utc_now,
 )
 from cloudlink_app.services import (
@@ -68,6 +70,22 @@ def domain_claimed_elsewhere(session: Session, normalized: str, customer_id: int
     if customer_id is not None:
         query = query.where(EmailDomain.customer_id != customer_id)
     return session.exec(query.limit(1)).first() is not None
+
+
+def domains_taken(
+    session: Session, normalized: Collection[str], customer_id: int | None
+) -> set[str]:
+    """Which of these (normalised) domains another customer account has claimed:
+    ``domain_claimed_elsewhere`` for each, in one query (none for none). A save asks
+    this once for all its domains (one query per domain before)."""
+    if not normalized:
+        return set()
+    query = select(EmailDomain.normalized).where(
+        col(EmailDomain.normalized).in_(sorted(normalized))
+    )
+    if customer_id is not None:
+        query = query.where(EmailDomain.customer_id != customer_id)
+    return {value for value in session.exec(query) if value is not None}
 
 
 def domains_claimed_elsewhere(
@@ -136,38 +154,57 @@ def load_customer(session: Session, scope: CustomerScope, account_id: str) -> Cu
             select(model).where(model.customer_id == customer.id).order_by(model.position)
         ).all()
 
-    form = forms.CustomerForm(
-        customer_name=customer.name,
-        country=customer.country,
-        street_address=customer.street_address,
-        address_line2=customer.address_line2,
-        city=customer.city,
-        state_province=customer.state_province,
-        postal_code=customer.postal_code,
-        business_type=customer.business_type,
-        default_language=customer.default_language,
-    )
-    next_id = 1
-    for row in rows(EmailDomain):
-        form.email_domains.append(forms.DomainRow(id=next_id, value=row.domain))
-        next_id += 1
-    for row in rows(AdminContact):
-        form.admin_contacts.append(
-            forms.AdminContactRow(next_id, row.first_name, row.last_name, row.email)
-        )
-        next_id += 1
-    for row in rows(SupportContact):
-        form.support_contacts.append(
-            forms.SupportContactRow(next_id, row.role, row.name, row.email)
-        )
-        next_id += 1
     return CustomerRecord(
         account_id=customer.account_id,
         version=customer.version,
         completed=wizard_path.parse_completed(customer.completed_steps),
-        form=form,
-        updated_at=customer.updated_at,
+        form=_stored_form(
+            {name: getattr(customer, name) for name in _SCALARS},
+            [row.domain for row in rows(EmailDomain)],
+            [(row.first_name, row.last_name, row.email) for row in rows(AdminContact)],
+            [(row.role, row.name, row.email) for row in rows(SupportContact)],
+        ),
+        updated_at=as_utc(customer.updated_at),
     )
+
+
+# The customer's columns the Customer step shows, by the form's names.
+_SCALARS = {
+    "name": "customer_name",
+    "country": "country",
+    "street_address": "street_address",
+    "address_line2": "address_line2",
+    "city": "city",
+    "state_province": "state_province",
+    "postal_code": "postal_code",
+    "business_type": "business_type",
+    "default_language": "default_language",
+}
+
+
+def _stored_form(
+    scalars: dict[str, Any],
+    domains: list[str],
+    admins: list[tuple[str, str, str]],
+    supports: list[tuple[str, str, str]],
+) -> forms.CustomerForm:
+    """The form of a stored customer: its columns (``_SCALARS``' names) and its rows in
+    their order, numbered 1, 2, ... across the three lists. What ``load_customer``
+    reads and what a save returns, from what it wrote."""
+    form = forms.CustomerForm()
+    for column, field in _SCALARS.items():
+        setattr(form, field, scalars[column])
+    next_id = 1
+    for domain in domains:
+        form.email_domains.append(forms.DomainRow(id=next_id, value=domain))
+        next_id += 1
+    for first_name, last_name, email in admins:
+        form.admin_contacts.append(forms.AdminContactRow(next_id, first_name, last_name, email))
+        next_id += 1
+    for role, name, email in supports:
+        form.support_contacts.append(forms.SupportContactRow(next_id, role, name, email))
+        next_id += 1
+    return form
 
 
 def _normal_email(value: str) -> str:
@@ -181,21 +218,20 @@ def _domain_rows(session: Session, customer_id: int | None, form: forms.Customer
     """(as shown, claim) per domain; claim is None where it cannot be claimed.
 
     A draft keeps every domain as typed but only claims one that is valid, not a
-    public provider's, not repeated in the list and not already claimed elsewhere.
+    public provider's, not repeated in the list and not already claimed elsewhere
+    (one query for all of them: ``domains_taken``).
     """
+    normals = [normal_or_none(domains.normalize_domain, row.value) for row in form.email_domains]
+    candidates = {n for n in normals if n is not None and not domains.is_public_email_domain(n)}
+    taken = domains_taken(session, candidates, customer_id)
     seen: set[str] = set()
     result: list[tuple[str, str | None]] = []
-    for row in form.email_domains:
-        normal = normal_or_none(domains.normalize_domain, row.value)
+    for row, normal in zip(form.email_domains, normals, strict=True):
         if normal is None:
             result.append((row.value.strip(), None))
             continue
         claim: str | None = normal
-        if (
-            normal in seen
-            or domains.is_public_email_domain(normal)
-            or domain_claimed_elsewhere(session, normal, customer_id)
-        ):
+        if normal in seen or normal not in candidates or normal in taken:
             claim = None
         seen.add(normal)
         result.append((domains.display_domain(normal), claim))
@@ -217,10 +253,12 @@ def save_customer(
     ``complete`` (Next) stores normal forms and marks the Customer step complete; the
     form must have passed validation. Otherwise (Save and return) it stores the draft
     as typed. A new customer of a user with selected customers joins their selection.
-    Raises CustomerNotFound, VersionConflict or DomainClaimed.
+    Raises CustomerNotFound, VersionConflict or DomainClaimed. Returns the customer as
+    stored (what ``load_customer`` would read), made from what the save wrote: nothing
+    is read back.
     """
     try:
-        customer = write_customer(
+        _customer, record = _write(
             session,
             scope=scope,
             account_id=account_id,
@@ -236,19 +274,21 @@ def save_customer(
         existing_id = (
             owned_customers.owned_customer(session, scope, account_id).id if account_id else None
         )
-        claimed = [
-            forms.domain_field(row.id)
+        normals = {
+            row.id: normal_or_none(domains.normalize_domain, row.value)
             for row in form.email_domains
-            if (normal := normal_or_none(domains.normalize_domain, row.value))
-            and domain_claimed_elsewhere(session, normal, existing_id)
+        }
+        taken = domains_taken(session, {n for n in normals.values() if n}, existing_id)
+        claimed = [
+            forms.domain_field(row.id) for row in form.email_domains if normals[row.id] in taken
         ]
         if claimed:
             raise DomainClaimed(claimed) from error
         raise
-    # The UPDATE above bypassed the identity map: without this, the record returned
-    # would carry the customer as it was before the save (its old version above all).
+    # The UPDATE bypassed the identity map: the caller's next reads in this session
+    # (the wizard's record) must not meet the customer as it was before the save.
     session.expire_all()
-    return load_customer(session, scope, customer.account_id)
+    return record
 
 
 def write_customer(
@@ -264,6 +304,29 @@ def write_customer(
     """save_customer's work within the caller's transaction, not committed: the import
     (services/customer_import.py) writes its customers in one transaction with it.
     Raises CustomerNotFound, VersionConflict or IntegrityError (a domain claimed)."""
+    customer, _record = _write(
+        session,
+        scope=scope,
+        account_id=account_id,
+        expected_version=expected_version,
+        form=form,
+        complete=complete,
+        saved_by=saved_by,
+    )
+    return customer
+
+
+def _write(
+    session: Session,
+    *,
+    scope: CustomerScope,
+    account_id: str | None,
+    expected_version: int | None,
+    form: forms.CustomerForm,
+    complete: bool,
+    saved_by: int | None,
+) -> tuple[Customer, CustomerRecord]:
+    """write_customer's work; also the customer as it will be stored once committed."""
     if account_id:
         customer = owned_customers.owned_customer(session, scope, account_id)
         if customer.version != expected_version:
@@ -312,19 +375,22 @@ def write_customer(
         session.flush()
         assert customer.id is not None  # flushed
         owned_customers.add_to_selection(session, scope, customer.id)
+        version = customer.version
     else:
         save_history.update_with_version(session, customer, values)
         assert customer.id is not None  # a stored row
+        version = customer.version + 1  # update_with_version's
         before = invitations.contact_emails(session, customer.id)
         for model in (EmailDomain, AdminContact, SupportContact):
             session.execute(sa.delete(model).where(col(model.customer_id) == customer.id))
     assert customer.id is not None  # stored (flushed or loaded) by now
-    _add_rows(session, customer.id, form)
+    shown, admins, supports = _add_rows(session, customer.id, form)
     save_history.record_save(session, customer.id, wizard_path.CUSTOMER, saved_by)
+    _claim_domains(session, customer.id, shown)
     # Admin contacts become account admins: invited when the step is completed;
     # removed ones lose the rights (services/invitations.py). Last before the
-    # commit: its queries flush the rows above, and a concurrent save of the same
-    # domain or admin then waits for this one and fails on the unique index.
+    # commit, after the domains' claims: a concurrent save of the same domain or
+    # admin waits for this one at its insert and fails on the unique index.
     invitations.sync(
         session,
         customer,
@@ -333,48 +399,87 @@ def write_customer(
         invite=complete,
         by=saved_by,
     )
-    return customer
+    record = CustomerRecord(
+        account_id=customer.account_id,
+        version=version,
+        completed=wizard_path.parse_completed(values["completed_steps"]),
+        form=_stored_form(values, [domain for domain, _claim in shown], admins, supports),
+        updated_at=as_utc(values["updated_at"]),
+    )
+    return customer, record
 
 
-def _add_rows(session: Session, customer_id: int, form: forms.CustomerForm) -> None:
-    """The form's rows. The contacts (up to 500 + 500) with one executemany per table
-    (one INSERT per row through the ORM before: 90 ms for the largest form,
-    bench/README.md). The email domains stay ORM objects, flushed at the commit: their
-    unique claim is decided there (test_concurrent_saves.py), not while this save
-    still checks and adds. They are added, so inserted, in the order of their claims:
-    two saves claiming the same domains wait for each other in one order, never in a
-    cycle (PostgreSQL would end one with a deadlock error instead of "taken"; with one
-    multi-row INSERT per save the window is narrow, unlike the users' inserts in
-    invitations.sync, where a test shows it)."""
-    rows = list(enumerate(_domain_rows(session, customer_id, form)))
-    for position, (shown, claim) in sorted(rows, key=lambda row: (row[1][1] or "", row[0])):
-        session.add(
-            EmailDomain(customer_id=customer_id, position=position, domain=shown, normalized=claim)
-        )
+def _add_rows(
+    session: Session, customer_id: int, form: forms.CustomerForm
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The form's contacts, one executemany per table (one INSERT per row through the
+    ORM before: 90 ms for the largest form, bench/README.md), and its domains checked
+    (``_domain_rows``), not inserted yet (``_claim_domains``). Returns the rows as
+    stored: the domains (as shown, claim), the admin contacts (first name, last name,
+    email) and the support contacts (role, name, email), in their order."""
+    shown = _domain_rows(session, customer_id, form)
     admins = [
-        {
-            "customer_id": customer_id,
-            "position": position,
-            "first_name": admin.first_name.strip(),
-            "last_name": admin.last_name.strip(),
-            "email": _normal_email(admin.email),
-        }
-        for position, admin in enumerate(form.admin_contacts)
+        (admin.first_name.strip(), admin.last_name.strip(), _normal_email(admin.email))
+        for admin in form.admin_contacts
     ]
     supports = [
-        {
-            "customer_id": customer_id,
-            "position": position,
-            "role": support.role,
-            "name": support.name.strip(),
-            "email": _normal_email(support.email),
-        }
-        for position, support in enumerate(form.support_contacts)
+        (support.role, support.name.strip(), _normal_email(support.email))
+        for support in form.support_contacts
     ]
-    with session.no_autoflush:  # the domains above wait for the commit
-        for model, values in ((AdminContact, admins), (SupportContact, supports)):
-            if values:
-                session.execute(sa.insert(model), values)
+    if admins:
+        session.execute(
+            sa.insert(AdminContact),
+            [
+                {
+                    "customer_id": customer_id,
+                    "position": position,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                }
+                for position, (first, last, email) in enumerate(admins)
+            ],
+        )
+    if supports:
+        session.execute(
+            sa.insert(SupportContact),
+            [
+                {
+                    "customer_id": customer_id,
+                    "position": position,
+                    "role": role,
+                    "name": name,
+                    "email": email,
+                }
+                for position, (role, name, email) in enumerate(supports)
+            ],
+        )
+    return shown, admins, supports
+
+
+def _claim_domains(session: Session, customer_id: int, shown: list[tuple[str, str | None]]) -> None:
+    """The domains (``_domain_rows``), in one executemany, after every check and every
+    other row of the save (as when they were ORM objects flushed by the invitations'
+    first query), in the order of their claims: two saves claiming the same domains
+    wait for each other in one order, never in a cycle (PostgreSQL would end one with a
+    deadlock error instead of "taken"). The unique claim is decided by this insert
+    (test_concurrent_saves.py), as the new users' addresses are by invitations.sync's
+    one INSERT in the order of the addresses."""
+    if shown:
+        session.execute(
+            sa.insert(EmailDomain),
+            [
+                {
+                    "customer_id": customer_id,
+                    "position": position,
+                    "domain": domain,
+                    "normalized": claim,
+                }
+                for position, (domain, claim) in sorted(
+                    enumerate(shown), key=lambda row: (row[1][1] or "", row[0])
+                )
+            ],
+        )
 
 
 def _new_account_id(session: Session) -> str:

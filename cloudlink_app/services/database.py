@@ -32,10 +32,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import weakref
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from reflex.model import get_engine
-from sqlmodel import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
 
 from cloudlink_app.domain.i18n import N_
 
@@ -84,6 +87,47 @@ def _not_a_sqlite_bug(orig: BaseException | None) -> bool:
     if not isinstance(orig, sqlite3.Error):
         return True
     return any(words in str(orig) for words in ("database is locked", "unable to open"))
+
+
+def insert_rows(
+    session: Session,
+    rows: Sequence[SQLModel],
+    *,
+    returning: Sequence[sa.ColumnElement[Any]] = (),
+    skip_taken: bool = False,
+) -> list[sa.Row[Any]]:
+    """Insert ``rows`` (instances of one table model, made in Python: their defaults
+    applied as the ORM applies them) in the caller's transaction with one statement
+    however many there are: an executemany, or with ``returning`` SQLAlchemy's
+    "insertmanyvalues" (one multi-row INSERT per 1,000 rows), rows in the order given.
+    The ORM inserts such rows one statement each when it needs their ids (SQLite), so
+    a save inviting 50 admin contacts sent 50 of each. The rows are not added to the
+    session (their ids stay None): ``returning`` names the columns to read back, one
+    result row per row inserted, in no promised order (key them by a unique column).
+    ``skip_taken``: a row a unique index refuses (a value another transaction has just
+    inserted; PostgreSQL waits for that one to end first) is left out instead of
+    failing the statement, ON CONFLICT DO NOTHING on both databases: it returns nothing.
+    Pending ORM changes are not flushed first (the caller flushes what must come before)."""
+    if not rows:
+        return []
+    mapper = sa.inspect(type(rows[0]))
+    table = mapper.local_table
+    columns = [
+        (prop.key, prop.columns[0])
+        for prop in mapper.column_attrs
+        if not (prop.columns[0].primary_key and getattr(rows[0], prop.key) is None)
+    ]
+    params = [{column.key: getattr(row, key) for key, column in columns} for row in rows]
+    statement: Any = sa.insert(table)
+    if skip_taken:
+        if session.get_bind().dialect.name == "postgresql":
+            statement = postgresql.insert(table).on_conflict_do_nothing()
+        else:
+            statement = sqlite.insert(table).on_conflict_do_nothing()
+    if returning:
+        return list(session.execute(statement.returning(*returning), params))
+    session.execute(statement, params)
+    return []
 
 
 @sa.event.listens_for(sa.engine.Engine, "do_connect")

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cloudlink_app.domain import permissions
@@ -48,7 +48,8 @@ from cloudlink_app.models import (
     as_utc,
     utc_now_or,
 )
-from cloudlink_app.services import accounts, outbox, password_links, sessions
+from cloudlink_app.services import accounts, database, outbox, password_links, sessions
+from cloudlink_app.services.users import stored_id as users_stored_id
 
 RESEND_INTERVAL = password_links.RESEND_INTERVAL
 
@@ -129,7 +130,12 @@ def sync(
     removed; with ``invite`` (the step completed) each admin contact (first name, last
     name, email) not yet a user of the customer invited. ``before``: the contacts'
     addresses before the save (``contact_emails``); ``by``: the user saving (the mail
-    limits' log). Returns the addresses invited (those held by a limit included)."""
+    limits' log). Returns the addresses invited (those held by a limit included).
+
+    The number of statements does not grow with the number of admin contacts (500 at
+    most): one lookup of the users of every address, then one statement for each kind
+    of write, whichever contacts it concerns (new users, rights given again, links
+    spent, links, messages; for removed contacts rights, links and sessions)."""
     assert customer.id is not None
     now = utc_now_or(now)
     wanted: dict[str, tuple[str, str]] = {}
@@ -137,70 +143,108 @@ def sync(
         normal = normal_or_none(normalize_email, email)
         if normal is not None and normal.lower() not in wanted:
             wanted[normal.lower()] = (normal, f"{first.strip()} {last.strip()}".strip())
-    _remove_rights(session, customer, before - set(wanted), now)
+    removed = before - set(wanted)
+    users = _users_by_email(session, removed | set(wanted) if invite else removed)
+    _remove_rights(session, customer, [users[key] for key in sorted(removed) if key in users], now)
     if not invite:
         return []
-    users = _users_by_email(session, set(wanted))
-    lang = outbox.mail_language(customer)
-    invited = []
     # In the order of the addresses: two saves making the same new users wait for each
     # other in one order, never in a cycle (a deadlock).
-    for key, (email, name) in sorted(wanted.items()):
-        user = users.get(key)
-        if user is None:
-            user = _new_admin(session, customer, email, name)
-            if user is None:
-                continue  # made by a concurrent save just now: another user's address
-        elif (
-            user.role == permissions.ACCOUNT_ADMIN_ROLE
-            and user.partner_id == customer.partner_id
-            and user.customer_id is None
-            and user.active
-        ):
-            user.customer_id = customer.id  # the rights again
-            session.add(user)
-            if user.password_hash:
-                continue
-        else:
-            continue  # already ours, or another user's address
-        link, _token = password_links.new_link(session, user, password_links.INVITATION, now)
-        password_links.mail_link(session, user, link, lang, customer=customer, by=by)
-        invited.append(user.email)
-    return invited
-
-
-def _new_admin(session: Session, customer: Customer, email: str, name: str) -> AppUser | None:
-    """A new account admin of ``customer``; None when another save (of another
-    customer, on any app instance) made a user of the address since ``sync`` looked:
-    app_user's unique email decides, as email_domain's does for domains, and this save
-    goes on without it (the Review step then names the address another user's)."""
-    user = AppUser(
-        email=email,
-        display_name=(name or email)[: accounts.NAME_MAX],
-        role=permissions.ACCOUNT_ADMIN_ROLE,
-        partner_id=customer.partner_id,
-        customer_id=customer.id,
+    ordered = sorted(wanted.items())
+    made = _new_admins(
+        session, customer, [(email, name) for key, (email, name) in ordered if key not in users]
     )
+    again = [
+        user
+        for key, _ in ordered
+        if (user := users.get(key)) is not None
+        and user.role == permissions.ACCOUNT_ADMIN_ROLE
+        and user.partner_id == customer.partner_id
+        and user.customer_id is None
+        and user.active
+    ]
+    if again:  # the rights again
+        session.execute(
+            sa.update(AppUser)
+            .where(col(AppUser.id).in_(sorted(_ids(again))))
+            .values(customer_id=customer.id)
+            .execution_options(synchronize_session="evaluate")
+        )
+    # Invited: the new users, and those given the rights again who never set a
+    # password (with one they sign in as before). A user just made has no links to
+    # spend; the others' earlier links are spent, as new_link does.
+    again_unset = {users_stored_id(user) for user in again if not user.password_hash}
+    invitees = [
+        user
+        for key, _ in ordered
+        if (user := made.get(key) or users.get(key)) is not None
+        and (key in made or user.id in again_unset)
+    ]
+    password_links.invite_all(
+        session,
+        invitees,
+        outbox.mail_language(customer),
+        customer=customer,
+        now=now,
+        by=by,
+        spend=again_unset,
+    )
+    return [user.email for user in invitees]
+
+
+def _ids(rows: Iterable[AppUser]) -> list[int]:
+    return [users_stored_id(row) for row in rows]
+
+
+def _new_admins(
+    session: Session, customer: Customer, new: list[tuple[str, str]]
+) -> dict[str, AppUser]:
+    """New account admins of ``customer`` (address, name), made in one INSERT, by
+    lower-case address. An address of which another save (of another customer, on any
+    app instance) made a user since ``sync`` looked is left out: app_user's unique
+    email decides (ON CONFLICT DO NOTHING; PostgreSQL waits for that save's end), as
+    email_domain's does for domains, and this save goes on without it (the Review step
+    then names the address another user's)."""
+    if not new:
+        return {}
+    rows = [
+        AppUser(
+            email=email,
+            display_name=(name or email)[: accounts.NAME_MAX],
+            role=permissions.ACCOUNT_ADMIN_ROLE,
+            partner_id=customer.partner_id,
+            customer_id=customer.id,
+        )
+        for email, name in new
+    ]
     session.flush()  # what came before: its own errors are not this one's
-    try:
-        with session.begin_nested():  # a savepoint: only this insert is undone
-            session.add(user)
-    except IntegrityError:
-        return None
-    return user
+    table = AppUser.__table__  # type: ignore[attr-defined]
+    inserted = database.insert_rows(
+        session, rows, returning=(table.c.email, table.c.id), skip_taken=True
+    )
+    ids: dict[str, int] = {row.email.lower(): row.id for row in inserted}
+    made = {}
+    for row in rows:
+        if (user_id := ids.get(row.email.lower())) is not None:
+            row.id = user_id
+            made[row.email.lower()] = row
+    return made
 
 
 def _remove_rights(
-    session: Session, customer: Customer, removed: set[str], now: datetime.datetime
+    session: Session, customer: Customer, removed: list[AppUser], now: datetime.datetime
 ) -> None:
-    for user in _users_by_email(session, removed).values():
-        if not _is_ours(user, customer.id, customer.partner_id):
-            continue
-        assert user.id is not None
-        user.customer_id = None
-        session.add(user)
-        password_links.spend_links(session, user.id, now)
-        sessions.revoke_sessions(session, user.id, now=now)
+    ours = _ids(user for user in removed if _is_ours(user, customer.id, customer.partner_id))
+    if not ours:
+        return
+    session.execute(
+        sa.update(AppUser)
+        .where(col(AppUser.id).in_(ours))
+        .values(customer_id=None)
+        .execution_options(synchronize_session="evaluate")
+    )
+    password_links.spend_all_links(session, ours, now)
+    sessions.revoke_all_sessions(session, ours, now=now)
 
 
 def access(

@@ -125,8 +125,8 @@ def _counts(session: Session, partner_id: int, now: datetime.datetime) -> _Count
 
 @sa.event.listens_for(Session, "after_transaction_end")
 def _forget_counts(session: Session, transaction) -> None:
-    # Only the outermost transaction: a savepoint (invitations' new users) keeps the
-    # lock and the counts, which it did not change.
+    # Only the outermost transaction ends the lock: a savepoint ending within it
+    # keeps the lock and the counts.
     if transaction.parent is None:
         session.info.pop(_INFO_KEY, None)
 

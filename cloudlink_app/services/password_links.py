@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -26,8 +27,15 @@ from cloudlink_app.domain import limits
 from cloudlink_app.domain.i18n import t
 from cloudlink_app.domain.limits import storable
 from cloudlink_app.domain.times import When
-from cloudlink_app.models import AppUser, Customer, PasswordToken, as_utc, utc_now_or
-from cloudlink_app.services import links, mail_limits, outbox, users
+from cloudlink_app.models import (
+    AppUser,
+    Customer,
+    OutboxMessage,
+    PasswordToken,
+    as_utc,
+    utc_now_or,
+)
+from cloudlink_app.services import database, links, mail_limits, outbox, users
 
 NEW_USER = "new_user"
 RESET = "reset"
@@ -141,21 +149,53 @@ def mail_link(
     ``by``: the user who caused it, for the log): the slot is returned, and a held
     invitation's link lives its full lifetime from when it goes. Other links are not
     limited (None)."""
-    slot = None
-    partner_id = customer.partner_id if customer is not None else user.partner_id
-    if team_of is not None or (link.purpose == INVITATION and customer is not None):
-        slot = mail_limits.place(
-            session,
-            partner_id=partner_id,
-            kind=limits.INVITATION_KIND,
-            customer_id=customer.id if customer is not None else None,
-            to=user.email,
-            now=as_utc(link.created_at),
-            by=by,
-        )
-        if slot.held:
-            link.expires_at = slot.at + LIFETIMES[link.purpose]
-            session.add(link)
+    slot = _place(session, user, link.purpose, as_utc(link.created_at), customer, team_of, by)
+    if slot is not None and slot.held:
+        link.expires_at = slot.at + LIFETIMES[link.purpose]
+        session.add(link)
+    session.add(_message(user, link, lang, slot, customer, team_of))
+    session.flush()
+    return slot
+
+
+def _partner_of(user: AppUser, customer: Customer | None) -> int:
+    return customer.partner_id if customer is not None else user.partner_id
+
+
+def _place(
+    session: Session,
+    user: AppUser,
+    purpose: str,
+    now: datetime.datetime,
+    customer: Customer | None,
+    team_of: tuple[str, str] | None,
+    by: int | None,
+) -> mail_limits.Slot | None:
+    """When the message of a link may go, counted in the mail limits: both invitations
+    are limited; other links are not (None)."""
+    if team_of is None and (purpose != INVITATION or customer is None):
+        return None
+    return mail_limits.place(
+        session,
+        partner_id=_partner_of(user, customer),
+        kind=limits.INVITATION_KIND,
+        customer_id=customer.id if customer is not None else None,
+        to=user.email,
+        now=now,
+        by=by,
+    )
+
+
+def _message(
+    user: AppUser,
+    link: PasswordToken,
+    lang: str,
+    slot: mail_limits.Slot | None,
+    customer: Customer | None,
+    team_of: tuple[str, str] | None,
+) -> OutboxMessage:
+    """The outbox row carrying ``link`` (its id and final expiry set), as mail_link
+    describes it."""
     expires = When(link.expires_at, zone=True)
     kind = MAIL_KINDS.get(link.purpose, "password_link")
     if team_of is not None:
@@ -193,8 +233,7 @@ def mail_link(
             link=links.LINK_PLACEHOLDER,
             expires=expires,
         )
-    outbox.enqueue(
-        session,
+    return outbox.new_message(
         to=user.email,
         subject=subject,
         text=text,
@@ -202,18 +241,77 @@ def mail_link(
         kind=kind,
         customer_id=customer.id if customer is not None else user.customer_id,
         password_token_id=link.id,
-        partner_id=partner_id if slot is not None else None,
+        partner_id=_partner_of(user, customer) if slot is not None else None,
         slot=slot,
         now=as_utc(link.created_at),
     )
-    return slot
+
+
+def invite_all(
+    session: Session,
+    invitees: Sequence[AppUser],
+    lang: str,
+    *,
+    customer: Customer,
+    now: datetime.datetime,
+    by: int | None = None,
+    spend: Collection[int] = (),
+) -> None:
+    """``new_link`` (INVITATION) and ``mail_link`` for each stored user of
+    ``invitees`` as account admins of ``customer``, in statements whose number does
+    not grow with theirs (the caller commits): the earlier unused links of the users in
+    ``spend`` spent in one UPDATE (``new_link`` spends them for every user; the caller
+    leaves out users it has just made, who have none), the mail limits' lock and counts
+    (once per transaction), one INSERT of the links, one of the messages. The limits
+    count the invitations one by one in the order given, exactly as one ``mail_link``
+    each would; a held invitation's link is written with its lifetime from when it
+    goes (``mail_link`` writes it, then updates it)."""
+    if not invitees:
+        return
+    spend_all_links(session, spend, now)
+    made = []
+    for user in invitees:
+        slot = _place(session, user, INVITATION, now, customer, None, by)
+        assert slot is not None  # an invitation of a customer's admin is limited
+        seed = links.new_seed()
+        link = PasswordToken(
+            token_hash=_link_hash(links.seeded_token(seed)),
+            user_id=users.stored_id(user),
+            purpose=INVITATION,
+            created_at=now,
+            expires_at=(slot.at if slot.held else now) + INVITATION_LINK_LIFETIME,
+            link_seed=seed,
+        )
+        made.append((user, link, slot))
+    table = PasswordToken.__table__  # type: ignore[attr-defined]
+    ids: dict[int, int] = dict(
+        database.insert_rows(  # type: ignore[arg-type]
+            session, [link for _, link, _ in made], returning=(table.c.user_id, table.c.id)
+        )
+    )
+    assert len(ids) == len(made)  # one link per user
+    messages = []
+    for user, link, slot in made:
+        link.id = ids[link.user_id]
+        messages.append(_message(user, link, lang, slot, customer, None))
+    outbox.enqueue_all(session, messages)
 
 
 def spend_links(session: Session, user_id: int, now: datetime.datetime) -> None:
     """Spend every unused link of the user (the caller commits)."""
+    spend_all_links(session, (user_id,), now)
+
+
+def spend_all_links(session: Session, user_ids: Collection[int], now: datetime.datetime) -> None:
+    """Spend every unused link of each of these users in one UPDATE (the caller
+    commits); none sent for none."""
+    if not user_ids:
+        return
     session.execute(
         sa.update(PasswordToken)
-        .where(col(PasswordToken.user_id) == user_id, col(PasswordToken.used_at).is_(None))
+        .where(
+            col(PasswordToken.user_id).in_(sorted(user_ids)), col(PasswordToken.used_at).is_(None)
+        )
         .values(used_at=now)
     )
 

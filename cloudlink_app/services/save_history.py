@@ -60,6 +60,18 @@ def recent_saves(
     ]
 
 
+def newest_save_id(session: Session, customer_id: int) -> int:
+    """The id of the customer's newest save (``recent_saves``' first), 0 when none:
+    one query, for a caller that has read the customer in its user's scope."""
+    newest = session.exec(
+        select(SaveRecord.id)
+        .where(SaveRecord.customer_id == customer_id)
+        .order_by(col(SaveRecord.saved_at).desc(), col(SaveRecord.id).desc())
+        .limit(1)
+    ).first()
+    return newest or 0
+
+
 def update_with_version(session: Session, customer: Customer, values: dict) -> None:
     """Update the customer's row with ``values`` (and a fresh status) unless someone
     saved it since ``customer`` was read: the optimistic lock. Raises VersionConflict;

@@ -124,9 +124,10 @@ def _save(
     save_history.update_with_version(session, customer, values)
     assert customer.id is not None  # read from the database
     save_history.record_save(session, customer.id, step, saved_by)
+    account_id = customer.account_id  # not read again after expire_all
     session.commit()
     session.expire_all()
-    return load_wizard(session, scope, customer.account_id)
+    return load_wizard(session, scope, account_id)
 
 
 def mac_claimed_elsewhere(session: Session, normal: str, customer_id: int | None) -> bool:

@@ -20,7 +20,7 @@ from cloudlink_app.domain.i18n import Text
 from cloudlink_app.services import customers, owned_customers, save_history, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.cancel import CancelMixin
-from cloudlink_app.state.page import LiveFormState
+from cloudlink_app.state.page import LiveFormState, Stopped
 from cloudlink_app.state.session import home_url
 from cloudlink_app.views.review import saved_by
 
@@ -194,8 +194,15 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
             return None
         return saves[0] if saves else None
 
-    def _see_newest_save(self, session, user: users.CurrentUser) -> None:
-        """Remember the loaded customer's newest save: what this tab has seen."""
+    def _see_newest_save(
+        self, session, user: users.CurrentUser, customer_id: int | None = None
+    ) -> None:
+        """Remember the loaded customer's newest save: what this tab has seen.
+        ``customer_id``: the loaded customer's id, when this event has just read it in
+        the user's scope (one query instead of two)."""
+        if customer_id is not None:
+            self._seen_save = save_history.newest_save_id(session, customer_id)
+            return
         newest = self._newest_save(session, user)
         self._seen_save = newest.save_id if newest is not None else 0
 
@@ -237,29 +244,36 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
 
     def _store_as(self, user: users.CurrentUser, complete: bool):
         """Save through the step's hook; return events on a problem, else None."""
+        return self._stored_as(user, complete)[1]
+
+    def _stored_as(
+        self, user: users.CurrentUser, complete: bool
+    ) -> tuple[wizard.WizardRecord | None, Stopped | None]:
+        """Save through the step's hook: (the record as stored, None), or (None, the
+        events that show a problem)."""
         if not self.loaded:
             # Nothing is open (e.g. a second Save and return after the first left):
             # saving would create the customer a second time.
-            return self._refused_with_notice("notice.customer_not_found")
+            return None, self._refused_with_notice("notice.customer_not_found")
         with get_session() as session:
             if not self._may_store(session, user):
-                return self._refused_with_notice("notice.customer_not_found")
+                return None, self._refused_with_notice("notice.customer_not_found")
             try:
                 record = self._store(session, user, complete)
             except save_history.VersionConflict:
-                return self._version_conflict(user)
+                return None, self._version_conflict(user)
             except owned_customers.CustomerNotFound:
-                return self._refused_with_notice("notice.customer_not_found")
+                return None, self._refused_with_notice("notice.customer_not_found")
             except customers.ClaimTaken as claimed:
                 claims = dict.fromkeys(claimed.field_ids, Text(claimed.message_key))
-                return self._show_errors({**self._errors, **claims})
+                return None, self._show_errors({**self._errors, **claims})
             self.loaded = record.account_id
             self.saved_version = record.version
             self.deployment_type = record.deployment_type
             self.dirty = False
             self._after_store(record)
-            self._see_newest_save(session, user)
-        return None
+            self._see_newest_save(session, user, record.customer_id)
+        return record, None
 
     def _go(self, step: str):
         return rx.redirect(routes.step_url(self.loaded, step))
@@ -278,11 +292,10 @@ class WizardStepMixin(CancelMixin, LiveFormState, mixin=True):
         if errors:
             return self._show_errors(errors)
         self._summary = {}
-        problem = self._store_as(user, complete=True)
-        if problem:
+        # The record the save returned decides where Next goes (not read again).
+        record, problem = self._stored_as(user, complete=True)
+        if record is None:
             return problem
-        with get_session() as session:
-            record = wizard.load_wizard(session, user.scope, self.loaded)
         target = wizard_path.next_step(self.STEP, record.deployment_type)
         if self.from_review and wizard_path.can_open_step(
             wizard_path.REVIEW, record.completed, record.deployment_type

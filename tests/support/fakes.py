@@ -24,13 +24,14 @@ def fake_checks(monkeypatch, outcome: str = wizard.REACHABLE) -> list[tuple[str,
 
 
 def claim_race(monkeypatch) -> None:
-    """Make the service's first domain check miss a claim, as when another account's
-    save commits between the check and the insert; later checks see the truth."""
-    real = customers.domain_claimed_elsewhere
+    """Make the service's first domain check miss every claim, as when another
+    account's save commits between the check and the insert; later checks see the
+    truth. (A save checks all its domains in one query: customers.domains_taken.)"""
+    real = customers.domains_taken
     calls = []
 
-    def not_yet_claimed(session, normal, customer_id):
-        calls.append(normal)
-        return False if len(calls) == 1 else real(session, normal, customer_id)
+    def not_yet_claimed(session, normalized, customer_id):
+        calls.append(normalized)
+        return set() if len(calls) == 1 else real(session, normalized, customer_id)
 
-    monkeypatch.setattr(customers, "domain_claimed_elsewhere", not_yet_claimed)
+    monkeypatch.setattr(customers, "domains_taken", not_yet_claimed)

@@ -97,7 +97,7 @@ def test_a_claim_committed_during_the_import_is_checked_again(
         return set() if len(calls) == 1 else real_claimed(session, rows)
 
     monkeypatch.setattr(customer_import, "_claimed", first_check_misses_it)
-    monkeypatch.setattr(customers, "domain_claimed_elsewhere", lambda *_: False)
+    monkeypatch.setattr(customers, "domains_taken", lambda *_: set())
     result = customer_import.import_rows(session, CustomerScope(partner), rows, None)
     assert len(calls) == 2
     assert [number for number, _ in result.imported] == [2]

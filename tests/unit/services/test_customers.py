@@ -137,6 +137,46 @@ def test_the_record_returned_by_an_update_is_the_new_one(database, partner):
     assert third.version == 3
 
 
+@pytest.mark.parametrize("complete", [True, False], ids=["next", "draft"])
+def test_the_record_a_save_returns_is_what_load_reads(database, partner, session, complete):
+    """A save returns the customer made from what it wrote, reading nothing back:
+    exactly the record load_customer reads afterwards, for a new customer and an
+    update, a draft as typed (spaces, repeated, public and invalid domains, an address
+    in capitals) and a complete save's normal forms."""
+    typed = dataclasses.replace(
+        valid_form("  Acme Trading BV ", "Acme.Example"),
+        city=" Amsterdam ",
+        email_domains=[
+            forms.DomainRow(1, " Acme.Example"),
+            forms.DomainRow(2, "acme.example"),
+            forms.DomainRow(3, "gmail.com"),
+            forms.DomainRow(4, "not a domain" if not complete else "acme-shop.example"),
+        ],
+        admin_contacts=[
+            forms.AdminContactRow(5, " Ada ", "Lovelace ", "ADA@Acme.Example "),
+            forms.AdminContactRow(6, "Bea", "Bos", "bea@acme.example"),
+        ],
+    )
+    if complete:  # a form that passes the rules: no domain twice, none public
+        typed.email_domains[1:3] = []
+    first = save(database, partner, typed, complete=complete)
+    loaded = customers.load_customer(session, CustomerScope(partner), first.account_id)
+    assert first == loaded
+    session.expire_all()
+    changed = dataclasses.replace(typed, customer_name="Acme Holding BV", admin_contacts=[])
+    changed.admin_contacts = [forms.AdminContactRow(7, "Cas", "Cool", "cas@acme.example")]
+    second = save(
+        database,
+        partner,
+        changed,
+        complete=complete,
+        account_id=first.account_id,
+        expected_version=first.version,
+    )
+    loaded = customers.load_customer(session, CustomerScope(partner), first.account_id)
+    assert second == loaded and second.version == 2
+
+
 def test_rows_removed_from_the_form_are_removed_from_the_database(database, partner):
     form = valid_form()
     form.admin_contacts.append(forms.AdminContactRow(8, "Bob", "Builder", "bob@acme.example"))
