@@ -7,9 +7,12 @@ Lighthouse's CLS adds up), from the first paint until the page is ready."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from cloudlink_app.demo_data import accounts as demo_accounts
+from cloudlink_app.models import AppUser
+from cloudlink_app.services.database import get_session
 from tests.support.browser import ready, sign_in_context
 
 # Every layout shift of the page, from the first paint on (buffered).
@@ -28,6 +31,16 @@ new PerformanceObserver((list) => {
 """
 ADMIN = demo_accounts.DEMO_PARTNER_EMAIL  # Anna de Vries: the Team link too
 LIMITED = "jeroen.bakker@northwind-telecom.example"
+
+
+@pytest.fixture(autouse=True)
+def no_saved_languages(app_harness):
+    """No user has a saved UI language: the page's language is the browser's, which the
+    first paint knows (a saved one it cannot know re-words the page once:
+    docs/translations.md)."""
+    with get_session() as session:
+        session.execute(sa.update(AppUser).values(ui_language=None))
+        session.commit()
 
 
 def shifts(browser, app_harness, *, width, height, locale, email, path):
