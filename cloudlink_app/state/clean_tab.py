@@ -16,7 +16,7 @@ from reflex.event import Event
 from reflex.middleware import Middleware
 from reflex.state import BaseState, State, StateUpdate
 
-from cloudlink_app.services import database
+from cloudlink_app.services import database, sessions
 from cloudlink_app.state.language import spread_language
 from cloudlink_app.state.session import SessionState
 
@@ -47,7 +47,16 @@ async def follow_session(tab: SessionState) -> None:
             tab._user_id = user_id
         return
     if tab._session_id is not None or session_id is not None:
-        logger.info("The tab's session changed: its states are reset")
+        # Which way it changed, by row ids only: the instance-kill test's rare "fresh
+        # form after the kill" (issue 19 item 8) prints these logs when it fails, and a
+        # reset on a reconnect would show here as a session header missing or unknown.
+        header = tab.router.headers.raw_headers.get(sessions.SESSION_HEADER)
+        logger.info(
+            "The tab's session changed (session %s -> %s, session header %s): its states are reset",
+            tab._session_id,
+            session_id,
+            "missing" if sessions.hash_from_header(header) is None else "present",
+        )
     # With Redis only the states of the event are loaded: load every page's state,
     # so that the reset reaches them all.
     for state_cls in _substates(type(tab)):
