@@ -20,7 +20,7 @@ from sqlmodel import Session
 from cloudlink_app.demo_data.records import DRAFT, ONBOARDED, PROBLEM, DemoPartner, contact_people
 from cloudlink_app.domain import forms, gateway, pbx, validation, wizard_path
 from cloudlink_app.domain.i18n import DEFAULT_LANGUAGE, Text, render
-from cloudlink_app.services import connection, customers, wizard
+from cloudlink_app.services import connection, customers, domain_claims, wizard
 from cloudlink_app.services.connection import ConnectionResult
 from cloudlink_app.services.owned_customers import CustomerScope
 
@@ -203,7 +203,7 @@ class Onboarding:
         complete = self.demo.stage != DRAFT
         errors = (
             validation.validate_customer(
-                form, lambda d: customers.domain_claimed_elsewhere(self.session, d, None)
+                form, lambda d: domain_claims.domain_claimed_elsewhere(self.session, d, None)
             )
             if complete
             else validation.validate_draft(form)

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from cloudlink_app.domain import customer_import, domains, forms, spreadsheet
 from cloudlink_app.domain.customer_import import CheckedRow, SheetRow
 from cloudlink_app.domain.i18n import render
-from cloudlink_app.services import customers
+from cloudlink_app.services import customers, domain_claims
 from cloudlink_app.services.owned_customers import CustomerScope
 
 _ATTEMPTS = 3
@@ -48,7 +48,7 @@ def _claimed(session: Session, rows: list[SheetRow]) -> set[str]:
     for start in range(0, len(names), _IN_CHUNK):
         chunk = names[start : start + _IN_CHUNK]
         # partner_id is not used with an empty account ID: any customer's claim counts.
-        found |= customers.domains_claimed_elsewhere(session, chunk, 0, "")
+        found |= domain_claims.domains_claimed_elsewhere(session, chunk, 0, "")
     return found
 
 

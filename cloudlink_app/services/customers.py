@@ -2,14 +2,13 @@
 always within the caller's scope (services/owned_customers.py).
 
 A save is one transaction under the customer's version check (services/save_history.py);
-an email domain is claimed by one customer only (``domain_claimed_elsewhere``).
+an email domain is claimed by one customer only (services/domain_claims.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +28,7 @@ from cloudlink_app.models import (
 )
 from cloudlink_app.services import (
     database,  # noqa: F401  (Unicode lower() on SQLite)
+    domain_claims,
     invitations,
     owned_customers,
     save_history,
@@ -62,87 +62,6 @@ class CustomerRecord:
     completed: set[str]
     form: forms.CustomerForm
     updated_at: datetime.datetime
-
-
-def domain_claimed_elsewhere(session: Session, normalized: str, customer_id: int | None) -> bool:
-    """Whether another customer account has claimed this (normalised) domain."""
-    query = select(EmailDomain.id).where(EmailDomain.normalized == normalized)
-    if customer_id is not None:
-        query = query.where(EmailDomain.customer_id != customer_id)
-    return session.exec(query.limit(1)).first() is not None
-
-
-def domains_taken(
-    session: Session, normalized: Collection[str], customer_id: int | None
-) -> set[str]:
-    """Which of these (normalised) domains another customer account has claimed:
-    ``domain_claimed_elsewhere`` for each, in one query (none for none). A save asks
-    this once for all its domains (one query per domain before)."""
-    if not normalized:
-        return set()
-    query = select(EmailDomain.normalized).where(
-        col(EmailDomain.normalized).in_(sorted(normalized))
-    )
-    if customer_id is not None:
-        query = query.where(EmailDomain.customer_id != customer_id)
-    return {value for value in session.exec(query) if value is not None}
-
-
-def domains_claimed_elsewhere(
-    session: Session, normalized: list[str], partner_id: int, account_id: str
-) -> set[str]:
-    """Which of these (normalised) domains another customer account has claimed, in
-    one query: ``domain_claimed_elsewhere`` for each, where "elsewhere" is any customer
-    but the partner's customer ``account_id`` ("" or not the partner's: any customer).
-    The live check of every keystroke asks this (one query per domain before)."""
-    if not normalized:
-        return set()
-    query = (
-        select(EmailDomain.normalized)
-        .join(Customer, col(Customer.id) == col(EmailDomain.customer_id))
-        .where(col(EmailDomain.normalized).in_(normalized))
-    )
-    if account_id:
-        query = query.where(
-            sa.not_(
-                sa.and_(
-                    col(Customer.partner_id) == partner_id, col(Customer.account_id) == account_id
-                )
-            )
-        )
-    return {value for value in session.exec(query) if value is not None}
-
-
-@dataclasses.dataclass(frozen=True)
-class AccountOverview:
-    """An account admin's own customer as their account page shows it."""
-
-    name: str
-    account_id: str
-    status: str  # as stored: "next:<step>", "problem:<key>" or "onboarded"
-    # Where "Continue" opens: the first step not done yet, else Review.
-    continue_step: str
-
-
-def account_overview(
-    session: Session, partner_id: int, customer_id: int | None
-) -> AccountOverview | None:
-    """The customer with this id when it is the partner's, else None (no customer yet,
-    deleted, or the data disagree)."""
-    if customer_id is None:
-        return None
-    customer = session.get(Customer, customer_id)
-    if customer is None or customer.partner_id != partner_id:
-        return None
-    step = wizard_path.first_incomplete_step(
-        wizard_path.parse_completed(customer.completed_steps), customer.deployment_type
-    )
-    return AccountOverview(
-        name=customer.name,
-        account_id=customer.account_id,
-        status=customer.status,
-        continue_step=step or wizard_path.REVIEW,
-    )
 
 
 def load_customer(session: Session, scope: CustomerScope, account_id: str) -> CustomerRecord:
@@ -223,7 +142,7 @@ def _domain_rows(session: Session, customer_id: int | None, form: forms.Customer
     """
     normals = [normal_or_none(domains.normalize_domain, row.value) for row in form.email_domains]
     candidates = {n for n in normals if n is not None and not domains.is_public_email_domain(n)}
-    taken = domains_taken(session, candidates, customer_id)
+    taken = domain_claims.domains_taken(session, candidates, customer_id)
     seen: set[str] = set()
     result: list[tuple[str, str | None]] = []
     for row, normal in zip(form.email_domains, normals, strict=True):
@@ -278,7 +197,9 @@ def save_customer(
             row.id: normal_or_none(domains.normalize_domain, row.value)
             for row in form.email_domains
         }
-        taken = domains_taken(session, {n for n in normals.values() if n}, existing_id)
+        taken = domain_claims.domains_taken(
+            session, {n for n in normals.values() if n}, existing_id
+        )
         claimed = [
             forms.domain_field(row.id) for row in form.email_domains if normals[row.id] in taken
         ]
@@ -344,7 +265,7 @@ def _write(
         assert customer is not None
         stored_id = customer.id
         valid = not validation.validate_customer(
-            form, lambda d: domain_claimed_elsewhere(session, d, stored_id)
+            form, lambda d: domain_claims.domain_claimed_elsewhere(session, d, stored_id)
         )
     reopened = not valid and wizard_path.CUSTOMER in completed
     if reopened:

@@ -19,7 +19,7 @@ from cloudlink_app.domain.address import normalise_postal_code
 from cloudlink_app.domain.checks import REACHABLE, target_of  # callers use wizard.* too
 from cloudlink_app.domain.limits import normal_or_none
 from cloudlink_app.models import ConnectionCheck, Customer, utc_now
-from cloudlink_app.services import customers, owned_customers, save_history
+from cloudlink_app.services import customers, domain_claims, owned_customers, save_history
 from cloudlink_app.services.connection import ConnectionResult
 from cloudlink_app.services.owned_customers import CustomerScope
 
@@ -387,7 +387,7 @@ def first_failing_step(session: Session, scope: CustomerScope, account_id: str) 
     done = wizard.completed
     if wizard_path.CUSTOMER not in done or validation.validate_customer(
         record.form,
-        lambda d: customers.domain_claimed_elsewhere(session, d, wizard.customer_id),
+        lambda d: domain_claims.domain_claimed_elsewhere(session, d, wizard.customer_id),
     ):
         return wizard_path.CUSTOMER
     if wizard_path.GATEWAY not in done or gateway.validate_gateway(

@@ -9,7 +9,7 @@ import reflex as rx
 from cloudlink_app import routes
 from cloudlink_app.domain import permissions, statuses
 from cloudlink_app.domain.i18n import N_
-from cloudlink_app.services import customers
+from cloudlink_app.services import account_overview
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState
@@ -39,7 +39,7 @@ class AccountState(PageState, SessionState):
         if user is None:
             return away
         with get_session() as session:
-            overview = customers.account_overview(session, user.partner_id, user.customer_id)
+            overview = account_overview.account_overview(session, user.partner_id, user.customer_id)
         if overview is None:
             # No customer (yet): say so here. Sign-in would send them back to this
             # page, for ever.

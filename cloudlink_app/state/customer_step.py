@@ -24,7 +24,7 @@ from cloudlink_app.domain import (
 )
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.domain.i18n import N_, Text
-from cloudlink_app.services import customers, users, wizard
+from cloudlink_app.services import customers, domain_claims, users, wizard
 from cloudlink_app.services.database import get_session
 from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.session import SessionState
@@ -123,7 +123,7 @@ class CustomerStepState(WizardStepMixin, SessionState):
         claimed: set[str] = set()
         if candidates:  # one query for every domain (none without a valid domain)
             with get_session() as session:
-                claimed = customers.domains_claimed_elsewhere(
+                claimed = domain_claims.domains_claimed_elsewhere(
                     session, candidates, user.partner_id, self.saved_account_id
                 )
         return validation.validate_customer(form, claimed.__contains__)

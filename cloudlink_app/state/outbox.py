@@ -1,6 +1,6 @@
 """State of the Outbox page (/outbox), demo mode only: the messages the app would have
 mailed, each as it would arrive, so a demo without a mail server can show what was
-sent, invitation links included (services/outbox.py ``messages_for``). Outside demo
+sent, invitation links included (services/outbox_list.py ``messages_for``). Outside demo
 mode the page shows nothing but why: these messages carry live one-time links.
 
 Its one handler checks the session and demo mode on every call.
@@ -16,7 +16,7 @@ import reflex as rx
 from cloudlink_app import settings
 from cloudlink_app.domain.i18n import N_
 from cloudlink_app.domain.times import format_time
-from cloudlink_app.services import outbox
+from cloudlink_app.services import outbox_list
 from cloudlink_app.services.database import get_session
 from cloudlink_app.state.page import PageState
 from cloudlink_app.state.session import SessionState
@@ -45,7 +45,7 @@ class OutboxState(PageState, SessionState):
     TITLE_KEY: ClassVar[str] = N_("title.outbox")
 
     demo_mode: bool = False
-    _messages: list[outbox.ShownMessage] = []
+    _messages: list[outbox_list.ShownMessage] = []
 
     @rx.var
     def messages(self) -> list[MessageRow]:
@@ -78,5 +78,5 @@ class OutboxState(PageState, SessionState):
             self._messages = []
             return self._title()
         with get_session() as session:
-            self._messages = outbox.messages_for(session, user)
+            self._messages = outbox_list.messages_for(session, user)
         return self._title()

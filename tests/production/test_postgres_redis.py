@@ -25,7 +25,13 @@ from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.domain.forms import AdminContactRow, DomainRow, SupportContactRow
 from cloudlink_app.domain.i18n import Text, t
 from cloudlink_app.models import Customer, EmailDomain, Partner
-from cloudlink_app.services import customer_list, customers, owned_customers, save_history
+from cloudlink_app.services import (
+    customer_list,
+    customers,
+    domain_claims,
+    owned_customers,
+    save_history,
+)
 from cloudlink_app.services.owned_customers import CustomerScope
 from cloudlink_app.state.customer_step import CustomerStepState
 from tests.support.builders import valid_form
@@ -97,9 +103,9 @@ def test_list_search_paging_and_scoping(postgres, partner):
 def test_a_domain_is_claimed_once(postgres, partner, monkeypatch):
     first = save(postgres, partner, valid_form("First BV", "acme.example"))
     with Session(postgres) as session:
-        assert customers.domain_claimed_elsewhere(session, "acme.example", None)
+        assert domain_claims.domain_claimed_elsewhere(session, "acme.example", None)
         own = owned_customers.customer_id_of(session, CustomerScope(partner), first.account_id)
-        assert not customers.domain_claimed_elsewhere(session, "acme.example", own)
+        assert not domain_claims.domain_claimed_elsewhere(session, "acme.example", own)
 
     # Claimed between the check and the insert: PostgreSQL's unique index refuses it,
     # and the service says which field, after rolling back the failed transaction.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudlink_app.services import connection, customers, wizard
+from cloudlink_app.services import connection, domain_claims, wizard
 from cloudlink_app.services.connection import ConnectionResult
 from tests.support.builders import result
 
@@ -26,12 +26,12 @@ def fake_checks(monkeypatch, outcome: str = wizard.REACHABLE) -> list[tuple[str,
 def claim_race(monkeypatch) -> None:
     """Make the service's first domain check miss every claim, as when another
     account's save commits between the check and the insert; later checks see the
-    truth. (A save checks all its domains in one query: customers.domains_taken.)"""
-    real = customers.domains_taken
+    truth. (A save checks all its domains in one query: domain_claims.domains_taken.)"""
+    real = domain_claims.domains_taken
     calls = []
 
     def not_yet_claimed(session, normalized, customer_id):
         calls.append(normalized)
         return set() if len(calls) == 1 else real(session, normalized, customer_id)
 
-    monkeypatch.setattr(customers, "domains_taken", not_yet_claimed)
+    monkeypatch.setattr(domain_claims, "domains_taken", not_yet_claimed)

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from cloudlink_app.domain import customer_import as rows_domain
 from cloudlink_app.domain.i18n import render
 from cloudlink_app.models import Customer, OutboxMessage
-from cloudlink_app.services import customer_export, customer_import, customers
+from cloudlink_app.services import customer_export, customer_import, domain_claims
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import save
@@ -97,7 +97,7 @@ def test_a_claim_committed_during_the_import_is_checked_again(
         return set() if len(calls) == 1 else real_claimed(session, rows)
 
     monkeypatch.setattr(customer_import, "_claimed", first_check_misses_it)
-    monkeypatch.setattr(customers, "domains_taken", lambda *_: set())
+    monkeypatch.setattr(domain_claims, "domains_taken", lambda *_: set())
     result = customer_import.import_rows(session, CustomerScope(partner), rows, None)
     assert len(calls) == 2
     assert [number for number, _ in result.imported] == [2]

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from cloudlink_app.domain import forms, wizard_path
 from cloudlink_app.models import AdminContact, Customer, EmailDomain, SupportContact
-from cloudlink_app.services import customers, owned_customers, save_history
+from cloudlink_app.services import customers, domain_claims, owned_customers, save_history
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import database_rows, save
@@ -225,9 +225,9 @@ def test_an_unknown_account_id_is_not_found(session, partner, account_id):
 def test_a_complete_save_claims_its_domains(database, session, partner):
     record = save(database, partner, valid_form(domain="acme.example"))
     own_id = owned_customers.customer_id_of(session, CustomerScope(partner), record.account_id)
-    assert customers.domain_claimed_elsewhere(session, "acme.example", None)
-    assert not customers.domain_claimed_elsewhere(session, "acme.example", own_id)
-    assert not customers.domain_claimed_elsewhere(session, "other.example", None)
+    assert domain_claims.domain_claimed_elsewhere(session, "acme.example", None)
+    assert not domain_claims.domain_claimed_elsewhere(session, "acme.example", own_id)
+    assert not domain_claims.domain_claimed_elsewhere(session, "other.example", None)
 
 
 def test_a_claimed_domain_is_not_claimed_twice(database, session, partner, other_partner):
@@ -246,7 +246,7 @@ def test_a_domain_is_released_when_removed(database, session, partner, other_par
         account_id=first.account_id,
         expected_version=1,
     )
-    assert not customers.domain_claimed_elsewhere(session, "acme.example", None)
+    assert not domain_claims.domain_claimed_elsewhere(session, "acme.example", None)
     second = save(database, other_partner, valid_form("Second BV", "acme.example"))
     _, domains, _, _ = stored(database, second.account_id)
     assert domains[0].normalized == "acme.example"

@@ -17,7 +17,7 @@ from cloudlink_app.models import (
     EmailDomain,
     SupportContact,
 )
-from cloudlink_app.services import customers, drafts, owned_customers, users
+from cloudlink_app.services import domain_claims, drafts, owned_customers, users
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
 from tests.support.database import (
@@ -119,7 +119,7 @@ def test_deleting_a_draft_deletes_it_and_all_it_has(database, partner, draft):
 
 def test_a_deleted_drafts_domain_can_be_claimed_again(database, session, partner, draft):
     drafts.delete_draft(session, CustomerScope(partner), draft)
-    assert not customers.domain_claimed_elsewhere(session, "jansen.example", None)
+    assert not domain_claims.domain_claimed_elsewhere(session, "jansen.example", None)
     save(database, partner, valid_form("Jansen Again", "jansen.example"))
 
 

@@ -405,7 +405,7 @@ def test_a_partner_admin_s_outbox_shows_their_team_s_invitations_only(
 ):
     """The demo Outbox shows Anna the invitation she sent (the colleague cannot sign in
     to see it yet); not Jeroen (a partner user), and not another partner's admin."""
-    from cloudlink_app.services import outbox
+    from cloudlink_app.services import outbox_list
 
     invite(session, admin)
     add_user(database, "rival@rival.example", permissions.PARTNER_ADMIN_ROLE, other_partner)
@@ -413,7 +413,7 @@ def test_a_partner_admin_s_outbox_shows_their_team_s_invitations_only(
     invite(session, rival, email="theirs@rival.example")
 
     def shown(email: str) -> list[str]:
-        return [m.to for m in outbox.messages_for(session, current(session, email))]
+        return [m.to for m in outbox_list.messages_for(session, current(session, email))]
 
     assert shown(ADMIN) == ["colleague@northwind.example"]
     assert shown("jeroen.bakker@northwind-telecom.example") == []
