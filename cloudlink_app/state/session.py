@@ -289,6 +289,11 @@ class SessionState(rx.State):
         self.title_error = False
         self._failure = None
         lang = self._chosen_language()
+        # The browser's stored languages come with the hydrate as the browser (or a
+        # crafted event) sends them: anything but a UI language is not kept.
+        for stored in ("shown_lang", "ui_lang"):
+            if getattr(self, stored) not in ("", *UI_LANGUAGES):
+                setattr(self, stored, "")
         if self.lang != lang:
             self.lang = lang
         spread_language(self, lang)

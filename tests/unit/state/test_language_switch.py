@@ -307,3 +307,12 @@ async def test_an_unknown_language_shown_last_is_passed_over(database):
     session_state(tab).shown_lang = "<script>"
     await tab.send(SessionState, "load_language", title_key="title.sign_in")
     assert session_state(tab).lang == "nl"
+
+
+async def test_a_stored_language_that_is_none_of_ours_is_not_kept(database):
+    # A crafted hydrate may send any text as the browser's stored languages.
+    tab = Tab(email=None)
+    session_state(tab).shown_lang = "x" * 100_000
+    session_state(tab).ui_lang = "<script>"
+    await tab.send(SessionState, "load_language", title_key="title.sign_in")
+    assert (session_state(tab).shown_lang, session_state(tab).ui_lang) == ("", "")
