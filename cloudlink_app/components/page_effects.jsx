@@ -2,7 +2,8 @@
 // attribute, focus, and loading a URL anew from the server. Rendered once per page (components/page_effects.py) with props
 // bound to SessionState, so no script is ever sent from the server to be evaluated:
 // the page runs under a Content-Security-Policy without 'unsafe-eval'.
-import { useEffect } from "react";
+// And after a reconnect, what the user typed is sent again (replayTyped below).
+import { useEffect, useRef } from "react";
 
 // How often and how long to look for an element to focus (it may render in a later
 // commit, or wait for a dialog to close).
@@ -30,7 +31,129 @@ export function focusElement(id, scroll = false, tries = TRIES) {
   }
 }
 
-export function PageEffects({ title, lang, focusTarget, focusRequest, loadUrl }) {
+// ----- what was typed survives a lost instance -------------------------------------
+// An event reaches one app worker, which handles it and then writes the tab's state to
+// Redis. When that worker dies (a crash, a machine lost), the events it had received
+// and not yet written are gone with it, although the page shows what was typed. The
+// tab reconnects to another worker, whose state lacks them: its full state (the
+// reconnect's hydrate) blanks a field whose value the page had received back, and a
+// field whose value never came back keeps showing text the server does not have (Next
+// then says it is empty). So the page remembers the last value the user gave each
+// field of this page, in order, and after a reconnect (the state hydrated again on the
+// same page, for the same user) gives each again through the field's own handler, as
+// if typed: the same events, in the same order, checked by the server as ever. Values
+// the server already had are set to the same again. Passwords are not remembered.
+const typed = new Map(); // field id -> {value, checked}, in the order last given
+let typedPath = null; // the page the values were typed on
+
+function remembered(element) {
+  if (!(element instanceof HTMLElement) || !element.id || !element.closest("main")) {
+    return false;
+  }
+  if (element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement) {
+    return true;
+  }
+  return (
+    element instanceof HTMLInputElement &&
+    !["password", "file", "hidden", "submit", "button", "radio"].includes(element.type)
+  );
+}
+
+let replaying = false; // the events of a replay are not remembered again
+
+function rememberTyped(event) {
+  const element = event.target;
+  if (replaying || !remembered(element)) {
+    return;
+  }
+  if (typedPath !== window.location.pathname) {
+    typed.clear();
+    typedPath = window.location.pathname;
+  }
+  typed.delete(element.id); // to the end: the order the values were last given
+  typed.set(element.id, { value: element.value, checked: element.checked });
+}
+
+// React sees a change only when the value differs from the one it last saw: set a
+// different one the way React observes it, then the value itself underneath. Then a
+// field the user is not in is left, as the user left it: a debounced input sends its
+// value at once (the one being typed in sends it after its pause, as ever).
+function giveAgain(element, { value, checked }) {
+  if (element instanceof HTMLInputElement && element.type === "checkbox") {
+    if (element.checked !== checked) {
+      element.click();
+    }
+    return;
+  }
+  const proto = Object.getPrototypeOf(element);
+  const setValue = Object.getOwnPropertyDescriptor(proto, "value").set;
+  if (element instanceof HTMLSelectElement) {
+    setValue.call(element, value);
+    element.dispatchEvent(new Event("change", { bubbles: true }));
+    return;
+  }
+  element.value = value === "" ? "x" : ""; // not the value, whatever the input's type
+  setValue.call(element, value);
+  element.dispatchEvent(new Event("input", { bubbles: true }));
+  if (element !== document.activeElement) {
+    element.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
+  }
+}
+
+export function replayTyped() {
+  if (typedPath !== window.location.pathname) {
+    return 0;
+  }
+  let given = 0;
+  replaying = true;
+  try {
+    for (const [id, entry] of typed) {
+      const element = document.getElementById(id);
+      if (element && remembered(element) && !element.disabled) {
+        giveAgain(element, entry);
+        given += 1;
+      }
+    }
+  } finally {
+    replaying = false;
+  }
+  if (given > 0) {
+    console.debug(`cloudlink: ${given} typed values given again after a reconnect`);
+  }
+  return given;
+}
+
+function useReplayAfterReconnect(hydrated, user) {
+  const last = useRef({ hydrated: false, user: "", path: "", again: false });
+  useEffect(() => {
+    // A page shown anew (a navigation mounts its effects again): nothing typed on it yet.
+    typed.clear();
+    typedPath = window.location.pathname;
+    document.addEventListener("input", rememberTyped, true);
+    document.addEventListener("change", rememberTyped, true);
+    return () => {
+      document.removeEventListener("input", rememberTyped, true);
+      document.removeEventListener("change", rememberTyped, true);
+    };
+  }, []);
+  useEffect(() => {
+    const path = window.location.pathname;
+    const seen = last.current;
+    if (!hydrated) {
+      // The same page hydrated again: a reconnect (a navigation changes the path).
+      seen.again = seen.again || (seen.hydrated && seen.path === path);
+      seen.hydrated = false;
+      return;
+    }
+    if (seen.again && seen.user === user && seen.path === path) {
+      replayTyped();
+    }
+    last.current = { hydrated: true, user, path, again: false };
+  }, [hydrated, user]);
+}
+
+export function PageEffects({ title, lang, focusTarget, focusRequest, loadUrl, hydrated, user }) {
+  useReplayAfterReconnect(hydrated, user);
   useEffect(() => {
     if (title) {
       document.title = title;

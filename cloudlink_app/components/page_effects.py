@@ -20,7 +20,8 @@ _MODULE = rx.asset("page_effects.jsx", shared=True).importable_path
 
 
 class PageEffects(rx.Component):
-    """<PageEffects title lang focusTarget focusRequest loadUrl/>: renders nothing."""
+    """<PageEffects title lang focusTarget focusRequest loadUrl hydrated user/>:
+    renders nothing."""
 
     library = _MODULE
     tag = "PageEffects"
@@ -30,6 +31,8 @@ class PageEffects(rx.Component):
     focus_target: Var[str]
     focus_request: Var[int]
     load_url: Var[str]
+    hydrated: Var[bool]
+    user: Var[str]
 
 
 def page_effects():
@@ -42,6 +45,10 @@ def page_effects():
         focus_target=SessionState.focus_target,
         focus_request=SessionState.focus_request,
         load_url=SessionState.load_url,
+        # A reconnect hydrates the same page again: what the user typed on it is given
+        # again (page_effects.jsx, replayTyped), for the same user only.
+        hydrated=rx.State.is_hydrated,
+        user=SessionState.user_name,
     )
 
 

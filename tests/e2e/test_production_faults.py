@@ -11,11 +11,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import redis
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import text
 from sqlmodel import col, func, select
 
-from cloudlink_app.models import Customer, EmailDomain
+from cloudlink_app.models import Customer, EmailDomain, SupportContact
 from cloudlink_app.services.database import get_session
 from tests.support.browser import (
     create_customer,
@@ -160,6 +161,58 @@ def test_an_instance_killed_between_typing_and_next(production: Topology, page: 
         # The token manager logs a takeover, and which way a tab got a new token.
         raise AssertionError(f"{error}\n\nThe instances' logs:\n{production.log_tails()}") from None
     assert customers_named("Instance Kill BV") == 1
+
+
+@contextlib.contextmanager
+def tab_lock_held(production: Topology, page: Page) -> Iterator[None]:
+    """The tab's state lock in Redis (Reflex 0.10.1's "<token>_lock") held for the
+    block, as by a worker busy with an earlier event of the tab: every event the tab
+    sends meanwhile waits in the worker that received it."""
+    token = page.evaluate("() => window.sessionStorage.getItem('token')")
+    store = redis.Redis.from_url(production.redis_url)
+    lock = f"{token}_lock"
+    assert store.set(lock, b"held by the test", px=60_000, nx=True), "the tab was busy"
+    try:
+        yield
+    finally:
+        store.delete(lock)
+        store.close()
+
+
+def test_an_instance_killed_with_the_tabs_events_waiting(production: Topology, page: Page):
+    """The events the killed instance had received and not handled die with it: the
+    page gives what was typed again after the reconnect (components/page_effects.jsx).
+    Without that, the fields show the text but the new instance has none of it, and
+    Next says they are empty."""
+    before = production.websockets()
+    open_new_customer(page)
+    serving = websocket_on(production, before)
+    field(page, "Country").select_option("NL")  # the Netherlands' address fields
+    expect(field(page, "City")).to_be_visible()
+    # The page says it gave the values again once the reconnect's state is there (the
+    # other instance takes the tab over ALIVE_TTL, 3 s, after the kill).
+    with (
+        page.expect_console_message(
+            lambda message: "typed values given again" in message.text, timeout=30_000
+        ),
+        tab_lock_held(production, page),
+    ):
+        fill_valid_customer(page, name="Waiting Events BV")
+        page.wait_for_timeout(500)  # every field's event sent, none handled
+        production.kill_instance(next(i for i in production.instances if i.name == serving))
+    page.wait_for_timeout(500)  # the values' events handled
+    page.get_by_role("button", name="Next").click()
+    try:
+        expect(page.get_by_role("heading", name="Gateway")).to_be_visible(timeout=30_000)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n\nThe instances' logs:\n{production.log_tails()}") from None
+    with get_session() as session:
+        customer = session.exec(select(Customer).where(Customer.name == "Waiting Events BV")).one()
+        emails = session.exec(
+            select(SupportContact.email).where(SupportContact.customer_id == customer.id)
+        ).all()
+    assert (customer.city, customer.postal_code) == ("Utrecht", "3511 LK")
+    assert sorted(emails) == ["piet@bakkerij-jansen.nl", "support@northwind.example"]
 
 
 def test_the_database_cut_during_next(production: Topology, page: Page):
