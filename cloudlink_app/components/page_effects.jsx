@@ -39,8 +39,8 @@ export function focusElement(id, scroll = false, tries = TRIES) {
 // reconnect's hydrate) blanks a field whose value the page had received back, and a
 // field whose value never came back keeps showing text the server does not have (Next
 // then says it is empty). So the page remembers the last value the user gave each
-// field of this page, in order, and after a reconnect (the state hydrated again on the
-// same page, for the same user) gives each again through the field's own handler, as
+// field of this page, in order, and after a reconnect (the state hydrated again at the
+// same history entry, for the same user) gives each again through the field's own handler, as
 // if typed: the same events, in the same order, checked by the server as ever. Values
 // the server already had are set to the same again. Passwords are not remembered.
 const typed = new Map(); // field id -> {value, checked}, in the order last given
@@ -123,8 +123,14 @@ export function replayTyped() {
   return given;
 }
 
+// The history entry the page is at: React Router gives every navigation a new key, a
+// link to the page itself included; a reconnect keeps it.
+function historyEntry() {
+  return `${window.location.pathname} ${window.history.state?.key ?? ""}`;
+}
+
 function useReplayAfterReconnect(hydrated, user) {
-  const last = useRef({ hydrated: false, user: "", path: "", again: false });
+  const last = useRef({ hydrated: false, user: "", entry: "", again: false });
   useEffect(() => {
     // A page shown anew (a navigation mounts its effects again): nothing typed on it yet.
     typed.clear();
@@ -137,18 +143,21 @@ function useReplayAfterReconnect(hydrated, user) {
     };
   }, []);
   useEffect(() => {
-    const path = window.location.pathname;
+    const entry = historyEntry();
     const seen = last.current;
     if (!hydrated) {
-      // The same page hydrated again: a reconnect (a navigation changes the path).
-      seen.again = seen.again || (seen.hydrated && seen.path === path);
+      if (seen.hydrated && seen.entry === entry) {
+        seen.again = true; // the same page hydrated again: a reconnect
+      } else if (seen.hydrated) {
+        typed.clear(); // a navigation, to this very page too: its form is loaded anew
+      }
       seen.hydrated = false;
       return;
     }
-    if (seen.again && seen.user === user && seen.path === path) {
+    if (seen.again && seen.user === user && seen.entry === entry) {
       replayTyped();
     }
-    last.current = { hydrated: true, user, path, again: false };
+    last.current = { hydrated: true, user, entry, again: false };
   }, [hydrated, user]);
 }
 

@@ -46,10 +46,10 @@ async def follow_session(tab: SessionState) -> None:
         if tab._user_id != user_id:  # a tab stored before _user_id existed
             tab._user_id = user_id
         return
-    if tab._session_id is not None or session_id is not None:
-        # Which way it changed, by row ids only: the instance-kill test's rare "fresh
-        # form after the kill" (issue 19 item 8) prints these logs when it fails, and a
-        # reset on a reconnect would show here as a session header missing or unknown.
+    if tab._session_id is not None:
+        # Which way it changed, by row ids only (a tab's first event, from no session
+        # to one, is not worth a line): a reset on a reconnect shows here as a session
+        # header missing or unknown; the fault tests print these logs when they fail.
         header = tab.router.headers.raw_headers.get(sessions.SESSION_HEADER)
         logger.info(
             "The tab's session changed (session %s -> %s, session header %s): its states are reset",
