@@ -12,12 +12,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from cloudlink_app.domain import permissions
-from cloudlink_app.models import AppUser, Customer, Partner, UserCustomer
+from cloudlink_app.models import Customer, Partner
 from cloudlink_app.services import customer_list, drafts
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
-from tests.support.database import save
+from tests.support.database import add_limited_user, customer_ids_named, save
 from tests.unit.services.test_search_index import NAMES, TERMS
 
 # Today's conditions, on the customers themselves (services/customer_list.py before the
@@ -130,22 +129,7 @@ def test_the_entries_follow_saves_times_moves_and_deletes(postgres, partner):
 
 def test_a_limited_user_finds_only_their_selection(stocked, partner):
     selected = {"Bakkerij Van der Meer", "Snel_Transport", "ΟΔΟΣ Ταξιδιωτικό"}
-    with Session(stocked) as session:
-        user = AppUser(
-            email="beperkt@northwind.example",
-            display_name="Beperkt",
-            role=permissions.PARTNER_ROLE,
-            partner_id=partner,
-            all_customers=False,
-        )
-        session.add(user)
-        session.flush()
-        for (customer_id,) in session.execute(
-            sa.select(Customer.id).where(Customer.name.in_(selected))  # type: ignore[attr-defined]
-        ):
-            session.add(UserCustomer(user_id=user.id, customer_id=customer_id))
-        session.commit()
-        scope = CustomerScope(partner, user.id)
+    scope = add_limited_user(stocked, partner, customer_ids_named(stocked, selected))
     for term in TERMS:
         wanted = [name for name in reference(stocked, partner, term) if name in selected]
         assert page(stocked, scope, term) == (wanted, len(wanted)), term

@@ -10,11 +10,18 @@ import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from cloudlink_app.demo_data import accounts as demo_accounts
-from cloudlink_app.domain import forms, wizard_path
-from cloudlink_app.models import AppUser, ConnectionCheck, Customer, Partner, utc_now
+from cloudlink_app.domain import forms, permissions, wizard_path
+from cloudlink_app.models import (
+    AppUser,
+    ConnectionCheck,
+    Customer,
+    Partner,
+    UserCustomer,
+    utc_now,
+)
 from cloudlink_app.services import customers, save_history, wizard
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import (
@@ -86,6 +93,36 @@ def add_user(
             )
         )
         session.commit()
+
+
+def add_limited_user(
+    engine: sa.engine.Engine,
+    partner_id: int,
+    customer_ids: list[int],
+    email: str = "limited@northwind.example",
+) -> CustomerScope:
+    """A partner user who sees only the partner's customers ``customer_ids`` (a
+    selection, not all customers); their scope."""
+    with Session(engine) as session:
+        user = AppUser(
+            email=email,
+            display_name=email.split("@")[0],
+            role=permissions.PARTNER_ROLE,
+            partner_id=partner_id,
+            all_customers=False,
+        )
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        session.add_all([UserCustomer(user_id=user.id, customer_id=c) for c in customer_ids])
+        session.commit()
+        return CustomerScope(partner_id, user.id)
+
+
+def customer_ids_named(engine: sa.engine.Engine, names: set[str]) -> list[int]:
+    """The ids of the customers with these names."""
+    with Session(engine) as session:
+        return list(session.exec(select(Customer.id).where(col(Customer.name).in_(names))))
 
 
 def set_demo_partners(engine: sa.engine.Engine, demo: bool) -> None:

@@ -13,15 +13,15 @@ import sqlite3
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from alembic import command
 from cloudlink_app import models
-from cloudlink_app.domain import forms, permissions
+from cloudlink_app.domain import forms
 from cloudlink_app.services import customer_list, drafts
 from cloudlink_app.services.owned_customers import CustomerScope
 from tests.support.builders import valid_form
-from tests.support.database import save
+from tests.support.database import add_limited_user, customer_ids_named, save
 from tests.support.postgres import alembic_config
 
 NAMES = [
@@ -272,22 +272,7 @@ def test_a_customer_moved_to_another_partner_is_found_there_only(
 
 def test_a_limited_user_finds_only_their_selection(stocked, session, partner):
     selected = {"Bakkerij Van der Meer", "Snel_Transport", "ΟΔΟΣ Ταξιδιωτικό"}
-    with Session(stocked) as other:
-        user = models.AppUser(
-            email="beperkt@northwind.example",
-            display_name="Beperkt",
-            role=permissions.PARTNER_ROLE,
-            partner_id=partner,
-            all_customers=False,
-        )
-        other.add(user)
-        other.flush()
-        for customer_id in other.exec(
-            sa.select(models.Customer.id).where(col(models.Customer.name).in_(selected))
-        ).scalars():
-            other.add(models.UserCustomer(user_id=user.id, customer_id=customer_id))
-        other.commit()
-        scope = CustomerScope(partner, user.id)
+    scope = add_limited_user(stocked, partner, customer_ids_named(stocked, selected))
     for term in TERMS:
         names, total = _page(session, scope, term, 1, 100)
         assert set(names) == expected(stocked, partner, term) & selected, term
