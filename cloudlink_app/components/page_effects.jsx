@@ -100,7 +100,7 @@ function giveAgain(element, { value, checked }) {
   }
 }
 
-export function replayTyped() {
+function replayTyped() {
   if (typedPath !== window.location.pathname) {
     return 0;
   }
